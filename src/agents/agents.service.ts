@@ -1,0 +1,90 @@
+import { count, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { hashPassword, randomToken } from '../auth/secrets.ts';
+import { EmailAddress } from '../config/email-address.ts';
+import type { Db, Tx } from '../db/database.ts';
+import { AGENT_ROLES, agentAreas, agents } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
+
+export const CreateAgentInput = z.object({
+  email: EmailAddress,
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(12, 'at least 12 characters').max(200),
+  role: z.enum(AGENT_ROLES).default('agent'),
+  areaIds: z.array(z.number().int().positive()).default([]),
+  maxOpenCases: z.number().int().min(0).max(1000).default(20),
+});
+export type CreateAgentInput = z.input<typeof CreateAgentInput>;
+
+export type AgentRow = typeof agents.$inferSelect;
+
+/** Creates an agent; an e-mail already in use is a 409. */
+export async function createAgent(db: Db, input: CreateAgentInput): Promise<AgentRow> {
+  const data = CreateAgentInput.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(agents)
+      .values({
+        email: data.email,
+        name: data.name,
+        passwordHash,
+        role: data.role,
+        maxOpenCases: data.maxOpenCases,
+      })
+      .onConflictDoNothing({ target: agents.email })
+      .returning();
+    const agent = inserted[0];
+    if (!agent) {
+      throw new AppError('agent.email_taken', {
+        status: 409,
+        field: 'email',
+        detail: 'That e-mail already has an agent',
+      });
+    }
+    if (data.areaIds.length > 0) {
+      await tx.insert(agentAreas).values(data.areaIds.map((areaId) => ({ agentId: agent.id, areaId })));
+    }
+    return agent;
+  });
+}
+
+export async function countAgents(db: Tx): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(agents);
+  return row?.n ?? 0;
+}
+
+export async function findAgent(db: Tx, id: string): Promise<AgentRow | undefined> {
+  const [agent] = await db.select().from(agents).where(eq(agents.id, id));
+  return agent;
+}
+
+/**
+ * Makes sure somebody can log in on a fresh install: the configured admin, or `admin@localhost` with a
+ * random password that is returned once so the caller can print it.
+ */
+export async function ensureInitialAdmin(
+  db: Db,
+  configured: { email: string; password: string } | undefined,
+): Promise<{ email: string; generatedPassword?: string } | undefined> {
+  if ((await countAgents(db)) > 0) return undefined;
+  if (configured) {
+    await createAgent(db, { ...configured, name: 'Administrador', role: 'admin' });
+    return { email: configured.email };
+  }
+  const password = randomToken().slice(0, 20);
+  await createAgent(db, { email: 'admin@localhost', password, name: 'Administrador', role: 'admin' });
+  return { email: 'admin@localhost', generatedPassword: password };
+}
+
+export const presentAgent = (agent: AgentRow, areaIds: number[] = []) => ({
+  id: agent.id,
+  email: agent.email,
+  name: agent.name,
+  role: agent.role,
+  active: agent.active,
+  presence: agent.presence,
+  maxOpenCases: agent.maxOpenCases,
+  areaIds,
+  createdAt: agent.createdAt.toISOString(),
+});

@@ -1,0 +1,66 @@
+import pino, { type Logger } from 'pino';
+import { ensureInitialAdmin } from './agents/agents.service.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config/env.ts';
+import type { AppContext } from './context.ts';
+import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
+import { buildHttpApp, type HttpApp } from './http/app.ts';
+import { JobQueue } from './jobs/queue.ts';
+import { jobDefinitions } from './jobs/registry.ts';
+import { seedSettingsIfEmpty } from './settings/settings.service.ts';
+
+export interface Atiende {
+  ctx: AppContext;
+  http: HttpApp;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Run job workers in this process (default true). */
+  work?: boolean;
+  /** An already opened database, e.g. an in-memory PGlite in tests. */
+  database?: DatabaseHandle;
+  /** Called once with the generated first admin's credentials, so they can be shown to a newcomer. */
+  onInitialAdmin?: (admin: { email: string; generatedPassword?: string }) => void;
+}
+
+/** Opens and migrates the database, seeds a fresh one, starts the job queue and builds the HTTP app. */
+export async function startAtiende(config: Config, options: StartOptions = {}): Promise<Atiende> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const database = options.database ?? (await openDatabase(databaseTarget(config), 'atiende serve'));
+  let jobs: JobQueue | undefined;
+  try {
+    await database.migrate();
+    if (await seedSettingsIfEmpty(database.db, config.profilePath)) {
+      logger.info({ profile: config.profilePath }, 'settings seeded from the provider profile');
+    }
+    const admin = await ensureInitialAdmin(database.db, config.initialAdmin);
+    if (admin) options.onInitialAdmin?.(admin);
+    jobs = await JobQueue.start(database);
+    const ctx: AppContext = {
+      config,
+      database,
+      db: database.db,
+      jobs,
+      clock: options.clock ?? systemClock,
+      logger,
+    };
+    await jobs.register(jobDefinitions(ctx), { work: options.work ?? true });
+    const http = await buildHttpApp(ctx);
+    return {
+      ctx,
+      http,
+      async close() {
+        await http.close();
+        await jobs?.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await jobs?.stop().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}

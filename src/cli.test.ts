@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve('bin/atiende.mjs');
+
+describe('the atiende command on the embedded database', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'atiende-cli-'));
+  const env = {
+    ...process.env,
+    ATIENDE_DATA_DIR: path.join(root, 'data'),
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+  };
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    server?.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) => {
+    const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+
+  it('migrates, creates an agent and prints the password once', () => {
+    expect(run('migrate')).toMatchObject({ code: 0 });
+    const created = run('create-agent', '--email', 'Rosa@Monet.mx', '--name', 'Rosa', '--role', 'supervisor');
+    expect(created.code).toBe(0);
+    expect(created.out).toContain('Agent rosa@monet.mx (supervisor) created.');
+    expect(created.out).toMatch(/Password \(shown once\): \S{20}/);
+  });
+
+  it('exports the settings as a profile, and imports a changed copy showing the difference', () => {
+    const file = path.join(root, 'profile.yaml');
+    expect(run('profile', 'export', '--out', file).code).toBe(0);
+    const exported = readFileSync(file, 'utf8');
+    expect(exported).toContain('folioPrefix: MON');
+    writeFileSync(file, exported.replace('name: Monet Móvil\n', 'name: Monet Móvil Sur\n'));
+    const dry = run('profile', 'import', file, '--dry-run');
+    expect(dry.out).toContain('~ provider.name: "Monet Móvil" → "Monet Móvil Sur"');
+    expect(run('profile', 'export').out).toContain('name: Monet Móvil\n');
+    const applied = run('profile', 'import', file);
+    expect(applied.code).toBe(0);
+    expect(run('profile', 'export').out).toContain('name: Monet Móvil Sur\n');
+
+    writeFileSync(file, exported.replace('folioPrefix: MON', 'folioPrefix: mon'));
+    const invalid = run('profile', 'import', file);
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('provider.folioPrefix');
+  });
+
+  it('backs up and restores into a new folder', () => {
+    const archive = path.join(root, 'atiende.tar.gz');
+    const backup = run('backup', archive);
+    expect(backup.code).toBe(0);
+    expect(backup.err).toContain('Wrote');
+    expect(existsSync(archive)).toBe(true);
+    const restoredEnv = { ...env, ATIENDE_DATA_DIR: path.join(root, 'restored') };
+    const restore = spawnSync(process.execPath, [BIN, 'restore', archive], {
+      env: restoredEnv,
+      encoding: 'utf8',
+    });
+    expect(restore.status).toBe(0);
+    const exported = spawnSync(process.execPath, [BIN, 'profile', 'export'], {
+      env: restoredEnv,
+      encoding: 'utf8',
+    });
+    expect(exported.stdout).toContain('name: Monet Móvil Sur');
+  });
+
+  it('tells one-off commands to stop the server that holds the embedded database', async () => {
+    server = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      server?.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Atiende listening')) resolve();
+      });
+      server?.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+    });
+    const refused = run('create-agent', '--email', 'otro@monet.mx', '--name', 'Otro');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`in use by process ${server.pid}`);
+    expect(refused.err).toContain('stop that process first');
+    const backup = run('backup', path.join(root, 'while-running.tar.gz'));
+    expect(backup.code).toBe(1);
+    expect(backup.err).toContain('POST /api/v1/admin/backup');
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server?.on('exit', resolve));
+  });
+
+  it('prints every configuration problem at once', () => {
+    const result = spawnSync(process.execPath, [BIN, 'migrate'], {
+      env: { ...env, PORT: 'x', LOG_LEVEL: 'loud' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('LOG_LEVEL');
+  });
+});

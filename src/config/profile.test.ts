@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../http/errors.ts';
+import { EXAMPLE_PROFILE_PATH } from './env.ts';
+import { parseProfile, readProfileFile } from './profile.ts';
+
+describe('the shipped example profile (mo!net / Monet Móvil)', async () => {
+  const profile = await readProfileFile(EXAMPLE_PROFILE_PATH);
+
+  it('names the provider, prefix, zone and the corrected portal address', () => {
+    expect(profile.provider).toMatchObject({
+      name: 'Monet Móvil',
+      legalName: 'mo!net',
+      folioPrefix: 'MON',
+      timeZone: 'America/Monterrey',
+      website: 'https://monetmicroondas.com/',
+    });
+  });
+
+  it('lists every channel and contact point of the Código de Prácticas Comerciales', () => {
+    const points = profile.channels.map((c) => [
+      c.channel,
+      c.contactPoints.map((p) => p.display).join(),
+      c.hours ? 'horario' : '24/7',
+    ]);
+    expect(points).toEqual([
+      ['telefono', '(844) 688 7331', 'horario'],
+      ['telefono', '(81) 4774 6333', '24/7'],
+      ['whatsapp', '(81) 4774 6333', '24/7'],
+      ['email', 'atencionclientes@monetmovil.com', '24/7'],
+      ['portal', 'monetmicroondas.com', '24/7'],
+      ['facebook', 'Monet Móvil', '24/7'],
+    ]);
+    expect(profile.channels[0]?.contactPoints[0]?.value).toBe('+528446887331');
+    expect(profile.channels[2]?.contactPoints[0]?.value).toBe('+528147746333');
+  });
+
+  it('keeps the phone line hours exactly: weekdays 8–21, Saturday 8–19, Sunday 11–19', () => {
+    const hours = profile.channels[0]?.hours;
+    for (const day of ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const) {
+      expect(hours?.[day]).toEqual([{ from: '08:00', to: '21:00' }]);
+    }
+    expect(hours?.saturday).toEqual([{ from: '08:00', to: '19:00' }]);
+    expect(hours?.sunday).toEqual([{ from: '11:00', to: '19:00' }]);
+  });
+
+  it('routes every request type somewhere', () => {
+    expect(profile.routingRules.at(-1)).toMatchObject({ requestTypes: [], keywords: [] });
+  });
+});
+
+describe('parseProfile', () => {
+  it('names the offending field', async () => {
+    const profile = await readProfileFile(EXAMPLE_PROFILE_PATH);
+    const broken = {
+      ...profile,
+      provider: { ...profile.provider, folioPrefix: 'mon', timeZone: 'Mars/Olympus' },
+      routingRules: [{ requestTypes: ['falla'], area: 'no_such_area' }],
+    };
+    let error: unknown;
+    try {
+      parseProfile(broken);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    const detail = (error as AppError).detail ?? '';
+    expect(detail).toContain('provider.folioPrefix');
+    expect(detail).toContain('provider.timeZone');
+    expect(detail).toContain('routingRules.0.area');
+  });
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { agentsRoutes } from '../agents/agents.routes.ts';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { backupRoutes } from '../backup/backup.routes.ts';
+import type { AppContext } from '../context.ts';
+import { settingsRoutes } from '../settings/settings.routes.ts';
+import { installAuthentication } from './auth.ts';
+import { AppError } from './errors.ts';
+import { healthRoutes } from './health.routes.ts';
+import { frameworkErrors, installProblemHandlers } from './problem.ts';
+
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+// A hop count trusts that many proxies nearest to the server; Fastify takes it as a predicate.
+const trustProxyOption = (value: boolean | number | string) =>
+  typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+
+/** Builds the HTTP server: the agents' API under /api/v1, its OpenAPI document, and browsable docs. */
+export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
+    bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installProblemHandlers(app);
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('request.rate_limited', {
+        status: 429,
+        detail: `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        extra: { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Atiende API',
+        version: '1',
+        description: 'Customer care and complaints desk for internet and telecom providers.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'atiende_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  installAuthentication(app, ctx);
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(
+    async (api) => {
+      const typed = api.withTypeProvider<ZodTypeProvider>();
+      healthRoutes(typed, ctx);
+      authRoutes(typed, ctx);
+      agentsRoutes(typed, ctx);
+      settingsRoutes(typed, ctx);
+      backupRoutes(typed, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, fromPglite, PgBoss, type QueueOptions, type SendOptions } from 'pg-boss';
+import type { DatabaseHandle, Tx } from '../db/database.ts';
+
+/** A kind of background job: its queue, retry policy and handler. */
+export interface JobDefinition<T extends object> {
+  name: string;
+  queue?: Omit<QueueOptions, 'name'>;
+  handler: (data: T, meta: { id: string; retryCount: number }) => Promise<void>;
+}
+
+// A job kind's handler has access to the whole application, so definitions are built from a context.
+// biome-ignore lint/suspicious/noExplicitAny: definitions of every data shape live in one registry
+export type AnyJobDefinition = JobDefinition<any>;
+
+/** The one job queue: pg-boss on the same database as the data, so jobs commit with it. */
+export class JobQueue {
+  private constructor(private readonly boss: PgBoss) {}
+
+  static async start(handle: DatabaseHandle): Promise<JobQueue> {
+    const boss =
+      handle.kind === 'pglite' && handle.pglite
+        ? new PgBoss({ db: fromPglite(handle.pglite), backend: 'pglite' })
+        : new PgBoss({
+            connectionString: connectionStringOf(handle),
+            max: 4,
+            application_name: 'atiende-jobs',
+          });
+    // pg-boss reports maintenance hiccups as events; without a listener an EventEmitter error would crash.
+    boss.on('error', (error) => {
+      process.emitWarning(`job queue: ${(error as Error).message}`);
+    });
+    await boss.start();
+    return new JobQueue(boss);
+  }
+
+  /** Creates the queues of the given definitions (idempotent) and, when `work` is true, starts their workers. */
+  async register(
+    definitions: AnyJobDefinition[],
+    options: { work: boolean; pollingIntervalSeconds?: number },
+  ) {
+    for (const definition of definitions) {
+      const existing = await this.boss.getQueue(definition.name);
+      if (!existing) await this.boss.createQueue(definition.name, definition.queue ?? {});
+    }
+    if (!options.work) return;
+    for (const definition of definitions) {
+      await this.boss.work(
+        definition.name,
+        { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1, includeMetadata: true },
+        async (jobs) => {
+          for (const job of jobs) {
+            await definition.handler(job.data as object, { id: job.id, retryCount: job.retryCount });
+          }
+        },
+      );
+    }
+  }
+
+  /**
+   * Enqueues a job inside the caller's transaction: it becomes visible to workers only if that
+   * transaction commits, and vanishes with it on rollback.
+   */
+  async enqueue(tx: Tx, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    return this.boss.send(name, data, { ...options, db: fromDrizzle(tx as never, sql) });
+  }
+
+  async findJobs(name: string) {
+    return this.boss.findJobs(name);
+  }
+
+  async health(): Promise<{ status: 'ok' | 'error'; detail?: string }> {
+    try {
+      return (await this.boss.isInstalled())
+        ? { status: 'ok' }
+        : { status: 'error', detail: 'not installed' };
+    } catch (error) {
+      return { status: 'error', detail: (error as Error).message };
+    }
+  }
+
+  async stop() {
+    await this.boss.stop({ graceful: true, timeout: 5000 });
+  }
+}
+
+function connectionStringOf(handle: DatabaseHandle): string {
+  const options = handle.pool?.options as { connectionString?: string } | undefined;
+  if (!options?.connectionString) throw new Error('PostgreSQL handle without a connection string');
+  return options.connectionString;
+}

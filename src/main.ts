@@ -1,0 +1,194 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { stringify as toYaml } from 'yaml';
+import { createAgent, ensureInitialAdmin } from './agents/agents.service.ts';
+import { startAtiende } from './app.ts';
+import { randomToken } from './auth/secrets.ts';
+import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
+import { type Config, loadConfig } from './config/env.ts';
+import { readProfileFile } from './config/profile.ts';
+import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
+import { AppError } from './http/errors.ts';
+import { diffJson, formatChanges } from './settings/diff.ts';
+import { applyProfile, currentProfile, seedSettingsIfEmpty } from './settings/settings.service.ts';
+
+const USAGE = `atiende <command> [options]
+
+  serve                          run the server (HTTP API, jobs)
+  migrate                        apply database migrations
+  create-agent --email E --name N [--role admin|supervisor|agent] [--password P]
+  profile export [--out FILE]    write the current settings as a profile (YAML)
+  profile import FILE [--dry-run] validate a profile, show the difference, apply it
+  backup FILE                    archive the embedded database (server stopped; while it runs use
+                                 POST /api/v1/admin/backup); on PostgreSQL use pg_dump
+  restore FILE                   restore an archive into an empty ATIENDE_DATA_DIR
+
+Settings come from environment variables; see the README.`;
+
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Opens the configured database for a one-off command, migrated and seeded. */
+async function openForCommand(config: Config, purpose: string): Promise<DatabaseHandle> {
+  const handle = await openDatabase(databaseTarget(config), purpose);
+  try {
+    await handle.migrate();
+    await seedSettingsIfEmpty(handle.db, config.profilePath);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+async function withDatabase<T>(
+  config: Config,
+  purpose: string,
+  run: (h: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const handle = await openForCommand(config, purpose);
+  try {
+    return await run(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function serve(config: Config) {
+  const atiende = await startAtiende(config, {
+    onInitialAdmin: (admin) => {
+      if (admin.generatedPassword) {
+        process.stdout.write(
+          `\nFirst administrator created — shown only this once:\n  e-mail:   ${admin.email}\n  password: ${admin.generatedPassword}\n\n`,
+        );
+      }
+    },
+  });
+  await atiende.http.listen({ port: config.port, host: config.host });
+  process.stdout.write(
+    `Atiende listening on http://${config.host}:${config.port} (${atiende.ctx.database.kind})\n`,
+  );
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await atiende.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate':
+      await withDatabase(config, 'atiende migrate', async () => progress('Migrations applied.'));
+      return 0;
+    case 'create-agent': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          role: { type: 'string' },
+          password: { type: 'string' },
+        },
+      });
+      if (!values.email || !values.name)
+        throw new AppError('cli.usage', { status: 400, detail: 'create-agent needs --email and --name' });
+      const password = values.password ?? randomToken().slice(0, 20);
+      await withDatabase(config, 'atiende create-agent', async ({ db }) => {
+        await ensureInitialAdmin(db, config.initialAdmin);
+        const agent = await createAgent(db, {
+          email: values.email as string,
+          name: values.name as string,
+          role: (values.role ?? 'agent') as 'agent',
+          password,
+        });
+        process.stdout.write(`Agent ${agent.email} (${agent.role}) created.\n`);
+        if (!values.password) process.stdout.write(`Password (shown once): ${password}\n`);
+      });
+      return 0;
+    }
+    case 'profile': {
+      const [sub, ...subArgs] = rest;
+      const { values, positionals } = parseArgs({
+        args: subArgs,
+        allowPositionals: true,
+        options: { out: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      });
+      if (sub === 'export') {
+        const yaml = await withDatabase(config, 'atiende profile export', async ({ db }) =>
+          toYaml(await currentProfile(db)),
+        );
+        if (values.out) await writeFile(values.out, yaml);
+        else process.stdout.write(yaml);
+        return 0;
+      }
+      if (sub === 'import' && positionals[0]) {
+        const profile = await readProfileFile(positionals[0]);
+        progress(`${positionals[0]} is a valid profile.`);
+        await withDatabase(config, 'atiende profile import', async ({ db }) => {
+          if (values['dry-run']) {
+            process.stdout.write(`${formatChanges(diffJson(await currentProfile(db), profile))}\n`);
+            return;
+          }
+          const changes = await applyProfile(db, profile, { source: 'import' });
+          process.stdout.write(`${formatChanges(changes)}\n`);
+          if (changes.length > 0)
+            progress(`Applied ${changes.length} change(s), recorded in settings_changes.`);
+        });
+        return 0;
+      }
+      throw new AppError('cli.usage', {
+        status: 400,
+        detail: 'profile export [--out FILE] | profile import FILE [--dry-run]',
+      });
+    }
+    case 'backup': {
+      const file = rest[0];
+      if (!file) throw new AppError('cli.usage', { status: 400, detail: 'backup FILE' });
+      if (config.databaseUrl) {
+        throw new AppError('backup.postgres', {
+          status: 422,
+          detail: 'On PostgreSQL use pg_dump (see the README).',
+        });
+      }
+      try {
+        await withDatabase(config, 'atiende backup', async (handle) => {
+          progress('Checkpointing and archiving the embedded database…');
+          const bytes = await writeBackupFile(handle, file);
+          progress(`Wrote ${file} (${(bytes / 1_048_576).toFixed(1)} MB).`);
+        });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'database.in_use') {
+          throw new AppError(error.code, {
+            status: error.status,
+            detail: `${error.detail} While the server runs, an admin can download a backup with POST /api/v1/admin/backup.`,
+          });
+        }
+        throw error;
+      }
+      return 0;
+    }
+    case 'restore': {
+      const file = rest[0];
+      if (!file) throw new AppError('cli.usage', { status: 400, detail: 'restore FILE' });
+      progress(`Restoring ${file} into ${config.dataDir}…`);
+      await restoreEmbedded(file, config.dataDir);
+      progress('Restored. Start the server on this data folder.');
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command ${command}\n\n${USAGE}\n`);
+      return 2;
+  }
+}
