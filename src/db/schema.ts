@@ -3,6 +3,8 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
+  index,
   integer,
   jsonb,
   pgTable,
@@ -14,6 +16,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -61,6 +65,8 @@ export const agents = pgTable(
     presence: text('presence', { enum: PRESENCES }).notNull().default('desconectado'),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     maxOpenCases: integer('max_open_cases').notNull().default(20),
+    /** When routing last gave this agent a case: the least recent goes next (round-robin). */
+    lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: createdAt(),
@@ -109,3 +115,185 @@ export const apiTokens = pgTable('api_tokens', {
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
+
+export const CONTACT_KIND_VALUES = ['phone', 'email', 'whatsapp', 'messenger'] as const;
+
+/** A person or business the provider serves; without an account number, a prospect. */
+export const customers = pgTable('customers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  accountNumber: text('account_number').unique(),
+  name: text('name'),
+  /** Set when this record was merged into another; its contact points and cases moved there. */
+  mergedIntoId: uuid('merged_into_id'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** How a customer is reached and recognised; one (kind, normalised address) belongs to one customer. */
+export const contactPoints = pgTable(
+  'contact_points',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    kind: text('kind', { enum: CONTACT_KIND_VALUES }).notNull(),
+    address: text('address').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('contact_points_kind_address_key').on(t.kind, t.address),
+    index('contact_points_customer_idx').on(t.customerId),
+    check('contact_points_kind_check', sql`${t.kind} in ('phone', 'email', 'whatsapp', 'messenger')`),
+  ],
+);
+
+/** A file kept once per content (SHA-256); bytes live in the data folder (PGlite) or here (PostgreSQL). */
+export const attachmentBlobs = pgTable('attachment_blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: integer('size').notNull(),
+  contentType: text('content_type').notNull(),
+  /** Null when the bytes are stored in the data folder. */
+  data: bytea('data'),
+  createdAt: createdAt(),
+});
+
+/** A person the customer authorized to act for them ("tercero autorizado"). */
+export const authorizedRepresentatives = pgTable('authorized_representatives', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  customerId: uuid('customer_id')
+    .notNull()
+    .references(() => customers.id),
+  name: text('name').notNull(),
+  contact: text('contact').notNull(),
+  idDocumentSha256: text('id_document_sha256').references(() => attachmentBlobs.sha256),
+  idDocumentFilename: text('id_document_filename'),
+  /** Null: every procedure; otherwise the request types it covers. */
+  scope: text('scope').array(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  revokedReason: text('revoked_reason'),
+  createdAt: createdAt(),
+});
+
+export const CASE_STATUSES = [
+  'nuevo',
+  'asignado',
+  'en_proceso',
+  'en_espera_cliente',
+  'resuelto',
+  'cerrado',
+  'descartado',
+] as const;
+export const PRIORITIES = ['baja', 'normal', 'alta', 'urgente'] as const;
+export const RAISED_BY = ['cliente', 'representante', 'agente'] as const;
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    folio: text('folio').notNull().unique(),
+    requestType: text('request_type').notNull(),
+    subtype: text('subtype'),
+    channel: text('channel').notNull(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    raisedBy: text('raised_by', { enum: RAISED_BY }).notNull(),
+    representativeId: uuid('representative_id').references(() => authorizedRepresentatives.id),
+    raisedByAgentId: uuid('raised_by_agent_id').references(() => agents.id),
+    areaId: integer('area_id')
+      .notNull()
+      .references(() => areas.id),
+    assigneeId: uuid('assignee_id').references(() => agents.id),
+    status: text('status', { enum: CASE_STATUSES }).notNull().default('nuevo'),
+    priority: text('priority', { enum: PRIORITIES }).notNull().default('normal'),
+    subject: text('subject').notNull(),
+    causeCode: text('cause_code'),
+    discardReason: text('discard_reason'),
+    duplicateOfId: uuid('duplicate_of_id'),
+    /** The final case a customer wrote about when this one was opened for it. */
+    followsUpId: uuid('follows_up_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('cases_area_status_idx').on(t.areaId, t.status),
+    index('cases_assignee_status_idx').on(t.assigneeId, t.status),
+    index('cases_customer_idx').on(t.customerId),
+    index('cases_created_idx').on(t.createdAt, t.id),
+    check(
+      'cases_status_check',
+      sql`${t.status} in ('nuevo', 'asignado', 'en_proceso', 'en_espera_cliente', 'resuelto', 'cerrado', 'descartado')`,
+    ),
+    check('cases_priority_check', sql`${t.priority} in ('baja', 'normal', 'alta', 'urgente')`),
+    check('cases_assigned_has_assignee', sql`${t.status} <> 'asignado' or ${t.assigneeId} is not null`),
+    check('cases_nuevo_unassigned', sql`${t.status} <> 'nuevo' or ${t.assigneeId} is null`),
+  ],
+);
+
+export const MESSAGE_KINDS = ['entrante', 'saliente', 'nota_interna'] as const;
+export const DELIVERY_STATUSES = ['pendiente', 'enviado', 'entregado', 'leido', 'fallido'] as const;
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
+    channel: text('channel').notNull(),
+    /** The transport's id (WhatsApp wamid, e-mail Message-ID, …); unique per channel so redeliveries collapse. */
+    externalId: text('external_id'),
+    authorAgentId: uuid('author_agent_id').references(() => agents.id),
+    body: text('body').notNull(),
+    deliveryStatus: text('delivery_status', { enum: DELIVERY_STATUSES }),
+    deliveryError: text('delivery_error'),
+    metadata: jsonb('metadata'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_channel_external_id_key').on(t.channel, t.externalId),
+    index('messages_case_idx').on(t.caseId, t.createdAt),
+    check('messages_kind_check', sql`${t.kind} in ('entrante', 'saliente', 'nota_interna')`),
+  ],
+);
+
+export const messageAttachments = pgTable(
+  'message_attachments',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => attachmentBlobs.sha256),
+    filename: text('filename').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.position] })],
+);
+
+/**
+ * The audit trail: every change to a case or customer, appended and never changed (a trigger refuses
+ * UPDATE and DELETE). Payloads hold ids, codes and states, never personal data.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id'),
+    customerId: uuid('customer_id'),
+    kind: text('kind').notNull(),
+    actorKind: text('actor_kind', { enum: ['agente', 'cliente', 'representante', 'sistema'] }).notNull(),
+    actorAgentId: uuid('actor_agent_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('events_case_idx').on(t.caseId, t.id), index('events_customer_idx').on(t.customerId, t.id)],
+);

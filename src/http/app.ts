@@ -19,7 +19,9 @@ import {
 import { agentsRoutes } from '../agents/agents.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { backupRoutes } from '../backup/backup.routes.ts';
+import { casesRoutes } from '../cases/cases.routes.ts';
 import type { AppContext } from '../context.ts';
+import { customersRoutes } from '../customers/customers.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import { installAuthentication } from './auth.ts';
 import { AppError } from './errors.ts';
@@ -99,6 +101,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
       agentsRoutes(typed, ctx);
       settingsRoutes(typed, ctx);
       backupRoutes(typed, ctx);
+      customersRoutes(typed, ctx);
+      casesRoutes(typed, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,4 @@
+import type { AppContext } from '../context.ts';
+import type { HttpApp } from '../http/app.ts';
+
+export function customersRoutes(_app: HttpApp, _ctx: AppContext) {}
