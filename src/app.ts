@@ -26,18 +26,29 @@ export interface StartOptions {
   onInitialAdmin?: (admin: { email: string; generatedPassword?: string }) => void;
 }
 
+/**
+ * Brings a database up to date — migrations, the provider's settings on first start, a first admin — with
+ * other processes doing the same kept waiting, so two servers starting together do it once.
+ */
+export async function prepareDatabase(database: DatabaseHandle, config: Config) {
+  return database.exclusive(async () => {
+    await database.migrate();
+    const seeded = await seedSettingsIfEmpty(database.db, config.profilePath);
+    const initialAdmin = await ensureInitialAdmin(database.db, config.initialAdmin);
+    return { seeded, initialAdmin };
+  });
+}
+
 /** Opens and migrates the database, seeds a fresh one, starts the job queue and builds the HTTP app. */
 export async function startAtiende(config: Config, options: StartOptions = {}): Promise<Atiende> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const database = options.database ?? (await openDatabase(databaseTarget(config), 'atiende serve'));
   let jobs: JobQueue | undefined;
   try {
-    await database.migrate();
-    if (await seedSettingsIfEmpty(database.db, config.profilePath)) {
+    const admin = await prepareDatabase(database, config);
+    if (admin.seeded)
       logger.info({ profile: config.profilePath }, 'settings seeded from the provider profile');
-    }
-    const admin = await ensureInitialAdmin(database.db, config.initialAdmin);
-    if (admin) options.onInitialAdmin?.(admin);
+    if (admin.initialAdmin) options.onInitialAdmin?.(admin.initialAdmin);
     jobs = await JobQueue.start(database);
     const ctx: AppContext = {
       config,

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
-import { createAgent, ensureInitialAdmin } from './agents/agents.service.ts';
-import { startAtiende } from './app.ts';
+import { createAgent } from './agents/agents.service.ts';
+import { prepareDatabase, startAtiende } from './app.ts';
 import { randomToken } from './auth/secrets.ts';
 import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
 import { type Config, loadConfig } from './config/env.ts';
@@ -10,7 +10,7 @@ import { readProfileFile } from './config/profile.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
 import { AppError } from './http/errors.ts';
 import { diffJson, formatChanges } from './settings/diff.ts';
-import { applyProfile, currentProfile, seedSettingsIfEmpty } from './settings/settings.service.ts';
+import { applyProfile, currentProfile } from './settings/settings.service.ts';
 
 const USAGE = `atiende <command> [options]
 
@@ -31,8 +31,7 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 async function openForCommand(config: Config, purpose: string): Promise<DatabaseHandle> {
   const handle = await openDatabase(databaseTarget(config), purpose);
   try {
-    await handle.migrate();
-    await seedSettingsIfEmpty(handle.db, config.profilePath);
+    showInitialAdmin((await prepareDatabase(handle, config)).initialAdmin);
     return handle;
   } catch (error) {
     await handle.close();
@@ -53,20 +52,18 @@ async function withDatabase<T>(
   }
 }
 
+function showInitialAdmin(admin: { email: string; generatedPassword?: string } | undefined) {
+  if (admin?.generatedPassword) {
+    process.stdout.write(
+      `\nFirst administrator created — shown only this once:\n  e-mail:   ${admin.email}\n  password: ${admin.generatedPassword}\n\n`,
+    );
+  }
+}
+
 async function serve(config: Config) {
-  const atiende = await startAtiende(config, {
-    onInitialAdmin: (admin) => {
-      if (admin.generatedPassword) {
-        process.stdout.write(
-          `\nFirst administrator created — shown only this once:\n  e-mail:   ${admin.email}\n  password: ${admin.generatedPassword}\n\n`,
-        );
-      }
-    },
-  });
-  await atiende.http.listen({ port: config.port, host: config.host });
-  process.stdout.write(
-    `Atiende listening on http://${config.host}:${config.port} (${atiende.ctx.database.kind})\n`,
-  );
+  const atiende = await startAtiende(config, { onInitialAdmin: showInitialAdmin });
+  const address = await atiende.http.listen({ port: config.port, host: config.host });
+  process.stdout.write(`Atiende listening on ${address} (${atiende.ctx.database.kind})\n`);
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -106,7 +103,6 @@ export async function main(argv: string[]): Promise<number> {
         throw new AppError('cli.usage', { status: 400, detail: 'create-agent needs --email and --name' });
       const password = values.password ?? randomToken().slice(0, 20);
       await withDatabase(config, 'atiende create-agent', async ({ db }) => {
-        await ensureInitialAdmin(db, config.initialAdmin);
         const agent = await createAgent(db, {
           email: values.email as string,
           name: values.name as string,

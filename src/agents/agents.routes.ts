@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { agents } from '../db/schema.ts';
+import { agents, PRESENCES } from '../db/schema.ts';
 import type { HttpApp } from '../http/app.ts';
-import { requireActor } from '../http/auth.ts';
-import { CreateAgentInput, createAgent, presentAgent } from './agents.service.ts';
+import { actorOf, requireActor } from '../http/auth.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  agentAreaIds,
+  CreateAgentInput,
+  createAgent,
+  findAgent,
+  presentAgent,
+  UpdateAgentInput,
+  updateAgent,
+} from './agents.service.ts';
+import { heartbeat, setPresence } from './presence.service.ts';
 
 export const AgentResponse = z.object({
   id: z.uuid(),
@@ -11,23 +21,27 @@ export const AgentResponse = z.object({
   name: z.string(),
   role: z.enum(['admin', 'supervisor', 'agent']),
   active: z.boolean(),
-  presence: z.enum(['en_linea', 'ausente', 'desconectado']),
+  presence: z.enum(PRESENCES),
   maxOpenCases: z.number().int(),
   areaIds: z.array(z.number().int()),
   createdAt: z.string(),
 });
+const PresenceRequest = z.object({ presence: z.enum(PRESENCES) });
+const IdParams = z.object({ id: z.uuid() });
 
 export function agentsRoutes(app: HttpApp, ctx: AppContext) {
+  const tags = ['agents'];
+  const present = async (id: string) => {
+    const agent = await findAgent(ctx.db, id);
+    if (!agent) throw new AppError('agent.not_found', { status: 404, detail: 'No such agent' });
+    return presentAgent(agent, await agentAreaIds(ctx.db, id));
+  };
+
   app.post(
     '/agents',
     {
       onRequest: requireActor('admin'),
-      schema: {
-        tags: ['agents'],
-        summary: 'Create an agent',
-        body: CreateAgentInput,
-        response: { 201: AgentResponse },
-      },
+      schema: { tags, summary: 'Create an agent', body: CreateAgentInput, response: { 201: AgentResponse } },
     },
     async (request, reply) => {
       const agent = await createAgent(ctx.db, request.body);
@@ -38,8 +52,8 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/agents',
     {
-      onRequest: requireActor('admin'),
-      schema: { tags: ['agents'], summary: 'List agents', response: { 200: z.array(AgentResponse) } },
+      onRequest: requireActor(),
+      schema: { tags, summary: 'List agents', response: { 200: z.array(AgentResponse) } },
     },
     async () => {
       const rows = await ctx.db.query.agents.findMany({ orderBy: agents.createdAt });
@@ -50,6 +64,91 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
           links.filter((l) => l.agentId === agent.id).map((l) => l.areaId),
         ),
       );
+    },
+  );
+
+  app.get(
+    '/agents/me',
+    {
+      onRequest: requireActor(),
+      schema: { tags, summary: 'The calling agent', response: { 200: AgentResponse } },
+    },
+    async (request) => present(actorOf(request).agentId),
+  );
+
+  app.patch(
+    '/agents/:id',
+    {
+      onRequest: requireActor('admin'),
+      schema: {
+        tags,
+        summary: 'Change an agent (areas, role, cap, deactivate)',
+        params: IdParams,
+        body: UpdateAgentInput,
+        response: { 200: AgentResponse },
+      },
+    },
+    async (request) => {
+      await updateAgent(ctx.db, request.params.id, request.body);
+      if (request.body.active === false) {
+        await setPresence(ctx, request.params.id, 'desconectado', {
+          kind: 'agente',
+          agentId: actorOf(request).agentId,
+        });
+      }
+      return present(request.params.id);
+    },
+  );
+
+  app.put(
+    '/agents/me/presence',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Set my presence (en_linea, ausente, desconectado)',
+        body: PresenceRequest,
+        response: { 200: AgentResponse },
+      },
+    },
+    async (request) => {
+      const { agentId } = actorOf(request);
+      await setPresence(ctx, agentId, request.body.presence, { kind: 'agente', agentId });
+      return present(agentId);
+    },
+  );
+
+  app.post(
+    '/agents/me/heartbeat',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: "The console's heartbeat; without one for 2 minutes the agent is desconectado",
+        response: { 200: z.object({ presence: z.enum(PRESENCES) }) },
+      },
+    },
+    async (request) => ({ presence: await heartbeat(ctx, actorOf(request).agentId) }),
+  );
+
+  app.put(
+    '/agents/:id/presence',
+    {
+      onRequest: requireActor('supervisor', 'admin'),
+      schema: {
+        tags,
+        summary: "Set an agent's presence (supervisors, admins)",
+        params: IdParams,
+        body: PresenceRequest,
+        response: { 200: AgentResponse },
+      },
+    },
+    async (request) => {
+      await setPresence(ctx, request.params.id, request.body.presence, {
+        kind: 'agente',
+        agentId: actorOf(request).agentId,
+      });
+      return present(request.params.id);
     },
   );
 }

@@ -1,9 +1,9 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { hashPassword, randomToken } from '../auth/secrets.ts';
 import { EmailAddress } from '../config/email-address.ts';
 import type { Db, Tx } from '../db/database.ts';
-import { AGENT_ROLES, agentAreas, agents } from '../db/schema.ts';
+import { AGENT_ROLES, agentAreas, agents, areas, sessions } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 
 export const CreateAgentInput = z.object({
@@ -11,7 +11,7 @@ export const CreateAgentInput = z.object({
   name: z.string().trim().min(1).max(200),
   password: z.string().min(12, 'at least 12 characters').max(200),
   role: z.enum(AGENT_ROLES).default('agent'),
-  areaIds: z.array(z.number().int().positive()).default([]),
+  areaIds: z.array(z.number().int().positive()).max(50).default([]),
   maxOpenCases: z.number().int().min(0).max(1000).default(20),
 });
 export type CreateAgentInput = z.input<typeof CreateAgentInput>;
@@ -42,6 +42,7 @@ export async function createAgent(db: Db, input: CreateAgentInput): Promise<Agen
         detail: 'That e-mail already has an agent',
       });
     }
+    await assertAreasExist(tx, data.areaIds);
     if (data.areaIds.length > 0) {
       await tx.insert(agentAreas).values(data.areaIds.map((areaId) => ({ agentId: agent.id, areaId })));
     }
@@ -88,3 +89,50 @@ export const presentAgent = (agent: AgentRow, areaIds: number[] = []) => ({
   areaIds,
   createdAt: agent.createdAt.toISOString(),
 });
+
+export const UpdateAgentInput = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: z.enum(AGENT_ROLES).optional(),
+    active: z.boolean().optional(),
+    areaIds: z.array(z.number().int().positive()).max(50).optional(),
+    maxOpenCases: z.number().int().min(0).max(1000).optional(),
+  })
+  .refine((u) => Object.values(u).some((v) => v !== undefined), {
+    message: 'nothing to change',
+    path: ['name'],
+  });
+export type UpdateAgentInput = z.infer<typeof UpdateAgentInput>;
+
+async function assertAreasExist(tx: Tx, areaIds: number[]) {
+  if (areaIds.length === 0) return;
+  const found = await tx.select({ id: areas.id }).from(areas).where(inArray(areas.id, areaIds));
+  if (found.length !== new Set(areaIds).size) {
+    throw new AppError('area.not_found', { status: 422, field: 'areaIds', detail: 'Unknown area id' });
+  }
+}
+
+/** Changes an agent; deactivating one also ends their sessions. */
+export async function updateAgent(db: Db, id: string, input: UpdateAgentInput): Promise<AgentRow> {
+  return db.transaction(async (tx) => {
+    const { areaIds, ...fields } = input;
+    const [agent] = Object.values(fields).some((v) => v !== undefined)
+      ? await tx.update(agents).set(fields).where(eq(agents.id, id)).returning()
+      : await tx.select().from(agents).where(eq(agents.id, id));
+    if (!agent) throw new AppError('agent.not_found', { status: 404, detail: 'No such agent' });
+    if (areaIds) {
+      await assertAreasExist(tx, areaIds);
+      await tx.delete(agentAreas).where(eq(agentAreas.agentId, id));
+      if (areaIds.length > 0) {
+        await tx.insert(agentAreas).values([...new Set(areaIds)].map((areaId) => ({ agentId: id, areaId })));
+      }
+    }
+    if (input.active === false) await tx.delete(sessions).where(eq(sessions.agentId, id));
+    return agent;
+  });
+}
+
+export async function agentAreaIds(db: Tx, agentId: string): Promise<number[]> {
+  const rows = await db.select().from(agentAreas).where(eq(agentAreas.agentId, agentId));
+  return rows.map((r) => r.areaId);
+}

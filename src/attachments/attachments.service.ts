@@ -53,7 +53,10 @@ const blobFolder = (database: DatabaseHandle) =>
 const blobPath = (folder: string, sha256: string) => path.join(folder, sha256.slice(0, 2), sha256);
 
 /** Checks type and size before anything is written; the error names the offending field. */
-export function decodeAttachment(input: AttachmentInput, field: string): { bytes: Buffer; input: AttachmentInput } {
+export function decodeAttachment(
+  input: AttachmentInput,
+  field: string,
+): { bytes: Buffer; input: AttachmentInput } {
   const contentType = input.contentType.toLowerCase().split(';')[0]?.trim() ?? '';
   if (!ALLOWED_CONTENT_TYPES.has(contentType)) {
     throw new AppError('attachment.type_not_allowed', {
@@ -100,7 +103,12 @@ export async function storeAttachment(
       data: folder ? null : decoded.bytes,
     })
     .onConflictDoNothing();
-  return { sha256, filename: decoded.input.filename, contentType: decoded.input.contentType, size: decoded.bytes.length };
+  return {
+    sha256,
+    filename: decoded.input.filename,
+    contentType: decoded.input.contentType,
+    size: decoded.bytes.length,
+  };
 }
 
 export async function readAttachment(database: DatabaseHandle, sha256: string) {

@@ -1,4 +1,161 @@
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
+import { actorOf, requireActor } from '../http/auth.ts';
+import {
+  AddMessageRequest,
+  AssignRequest,
+  CaseDetailResponse,
+  CaseListResponse,
+  CaseResponse,
+  ChangeStatusRequest,
+  CreateCaseRequest,
+  ListCasesQuery,
+  TransferRequest,
+  UpdateCaseRequest,
+} from './cases.schema.ts';
+import {
+  addAgentMessage,
+  assignCase,
+  changeStatus,
+  createCase,
+  getCaseById,
+  getCaseWithTimeline,
+  listCases,
+  transferCase,
+  updateCase,
+} from './cases.service.ts';
 
-export function casesRoutes(_app: HttpApp, _ctx: AppContext) {}
+const FolioParams = z.object({ folio: z.string().min(1).max(40) });
+// A message or a new case may carry up to ten attachments of 10 MB, base64-encoded.
+const ATTACHMENT_BODY_LIMIT = 150 * 1024 * 1024;
+
+export function casesRoutes(app: HttpApp, ctx: AppContext) {
+  const tags = ['cases'];
+  app.post(
+    '/cases',
+    {
+      onRequest: requireActor(),
+      bodyLimit: ATTACHMENT_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Open a case; answers its folio',
+        body: CreateCaseRequest,
+        response: { 201: CaseResponse },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createCase(ctx, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/cases',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'List and search cases (newest first, cursor pagination)',
+        querystring: ListCasesQuery,
+        response: { 200: CaseListResponse },
+      },
+    },
+    async (request) => listCases(ctx.db, request.query, ctx.clock.now()),
+  );
+
+  app.get(
+    '/cases/:folio',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'A case by folio, with its timeline of messages and events',
+        params: FolioParams,
+        response: { 200: CaseDetailResponse },
+      },
+    },
+    async (request) => getCaseWithTimeline(ctx.db, request.params.folio, ctx.clock.now()),
+  );
+
+  app.patch(
+    '/cases/:folio',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Change the priority or the type (which recomputes the deadlines)',
+        params: FolioParams,
+        body: UpdateCaseRequest,
+        response: { 200: CaseResponse },
+      },
+    },
+    async (request) => updateCase(ctx, request.params.folio, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/cases/:folio/messages',
+    {
+      onRequest: requireActor(),
+      bodyLimit: ATTACHMENT_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Add a reply, an internal note, or what the customer said',
+        params: FolioParams,
+        body: AddMessageRequest,
+        response: { 201: z.object({ messageId: z.uuid(), case: CaseResponse }) },
+      },
+    },
+    async (request, reply) => {
+      const { caseId, messageId } = await addAgentMessage(
+        ctx,
+        request.params.folio,
+        request.body,
+        actorOf(request),
+      );
+      return reply.status(201).send({ messageId, case: await getCaseById(ctx.db, caseId, ctx.clock.now()) });
+    },
+  );
+
+  app.post(
+    '/cases/:folio/status',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Move the case along its lifecycle',
+        params: FolioParams,
+        body: ChangeStatusRequest,
+        response: { 200: CaseResponse },
+      },
+    },
+    async (request) => changeStatus(ctx, request.params.folio, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/cases/:folio/transfer',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Turn the case over to another area (turnar), with a reason',
+        params: FolioParams,
+        body: TransferRequest,
+        response: { 200: CaseResponse },
+      },
+    },
+    async (request) => transferCase(ctx, request.params.folio, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/cases/:folio/assign',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Take a new case, or (supervisors) reassign it within the area',
+        params: FolioParams,
+        body: AssignRequest,
+        response: { 200: CaseResponse },
+      },
+    },
+    async (request) => assignCase(ctx, request.params.folio, request.body.agentId, actorOf(request)),
+  );
+}

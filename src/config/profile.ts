@@ -5,6 +5,24 @@ import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CHANNELS } from '../channels/channel.ts';
 import { AppError } from '../http/errors.ts';
 import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar.ts';
+import { DEFAULT_DEADLINE_POLICIES, DeadlinePolicySchema } from '../sla/policies.ts';
+
+const WEEKDAY_9_TO_6 = [{ from: '09:00', to: '18:00' }];
+/** Business hours used for deadlines in business time when an area has no calendar of its own. */
+export const DEFAULT_BUSINESS_CALENDAR = {
+  zone: 'America/Monterrey',
+  hours: {
+    monday: WEEKDAY_9_TO_6,
+    tuesday: WEEKDAY_9_TO_6,
+    wednesday: WEEKDAY_9_TO_6,
+    thursday: WEEKDAY_9_TO_6,
+    friday: WEEKDAY_9_TO_6,
+    saturday: [],
+    sunday: [],
+  },
+  restDays: true,
+  closures: [],
+};
 
 const Code = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const Localized = z.object({ 'es-MX': z.string().min(1), en: z.string().min(1).optional() });
@@ -69,6 +87,24 @@ export const ProfileSchema = z
       )
       .min(1),
     templates: z.record(Code, Localized).default({}),
+    deadlines: z
+      .object({
+        businessCalendar: CalendarSpecSchema.default(DEFAULT_BUSINESS_CALENDAR),
+        /** Share of a target elapsed at which the assignee is warned. */
+        warnAt: z.number().min(0.1).max(0.99).default(0.8),
+        policies: z.array(DeadlinePolicySchema).default(DEFAULT_DEADLINE_POLICIES),
+      })
+      .default({
+        businessCalendar: DEFAULT_BUSINESS_CALENDAR,
+        warnAt: 0.8,
+        policies: DEFAULT_DEADLINE_POLICIES,
+      }),
+    cases: z
+      .object({
+        /** Days after resolution in which a customer's message reopens the case; then a job closes it. */
+        reopenWindowDays: z.number().int().min(0).max(90).default(7),
+      })
+      .default({ reopenWindowDays: 7 }),
   })
   .superRefine((profile, ctx) => {
     const areaCodes = new Set<string>();
@@ -87,6 +123,11 @@ export const ProfileSchema = z
         });
       }
     });
+    for (const type of REQUEST_TYPES) {
+      if (!profile.deadlines.policies.some((p) => p.requestType === type && !p.subtype)) {
+        ctx.addIssue({ code: 'custom', path: ['deadlines', 'policies'], message: `no policy for ${type}` });
+      }
+    }
     const channelCodes = new Set<string>();
     profile.channels.forEach((channel, i) => {
       if (channelCodes.has(channel.code)) {

@@ -35,6 +35,8 @@ export interface DatabaseHandle {
   /** The data folder of the embedded database. */
   dataDir?: string;
   migrate(): Promise<void>;
+  /** Runs fn while no other process holds the same lock (start-up work: migrations, seeding). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -65,13 +67,16 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
       db,
       pool,
       async migrate() {
-        // Two servers starting together must not apply the same migration twice.
+        await pool.query('create extension if not exists unaccent');
+        await pool.query('create extension if not exists pg_trgm');
+        await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
+      },
+      async exclusive(fn) {
+        // Several servers starting together take turns migrating and seeding.
         const client = await pool.connect();
         try {
           await client.query('select pg_advisory_lock(4242001)');
-          await client.query('create extension if not exists unaccent');
-          await client.query('create extension if not exists pg_trgm');
-          await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
+          return await fn();
         } finally {
           await client.query('select pg_advisory_unlock(4242001)').catch(() => {});
           client.release();
@@ -105,6 +110,8 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
       await pglite.exec('create extension if not exists unaccent; create extension if not exists pg_trgm;');
       await migratePglite(drizzlePglite(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
     },
+    // The data-folder lock already makes this process the only one.
+    exclusive: (fn) => fn(),
     close: once(async () => {
       try {
         await pglite.close();

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -296,4 +297,59 @@ export const events = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('events_case_idx').on(t.caseId, t.id), index('events_customer_idx').on(t.customerId, t.id)],
+);
+
+export const DEADLINE_KINDS = ['primera_respuesta', 'resolucion'] as const;
+
+/**
+ * A case's deadlines, computed when it opens from the policy of its type. Each keeps the calendar it
+ * counts in, so pauses and recomputations measure time the same way the deadline was set.
+ */
+export const caseDeadlines = pgTable(
+  'case_deadlines',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    kind: text('kind', { enum: DEADLINE_KINDS }).notNull(),
+    target: jsonb('target').notNull(),
+    source: text('source').notNull(),
+    calendar: jsonb('calendar').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
+    /** Time already spent paused, measured in the deadline's calendar (the due date was pushed by it). */
+    pausedMs: bigint('paused_ms', { mode: 'number' }).notNull().default(0),
+    /** The finished pauses as [from, to] instants, so a recomputation in another calendar can measure them. */
+    pauses: jsonb('pauses').$type<Array<[string, string]>>().notNull().default([]),
+    metAt: timestamp('met_at', { withTimezone: true }),
+    warnedAt: timestamp('warned_at', { withTimezone: true }),
+    breachedAt: timestamp('breached_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.kind] }),
+    index('case_deadlines_due_idx').on(t.dueAt),
+    check('case_deadlines_kind_check', sql`${t.kind} in ('primera_respuesta', 'resolucion')`),
+  ],
+);
+
+/** Warnings and breaches raised on cases: listed for the agents they concern, never silently removed. */
+export const caseFlags = pgTable(
+  'case_flags',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    deadlineKind: text('deadline_kind', { enum: DEADLINE_KINDS }).notNull(),
+    kind: text('kind', { enum: ['por_vencer', 'vencido'] }).notNull(),
+    notifyAgentIds: uuid('notify_agent_ids').array().notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: uuid('acknowledged_by'),
+  },
+  (t) => [
+    uniqueIndex('case_flags_once_key').on(t.caseId, t.deadlineKind, t.kind),
+    index('case_flags_open_idx').on(t.acknowledgedAt, t.raisedAt),
+  ],
 );

@@ -13,7 +13,9 @@ export type EventKind =
   | 'customer_merged'
   | 'customer_changed'
   | 'representative_added'
-  | 'representative_revoked';
+  | 'representative_revoked'
+  | 'deadline_warning'
+  | 'deadline_breached';
 
 /** Who caused an event: an agent, the customer or their representative (through a channel), or Atiende itself. */
 export type EventActor =

@@ -17,12 +17,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { agentsRoutes } from '../agents/agents.routes.ts';
+import { areasRoutes } from '../areas/areas.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { backupRoutes } from '../backup/backup.routes.ts';
 import { casesRoutes } from '../cases/cases.routes.ts';
 import type { AppContext } from '../context.ts';
 import { customersRoutes } from '../customers/customers.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
+import { flagsRoutes } from '../sla/flags.routes.ts';
 import { installAuthentication } from './auth.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -99,10 +101,12 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
       healthRoutes(typed, ctx);
       authRoutes(typed, ctx);
       agentsRoutes(typed, ctx);
+      areasRoutes(typed, ctx);
       settingsRoutes(typed, ctx);
       backupRoutes(typed, ctx);
       customersRoutes(typed, ctx);
       casesRoutes(typed, ctx);
+      flagsRoutes(typed, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,8 @@ import type { DatabaseHandle, Tx } from '../db/database.ts';
 export interface JobDefinition<T extends object> {
   name: string;
   queue?: Omit<QueueOptions, 'name'>;
+  /** Run on this cron schedule (pg-boss makes sure one process runs each tick). */
+  cron?: string;
   handler: (data: T, meta: { id: string; retryCount: number }) => Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export class JobQueue {
     for (const definition of definitions) {
       const existing = await this.boss.getQueue(definition.name);
       if (!existing) await this.boss.createQueue(definition.name, definition.queue ?? {});
+      if (definition.cron) await this.boss.schedule(definition.name, definition.cron);
     }
     if (!options.work) return;
     for (const definition of definitions) {

@@ -5,15 +5,12 @@ import { areas, providerSettings, settingsChanges } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { type Change, diffJson } from './diff.ts';
 
-type StoredSettings = Omit<Profile, 'areas'>;
+export type ProviderSettings = Omit<Profile, 'areas'>;
 
 /** The provider's current settings, in the shape of a profile file. */
 export async function currentProfile(db: Tx): Promise<Profile> {
-  const [row] = await db.select().from(providerSettings).where(eq(providerSettings.id, 1));
-  if (!row)
-    throw new AppError('settings.not_seeded', { status: 503, detail: 'The database has no settings yet' });
+  const stored = await providerSettingsOf(db);
   const areaRows = await db.select().from(areas).where(eq(areas.active, true)).orderBy(areas.id);
-  const stored = row.settings as StoredSettings;
   return {
     ...stored,
     areas: areaRows.map((a) => ({
@@ -22,6 +19,14 @@ export async function currentProfile(db: Tx): Promise<Profile> {
       ...(a.calendar ? { calendar: a.calendar as NonNullable<Profile['areas'][number]['calendar']> } : {}),
     })),
   };
+}
+
+/** The provider's settings other than areas, as stored (validated when they were applied). */
+export async function providerSettingsOf(db: Tx): Promise<ProviderSettings> {
+  const [row] = await db.select().from(providerSettings).where(eq(providerSettings.id, 1));
+  if (!row)
+    throw new AppError('settings.not_seeded', { status: 503, detail: 'The database has no settings yet' });
+  return row.settings as ProviderSettings;
 }
 
 export async function hasSettings(db: Tx): Promise<boolean> {

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { AttachmentInput } from '../attachments/attachments.service.ts';
+import { CHANNELS, CONTACT_KINDS } from '../channels/channel.ts';
+import { CASE_STATUSES, DELIVERY_STATUSES, MESSAGE_KINDS, PRIORITIES, RAISED_BY } from '../db/schema.ts';
+import { REQUEST_TYPES } from './request-types.ts';
+
+const Code = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
+export const CreateCaseRequest = z
+  .object({
+    requestType: z.enum(REQUEST_TYPES),
+    subtype: Code.optional(),
+    channel: z.enum(CHANNELS),
+    /** An existing customer, or a contact point to find one by (an unknown one becomes a prospect). */
+    customerId: z.uuid().optional(),
+    contact: z.object({ kind: z.enum(CONTACT_KINDS), address: z.string().trim().min(1).max(320) }).optional(),
+    customerName: z.string().trim().min(1).max(200).optional(),
+    raisedBy: z
+      .object({ kind: z.enum(RAISED_BY), representativeId: z.uuid().optional() })
+      .optional()
+      .describe('Who raises it; defaults to the agent on the customer’s behalf'),
+    subject: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().min(1).max(20_000),
+    priority: z.enum(PRIORITIES).default('normal'),
+    attachments: z.array(AttachmentInput).max(10).default([]),
+  })
+  .refine((c) => c.customerId || c.contact, {
+    message: 'customerId or contact is required',
+    path: ['customerId'],
+  });
+export type CreateCaseRequest = z.input<typeof CreateCaseRequest>;
+
+export const ChangeStatusRequest = z.object({
+  status: z.enum(CASE_STATUSES),
+  causeCode: Code.optional(),
+  /** Required when discarding: `duplicado` (with duplicateOfFolio) or `spam`. */
+  discardReason: z.enum(['duplicado', 'spam']).optional(),
+  duplicateOfFolio: z.string().max(40).optional(),
+  /** The agent taking the case, when moving it to `asignado`. */
+  assigneeId: z.uuid().optional(),
+  note: z.string().trim().max(2000).optional(),
+});
+export type ChangeStatusRequest = z.infer<typeof ChangeStatusRequest>;
+
+export const TransferRequest = z.object({
+  areaId: z.number().int().positive(),
+  reason: z.string().trim().min(3).max(2000),
+  agentId: z.uuid().optional(),
+});
+export const AssignRequest = z.object({ agentId: z.uuid() });
+export const UpdateCaseRequest = z
+  .object({
+    priority: z.enum(PRIORITIES).optional(),
+    /** A change of type (and subtype) recomputes the deadlines. */
+    requestType: z.enum(REQUEST_TYPES).optional(),
+    subtype: Code.nullable().optional(),
+  })
+  .refine((u) => u.priority !== undefined || u.requestType !== undefined || u.subtype !== undefined, {
+    message: 'nothing to change',
+    path: ['priority'],
+  });
+export type UpdateCaseRequest = z.infer<typeof UpdateCaseRequest>;
+
+export const AddMessageRequest = z.object({
+  kind: z
+    .enum(MESSAGE_KINDS)
+    .describe('entrante: what the customer said (e.g. on a call); saliente: a reply'),
+  body: z.string().trim().min(1).max(20_000),
+  attachments: z.array(AttachmentInput).max(10).default([]),
+});
+export type AddMessageRequest = z.input<typeof AddMessageRequest>;
+
+export const ListCasesQuery = z.object({
+  q: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  areaId: z.coerce.number().int().positive().optional(),
+  assigneeId: z.uuid().optional(),
+  requestType: z.enum(REQUEST_TYPES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  customerId: z.uuid().optional(),
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  createdTo: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListCasesQuery = z.infer<typeof ListCasesQuery>;
+
+const Ref = z.object({ id: z.string(), name: z.string().nullable() });
+
+export const DeadlineResponse = z.object({
+  dueAt: z.string(),
+  state: z.enum(['en_tiempo', 'por_vencer', 'vencido', 'pausado']),
+  remainingMs: z.number(),
+  metAt: z.string().nullable(),
+  target: z.object({
+    amount: z.number(),
+    unit: z.enum(['minutes', 'hours', 'days']),
+    clock: z.enum(['business', 'calendar']),
+  }),
+  source: z.string(),
+});
+
+export const CaseResponse = z.object({
+  id: z.uuid(),
+  folio: z.string(),
+  requestType: z.enum(REQUEST_TYPES),
+  subtype: z.string().nullable(),
+  channel: z.enum(CHANNELS),
+  status: z.enum(CASE_STATUSES),
+  priority: z.enum(PRIORITIES),
+  subject: z.string(),
+  raisedBy: z.enum(RAISED_BY),
+  customer: z.object({ id: z.uuid(), name: z.string().nullable(), accountNumber: z.string().nullable() }),
+  area: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
+  assignee: Ref.nullable(),
+  causeCode: z.string().nullable(),
+  discardReason: z.string().nullable(),
+  duplicateOfFolio: z.string().nullable(),
+  followsUpFolio: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  deadlines: z.object({
+    primera_respuesta: DeadlineResponse.nullable(),
+    resolucion: DeadlineResponse.nullable(),
+  }),
+  /** The deadline told to the customer: the resolution deadline. */
+  deadline: DeadlineResponse.nullable(),
+});
+export type CaseResponse = z.infer<typeof CaseResponse>;
+
+export const MessageResponse = z.object({
+  id: z.uuid(),
+  kind: z.enum(MESSAGE_KINDS),
+  channel: z.enum(CHANNELS),
+  body: z.string(),
+  authorAgentId: z.string().nullable(),
+  deliveryStatus: z.enum(DELIVERY_STATUSES).nullable(),
+  deliveryError: z.string().nullable(),
+  attachments: z.array(
+    z.object({ sha256: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }),
+  ),
+  at: z.string(),
+});
+
+export const EventResponse = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  actorKind: z.string(),
+  actorAgentId: z.string().nullable(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+  reason: z.string().nullable(),
+  at: z.string(),
+});
+
+export const TimelineEntry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message'), message: MessageResponse }),
+  z.object({ type: z.literal('event'), event: EventResponse }),
+]);
+
+export const CaseDetailResponse = CaseResponse.extend({ timeline: z.array(TimelineEntry) });
+export const CaseListResponse = z.object({ items: z.array(CaseResponse), nextCursor: z.string().nullable() });

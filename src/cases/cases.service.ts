@@ -1,0 +1,918 @@
+import { and, asc, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import {
+  type AttachmentInput,
+  decodeAttachment,
+  type StoredAttachment,
+  storeAttachment,
+} from '../attachments/attachments.service.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Channel } from '../channels/channel.ts';
+import type { AppContext } from '../context.ts';
+import { findOrCreateCustomerByContact, resolveCustomer } from '../customers/customers.service.ts';
+import { assertRepresentativeMayAct } from '../customers/representatives.service.ts';
+import { queryRows, type Tx } from '../db/database.ts';
+import {
+  agents,
+  areas,
+  attachmentBlobs,
+  cases,
+  customers,
+  messageAttachments,
+  messages,
+  type RAISED_BY,
+} from '../db/schema.ts';
+import {
+  appendEvent,
+  appendEvents,
+  caseEvents,
+  type EventActor,
+  presentEvent,
+} from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
+import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
+import { deadlinesOf, deadlinesOnStatus, meetDeadline, setDeadlines } from '../sla/deadlines.service.ts';
+import { assertMayChange, assertMaySupervise } from './access.ts';
+import { assertAgentInArea, routeWithinArea } from './assignment.ts';
+import type {
+  AddMessageRequest,
+  CaseResponse,
+  ChangeStatusRequest,
+  CreateCaseRequest,
+  ListCasesQuery,
+  UpdateCaseRequest,
+} from './cases.schema.ts';
+import { CreateCaseRequest as CreateCaseSchema } from './cases.schema.ts';
+import { formatFolio, parseFolio } from './folio.ts';
+import {
+  assertTransition,
+  CAUSE_REQUIRED_TYPES,
+  type CaseStatus,
+  isFinal,
+  REASSIGNABLE_STATUSES,
+} from './lifecycle.ts';
+import type { RequestType } from './request-types.ts';
+import { routeToArea } from './routing.ts';
+
+export type CaseDeps = Pick<AppContext, 'db' | 'database' | 'clock' | 'jobs'>;
+type CaseRow = typeof cases.$inferSelect;
+type Decoded = ReturnType<typeof decodeAttachment>;
+
+/** The job that closes a resolved case once the reopen window has passed without news from the customer. */
+export const AUTO_CLOSE_JOB = 'case-auto-close';
+
+const agentActor = (actor: Actor): EventActor => ({ kind: 'agente', agentId: actor.agentId });
+
+const yearIn = (zone: string, instant: Date) =>
+  Number(new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(instant));
+
+const decodeAll = (list: AttachmentInput[]): Decoded[] =>
+  list.map((attachment, i) => decodeAttachment(attachment, `attachments.${i}`));
+
+function assertSubtype(settings: ProviderSettings, requestType: string, subtype: string | undefined) {
+  if (subtype && !settings.requestSubtypes.some((s) => s.type === requestType && s.code === subtype)) {
+    throw new AppError('case.unknown_subtype', {
+      status: 422,
+      field: 'subtype',
+      detail: `${subtype} is not a subtype of ${requestType}`,
+    });
+  }
+}
+
+async function areaByCode(tx: Tx, code: string) {
+  const [area] = await tx
+    .select()
+    .from(areas)
+    .where(and(eq(areas.code, code), eq(areas.active, true)));
+  if (!area)
+    throw new AppError('case.no_area', { status: 500, detail: `Routing names unknown area ${code}` });
+  return area;
+}
+
+/** Stores a message with its attachments in the caller's transaction. */
+export async function insertMessage(
+  deps: Pick<CaseDeps, 'database'>,
+  tx: Tx,
+  message: {
+    caseId: string;
+    kind: 'entrante' | 'saliente' | 'nota_interna';
+    channel: string;
+    body: string;
+    authorAgentId?: string | null;
+    externalId?: string | null;
+    deliveryStatus?: 'pendiente' | null;
+    metadata?: Record<string, unknown> | null;
+    at: Date;
+  },
+  attachments: Decoded[],
+): Promise<{ id: string; attachments: StoredAttachment[] }> {
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      caseId: message.caseId,
+      kind: message.kind,
+      channel: message.channel,
+      body: message.body,
+      authorAgentId: message.authorAgentId ?? null,
+      externalId: message.externalId ?? null,
+      deliveryStatus: message.deliveryStatus ?? null,
+      metadata: message.metadata ?? null,
+      createdAt: message.at,
+    })
+    .returning({ id: messages.id });
+  if (!row) throw new Error('message insert returned nothing');
+  const stored: StoredAttachment[] = [];
+  for (const [position, decoded] of attachments.entries()) {
+    const attachment = await storeAttachment(deps.database, tx, decoded);
+    await tx
+      .insert(messageAttachments)
+      .values({ messageId: row.id, sha256: attachment.sha256, filename: attachment.filename, position });
+    stored.push(attachment);
+  }
+  return { id: row.id, attachments: stored };
+}
+
+/**
+ * Opens a case: resolves the customer (an unknown contact becomes a prospect), checks a representative's
+ * authorization, routes it to an area, issues its folio, stores the first message and the events, and
+ * gives it to an available agent — all in one transaction, so a folio exists only with its case.
+ */
+export async function createCase(
+  deps: CaseDeps,
+  request: CreateCaseRequest,
+  actor: Actor | null,
+): Promise<CaseResponse> {
+  const input = CreateCaseSchema.parse(request);
+  const decoded = decodeAll(input.attachments);
+  const now = deps.clock.now();
+  const caseId = await deps.db.transaction(async (tx) => {
+    const settings = await providerSettingsOf(tx);
+    assertSubtype(settings, input.requestType, input.subtype);
+    const customerId = await customerOfCase(tx, input);
+    const raisedBy: (typeof RAISED_BY)[number] = input.raisedBy?.kind ?? (actor ? 'agente' : 'cliente');
+    if (raisedBy === 'representante') {
+      if (!input.raisedBy?.representativeId) {
+        throw new AppError('request.invalid', {
+          status: 400,
+          field: 'raisedBy.representativeId',
+          detail: 'Required for a representative',
+        });
+      }
+      await assertRepresentativeMayAct(tx, {
+        representativeId: input.raisedBy.representativeId,
+        customerId,
+        requestType: input.requestType,
+        now,
+      });
+    }
+    if (raisedBy === 'agente' && !actor) {
+      throw new AppError('request.invalid', {
+        status: 400,
+        field: 'raisedBy.kind',
+        detail: 'Only an agent raises a case as agente',
+      });
+    }
+    const areaCode = routeToArea(settings.routingRules, {
+      requestType: input.requestType,
+      text: input.description,
+    });
+    if (!areaCode)
+      throw new AppError('case.unroutable', {
+        status: 500,
+        detail: 'No routing rule matches; add a catch-all rule',
+      });
+    const area = await areaByCode(tx, areaCode);
+    return openCaseRow(deps, tx, {
+      settings,
+      now,
+      requestType: input.requestType,
+      subtype: input.subtype ?? null,
+      channel: input.channel,
+      customerId,
+      raisedBy,
+      representativeId: raisedBy === 'representante' ? (input.raisedBy?.representativeId ?? null) : null,
+      raisedByAgentId: actor?.agentId ?? null,
+      areaId: area.id,
+      priority: input.priority,
+      subject: input.subject ?? summarize(input.description),
+      firstMessage: { body: input.description, authorAgentId: actor?.agentId ?? null, attachments: decoded },
+      actor: actor ? agentActor(actor) : { kind: raisedBy === 'representante' ? 'representante' : 'cliente' },
+      followsUpId: null,
+    });
+  });
+  return getCaseById(deps.db, caseId, now);
+}
+
+const summarize = (text: string) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= 120 ? line : `${line.slice(0, 117)}…`;
+};
+
+async function customerOfCase(tx: Tx, input: ReturnType<typeof CreateCaseSchema.parse>): Promise<string> {
+  if (input.customerId) {
+    // Locked so a merge committing meanwhile cannot leave the new case on a retired customer.
+    return (await resolveCustomer(tx, input.customerId, { lock: 'key share', field: 'customerId' })).id;
+  }
+  const contact = input.contact as { kind: 'phone' | 'email' | 'whatsapp' | 'messenger'; address: string };
+  const { customer } = await findOrCreateCustomerByContact(tx, { ...contact, name: input.customerName });
+  return customer.id;
+}
+
+interface NewCaseRow {
+  settings: ProviderSettings;
+  now: Date;
+  requestType: RequestType;
+  subtype: string | null;
+  channel: Channel;
+  customerId: string;
+  raisedBy: (typeof RAISED_BY)[number];
+  representativeId: string | null;
+  raisedByAgentId: string | null;
+  areaId: number;
+  priority: 'baja' | 'normal' | 'alta' | 'urgente';
+  subject: string;
+  firstMessage: {
+    body: string;
+    authorAgentId: string | null;
+    attachments: Decoded[];
+    externalId?: string | null;
+    metadata?: Record<string, unknown> | null;
+  };
+  actor: EventActor;
+  followsUpId: string | null;
+}
+
+/** Inserts a case with its folio, first message and events, then routes it; returns the case id. */
+export async function openCaseRow(
+  deps: Pick<CaseDeps, 'database' | 'jobs'>,
+  tx: Tx,
+  row: NewCaseRow,
+): Promise<string> {
+  const year = yearIn(row.settings.provider.timeZone, row.now);
+  const [next] = await queryRows<{ n: string }>(
+    tx,
+    sql`select atiende_next_folio_number(${year})::text as n`,
+  );
+  const folio = formatFolio(row.settings.provider.folioPrefix, year, Number(next?.n));
+  const [created] = await tx
+    .insert(cases)
+    .values({
+      folio,
+      requestType: row.requestType,
+      subtype: row.subtype,
+      channel: row.channel,
+      customerId: row.customerId,
+      raisedBy: row.raisedBy,
+      representativeId: row.representativeId,
+      raisedByAgentId: row.raisedByAgentId,
+      areaId: row.areaId,
+      priority: row.priority,
+      subject: row.subject,
+      followsUpId: row.followsUpId,
+      createdAt: row.now,
+      updatedAt: row.now,
+    })
+    .returning({ id: cases.id });
+  if (!created) throw new Error('case insert returned nothing');
+  const message = await insertMessage(
+    deps,
+    tx,
+    {
+      caseId: created.id,
+      kind: 'entrante',
+      channel: row.channel,
+      body: row.firstMessage.body,
+      authorAgentId: row.firstMessage.authorAgentId,
+      externalId: row.firstMessage.externalId,
+      metadata: row.firstMessage.metadata,
+      at: row.now,
+    },
+    row.firstMessage.attachments,
+  );
+  await appendEvents(
+    tx,
+    [
+      {
+        kind: 'created',
+        actor: row.actor,
+        caseId: created.id,
+        after: {
+          folio,
+          requestType: row.requestType,
+          subtype: row.subtype,
+          channel: row.channel,
+          customerId: row.customerId,
+          areaId: row.areaId,
+          priority: row.priority,
+          raisedBy: row.raisedBy,
+          representativeId: row.representativeId,
+          followsUpId: row.followsUpId,
+        },
+      },
+      {
+        kind: 'message_added',
+        actor: row.actor,
+        caseId: created.id,
+        after: { messageId: message.id, kind: 'entrante', attachments: message.attachments.length },
+      },
+    ],
+    row.now,
+  );
+  await setDeadlines(deps, tx, {
+    id: created.id,
+    requestType: row.requestType,
+    subtype: row.subtype,
+    areaId: row.areaId,
+    createdAt: row.now,
+  });
+  await routeWithinArea(tx, { id: created.id, areaId: row.areaId }, row.now);
+  return created.id;
+}
+
+async function lockCase(tx: Tx, folio: string): Promise<CaseRow> {
+  const parsed = parseFolio(folio);
+  const [row] = await tx.select().from(cases).where(eq(cases.folio, parsed.folio)).for('update');
+  if (!row)
+    throw new AppError('case.not_found', { status: 404, detail: `No case with folio ${parsed.folio}` });
+  return row;
+}
+
+/** Moves a case along its lifecycle; anything outside the table is a 409, a case of another area a 403. */
+export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeStatusRequest, actor: Actor) {
+  const now = deps.clock.now();
+  const id = await deps.db.transaction(async (tx) => {
+    const kase = await lockCase(tx, folio);
+    await assertMayChange(tx, actor, kase.areaId);
+    const to = input.status;
+    assertTransition(kase.status, to);
+    const settings = await providerSettingsOf(tx);
+    const set: Partial<typeof cases.$inferInsert> = { status: to, updatedAt: now };
+
+    if (to === 'asignado') {
+      const assigneeId = input.assigneeId ?? actor.agentId;
+      if (assigneeId !== actor.agentId) await assertMaySupervise(tx, actor, kase.areaId);
+      await assertAgentInArea(tx, assigneeId, kase.areaId, 'assigneeId');
+      set.assigneeId = assigneeId;
+    }
+    if (to === 'nuevo') set.assigneeId = null;
+    if (to === 'en_proceso' && !kase.assigneeId) {
+      await assertAgentInArea(tx, actor.agentId, kase.areaId, 'status');
+      set.assigneeId = actor.agentId;
+    }
+    if (to === 'resuelto') {
+      if (!input.causeCode && CAUSE_REQUIRED_TYPES.includes(kase.requestType)) {
+        throw new AppError('case.cause_required', {
+          status: 422,
+          field: 'causeCode',
+          detail: `Resolving a ${kase.requestType} needs a cause code`,
+        });
+      }
+      if (input.causeCode && !settings.causeCodes.some((c) => c.code === input.causeCode)) {
+        throw new AppError('case.unknown_cause', {
+          status: 422,
+          field: 'causeCode',
+          detail: `Unknown cause code ${input.causeCode}`,
+        });
+      }
+      set.causeCode = input.causeCode ?? null;
+      set.resolvedAt = now;
+      const closeAt = new Date(now.getTime() + settings.cases.reopenWindowDays * 86_400_000);
+      await deps.jobs.enqueue(
+        tx,
+        AUTO_CLOSE_JOB,
+        { caseId: kase.id, resolvedAt: now.toISOString() },
+        { startAfter: closeAt },
+      );
+    }
+    if (kase.status === 'resuelto' && to === 'en_proceso') {
+      set.resolvedAt = null;
+      set.causeCode = null;
+    }
+    if (to === 'cerrado') set.closedAt = now;
+    if (to === 'descartado') {
+      if (!input.discardReason) {
+        throw new AppError('case.discard_reason_required', {
+          status: 422,
+          field: 'discardReason',
+          detail: 'Say why: duplicado or spam',
+        });
+      }
+      set.discardReason = input.discardReason;
+      if (input.discardReason === 'duplicado') {
+        if (!input.duplicateOfFolio) {
+          throw new AppError('case.duplicate_of_required', {
+            status: 422,
+            field: 'duplicateOfFolio',
+            detail: 'Name the folio it duplicates',
+          });
+        }
+        const original = parseFolio(input.duplicateOfFolio, 'duplicateOfFolio');
+        const [other] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.folio, original.folio));
+        if (!other || other.id === kase.id) {
+          throw new AppError('case.duplicate_of_invalid', {
+            status: 422,
+            field: 'duplicateOfFolio',
+            detail: 'No other case has that folio',
+          });
+        }
+        set.duplicateOfId = other.id;
+      }
+    }
+    await tx.update(cases).set(set).where(eq(cases.id, kase.id));
+    await deadlinesOnStatus(deps, tx, kase.id, kase.status, to, now);
+    await appendEvent(
+      tx,
+      {
+        kind: 'status_changed',
+        actor: agentActor(actor),
+        caseId: kase.id,
+        before: { status: kase.status, assigneeId: kase.assigneeId },
+        after: {
+          status: to,
+          assigneeId: set.assigneeId === undefined ? kase.assigneeId : set.assigneeId,
+          ...(set.causeCode ? { causeCode: set.causeCode } : {}),
+          ...(set.discardReason
+            ? { discardReason: set.discardReason, duplicateOfId: set.duplicateOfId ?? null }
+            : {}),
+        },
+        reason: input.note ?? null,
+      },
+      now,
+    );
+    return kase.id;
+  });
+  return getCaseById(deps.db, id, now);
+}
+
+/**
+ * Turns a case over to another area ("turnar"), from any non-final state, with a reason. The assignee
+ * is cleared and the case is routed again in the new area, unless a target agent of that area is named.
+ */
+export async function transferCase(
+  deps: CaseDeps,
+  folio: string,
+  input: { areaId: number; reason: string; agentId?: string },
+  actor: Actor,
+) {
+  const now = deps.clock.now();
+  const id = await deps.db.transaction(async (tx) => {
+    const kase = await lockCase(tx, folio);
+    await assertMayChange(tx, actor, kase.areaId);
+    if (isFinal(kase.status)) {
+      throw new AppError('case.final', {
+        status: 409,
+        detail: `A ${kase.status} case cannot be transferred`,
+      });
+    }
+    const [area] = await tx
+      .select()
+      .from(areas)
+      .where(and(eq(areas.id, input.areaId), eq(areas.active, true)));
+    if (!area)
+      throw new AppError('area.not_found', { status: 422, field: 'areaId', detail: 'No such active area' });
+    if (area.id === kase.areaId) {
+      throw new AppError('case.same_area', {
+        status: 422,
+        field: 'areaId',
+        detail: 'The case is already in that area',
+      });
+    }
+    if (input.agentId) await assertAgentInArea(tx, input.agentId, area.id, 'agentId');
+    const status: CaseStatus = input.agentId ? 'asignado' : 'nuevo';
+    await tx
+      .update(cases)
+      .set({ areaId: area.id, assigneeId: input.agentId ?? null, status, updatedAt: now })
+      .where(eq(cases.id, kase.id));
+    await appendEvent(
+      tx,
+      {
+        kind: 'transferred',
+        actor: agentActor(actor),
+        caseId: kase.id,
+        before: { areaId: kase.areaId, assigneeId: kase.assigneeId, status: kase.status },
+        after: { areaId: area.id, assigneeId: input.agentId ?? null, status },
+        reason: input.reason,
+      },
+      now,
+    );
+    if (!input.agentId) await routeWithinArea(tx, { id: kase.id, areaId: area.id }, now);
+    return kase.id;
+  });
+  return getCaseById(deps.db, id, now);
+}
+
+/**
+ * Gives a case to an agent of its area. A `nuevo` case may be taken by an agent of the area for
+ * themselves (or given by its supervisor); a case someone already holds is reassigned only by a
+ * supervisor, keeping its status.
+ */
+export async function assignCase(deps: CaseDeps, folio: string, agentId: string, actor: Actor) {
+  const now = deps.clock.now();
+  const id = await deps.db.transaction(async (tx) => {
+    const kase = await lockCase(tx, folio);
+    await assertMayChange(tx, actor, kase.areaId);
+    await assertAgentInArea(tx, agentId, kase.areaId, 'agentId');
+    let status: CaseStatus;
+    if (kase.status === 'nuevo') {
+      if (agentId !== actor.agentId) await assertMaySupervise(tx, actor, kase.areaId);
+      status = 'asignado';
+    } else if (REASSIGNABLE_STATUSES.includes(kase.status)) {
+      await assertMaySupervise(tx, actor, kase.areaId);
+      status = kase.status;
+    } else {
+      throw new AppError('case.not_assignable', {
+        status: 409,
+        detail: `A ${kase.status} case cannot be assigned`,
+      });
+    }
+    await tx.update(cases).set({ assigneeId: agentId, status, updatedAt: now }).where(eq(cases.id, kase.id));
+    await tx.update(agents).set({ lastAssignedAt: now }).where(eq(agents.id, agentId));
+    await appendEvent(
+      tx,
+      {
+        kind: 'assigned',
+        actor: agentActor(actor),
+        caseId: kase.id,
+        before: { status: kase.status, assigneeId: kase.assigneeId },
+        after: { status, assigneeId: agentId },
+      },
+      now,
+    );
+    return kase.id;
+  });
+  return getCaseById(deps.db, id, now);
+}
+
+/**
+ * Changes a case's priority or type. A change of type (or subtype) recomputes its deadlines from when it
+ * opened, and both changes are events.
+ */
+export async function updateCase(deps: CaseDeps, folio: string, input: UpdateCaseRequest, actor: Actor) {
+  const now = deps.clock.now();
+  const id = await deps.db.transaction(async (tx) => {
+    const kase = await lockCase(tx, folio);
+    await assertMayChange(tx, actor, kase.areaId);
+    if (input.priority && kase.priority !== input.priority) {
+      await tx.update(cases).set({ priority: input.priority, updatedAt: now }).where(eq(cases.id, kase.id));
+      await appendEvent(
+        tx,
+        {
+          kind: 'priority_changed',
+          actor: agentActor(actor),
+          caseId: kase.id,
+          before: { priority: kase.priority },
+          after: { priority: input.priority },
+        },
+        now,
+      );
+    }
+    const requestType = input.requestType ?? kase.requestType;
+    const subtype = input.subtype === undefined ? (input.requestType ? null : kase.subtype) : input.subtype;
+    if (requestType !== kase.requestType || subtype !== kase.subtype) {
+      if (isFinal(kase.status))
+        throw new AppError('case.final', { status: 409, detail: `A ${kase.status} case keeps its type` });
+      assertSubtype(await providerSettingsOf(tx), requestType, subtype ?? undefined);
+      await tx.update(cases).set({ requestType, subtype, updatedAt: now }).where(eq(cases.id, kase.id));
+      await setDeadlines(deps, tx, { ...kase, requestType, subtype });
+      const due = await deadlinesOf(tx, [kase.id], now);
+      await appendEvent(
+        tx,
+        {
+          kind: 'type_changed',
+          actor: agentActor(actor),
+          caseId: kase.id,
+          before: { requestType: kase.requestType, subtype: kase.subtype },
+          after: {
+            requestType,
+            subtype,
+            firstResponseDueAt: due.get(kase.id)?.primera_respuesta?.dueAt ?? null,
+            resolutionDueAt: due.get(kase.id)?.resolucion?.dueAt ?? null,
+          },
+        },
+        now,
+      );
+    }
+    return kase.id;
+  });
+  return getCaseById(deps.db, id, now);
+}
+
+/** An agent's reply, internal note, or the record of what the customer said (e.g. on a call). */
+export async function addAgentMessage(
+  deps: CaseDeps,
+  folio: string,
+  request: AddMessageRequest,
+  actor: Actor,
+) {
+  const decoded = decodeAll(request.attachments ?? []);
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const kase = await lockCase(tx, folio);
+    await assertMayChange(tx, actor, kase.areaId);
+    if (isFinal(kase.status)) {
+      throw new AppError('case.final', {
+        status: 409,
+        detail: `The case is ${kase.status}; open a new case for the customer instead`,
+      });
+    }
+    const message = await insertMessage(
+      deps,
+      tx,
+      {
+        caseId: kase.id,
+        kind: request.kind,
+        channel: kase.channel,
+        body: request.body,
+        authorAgentId: actor.agentId,
+        deliveryStatus: request.kind === 'saliente' ? 'pendiente' : null,
+        at: now,
+      },
+      decoded,
+    );
+    await appendEvent(
+      tx,
+      {
+        kind: 'message_added',
+        actor: agentActor(actor),
+        caseId: kase.id,
+        after: { messageId: message.id, kind: request.kind, attachments: message.attachments.length },
+      },
+      now,
+    );
+    if (request.kind === 'entrante')
+      await customerSpoke(deps, tx, kase, now, { kind: 'agente', agentId: actor.agentId });
+    // An agent's reply is the first response; automatic acknowledgements never come through here.
+    if (request.kind === 'saliente') await meetDeadline(deps, tx, kase.id, 'primera_respuesta', now);
+    return { caseId: kase.id, messageId: message.id };
+  });
+}
+
+/**
+ * What the customer's words do to a case waiting on them: a case `en_espera_cliente` goes back to
+ * `en_proceso`; a `resuelto` one reopens within the reopen window, and is closed once it has passed.
+ * Returns false when the case is (or just became) final, so the caller opens a new linked case.
+ */
+export async function customerSpoke(
+  deps: Pick<CaseDeps, 'jobs'>,
+  tx: Tx,
+  kase: CaseRow,
+  now: Date,
+  actor: EventActor = { kind: 'cliente' },
+): Promise<boolean> {
+  const statusEvent = (to: CaseStatus, reason: string, by: EventActor = actor) =>
+    appendEvent(
+      tx,
+      {
+        kind: 'status_changed',
+        actor: by,
+        caseId: kase.id,
+        before: { status: kase.status },
+        after: { status: to },
+        reason,
+      },
+      now,
+    );
+  if (kase.status === 'en_espera_cliente') {
+    await tx.update(cases).set({ status: 'en_proceso', updatedAt: now }).where(eq(cases.id, kase.id));
+    await deadlinesOnStatus(deps, tx, kase.id, kase.status, 'en_proceso', now);
+    await statusEvent('en_proceso', 'customer_replied');
+    return true;
+  }
+  if (kase.status === 'resuelto') {
+    const settings = await providerSettingsOf(tx);
+    const windowEnds = (kase.resolvedAt?.getTime() ?? 0) + settings.cases.reopenWindowDays * 86_400_000;
+    if (now.getTime() <= windowEnds) {
+      await tx
+        .update(cases)
+        .set({ status: 'en_proceso', resolvedAt: null, causeCode: null, updatedAt: now })
+        .where(eq(cases.id, kase.id));
+      await deadlinesOnStatus(deps, tx, kase.id, kase.status, 'en_proceso', now);
+      await statusEvent('en_proceso', 'reopened_by_customer');
+      return true;
+    }
+    await tx
+      .update(cases)
+      .set({ status: 'cerrado', closedAt: now, updatedAt: now })
+      .where(eq(cases.id, kase.id));
+    await statusEvent('cerrado', 'reopen_window_ended', { kind: 'sistema' });
+    return false;
+  }
+  return !isFinal(kase.status);
+}
+
+/** Closes a resolved case whose reopen window ended; a case reopened (or resolved again) since is left alone. */
+export async function autoCloseResolved(deps: CaseDeps, data: { caseId: string; resolvedAt: string }) {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const [kase] = await tx.select().from(cases).where(eq(cases.id, data.caseId)).for('update');
+    if (kase?.status !== 'resuelto' || kase.resolvedAt?.toISOString() !== data.resolvedAt) return;
+    await tx
+      .update(cases)
+      .set({ status: 'cerrado', closedAt: now, updatedAt: now })
+      .where(eq(cases.id, kase.id));
+    await appendEvent(
+      tx,
+      {
+        kind: 'status_changed',
+        actor: { kind: 'sistema' },
+        caseId: kase.id,
+        before: { status: 'resuelto' },
+        after: { status: 'cerrado' },
+        reason: 'reopen_window_ended',
+      },
+      now,
+    );
+  });
+}
+
+const assignee = alias(agents, 'assignee');
+const duplicateOf = alias(cases, 'duplicate_of');
+const followsUp = alias(cases, 'follows_up');
+
+const caseView = {
+  kase: cases,
+  area: { id: areas.id, code: areas.code, name: areas.name },
+  customer: { id: customers.id, name: customers.name, accountNumber: customers.accountNumber },
+  assigneeName: assignee.name,
+  duplicateOfFolio: duplicateOf.folio,
+  followsUpFolio: followsUp.folio,
+};
+
+const selectCases = (tx: Tx) =>
+  tx
+    .select(caseView)
+    .from(cases)
+    .innerJoin(areas, eq(areas.id, cases.areaId))
+    .innerJoin(customers, eq(customers.id, cases.customerId))
+    .leftJoin(assignee, eq(assignee.id, cases.assigneeId))
+    .leftJoin(duplicateOf, eq(duplicateOf.id, cases.duplicateOfId))
+    .leftJoin(followsUp, eq(followsUp.id, cases.followsUpId));
+
+type CaseViewRow = Awaited<ReturnType<ReturnType<typeof selectCases>['execute']>>[number];
+
+type Deadlines = Awaited<ReturnType<typeof deadlinesOf>>;
+
+/** The public shape of a case: never a raw row. */
+export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseResponse {
+  const k = row.kase;
+  const own = deadlines.get(k.id) ?? {};
+  return {
+    id: k.id,
+    folio: k.folio,
+    requestType: k.requestType as CaseResponse['requestType'],
+    subtype: k.subtype,
+    channel: k.channel as CaseResponse['channel'],
+    status: k.status,
+    priority: k.priority,
+    subject: k.subject,
+    raisedBy: k.raisedBy,
+    customer: row.customer,
+    area: row.area,
+    assignee: k.assigneeId ? { id: k.assigneeId, name: row.assigneeName } : null,
+    causeCode: k.causeCode,
+    discardReason: k.discardReason,
+    duplicateOfFolio: row.duplicateOfFolio,
+    followsUpFolio: row.followsUpFolio,
+    createdAt: k.createdAt.toISOString(),
+    updatedAt: k.updatedAt.toISOString(),
+    resolvedAt: k.resolvedAt?.toISOString() ?? null,
+    closedAt: k.closedAt?.toISOString() ?? null,
+    deadlines: { primera_respuesta: own.primera_respuesta ?? null, resolucion: own.resolucion ?? null },
+    deadline: own.resolucion ?? null,
+  };
+}
+
+export async function getCaseById(tx: Tx, id: string, now: Date): Promise<CaseResponse> {
+  const [row] = await selectCases(tx).where(eq(cases.id, id));
+  if (!row) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
+  return presentCase(row, await deadlinesOf(tx, [id], now));
+}
+
+/** A case by folio (typed loosely; a wrong check digit fails before any query) with its whole timeline. */
+export async function getCaseWithTimeline(tx: Tx, folio: string, now: Date) {
+  const parsed = parseFolio(folio);
+  const [row] = await selectCases(tx).where(eq(cases.folio, parsed.folio));
+  if (!row)
+    throw new AppError('case.not_found', { status: 404, detail: `No case with folio ${parsed.folio}` });
+  const messageRows = await tx
+    .select()
+    .from(messages)
+    .where(eq(messages.caseId, row.kase.id))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  const attachmentRows = await tx
+    .select({
+      messageId: messageAttachments.messageId,
+      sha256: messageAttachments.sha256,
+      filename: messageAttachments.filename,
+      position: messageAttachments.position,
+      contentType: attachmentBlobs.contentType,
+      size: attachmentBlobs.size,
+    })
+    .from(messageAttachments)
+    .innerJoin(messages, eq(messages.id, messageAttachments.messageId))
+    .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, messageAttachments.sha256))
+    .where(eq(messages.caseId, row.kase.id))
+    .orderBy(asc(messageAttachments.position));
+  const eventRows = await caseEvents(tx, row.kase.id);
+  const timeline = [
+    ...messageRows.map((m) => ({
+      at: m.createdAt.getTime(),
+      order: 0,
+      entry: {
+        type: 'message' as const,
+        message: {
+          id: m.id,
+          kind: m.kind,
+          channel: m.channel as CaseResponse['channel'],
+          body: m.body,
+          authorAgentId: m.authorAgentId,
+          deliveryStatus: m.deliveryStatus,
+          deliveryError: m.deliveryError,
+          attachments: attachmentRows
+            .filter((a) => a.messageId === m.id)
+            .map((a) => ({
+              sha256: a.sha256,
+              filename: a.filename,
+              contentType: a.contentType,
+              size: a.size,
+            })),
+          at: m.createdAt.toISOString(),
+        },
+      },
+    })),
+    ...eventRows.map((e) => ({
+      at: e.createdAt.getTime(),
+      order: 1,
+      entry: { type: 'event' as const, event: presentEvent(e) },
+    })),
+  ]
+    .sort((a, b) => a.at - b.at || a.order - b.order)
+    .map((t) => t.entry);
+  return { ...presentCase(row, await deadlinesOf(tx, [row.kase.id], now)), timeline };
+}
+
+const encodeCursor = (row: CaseRow) =>
+  Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return [at, id];
+  } catch {
+    throw new AppError('request.invalid', {
+      status: 400,
+      field: 'cursor',
+      detail: 'Not a cursor this API issued',
+    });
+  }
+}
+
+/**
+ * Cases newest first, filtered, with full-text search (Spanish stemming, accents ignored) over the
+ * folio, subject and every message of each case; paginated by an opaque cursor.
+ */
+export async function listCases(tx: Tx, query: ListCasesQuery, now: Date) {
+  const conditions: SQL[] = [];
+  if (query.status) conditions.push(eq(cases.status, query.status));
+  if (query.areaId) conditions.push(eq(cases.areaId, query.areaId));
+  if (query.assigneeId) conditions.push(eq(cases.assigneeId, query.assigneeId));
+  if (query.requestType) conditions.push(eq(cases.requestType, query.requestType));
+  if (query.channel) conditions.push(eq(cases.channel, query.channel));
+  if (query.customerId) conditions.push(eq(cases.customerId, query.customerId));
+  if (query.createdFrom) conditions.push(gte(cases.createdAt, new Date(query.createdFrom)));
+  if (query.createdTo) conditions.push(lte(cases.createdAt, new Date(query.createdTo)));
+  if (query.q) {
+    const tsquery = sql`websearch_to_tsquery('spanish'::regconfig, atiende_unaccent(${query.q}))`;
+    const folioQuery = query.q.toUpperCase().replace(/\s/g, '');
+    conditions.push(
+      or(
+        sql`to_tsvector('spanish'::regconfig, atiende_unaccent(${cases.folio} || ' ' || ${cases.subject})) @@ ${tsquery}`,
+        sql`exists (select 1 from ${messages} m where m.case_id = ${cases.id}
+              and to_tsvector('spanish'::regconfig, atiende_unaccent(m.body)) @@ ${tsquery})`,
+        sql`${cases.folio} like ${`%${folioQuery.replace(/[%_\\]/g, '')}%`}`,
+      ) as SQL,
+    );
+  }
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor);
+    conditions.push(
+      or(lt(cases.createdAt, new Date(at)), and(eq(cases.createdAt, new Date(at)), lt(cases.id, id))) as SQL,
+    );
+  }
+  const rows = await selectCases(tx)
+    .where(and(...conditions))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const deadlines = await deadlinesOf(
+    tx,
+    page.map((r) => r.kase.id),
+    now,
+  );
+  return {
+    items: page.map((row) => presentCase(row, deadlines)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.kase) : null,
+  };
+}

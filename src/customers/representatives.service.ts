@@ -1,0 +1,203 @@
+import { and, asc, eq } from 'drizzle-orm';
+import {
+  type AttachmentInput,
+  decodeAttachment,
+  storeAttachment,
+} from '../attachments/attachments.service.ts';
+import type { RequestType } from '../cases/request-types.ts';
+import type { DatabaseHandle, Tx } from '../db/database.ts';
+import { authorizedRepresentatives, customers } from '../db/schema.ts';
+import { appendEvent, type EventActor } from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
+import { resolveCustomer } from './customers.service.ts';
+
+export type RepresentativeRow = typeof authorizedRepresentatives.$inferSelect;
+
+export interface AddRepresentativeInput {
+  customerId: string;
+  name: string;
+  contact: string;
+  /** A copy of the representative's ID ("identificación oficial"), kept with the authorization. */
+  idDocument?: AttachmentInput | null;
+  /** Null: every procedure; otherwise only these request types. */
+  scope?: RequestType[] | null;
+  expiresAt?: Date | null;
+  now: Date;
+}
+
+const representativeNotFound = (field?: string) =>
+  new AppError('representative.not_found', {
+    status: 404,
+    detail: 'No such representative for this customer',
+    ...(field ? { field } : {}),
+  });
+
+/**
+ * Records a person the customer authorized, with their ID document stored once by content. An expiry
+ * already past is refused (400), so every stored authorization was valid when given.
+ */
+export async function addRepresentative(
+  database: DatabaseHandle,
+  input: AddRepresentativeInput,
+  actor: EventActor,
+): Promise<RepresentativeRow> {
+  if (input.expiresAt && input.expiresAt <= input.now) {
+    throw new AppError('representative.expiry_in_past', {
+      status: 400,
+      field: 'expiresAt',
+      detail: 'The authorization would already be expired',
+    });
+  }
+  const document = input.idDocument ? decodeAttachment(input.idDocument, 'idDocument') : undefined;
+  return database.db.transaction(async (tx) => {
+    const customer = await resolveCustomer(tx, input.customerId, { lock: 'key share' });
+    const stored = document ? await storeAttachment(database, tx, document) : undefined;
+    const [row] = await tx
+      .insert(authorizedRepresentatives)
+      .values({
+        customerId: customer.id,
+        name: input.name,
+        contact: input.contact,
+        idDocumentSha256: stored?.sha256 ?? null,
+        idDocumentFilename: stored?.filename ?? null,
+        scope: input.scope ? [...new Set(input.scope)] : null,
+        expiresAt: input.expiresAt ?? null,
+      })
+      .returning();
+    if (!row) throw new Error('representative not inserted');
+    await appendEvent(tx, {
+      kind: 'representative_added',
+      actor,
+      customerId: customer.id,
+      after: { representativeId: row.id },
+    });
+    return row;
+  });
+}
+
+/** A customer's representatives (revoked and expired ones too), oldest first; follows a merge. */
+export async function listRepresentatives(db: Tx, customerId: string): Promise<RepresentativeRow[]> {
+  const customer = await resolveCustomer(db, customerId);
+  return db
+    .select()
+    .from(authorizedRepresentatives)
+    .where(eq(authorizedRepresentatives.customerId, customer.id))
+    .orderBy(asc(authorizedRepresentatives.createdAt), asc(authorizedRepresentatives.id));
+}
+
+/**
+ * Revokes an authorization from `now` on, keeping the row (cases it raised still point at it). Revoking
+ * one twice is a 409; the reason stays on the row, out of the audit trail, as it may name people.
+ */
+export async function revokeRepresentative(
+  db: Tx,
+  input: { customerId: string; representativeId: string; reason: string; now: Date },
+  actor: EventActor,
+): Promise<RepresentativeRow> {
+  return db.transaction(async (tx) => {
+    const customer = await resolveCustomer(tx, input.customerId);
+    const [current] = await tx
+      .select()
+      .from(authorizedRepresentatives)
+      .where(
+        and(
+          eq(authorizedRepresentatives.id, input.representativeId),
+          eq(authorizedRepresentatives.customerId, customer.id),
+        ),
+      )
+      .for('update');
+    if (!current) throw representativeNotFound();
+    if (current.revokedAt) {
+      throw new AppError('representative.already_revoked', {
+        status: 409,
+        detail: `This authorization was already revoked on ${current.revokedAt.toISOString()}`,
+      });
+    }
+    const [revoked] = await tx
+      .update(authorizedRepresentatives)
+      .set({ revokedAt: input.now, revokedReason: input.reason })
+      .where(eq(authorizedRepresentatives.id, current.id))
+      .returning();
+    if (!revoked) throw representativeNotFound();
+    await appendEvent(tx, {
+      kind: 'representative_revoked',
+      actor,
+      customerId: customer.id,
+      after: { representativeId: revoked.id },
+    });
+    return revoked;
+  });
+}
+
+/** Representatives move with a merge, so one found under the surviving customer acts for the merged id too. */
+async function mergedInto(tx: Tx, customerId: string): Promise<string | null | undefined> {
+  const [row] = await tx
+    .select({ mergedIntoId: customers.mergedIntoId })
+    .from(customers)
+    .where(eq(customers.id, customerId));
+  return row?.mergedIntoId;
+}
+
+const refusal = (code: string, detail: string) =>
+  new AppError(code, { status: 422, field: 'raisedBy.representativeId', detail });
+
+/**
+ * Passes only when the representative belongs to the customer (or to one merged into it) and, at `now`,
+ * is neither revoked nor expired and covers `requestType`; otherwise a 422 whose code and detail say why.
+ */
+export async function assertRepresentativeMayAct(
+  tx: Tx,
+  input: { representativeId: string; customerId: string; requestType: RequestType; now: Date },
+): Promise<void> {
+  // `share` makes a concurrent revocation wait for the caller's transaction, or this read wait for it.
+  const [representative] = await tx
+    .select()
+    .from(authorizedRepresentatives)
+    .where(eq(authorizedRepresentatives.id, input.representativeId))
+    .for('share');
+  const actsForCustomer =
+    representative !== undefined &&
+    (representative.customerId === input.customerId ||
+      (await mergedInto(tx, input.customerId)) === representative.customerId);
+  if (!representative || !actsForCustomer) {
+    throw refusal(
+      'representative.not_found',
+      'No authorization by this customer exists for that representative',
+    );
+  }
+  if (representative.revokedAt) {
+    throw refusal(
+      'representative.revoked',
+      `This authorization was revoked on ${representative.revokedAt.toISOString()}`,
+    );
+  }
+  if (representative.expiresAt && representative.expiresAt <= input.now) {
+    throw refusal(
+      'representative.expired',
+      `This authorization expired on ${representative.expiresAt.toISOString()}`,
+    );
+  }
+  if (representative.scope && !representative.scope.includes(input.requestType)) {
+    throw refusal(
+      'representative.out_of_scope',
+      `This authorization covers only ${representative.scope.join(', ')}, not ${input.requestType}`,
+    );
+  }
+}
+
+export const presentRepresentative = (row: RepresentativeRow, now: Date) => ({
+  id: row.id,
+  customerId: row.customerId,
+  name: row.name,
+  contact: row.contact,
+  idDocument: row.idDocumentSha256
+    ? { sha256: row.idDocumentSha256, filename: row.idDocumentFilename ?? row.idDocumentSha256 }
+    : null,
+  scope: row.scope,
+  expiresAt: row.expiresAt?.toISOString() ?? null,
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+  revokedReason: row.revokedReason,
+  /** Whether the representative may act today (within scope): neither revoked nor expired. */
+  active: !row.revokedAt && !(row.expiresAt && row.expiresAt <= now),
+  createdAt: row.createdAt.toISOString(),
+});

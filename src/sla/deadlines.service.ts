@@ -1,0 +1,290 @@
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Tx } from '../db/database.ts';
+import { agentAreas, agents, areas, caseDeadlines, caseFlags, cases, DEADLINE_KINDS } from '../db/schema.ts';
+import { appendEvent } from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
+import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
+import { ALWAYS_OPEN, addBusinessMillis, businessMillisBetween, type CalendarSpecInput } from './calendar.ts';
+import { type DeadlineClock, type DeadlineState, deadlineStatus, warnInstant } from './deadline-state.ts';
+import { calendarFor, dueAt, policyFor, type Target } from './policies.ts';
+
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+type DeadlineRow = typeof caseDeadlines.$inferSelect;
+type Deps = Pick<AppContext, 'jobs'>;
+
+/** The job that checks a deadline when its warning or due instant comes. */
+export const DEADLINE_CHECK_JOB = 'deadline-check';
+
+const clockOf = (row: DeadlineRow): DeadlineClock => ({
+  startedAt: row.startedAt,
+  dueAt: row.dueAt,
+  pausedAt: row.pausedAt,
+  pausedMs: row.pausedMs,
+  metAt: row.metAt,
+});
+const calendarOf = (row: DeadlineRow) => calendarFor(row.calendar as CalendarSpecInput);
+
+async function scheduleChecks(deps: Deps, tx: Tx, row: DeadlineRow, warnAt: number) {
+  if (row.metAt || row.pausedAt) return;
+  const data = { caseId: row.caseId, kind: row.kind };
+  if (!row.warnedAt) {
+    await deps.jobs.enqueue(tx, DEADLINE_CHECK_JOB, data, {
+      startAfter: warnInstant(calendarOf(row), clockOf(row), warnAt),
+    });
+  }
+  if (!row.breachedAt) await deps.jobs.enqueue(tx, DEADLINE_CHECK_JOB, data, { startAfter: row.dueAt });
+}
+
+/**
+ * Sets (or, after a change of type, recomputes) a case's first-response and resolution deadlines from
+ * the policy of its type and subtype, counted from when the case opened in the area's business calendar
+ * or around the clock. Finished pauses push the due dates; what was met, warned or breached stays so.
+ * The checks are scheduled in the caller's transaction.
+ */
+export async function setDeadlines(
+  deps: Deps,
+  tx: Tx,
+  kase: { id: string; requestType: string; subtype: string | null; areaId: number; createdAt: Date },
+): Promise<void> {
+  const settings = await providerSettingsOf(tx);
+  const policy = policyFor(settings.deadlines.policies, kase.requestType, kase.subtype);
+  if (!policy)
+    throw new AppError('deadline.no_policy', {
+      status: 500,
+      detail: `No deadline policy for ${kase.requestType}`,
+    });
+  const [area] = await tx.select({ calendar: areas.calendar }).from(areas).where(eq(areas.id, kase.areaId));
+  const businessSpec = (area?.calendar as CalendarSpecInput | null) ?? settings.deadlines.businessCalendar;
+  const existing = await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, kase.id));
+  const targets: Record<DeadlineKind, Target> = {
+    primera_respuesta: policy.firstResponse,
+    resolucion: policy.resolution,
+  };
+  for (const kind of DEADLINE_KINDS) {
+    const target = targets[kind];
+    const spec = target.clock === 'business' ? businessSpec : ALWAYS_OPEN;
+    const cal = calendarFor(spec);
+    const pauses = existing.find((e) => e.kind === kind)?.pauses ?? [];
+    const pausedMs = pauses.reduce(
+      (sum, [from, to]) => sum + businessMillisBetween(cal, Date.parse(from), Date.parse(to)),
+      0,
+    );
+    const due = new Date(
+      addBusinessMillis(cal, dueAt(target, calendarFor(businessSpec), kase.createdAt), pausedMs),
+    );
+    const values = { target, source: policy.source, calendar: spec, dueAt: due, pausedMs };
+    const [row] = await tx
+      .insert(caseDeadlines)
+      .values({ caseId: kase.id, kind, startedAt: kase.createdAt, ...values })
+      .onConflictDoUpdate({ target: [caseDeadlines.caseId, caseDeadlines.kind], set: values })
+      .returning();
+    if (row) await scheduleChecks(deps, tx, row, settings.deadlines.warnAt);
+  }
+}
+
+/** Stops the clocks of a case's running deadlines (the case waits on the customer). */
+export async function pauseDeadlines(tx: Tx, caseId: string, now: Date): Promise<void> {
+  await tx
+    .update(caseDeadlines)
+    .set({ pausedAt: now })
+    .where(
+      and(eq(caseDeadlines.caseId, caseId), isNull(caseDeadlines.metAt), isNull(caseDeadlines.pausedAt)),
+    );
+}
+
+/** Restarts paused clocks: each due date moves later by the open time the pause took in its calendar. */
+export async function resumeDeadlines(deps: Deps, tx: Tx, caseId: string, now: Date): Promise<void> {
+  const paused = await tx
+    .select()
+    .from(caseDeadlines)
+    .where(and(eq(caseDeadlines.caseId, caseId), isNotNull(caseDeadlines.pausedAt)));
+  if (paused.length === 0) return;
+  const { deadlines } = await providerSettingsOf(tx);
+  for (const row of paused) {
+    const pausedAt = row.pausedAt as Date;
+    const cal = calendarOf(row);
+    const took = Math.max(0, businessMillisBetween(cal, pausedAt.getTime(), now.getTime()));
+    const [resumed] = await tx
+      .update(caseDeadlines)
+      .set({
+        pausedAt: null,
+        dueAt: new Date(addBusinessMillis(cal, row.dueAt, took)),
+        pausedMs: row.pausedMs + took,
+        pauses: [...row.pauses, [pausedAt.toISOString(), now.toISOString()]],
+      })
+      .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, row.kind)))
+      .returning();
+    if (resumed) await scheduleChecks(deps, tx, resumed, deadlines.warnAt);
+  }
+}
+
+/** Marks a deadline met (first response given, case resolved); a met deadline raises nothing more. */
+export async function meetDeadline(
+  deps: Deps,
+  tx: Tx,
+  caseId: string,
+  kind: DeadlineKind,
+  now: Date,
+): Promise<void> {
+  await resumeDeadlines(deps, tx, caseId, now);
+  await tx
+    .update(caseDeadlines)
+    .set({ metAt: now })
+    .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, kind), isNull(caseDeadlines.metAt)));
+}
+
+/** What a change of status does to the clocks: pause while waiting on the customer, stop when resolved. */
+export async function deadlinesOnStatus(
+  deps: Deps,
+  tx: Tx,
+  caseId: string,
+  from: string,
+  to: string,
+  now: Date,
+) {
+  if (to === 'en_espera_cliente') return pauseDeadlines(tx, caseId, now);
+  if (from === 'en_espera_cliente') await resumeDeadlines(deps, tx, caseId, now);
+  if (to === 'resuelto' || to === 'cerrado' || to === 'descartado') {
+    for (const kind of DEADLINE_KINDS) await meetDeadline(deps, tx, caseId, kind, now);
+    return;
+  }
+  if (from === 'resuelto' && to === 'en_proceso') {
+    const [reopened] = await tx
+      .update(caseDeadlines)
+      .set({ metAt: null })
+      .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, 'resolucion')))
+      .returning();
+    if (reopened) await scheduleChecks(deps, tx, reopened, (await providerSettingsOf(tx)).deadlines.warnAt);
+  }
+}
+
+async function supervisorsOf(tx: Tx, areaId: number): Promise<string[]> {
+  const rows = await tx
+    .select({ id: agents.id })
+    .from(agents)
+    .innerJoin(agentAreas, and(eq(agentAreas.agentId, agents.id), eq(agentAreas.areaId, areaId)))
+    .where(and(eq(agents.role, 'supervisor'), eq(agents.active, true)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Checks one deadline at `now`: at the warning share of its target the assignee (or, with nobody
+ * assigned, the area's supervisors) is warned; at the due date the case is escalated to the area's
+ * supervisors. Each is recorded once — an event and a flag — under a row lock, so a check that runs
+ * twice, early, or in two processes at once changes nothing more.
+ */
+export async function checkDeadline(
+  deps: Deps & Pick<AppContext, 'db' | 'clock'>,
+  job: { caseId: string; kind: DeadlineKind },
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(caseDeadlines)
+      .where(and(eq(caseDeadlines.caseId, job.caseId), eq(caseDeadlines.kind, job.kind)))
+      .for('update');
+    if (!row || row.metAt || row.pausedAt) return;
+    const { deadlines } = await providerSettingsOf(tx);
+    const status = deadlineStatus(calendarOf(row), clockOf(row), now, deadlines.warnAt);
+    const [kase] = await tx
+      .select({ areaId: cases.areaId, assigneeId: cases.assigneeId })
+      .from(cases)
+      .where(eq(cases.id, row.caseId));
+    if (!kase) return;
+    const raise = async (flag: 'por_vencer' | 'vencido', notify: string[]) => {
+      await tx
+        .insert(caseFlags)
+        .values({
+          caseId: row.caseId,
+          deadlineKind: row.kind,
+          kind: flag,
+          notifyAgentIds: notify,
+          raisedAt: now,
+        })
+        .onConflictDoNothing();
+      await appendEvent(
+        tx,
+        {
+          kind: flag === 'vencido' ? 'deadline_breached' : 'deadline_warning',
+          actor: { kind: 'sistema' },
+          caseId: row.caseId,
+          after: { deadline: row.kind, dueAt: row.dueAt.toISOString(), notifyAgentIds: notify },
+        },
+        now,
+      );
+    };
+    if (status.elapsedFraction >= deadlines.warnAt && !row.warnedAt) {
+      const supervisors = await supervisorsOf(tx, kase.areaId);
+      await raise('por_vencer', kase.assigneeId ? [kase.assigneeId] : supervisors);
+      row.warnedAt = now;
+    }
+    if (status.state === 'vencido' && !row.breachedAt) {
+      const supervisors = await supervisorsOf(tx, kase.areaId);
+      await raise('vencido', [...new Set([...supervisors, ...(kase.assigneeId ? [kase.assigneeId] : [])])]);
+      row.breachedAt = now;
+    }
+    await tx
+      .update(caseDeadlines)
+      .set({ warnedAt: row.warnedAt, breachedAt: row.breachedAt })
+      .where(and(eq(caseDeadlines.caseId, row.caseId), eq(caseDeadlines.kind, row.kind)));
+  });
+}
+
+export interface DeadlineView {
+  dueAt: string;
+  state: DeadlineState;
+  remainingMs: number;
+  metAt: string | null;
+  target: Target;
+  source: string;
+}
+
+/** The deadlines of the given cases as the API shows them, evaluated at `now`. */
+export async function deadlinesOf(tx: Tx, caseIds: string[], now: Date, settings?: ProviderSettings) {
+  const result = new Map<string, Partial<Record<DeadlineKind, DeadlineView>>>();
+  if (caseIds.length === 0) return result;
+  const warnAt = (settings ?? (await providerSettingsOf(tx))).deadlines.warnAt;
+  const rows = await tx.select().from(caseDeadlines).where(inArray(caseDeadlines.caseId, caseIds));
+  for (const row of rows) {
+    const status = deadlineStatus(calendarOf(row), clockOf(row), now, warnAt);
+    const views = result.get(row.caseId) ?? {};
+    views[row.kind] = {
+      dueAt: row.dueAt.toISOString(),
+      state: status.state,
+      remainingMs: status.remainingMs,
+      metAt: row.metAt?.toISOString() ?? null,
+      target: row.target as Target,
+      source: row.source,
+    };
+    result.set(row.caseId, views);
+  }
+  return result;
+}
+
+/** Open warnings and breaches addressed to an agent (or all, for supervisors' and admins' boards). */
+export async function listFlags(tx: Tx, filter: { agentId?: string; includeAcknowledged: boolean }) {
+  const conditions = [];
+  if (filter.agentId) conditions.push(sql`${filter.agentId}::uuid = any(${caseFlags.notifyAgentIds})`);
+  if (!filter.includeAcknowledged) conditions.push(isNull(caseFlags.acknowledgedAt));
+  return tx
+    .select({ flag: caseFlags, folio: cases.folio })
+    .from(caseFlags)
+    .innerJoin(cases, eq(cases.id, caseFlags.caseId))
+    .where(and(...conditions))
+    .orderBy(caseFlags.raisedAt);
+}
+
+/** Records that someone saw a flag; the flag itself stays, so a breach never silently disappears. */
+export async function acknowledgeFlag(tx: Tx, id: string, agentId: string, now: Date) {
+  const [row] = await tx
+    .update(caseFlags)
+    .set({ acknowledgedAt: now, acknowledgedBy: agentId })
+    .where(and(eq(caseFlags.id, id), isNull(caseFlags.acknowledgedAt)))
+    .returning();
+  if (row) return row;
+  const [existing] = await tx.select().from(caseFlags).where(eq(caseFlags.id, id));
+  if (!existing) throw new AppError('flag.not_found', { status: 404, detail: 'No such flag' });
+  return existing;
+}
