@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { ensureInitialAdmin } from './agents/agents.service.ts';
+import { createChannelAdapters } from './channels/registry.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config/env.ts';
 import type { AppContext } from './context.ts';
@@ -7,7 +8,8 @@ import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database
 import { buildHttpApp, type HttpApp } from './http/app.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { jobDefinitions } from './jobs/registry.ts';
-import { seedSettingsIfEmpty } from './settings/settings.service.ts';
+import { LiveFeed } from './live/live.service.ts';
+import { providerSettingsOf, seedSettingsIfEmpty } from './settings/settings.service.ts';
 
 export interface Atiende {
   ctx: AppContext;
@@ -24,6 +26,8 @@ export interface StartOptions {
   database?: DatabaseHandle;
   /** Called once with the generated first admin's credentials, so they can be shown to a newcomer. */
   onInitialAdmin?: (admin: { email: string; generatedPassword?: string }) => void;
+  /** Named in the embedded database's lock, so a second process is told who holds it. */
+  purpose?: string;
 }
 
 /**
@@ -42,14 +46,17 @@ export async function prepareDatabase(database: DatabaseHandle, config: Config) 
 /** Opens and migrates the database, seeds a fresh one, starts the job queue and builds the HTTP app. */
 export async function startAtiende(config: Config, options: StartOptions = {}): Promise<Atiende> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const database = options.database ?? (await openDatabase(databaseTarget(config), 'atiende serve'));
+  const database =
+    options.database ?? (await openDatabase(databaseTarget(config), options.purpose ?? 'atiende serve'));
   let jobs: JobQueue | undefined;
+  let live: LiveFeed | undefined;
   try {
     const admin = await prepareDatabase(database, config);
     if (admin.seeded)
       logger.info({ profile: config.profilePath }, 'settings seeded from the provider profile');
     if (admin.initialAdmin) options.onInitialAdmin?.(admin.initialAdmin);
     jobs = await JobQueue.start(database);
+    live = await LiveFeed.start(database);
     const ctx: AppContext = {
       config,
       database,
@@ -57,19 +64,23 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
       jobs,
       clock: options.clock ?? systemClock,
       logger,
+      channels: createChannelAdapters(config, await providerSettingsOf(database.db)),
+      live,
     };
-    await jobs.register(jobDefinitions(ctx), { work: options.work ?? true });
+    await jobs.register(jobDefinitions(ctx), { work: options.work ?? config.workers });
     const http = await buildHttpApp(ctx);
     return {
       ctx,
       http,
       async close() {
         await http.close();
+        await live?.close();
         await jobs?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await live?.close().catch(() => {});
     await jobs?.stop().catch(() => {});
     await database.close().catch(() => {});
     throw error;

@@ -6,13 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve('bin/atiende.mjs');
 
-describe('the atiende command on the embedded database', () => {
+// Each command is a process of its own that opens PGlite: slow on a loaded machine, so the timeouts are generous.
+describe('the atiende command on the embedded database', { timeout: 240_000 }, () => {
   const root = mkdtempSync(path.join(tmpdir(), 'atiende-cli-'));
   const env = {
     ...process.env,
     ATIENDE_DATA_DIR: path.join(root, 'data'),
     DATABASE_URL: '',
     LOG_LEVEL: 'warn',
+    ATIENDE_SMTP_PORT: '0',
   };
   let server: ChildProcess | undefined;
   afterAll(() => {
@@ -21,7 +23,7 @@ describe('the atiende command on the embedded database', () => {
   });
 
   const run = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 180_000 });
     return { code: result.status, out: result.stdout, err: result.stderr };
   };
 

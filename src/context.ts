@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
+import type { ChannelAdapter } from './channels/adapter.ts';
+import type { Channel } from './channels/channel.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/env.ts';
 import type { DatabaseHandle, Db } from './db/database.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import type { LiveFeed } from './live/live.service.ts';
 
 /** Everything a request handler or job needs, built once per process. */
 export interface AppContext {
@@ -12,4 +15,8 @@ export interface AppContext {
   jobs: JobQueue;
   clock: Clock;
   logger: Logger;
+  /** The channel adapters, by channel name: the rest of the system never knows which door was used. */
+  channels: Map<Channel, ChannelAdapter>;
+  /** Announcements of every change, for agents' consoles. */
+  live: LiveFeed;
 }

@@ -1,13 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { stringify as toYaml } from 'yaml';
 import { createAgent } from './agents/agents.service.ts';
 import { prepareDatabase, startAtiende } from './app.ts';
 import { randomToken } from './auth/secrets.ts';
 import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
+import { startSmtpServer } from './channels/smtp/smtp.server.ts';
 import { type Config, loadConfig } from './config/env.ts';
 import { readProfileFile } from './config/profile.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
+import { DEMO_PASSWORD, seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './http/errors.ts';
 import { diffJson, formatChanges } from './settings/diff.ts';
 import { applyProfile, currentProfile } from './settings/settings.service.ts';
@@ -22,6 +25,9 @@ const USAGE = `atiende <command> [options]
   backup FILE                    archive the embedded database (server stopped; while it runs use
                                  POST /api/v1/admin/backup); on PostgreSQL use pg_dump
   restore FILE                   restore an archive into an empty ATIENDE_DATA_DIR
+  seed-demo [--customers N] [--cases N]
+                                 fill the database with the example provider's demo agents, customers
+                                 and cases, for trying the product
 
 Settings come from environment variables; see the README.`;
 
@@ -64,10 +70,21 @@ async function serve(config: Config) {
   const atiende = await startAtiende(config, { onInitialAdmin: showInitialAdmin });
   const address = await atiende.http.listen({ port: config.port, host: config.host });
   process.stdout.write(`Atiende listening on ${address} (${atiende.ctx.database.kind})\n`);
+  const smtp =
+    config.email.smtpPort === undefined
+      ? undefined
+      : await startSmtpServer(atiende.ctx, {
+          port: config.email.smtpPort,
+          host: config.host,
+          maxSize: config.email.smtpMaxBytes,
+          tls: config.email.tls,
+        });
+  if (smtp) process.stdout.write(`Inbound SMTP on ${config.host}:${smtp.port}\n`);
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    await smtp?.close();
     await atiende.close();
     process.exit(0);
   };
@@ -181,6 +198,35 @@ export async function main(argv: string[]): Promise<number> {
       progress(`Restoring ${file} into ${config.dataDir}…`);
       await restoreEmbedded(file, config.dataDir);
       progress('Restored. Start the server on this data folder.');
+      return 0;
+    }
+    case 'seed-demo': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { customers: { type: 'string' }, cases: { type: 'string' } },
+      });
+      const atiende = await startAtiende(config, {
+        work: false,
+        purpose: 'atiende seed-demo',
+        logger: pino({ level: 'warn' }),
+        onInitialAdmin: showInitialAdmin,
+      });
+      try {
+        const result = await seedDemo(atiende.ctx, {
+          customers: values.customers ? Number(values.customers) : undefined,
+          cases: values.cases ? Number(values.cases) : undefined,
+          onProgress: (done, total) => {
+            if (done === total || done % 50 === 0) progress(`  ${done}/${total} cases`);
+          },
+        });
+        process.stdout.write(
+          `Demo data: ${result.customers} customers, ${result.cases} cases. Agents (password ${DEMO_PASSWORD}):\n${result.agents
+            .map((a) => `  ${a.email} (${a.role})`)
+            .join('\n')}\n`,
+        );
+      } finally {
+        await atiende.close();
+      }
       return 0;
     }
     default:

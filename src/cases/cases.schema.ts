@@ -67,6 +67,8 @@ export const AddMessageRequest = z.object({
     .describe('entrante: what the customer said (e.g. on a call); saliente: a reply'),
   body: z.string().trim().min(1).max(20_000),
   attachments: z.array(AttachmentInput).max(10).default([]),
+  /** WhatsApp outside the 24-hour window: an approved template to send instead of free text. */
+  template: z.object({ name: z.string().min(1).max(100) }).optional(),
 });
 export type AddMessageRequest = z.input<typeof AddMessageRequest>;
 

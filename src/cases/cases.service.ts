@@ -1,13 +1,17 @@
 import { and, asc, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import {
-  type AttachmentInput,
-  decodeAttachment,
-  type StoredAttachment,
-  storeAttachment,
-} from '../attachments/attachments.service.ts';
+import { type AttachmentInput, decodeAttachment } from '../attachments/attachments.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Channel } from '../channels/channel.ts';
+import {
+  CUSTOMER_SERVICE_WINDOW_MS,
+  HUMAN_AGENT_WINDOW_MS,
+  lastCustomerMessageAt,
+  queueOutbound,
+  queueTemplatedNotice,
+  templateValues,
+  windowOpen,
+} from '../channels/outbound.service.ts';
 import type { AppContext } from '../context.ts';
 import { findOrCreateCustomerByContact, resolveCustomer } from '../customers/customers.service.ts';
 import { assertRepresentativeMayAct } from '../customers/representatives.service.ts';
@@ -17,7 +21,9 @@ import {
   areas,
   attachmentBlobs,
   cases,
+  contactPoints,
   customers,
+  inboundReceipts,
   messageAttachments,
   messages,
   type RAISED_BY,
@@ -51,6 +57,7 @@ import {
   isFinal,
   REASSIGNABLE_STATUSES,
 } from './lifecycle.ts';
+import { insertMessage } from './messages.ts';
 import type { RequestType } from './request-types.ts';
 import { routeToArea } from './routing.ts';
 
@@ -79,57 +86,26 @@ function assertSubtype(settings: ProviderSettings, requestType: string, subtype:
   }
 }
 
-async function areaByCode(tx: Tx, code: string) {
+/** The area the routing rules send a request to. */
+export async function areaForRequest(
+  tx: Tx,
+  settings: ProviderSettings,
+  requestType: RequestType,
+  text: string,
+) {
+  const code = routeToArea(settings.routingRules, { requestType, text });
+  if (!code)
+    throw new AppError('case.unroutable', {
+      status: 500,
+      detail: 'No routing rule matches; add a catch-all rule',
+    });
   const [area] = await tx
     .select()
     .from(areas)
     .where(and(eq(areas.code, code), eq(areas.active, true)));
   if (!area)
     throw new AppError('case.no_area', { status: 500, detail: `Routing names unknown area ${code}` });
-  return area;
-}
-
-/** Stores a message with its attachments in the caller's transaction. */
-export async function insertMessage(
-  deps: Pick<CaseDeps, 'database'>,
-  tx: Tx,
-  message: {
-    caseId: string;
-    kind: 'entrante' | 'saliente' | 'nota_interna';
-    channel: string;
-    body: string;
-    authorAgentId?: string | null;
-    externalId?: string | null;
-    deliveryStatus?: 'pendiente' | null;
-    metadata?: Record<string, unknown> | null;
-    at: Date;
-  },
-  attachments: Decoded[],
-): Promise<{ id: string; attachments: StoredAttachment[] }> {
-  const [row] = await tx
-    .insert(messages)
-    .values({
-      caseId: message.caseId,
-      kind: message.kind,
-      channel: message.channel,
-      body: message.body,
-      authorAgentId: message.authorAgentId ?? null,
-      externalId: message.externalId ?? null,
-      deliveryStatus: message.deliveryStatus ?? null,
-      metadata: message.metadata ?? null,
-      createdAt: message.at,
-    })
-    .returning({ id: messages.id });
-  if (!row) throw new Error('message insert returned nothing');
-  const stored: StoredAttachment[] = [];
-  for (const [position, decoded] of attachments.entries()) {
-    const attachment = await storeAttachment(deps.database, tx, decoded);
-    await tx
-      .insert(messageAttachments)
-      .values({ messageId: row.id, sha256: attachment.sha256, filename: attachment.filename, position });
-    stored.push(attachment);
-  }
-  return { id: row.id, attachments: stored };
+  return area.id;
 }
 
 /**
@@ -141,11 +117,40 @@ export async function createCase(
   deps: CaseDeps,
   request: CreateCaseRequest,
   actor: Actor | null,
-): Promise<CaseResponse> {
+  options: { idempotencyKey?: string; afterOpen?: (tx: Tx, caseId: string) => Promise<void> } = {},
+): Promise<CaseResponse & { duplicate?: boolean }> {
   const input = CreateCaseSchema.parse(request);
   const decoded = decodeAll(input.attachments);
   const now = deps.clock.now();
+  let duplicate = false;
   const caseId = await deps.db.transaction(async (tx) => {
+    if (options.idempotencyKey) {
+      // A double submit carries the same key: the database's uniqueness lets exactly one through.
+      const [claimed] = await tx
+        .insert(inboundReceipts)
+        .values({ channel: input.channel, externalId: options.idempotencyKey, receivedAt: now })
+        .onConflictDoNothing()
+        .returning();
+      if (!claimed) {
+        const [earlier] = await tx
+          .select({ caseId: messages.caseId })
+          .from(inboundReceipts)
+          .innerJoin(messages, eq(messages.id, inboundReceipts.messageId))
+          .where(
+            and(
+              eq(inboundReceipts.channel, input.channel),
+              eq(inboundReceipts.externalId, options.idempotencyKey),
+            ),
+          );
+        if (!earlier)
+          throw new AppError('request.in_progress', {
+            status: 409,
+            detail: 'The same request is being filed',
+          });
+        duplicate = true;
+        return earlier.caseId;
+      }
+    }
     const settings = await providerSettingsOf(tx);
     assertSubtype(settings, input.requestType, input.subtype);
     const customerId = await customerOfCase(tx, input);
@@ -172,17 +177,8 @@ export async function createCase(
         detail: 'Only an agent raises a case as agente',
       });
     }
-    const areaCode = routeToArea(settings.routingRules, {
-      requestType: input.requestType,
-      text: input.description,
-    });
-    if (!areaCode)
-      throw new AppError('case.unroutable', {
-        status: 500,
-        detail: 'No routing rule matches; add a catch-all rule',
-      });
-    const area = await areaByCode(tx, areaCode);
-    return openCaseRow(deps, tx, {
+    const areaId = await areaForRequest(tx, settings, input.requestType, input.description);
+    const opened = await openCaseRow(deps, tx, {
       settings,
       now,
       requestType: input.requestType,
@@ -192,18 +188,36 @@ export async function createCase(
       raisedBy,
       representativeId: raisedBy === 'representante' ? (input.raisedBy?.representativeId ?? null) : null,
       raisedByAgentId: actor?.agentId ?? null,
-      areaId: area.id,
+      areaId,
       priority: input.priority,
       subject: input.subject ?? summarize(input.description),
       firstMessage: { body: input.description, authorAgentId: actor?.agentId ?? null, attachments: decoded },
       actor: actor ? agentActor(actor) : { kind: raisedBy === 'representante' ? 'representante' : 'cliente' },
       followsUpId: null,
     });
+    if (options.idempotencyKey) {
+      const [first] = await tx
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.caseId, opened))
+        .limit(1);
+      await tx
+        .update(inboundReceipts)
+        .set({ messageId: first?.id ?? null })
+        .where(
+          and(
+            eq(inboundReceipts.channel, input.channel),
+            eq(inboundReceipts.externalId, options.idempotencyKey),
+          ),
+        );
+    }
+    await options.afterOpen?.(tx, opened);
+    return opened;
   });
-  return getCaseById(deps.db, caseId, now);
+  return { ...(await getCaseById(deps.db, caseId, now)), ...(duplicate ? { duplicate } : {}) };
 }
 
-const summarize = (text: string) => {
+export const summarize = (text: string) => {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length <= 120 ? line : `${line.slice(0, 117)}…`;
 };
@@ -337,6 +351,15 @@ async function lockCase(tx: Tx, folio: string): Promise<CaseRow> {
   return row;
 }
 
+/** The template that tells the customer about a status change, when it is one they should hear about. */
+function customerNotice(from: CaseStatus, to: CaseStatus, discardReason: string | null): string | undefined {
+  if (to === 'en_proceso' && (from === 'nuevo' || from === 'asignado')) return 'estado_en_proceso';
+  if (to === 'en_espera_cliente' || to === 'resuelto') return `estado_${to}`;
+  // Spam gets no answer; a duplicate is told which folio goes on.
+  if (to === 'descartado' && discardReason === 'duplicado') return 'estado_descartado';
+  return undefined;
+}
+
 /** Moves a case along its lifecycle; anything outside the table is a 409, a case of another area a 403. */
 export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeStatusRequest, actor: Actor) {
   const now = deps.clock.now();
@@ -420,6 +443,11 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
     }
     await tx.update(cases).set(set).where(eq(cases.id, kase.id));
     await deadlinesOnStatus(deps, tx, kase.id, kase.status, to, now);
+    const notice = customerNotice(kase.status, to, set.discardReason ?? null);
+    if (notice) {
+      const due = (await deadlinesOf(tx, [kase.id], now, settings)).get(kase.id)?.resolucion?.dueAt;
+      await queueTemplatedNotice(deps, tx, kase, notice, due ? new Date(due) : null, now);
+    }
     await appendEvent(
       tx,
       {
@@ -615,6 +643,12 @@ export async function addAgentMessage(
         detail: `The case is ${kase.status}; open a new case for the customer instead`,
       });
     }
+    if (request.kind === 'saliente') {
+      const messageId = await queueAgentReply(deps, tx, kase, request, decoded, actor, now);
+      // An agent's reply is the first response; automatic acknowledgements never come through here.
+      await meetDeadline(deps, tx, kase.id, 'primera_respuesta', now);
+      return { caseId: kase.id, messageId };
+    }
     const message = await insertMessage(
       deps,
       tx,
@@ -624,7 +658,6 @@ export async function addAgentMessage(
         channel: kase.channel,
         body: request.body,
         authorAgentId: actor.agentId,
-        deliveryStatus: request.kind === 'saliente' ? 'pendiente' : null,
         at: now,
       },
       decoded,
@@ -641,10 +674,94 @@ export async function addAgentMessage(
     );
     if (request.kind === 'entrante')
       await customerSpoke(deps, tx, kase, now, { kind: 'agente', agentId: actor.agentId });
-    // An agent's reply is the first response; automatic acknowledgements never come through here.
-    if (request.kind === 'saliente') await meetDeadline(deps, tx, kase.id, 'primera_respuesta', now);
     return { caseId: kase.id, messageId: message.id };
   });
+}
+
+/**
+ * An agent's reply, queued on the case's channel. On WhatsApp, outside the 24-hour window only an
+ * approved template may go out: free text is refused up front (409) with the templates to choose from.
+ */
+async function queueAgentReply(
+  deps: CaseDeps,
+  tx: Tx,
+  kase: CaseRow,
+  request: AddMessageRequest,
+  attachments: Decoded[],
+  actor: Actor,
+  now: Date,
+): Promise<string> {
+  let body = request.body;
+  let template: { name: string; language: string; parameters: string[] } | undefined;
+  if (kase.channel === 'whatsapp') {
+    const settings = await providerSettingsOf(tx);
+    if (request.template) {
+      const chosen = settings.whatsappTemplates.find((t) => t.name === request.template?.name);
+      if (!chosen) {
+        throw new AppError('channel.unknown_template', {
+          status: 422,
+          field: 'template.name',
+          detail: 'No approved template by that name',
+        });
+      }
+      const values = await templateValues(tx, kase.id, null);
+      template = {
+        name: chosen.name,
+        language: chosen.language,
+        parameters: chosen.parameters.map((p) => (values[p] ?? '').trim()),
+      };
+      body = chosen.preview.replace(
+        /\{\{(\d+)\}\}/g,
+        (_m, n: string) => template?.parameters[Number(n) - 1] ?? '',
+      );
+    } else if (!(await windowOpen(tx, kase.customerId, 'whatsapp', now))) {
+      throw new AppError('channel.window_closed', {
+        status: 409,
+        field: 'body',
+        detail:
+          'The customer last wrote on WhatsApp more than 24 hours ago: only an approved template can go out',
+        extra: { templates: settings.whatsappTemplates.map((t) => ({ name: t.name, preview: t.preview })) },
+      });
+    }
+  }
+  let messagingTag: 'HUMAN_AGENT' | undefined;
+  if (kase.channel === 'facebook') {
+    const last = await lastCustomerMessageAt(tx, kase.customerId, 'facebook');
+    const age = last ? now.getTime() - last.getTime() : Number.POSITIVE_INFINITY;
+    if (age > HUMAN_AGENT_WINDOW_MS) {
+      const others = await tx
+        .select()
+        .from(contactPoints)
+        .where(eq(contactPoints.customerId, kase.customerId));
+      throw new AppError('channel.window_closed', {
+        status: 409,
+        field: 'body',
+        detail:
+          'The customer last wrote on Messenger more than 7 days ago: Meta allows no reply there any more. Reach them through another contact point.',
+        extra: {
+          otherContactPoints: others
+            .filter((p) => p.kind !== 'messenger')
+            .map((p) => ({ kind: p.kind, address: p.address })),
+        },
+      });
+    }
+    if (age > CUSTOMER_SERVICE_WINDOW_MS) messagingTag = 'HUMAN_AGENT';
+  }
+  return queueOutbound(
+    deps,
+    tx,
+    {
+      caseId: kase.id,
+      channel: kase.channel,
+      body,
+      automatic: false,
+      authorAgentId: actor.agentId,
+      template,
+      messagingTag,
+      at: now,
+    },
+    attachments,
+  );
 }
 
 /**

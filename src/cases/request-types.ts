@@ -13,3 +13,18 @@ export const REQUEST_TYPES = [
   'arco',
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
+
+/** How customers read each type in Spanish (es-MX), e.g. in acknowledgements: "tu solicitud de {tipo}". */
+export const REQUEST_TYPE_LABELS_ES: Record<RequestType, string> = {
+  duda: 'duda',
+  consulta: 'consulta',
+  aclaracion: 'aclaración',
+  queja: 'queja',
+  falla: 'reporte de falla',
+  sugerencia: 'sugerencia',
+  contratacion: 'contratación',
+  saldo: 'consulta de saldo',
+  cancelacion: 'cancelación',
+  suspension: 'suspensión',
+  arco: 'derechos ARCO',
+};

@@ -49,6 +49,45 @@ const EnvSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   ATIENDE_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(720).default(12)),
+  ATIENDE_WORKERS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
+  GRAPH_BASE_URL: z.preprocess(emptyToUndefined, z.url().default('https://graph.facebook.com/v26.0')),
+  WHATSAPP_VERIFY_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  WHATSAPP_APP_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  WHATSAPP_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/).optional()),
+  ATIENDE_SMTP_PORT: z.preprocess(
+    emptyToUndefined,
+    z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(2525),
+  ),
+  ATIENDE_SMTP_MAX_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(10_000)
+      .default(25 * 1024 * 1024),
+  ),
+  ATIENDE_SMTP_TLS_CERT: z.preprocess(emptyToUndefined, z.string().optional()),
+  ATIENDE_SMTP_TLS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  MAIL_FROM: z.preprocess(emptyToUndefined, EmailAddress.optional()),
+  IMAP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^imaps?:\/\//, 'must be an imap:// or imaps:// URL')
+      .optional(),
+  ),
+  IMAP_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
+  MESSENGER_VERIFY_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  MESSENGER_APP_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  MESSENGER_PAGE_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
 });
 
 export interface Config {
@@ -61,6 +100,20 @@ export interface Config {
   trustProxy: boolean | number | string;
   logLevel: string;
   sessionHours: number;
+  /** Run background job workers in this process; web-only processes set ATIENDE_WORKERS=false. */
+  workers: boolean;
+  graphBaseUrl: string;
+  whatsapp: { verifyToken?: string; appSecret?: string; accessToken?: string; phoneNumberId?: string };
+  messenger: { verifyToken?: string; appSecret?: string; pageAccessToken?: string };
+  email: {
+    /** Inbound SMTP port, or undefined when turned off. */
+    smtpPort: number | undefined;
+    smtpMaxBytes: number;
+    tls?: { certPath: string; keyPath: string };
+    smtpUrl?: string;
+    mailFrom?: string;
+    imap?: { url: string; accessToken?: string };
+  };
 }
 
 export class ConfigError extends Error {
@@ -95,5 +148,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     sessionHours: e.ATIENDE_SESSION_HOURS,
+    workers: e.ATIENDE_WORKERS === 'true',
+    graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    whatsapp: {
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      appSecret: e.WHATSAPP_APP_SECRET,
+      accessToken: e.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+    },
+    email: {
+      smtpPort: e.ATIENDE_SMTP_PORT === 'off' ? undefined : e.ATIENDE_SMTP_PORT,
+      smtpMaxBytes: e.ATIENDE_SMTP_MAX_BYTES,
+      tls:
+        e.ATIENDE_SMTP_TLS_CERT && e.ATIENDE_SMTP_TLS_KEY
+          ? { certPath: e.ATIENDE_SMTP_TLS_CERT, keyPath: e.ATIENDE_SMTP_TLS_KEY }
+          : undefined,
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      imap: e.IMAP_URL ? { url: e.IMAP_URL, accessToken: e.IMAP_ACCESS_TOKEN } : undefined,
+    },
+    messenger: {
+      verifyToken: e.MESSENGER_VERIFY_TOKEN,
+      appSecret: e.MESSENGER_APP_SECRET,
+      pageAccessToken: e.MESSENGER_PAGE_ACCESS_TOKEN,
+    },
   };
 }

@@ -87,6 +87,17 @@ export const ProfileSchema = z
       )
       .min(1),
     templates: z.record(Code, Localized).default({}),
+    whatsappTemplates: z
+      .array(
+        z.object({
+          name: z.string().regex(/^[a-z0-9_]+$/),
+          language: z.string().default('es_MX'),
+          /** What fills each {{n}}, in order: a placeholder name such as folio or nombre. */
+          parameters: z.array(z.enum(['folio', 'nombre', 'plazo', 'tipo', 'proveedor'])).default([]),
+          preview: z.string().min(1),
+        }),
+      )
+      .default([]),
     deadlines: z
       .object({
         businessCalendar: CalendarSpecSchema.default(DEFAULT_BUSINESS_CALENDAR),

@@ -353,3 +353,55 @@ export const caseFlags = pgTable(
     index('case_flags_open_idx').on(t.acknowledgedAt, t.raisedAt),
   ],
 );
+
+/**
+ * The first sighting of every inbound message, keyed by the transport's id. Claiming it with an insert
+ * that does nothing on conflict is what makes redeliveries harmless, even when two server processes
+ * receive the same one at once: the database's uniqueness decides, not a check made beforehand.
+ */
+export const inboundReceipts = pgTable(
+  'inbound_receipts',
+  {
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    messageId: uuid('message_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.externalId] })],
+);
+
+/**
+ * Delivery reports on our outbound messages, kept by the transport's id: a report may arrive before
+ * the send call that produced the id has returned, and reports may arrive out of order.
+ */
+export const outboundStatuses = pgTable(
+  'outbound_statuses',
+  {
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    status: text('status', { enum: ['enviado', 'entregado', 'leido', 'fallido'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    error: jsonb('error'),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.externalId] })],
+);
+
+/** A channel's condition as last seen by any process (a revoked token, say), for the health report. */
+export const channelStates = pgTable('channel_states', {
+  channel: text('channel').primaryKey(),
+  status: text('status', { enum: ['ok', 'error'] }).notNull(),
+  detail: text('detail'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Folio lookups on the public portal, counted per folio and per client address to stop guessing. */
+export const portalAttempts = pgTable(
+  'portal_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('portal_attempts_key_at_idx').on(t.key, t.at)],
+);

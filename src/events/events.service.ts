@@ -15,7 +15,8 @@ export type EventKind =
   | 'representative_added'
   | 'representative_revoked'
   | 'deadline_warning'
-  | 'deadline_breached';
+  | 'deadline_breached'
+  | 'delivery_failed';
 
 /** Who caused an event: an agent, the customer or their representative (through a channel), or Atiende itself. */
 export type EventActor =

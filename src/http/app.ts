@@ -20,15 +20,20 @@ import { agentsRoutes } from '../agents/agents.routes.ts';
 import { areasRoutes } from '../areas/areas.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { backupRoutes } from '../backup/backup.routes.ts';
+import { callsRoutes } from '../calls/calls.routes.ts';
 import { casesRoutes } from '../cases/cases.routes.ts';
+import { webhookRoutes } from '../channels/webhooks.routes.ts';
 import type { AppContext } from '../context.ts';
 import { customersRoutes } from '../customers/customers.routes.ts';
+import { liveRoutes } from '../live/live.routes.ts';
+import { portalRoutes } from '../portal/portal.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import { flagsRoutes } from '../sla/flags.routes.ts';
 import { installAuthentication } from './auth.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.routes.ts';
 import { frameworkErrors, installProblemHandlers } from './problem.ts';
+import { webRoutes } from './web.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -49,6 +54,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
     trustProxy: trustProxyOption(ctx.config.trustProxy),
     bodyLimit: 1024 * 1024,
     frameworkErrors,
+    // Live-update streams stay open; shutting down must not wait for consoles to disconnect.
+    forceCloseConnections: true,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
@@ -107,8 +114,18 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
       customersRoutes(typed, ctx);
       casesRoutes(typed, ctx);
       flagsRoutes(typed, ctx);
+      portalRoutes(typed, ctx);
+      callsRoutes(typed, ctx);
+      liveRoutes(typed, ctx);
     },
     { prefix: '/api/v1' },
+  );
+  await app.register(webRoutes);
+  await app.register(async (webhooks) =>
+    webhookRoutes(webhooks, ctx, [
+      { path: 'whatsapp', channel: 'whatsapp' },
+      { path: 'messenger', channel: 'facebook' },
+    ]),
   );
   return app;
 }

@@ -58,5 +58,5 @@ describeEachDatabase('bad input on every endpoint of the OpenAPI document', (kin
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { channelHealth } from '../channels/health.ts';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from './app.ts';
 
@@ -30,12 +31,13 @@ export function healthRoutes(app: HttpApp, ctx: AppContext) {
         database = { status: 'error', detail: (error as Error).message };
       }
       const jobs = await ctx.jobs.health();
+      const channels = await channelHealth(ctx);
       const healthy = database.status === 'ok' && jobs.status === 'ok';
       return reply.status(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'degraded',
         database: { ...database, kind: ctx.database.kind },
         jobs,
-        channels: {},
+        channels,
       });
     },
   );

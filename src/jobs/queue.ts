@@ -8,6 +8,8 @@ export interface JobDefinition<T extends object> {
   queue?: Omit<QueueOptions, 'name'>;
   /** Run on this cron schedule (pg-boss makes sure one process runs each tick). */
   cron?: string;
+  /** Jobs fetched and run together per poll, for queues that see bursts (outbound sends). */
+  batchSize?: number;
   handler: (data: T, meta: { id: string; retryCount: number }) => Promise<void>;
 }
 
@@ -43,18 +45,37 @@ export class JobQueue {
   ) {
     for (const definition of definitions) {
       const existing = await this.boss.getQueue(definition.name);
-      if (!existing) await this.boss.createQueue(definition.name, definition.queue ?? {});
+      if (!existing) await this.boss.createQueue(definition.name, { notify: true, ...definition.queue });
       if (definition.cron) await this.boss.schedule(definition.name, definition.cron);
     }
     if (!options.work) return;
     for (const definition of definitions) {
       await this.boss.work(
         definition.name,
-        { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1, includeMetadata: true },
+        {
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+          includeMetadata: true,
+          perJobResults: true,
+          batchSize: definition.batchSize ?? 1,
+          burstWhenBatchFull: (definition.batchSize ?? 1) > 1,
+        },
+        // Jobs of a batch run side by side and settle one by one: a failure retries only its own job.
         async (jobs) => {
-          for (const job of jobs) {
-            await definition.handler(job.data as object, { id: job.id, retryCount: job.retryCount });
-          }
+          const outcomes = await Promise.allSettled(
+            jobs.map((job) =>
+              definition.handler(job.data as object, { id: job.id, retryCount: job.retryCount }),
+            ),
+          );
+          return jobs.map((job, i) => {
+            const outcome = outcomes[i];
+            return outcome?.status === 'fulfilled'
+              ? { id: job.id, status: 'completed' as const }
+              : {
+                  id: job.id,
+                  status: 'failed' as const,
+                  output: { message: String((outcome?.reason as Error)?.message ?? outcome?.reason) },
+                };
+          });
         },
       );
     }

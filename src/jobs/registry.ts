@@ -1,12 +1,29 @@
 import { PRESENCE_SWEEP_JOB, sweepStalePresence } from '../agents/presence.service.ts';
 import { AUTO_CLOSE_JOB, autoCloseResolved } from '../cases/cases.service.ts';
+import type { Channel } from '../channels/channel.ts';
+import { MEDIA_FETCH_JOB } from '../channels/intake.service.ts';
+import { fetchInboundMedia } from '../channels/media.service.ts';
+import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound.service.ts';
+import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
 import { checkDeadline, DEADLINE_CHECK_JOB, type DeadlineKind } from '../sla/deadlines.service.ts';
 import type { AnyJobDefinition } from './queue.ts';
 
 /** Every kind of background job, with handlers bound to the running application. */
 export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
+  const imap = ctx.config.email.imap;
   return [
+    ...(imap
+      ? [
+          {
+            name: EMAIL_POLL_JOB,
+            cron: '* * * * *',
+            handler: async () => {
+              await pollMailbox(ctx, imap);
+            },
+          },
+        ]
+      : []),
     {
       name: AUTO_CLOSE_JOB,
       queue: { retryLimit: 5, retryDelay: 30, retryBackoff: true },
@@ -16,6 +33,24 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       name: DEADLINE_CHECK_JOB,
       queue: { retryLimit: 10, retryDelay: 15, retryBackoff: true },
       handler: (data: { caseId: string; kind: DeadlineKind }) => checkDeadline(ctx, data),
+    },
+    {
+      name: SEND_JOB,
+      // A send caught by a crash is picked up again after a minute, not after pg-boss's default 15.
+      queue: { retryLimit: SEND_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
+      batchSize: 20,
+      handler: (data: { messageId: string }, meta) => sendOutbound(ctx, data, meta),
+    },
+    {
+      name: MEDIA_FETCH_JOB,
+      queue: { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 120 },
+      handler: (data: {
+        channel: Channel;
+        messageId: string;
+        mediaId: string;
+        mimeType?: string;
+        filename?: string;
+      }) => fetchInboundMedia(ctx, data),
     },
     {
       name: PRESENCE_SWEEP_JOB,

@@ -19,6 +19,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     env: {
       ...process.env,
       PORT: '0',
+      ATIENDE_SMTP_PORT: '0',
       LOG_LEVEL: 'warn',
       ATIENDE_ADMIN_EMAIL: TEST_ADMIN.email,
       ATIENDE_ADMIN_PASSWORD: TEST_ADMIN.password,

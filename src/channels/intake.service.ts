@@ -1,0 +1,289 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { decodeAttachment } from '../attachments/attachments.service.ts';
+import {
+  areaForRequest,
+  type CaseDeps,
+  customerSpoke,
+  openCaseRow,
+  summarize,
+} from '../cases/cases.service.ts';
+import { parseFolio } from '../cases/folio.ts';
+import { isFinal } from '../cases/lifecycle.ts';
+import { type DecodedAttachment, insertMessage } from '../cases/messages.ts';
+import { findOrCreateCustomerByContact } from '../customers/customers.service.ts';
+import type { Tx } from '../db/database.ts';
+import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
+import { appendEvent } from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
+import { providerSettingsOf } from '../settings/settings.service.ts';
+import { deadlinesOf } from '../sla/deadlines.service.ts';
+import type { IncomingMessage } from './adapter.ts';
+import { queueTemplatedNotice } from './outbound.service.ts';
+
+/** The job that fetches a message's media from its transport once the message is safely stored. */
+export const MEDIA_FETCH_JOB = 'channel-media-fetch';
+
+export interface Received {
+  externalId: string;
+  /** A redelivery of a message already stored: nothing was done. */
+  duplicate: boolean;
+  caseId?: string;
+  folio?: string;
+  newCase?: boolean;
+  messageId?: string;
+}
+
+/**
+ * The one intake path of every channel. For each message: claim its transport id (a redelivery stops
+ * here), identify the sender by contact point (unknown senders become prospects), thread it into the
+ * customer's case on that channel or open a new one (routed, with deadlines, acknowledged on the same
+ * channel), and queue its media. Everything commits in one transaction, before the transport is
+ * answered, so an acknowledged message is always stored and a failure leaves nothing half-stored.
+ */
+export async function receiveMessages(deps: CaseDeps, incoming: IncomingMessage[]): Promise<Received[]> {
+  if (incoming.length === 0) return [];
+  return deps.db.transaction(async (tx) => {
+    const results: Received[] = [];
+    for (const message of incoming) {
+      results.push(await receiveOne(deps, tx, message));
+    }
+    return results;
+  });
+}
+
+async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Promise<Received> {
+  const now = deps.clock.now();
+  const [claimed] = await tx
+    .insert(inboundReceipts)
+    .values({ channel: message.channel, externalId: message.externalId, receivedAt: now })
+    .onConflictDoNothing()
+    .returning({ externalId: inboundReceipts.externalId });
+  if (!claimed) return { externalId: message.externalId, duplicate: true };
+
+  const customer = await identifySender(tx, message);
+  // One customer's messages are threaded one at a time, so several photos sent together (delivered
+  // concurrently, maybe to different processes) open one case, not one each.
+  await tx.execute(sql`select 1 from ${customers} where id = ${customer.id} for no key update`);
+  const { target, mentionedFolio } = message.thread
+    ? await explicitThread(tx, message, customer.id)
+    : { target: await latestCaseOnChannel(tx, customer.id, message.channel), mentionedFolio: undefined };
+  const metadata: Record<string, unknown> = {
+    ...message.metadata,
+    sender: {
+      kind: message.sender.kind,
+      address: message.sender.address,
+      conversationKey: message.sender.conversationKey,
+    },
+    contentType: message.contentType,
+    sentAt: message.sentAt.toISOString(),
+    ...(message.unverified ? { unverified: true } : {}),
+    ...(mentionedFolio ? { mentionedFolio } : {}),
+    ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
+  };
+
+  // A file type Atiende does not take is noted for the agent instead of refusing the whole message.
+  const files: DecodedAttachment[] = [];
+  const refused: string[] = [];
+  for (const [i, file] of (message.files ?? []).entries()) {
+    try {
+      files.push(
+        decodeAttachment(
+          { filename: file.filename, contentType: file.contentType, data: file.content.toString('base64') },
+          `files.${i}`,
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refused.push(`${file.filename} (${error.detail})`);
+    }
+  }
+  if (refused.length > 0) metadata.refusedFiles = refused;
+
+  let result: Received;
+  if (target && !isFinal(target.status) && (await customerSpoke(deps, tx, target, now))) {
+    const stored = await insertMessage(
+      deps,
+      tx,
+      {
+        caseId: target.id,
+        kind: 'entrante',
+        channel: message.channel,
+        body: message.text,
+        externalId: message.externalId,
+        metadata,
+        at: now,
+      },
+      files,
+    );
+    await appendEvent(
+      tx,
+      {
+        kind: 'message_added',
+        actor: { kind: 'cliente' },
+        caseId: target.id,
+        after: { messageId: stored.id, kind: 'entrante' },
+      },
+      now,
+    );
+    result = {
+      externalId: message.externalId,
+      duplicate: false,
+      caseId: target.id,
+      folio: target.folio,
+      newCase: false,
+      messageId: stored.id,
+    };
+  } else {
+    const settings = await providerSettingsOf(tx);
+    const requestType = message.requestType ?? 'consulta';
+    const caseId = await openCaseRow(deps, tx, {
+      settings,
+      now,
+      requestType,
+      subtype: null,
+      channel: message.channel,
+      customerId: customer.id,
+      raisedBy: 'cliente',
+      representativeId: null,
+      raisedByAgentId: null,
+      areaId: await areaForRequest(tx, settings, requestType, message.text),
+      priority: 'normal',
+      subject: summarize(message.subject?.trim() || message.text || `Mensaje de ${message.channel}`),
+      firstMessage: {
+        body: message.text,
+        authorAgentId: null,
+        attachments: files,
+        externalId: message.externalId,
+        metadata,
+      },
+      actor: { kind: 'cliente' },
+      // A customer writing about a closed or discarded case gets a new one, linked to it.
+      followsUpId: target?.id ?? null,
+    });
+    const [opened] = await tx.select().from(cases).where(eq(cases.id, caseId));
+    if (!opened) throw new AppError('case.not_found', { status: 500, detail: 'Opened case vanished' });
+    const due = (await deadlinesOf(tx, [caseId], now, settings)).get(caseId)?.resolucion?.dueAt;
+    await queueTemplatedNotice(deps, tx, opened, 'acuse', due ? new Date(due) : null, now, {
+      withCustomerData: !message.unverified,
+    });
+    const [first] = await tx
+      .execute(
+        sql`select id from messages where channel = ${message.channel} and external_id = ${message.externalId}`,
+      )
+      .then((r) => (r as unknown as { rows: Array<{ id: string }> }).rows);
+    result = {
+      externalId: message.externalId,
+      duplicate: false,
+      caseId,
+      folio: opened.folio,
+      newCase: true,
+      messageId: first?.id,
+    };
+  }
+
+  await tx
+    .update(inboundReceipts)
+    .set({ messageId: result.messageId ?? null })
+    .where(
+      and(eq(inboundReceipts.channel, message.channel), eq(inboundReceipts.externalId, message.externalId)),
+    );
+  for (const media of message.media ?? []) {
+    await deps.jobs.enqueue(
+      tx,
+      MEDIA_FETCH_JOB,
+      { channel: message.channel, messageId: result.messageId, ...media },
+      { retryLimit: 8, retryDelay: 10, retryBackoff: true },
+    );
+  }
+  return result;
+}
+
+type CaseRow = typeof cases.$inferSelect;
+
+/**
+ * The customer a message comes from. An unverified sender is never linked to a customer who has an
+ * account (anyone can forge a From line): the message gets a prospect of its own, with no contact point,
+ * and replies go back to the address it came from.
+ */
+async function identifySender(tx: Tx, message: IncomingMessage) {
+  if (message.unverified) {
+    const [known] = await tx
+      .select({ customer: customers })
+      .from(contactPoints)
+      .innerJoin(customers, eq(customers.id, contactPoints.customerId))
+      .where(
+        and(eq(contactPoints.kind, message.sender.kind), eq(contactPoints.address, message.sender.address)),
+      );
+    if (known?.customer.accountNumber) {
+      const [prospect] = await tx
+        .insert(customers)
+        .values({ name: message.sender.name ?? null })
+        .returning();
+      if (!prospect)
+        throw new AppError('customer.insert', { status: 500, detail: 'Prospect insert returned nothing' });
+      return prospect;
+    }
+  }
+  const { customer } = await findOrCreateCustomerByContact(tx, {
+    kind: message.sender.kind,
+    address: message.sender.address,
+    name: message.sender.name,
+  });
+  return customer;
+}
+
+/** Chat channels are one conversation per customer: the newest case on the channel is the thread. */
+async function latestCaseOnChannel(
+  tx: Tx,
+  customerId: string,
+  channel: string,
+): Promise<CaseRow | undefined> {
+  const [latest] = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.customerId, customerId), eq(cases.channel, channel)))
+    .orderBy(desc(cases.createdAt))
+    .limit(1)
+    .for('update');
+  return latest;
+}
+
+/**
+ * E-mail threading: first by the ids the message refers to (our sent Message-IDs, or the customer's
+ * earlier mails), then by a folio in the subject — only when the sender is that case's customer, since a
+ * folio alone proves nothing. A folio that does not match is kept for the agent to see.
+ */
+async function explicitThread(
+  tx: Tx,
+  message: IncomingMessage,
+  customerId: string,
+): Promise<{ target?: CaseRow; mentionedFolio?: string }> {
+  const references = message.thread?.references ?? [];
+  if (references.length > 0) {
+    const [byReference] = await tx
+      .select({ kase: cases })
+      .from(messages)
+      .innerJoin(cases, eq(cases.id, messages.caseId))
+      .where(and(eq(messages.channel, message.channel), inArray(messages.externalId, references)))
+      .orderBy(desc(messages.createdAt))
+      .limit(1);
+    if (byReference) {
+      const [locked] = await tx.select().from(cases).where(eq(cases.id, byReference.kase.id)).for('update');
+      return { target: locked };
+    }
+  }
+  const mentioned = message.thread?.folio;
+  if (!mentioned) return {};
+  let folio: string;
+  try {
+    folio = parseFolio(mentioned).folio;
+  } catch {
+    return { mentionedFolio: mentioned };
+  }
+  const [byFolio] = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.folio, folio), eq(cases.customerId, customerId)))
+    .for('update');
+  return byFolio ? { target: byFolio } : { mentionedFolio: folio };
+}

@@ -1,0 +1,98 @@
+import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
+import { verifyMetaSignature } from '../whatsapp/signature.ts';
+import { parseMessengerInbound, parseMessengerStatuses } from './messenger.parse.ts';
+
+export interface MessengerSettings {
+  baseUrl: string;
+  pageAccessToken?: string;
+  appSecret?: string;
+  verifyToken?: string;
+  fetch?: typeof fetch;
+}
+
+// Meta's error codes that mean "try again later" (rate limits) rather than "this will never work".
+const RATE_LIMITED = new Set([4, 17, 32, 613, 80006]);
+const WINDOW_CLOSED = 1545041;
+const TOKEN_INVALID = 190;
+
+/**
+ * Facebook Messenger through the page's Send API. Replies inside the 24-hour window go as RESPONSE;
+ * a human agent's reply after it, within 7 days, carries the HUMAN_AGENT tag (decided by the caller,
+ * who knows the window); Meta's refusals are mapped to retry, give up, or channel down.
+ */
+export function createMessengerAdapter(settings: MessengerSettings) {
+  const doFetch = settings.fetch ?? fetch;
+  let downReason: string | undefined;
+  const missing = [
+    ...(settings.pageAccessToken ? [] : ['MESSENGER_PAGE_ACCESS_TOKEN']),
+    ...(settings.appSecret ? [] : ['MESSENGER_APP_SECRET']),
+    ...(settings.verifyToken ? [] : ['MESSENGER_VERIFY_TOKEN']),
+  ];
+  const enabled = missing.length === 0;
+
+  async function send(message: OutgoingMessage): Promise<SendResult> {
+    const body = {
+      recipient: { id: message.to.conversationKey ?? message.to.address },
+      ...(message.messagingTag
+        ? { messaging_type: 'MESSAGE_TAG', tag: message.messagingTag }
+        : { messaging_type: 'RESPONSE' }),
+      message: { text: message.text },
+    };
+    let response: Response;
+    try {
+      response = await doFetch(
+        `${settings.baseUrl}/me/messages?access_token=${encodeURIComponent(settings.pageAccessToken ?? '')}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        },
+      );
+    } catch (error) {
+      return { ok: false, retryable: true, reason: `Messenger unreachable: ${(error as Error).message}` };
+    }
+    const json = (await response.json().catch(() => ({}))) as {
+      message_id?: string;
+      error?: { code?: number; message?: string; error_subcode?: number };
+    };
+    if (response.ok && json.message_id) return { ok: true, externalId: json.message_id };
+    const code = json.error?.code;
+    const reason = json.error?.message ?? `HTTP ${response.status}`;
+    if (code === TOKEN_INVALID) {
+      downReason = `Page access token refused (190): ${reason}`;
+      return { ok: false, retryable: false, channelDown: true, code, reason: downReason };
+    }
+    if (code === WINDOW_CLOSED) return { ok: false, retryable: false, needsTemplate: true, code, reason };
+    if (response.status >= 500 || (code !== undefined && RATE_LIMITED.has(code)))
+      return { ok: false, retryable: true, code, reason };
+    return { ok: false, retryable: false, code, reason };
+  }
+
+  return {
+    channel: 'facebook',
+    enabled,
+    verifyToken: settings.verifyToken,
+    parseInbound: parseMessengerInbound,
+    parseStatuses: parseMessengerStatuses,
+    send,
+    verifySignature: (raw: Buffer, header: string | undefined) =>
+      Boolean(settings.appSecret) && verifyMetaSignature(raw, header, settings.appSecret as string),
+    // Messenger attachment URLs are plain CDN links, fetched without the token.
+    async fetchMedia(url: string) {
+      const response = await doFetch(url, { signal: AbortSignal.timeout(30_000) });
+      if (!response.ok) throw new Error(`media download failed: HTTP ${response.status}`);
+      return {
+        bytes: Buffer.from(await response.arrayBuffer()),
+        contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      };
+    },
+    markDown(reason: string) {
+      downReason = reason;
+    },
+    health(): ChannelHealth {
+      if (!enabled) return { status: 'off', detail: `Not configured: set ${missing.join(', ')}` };
+      return downReason ? { status: 'error', detail: downReason } : { status: 'ok' };
+    },
+  } satisfies ChannelAdapter & Record<string, unknown>;
+}

@@ -1,0 +1,431 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { readAttachment } from '../attachments/attachments.service.ts';
+import { type DecodedAttachment, insertMessage } from '../cases/messages.ts';
+import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
+import type { AppContext } from '../context.ts';
+import type { Tx } from '../db/database.ts';
+import {
+  cases,
+  channelStates,
+  contactPoints,
+  customers,
+  messageAttachments,
+  messages,
+  outboundStatuses,
+} from '../db/schema.ts';
+import { appendEvent } from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
+import { providerSettingsOf } from '../settings/settings.service.ts';
+import type { DeliveryStatus, OutgoingMessage, StatusUpdate } from './adapter.ts';
+import type { Channel, ContactKind } from './channel.ts';
+import { formatDateEs, renderTemplate, templateText } from './templates.ts';
+
+/** The job that sends one stored outbound message through its channel. */
+export const SEND_JOB = 'channel-send';
+/** Attempts before a send that keeps failing is given up and shown as failed on the case. */
+export const SEND_RETRY_LIMIT = 6;
+
+/** Channels Atiende writes back through; a phone call or the portal has no outbound transport. */
+export const WRITABLE_CHANNELS: readonly Channel[] = ['whatsapp', 'email', 'facebook'];
+const CONTACT_KIND_OF: Partial<Record<Channel, ContactKind>> = {
+  whatsapp: 'whatsapp',
+  email: 'email',
+  facebook: 'messenger',
+};
+/** WhatsApp's and Messenger's customer-service window: free text only within 24 h of the customer's last message. */
+export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3_600_000;
+/** Messenger's HUMAN_AGENT tag: a person may still answer within 7 days of the customer's last message. */
+export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 3_600_000;
+/** Chat channels where automatic messages may only go inside the customer-service window. */
+const WINDOWED_CHANNELS: readonly string[] = ['whatsapp', 'facebook'];
+
+type Deps = Pick<AppContext, 'jobs' | 'database'>;
+type Template = NonNullable<OutgoingMessage['template']>;
+
+/**
+ * Stores an outbound message (pending) with its event, and enqueues its sending in the same transaction:
+ * the message exists exactly when its send job does.
+ */
+export async function queueOutbound(
+  deps: Pick<AppContext, 'jobs' | 'database'>,
+  tx: Tx,
+  message: {
+    caseId: string;
+    channel: string;
+    body: string;
+    automatic: boolean;
+    authorAgentId?: string | null;
+    template?: Template;
+    messagingTag?: 'HUMAN_AGENT';
+    at: Date;
+  },
+  attachments: DecodedAttachment[] = [],
+): Promise<string> {
+  const stored = await insertMessage(
+    deps,
+    tx,
+    {
+      caseId: message.caseId,
+      kind: 'saliente',
+      channel: message.channel,
+      body: message.body,
+      authorAgentId: message.authorAgentId ?? null,
+      deliveryStatus: 'pendiente',
+      metadata: {
+        automatic: message.automatic,
+        ...(message.template ? { template: message.template } : {}),
+        ...(message.messagingTag ? { messagingTag: message.messagingTag } : {}),
+      },
+      at: message.at,
+    },
+    attachments,
+  );
+  await appendEvent(
+    tx,
+    {
+      kind: 'message_added',
+      actor: message.authorAgentId ? { kind: 'agente', agentId: message.authorAgentId } : { kind: 'sistema' },
+      caseId: message.caseId,
+      after: {
+        messageId: stored.id,
+        kind: 'saliente',
+        automatic: message.automatic,
+        attachments: stored.attachments.length,
+      },
+    },
+    message.at,
+  );
+  if (WRITABLE_CHANNELS.includes(message.channel as Channel)) {
+    await deps.jobs.enqueue(
+      tx,
+      SEND_JOB,
+      { messageId: stored.id },
+      { retryLimit: SEND_RETRY_LIMIT, retryDelay: 5, retryBackoff: true },
+    );
+  }
+  return stored.id;
+}
+
+/** The values templates may use for a case. */
+export async function templateValues(
+  tx: Tx,
+  caseId: string,
+  dueAt: Date | null,
+): Promise<Record<string, string>> {
+  const settings = await providerSettingsOf(tx);
+  const [row] = await tx
+    .select({ folio: cases.folio, requestType: cases.requestType, name: customers.name })
+    .from(cases)
+    .innerJoin(customers, eq(customers.id, cases.customerId))
+    .where(eq(cases.id, caseId));
+  if (!row) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
+  const firstName = row.name?.trim().split(/\s+/)[0];
+  return {
+    folio: row.folio,
+    nombre: firstName ? ` ${firstName}` : '',
+    plazo: dueAt ? formatDateEs(dueAt, settings.provider.timeZone) : 'la fecha que te indique tu asesor',
+    tipo: REQUEST_TYPE_LABELS_ES[row.requestType as RequestType] ?? row.requestType,
+    proveedor: settings.provider.name,
+  };
+}
+
+/**
+ * Queues an automatic message to the customer from a template (acknowledgement, status notice) on the
+ * case's channel, when that channel can carry one and the provider has the template. Returns its id.
+ */
+export async function queueTemplatedNotice(
+  deps: Deps,
+  tx: Tx,
+  kase: { id: string; channel: string; requestType: string; customerId: string },
+  key: string,
+  dueAt: Date | null,
+  at: Date,
+  options: { withCustomerData?: boolean } = {},
+): Promise<string | undefined> {
+  if (!WRITABLE_CHANNELS.includes(kase.channel as Channel)) return undefined;
+  if (WINDOWED_CHANNELS.includes(kase.channel) && !(await windowOpen(tx, kase.customerId, kase.channel, at)))
+    return undefined;
+  const settings = await providerSettingsOf(tx);
+  const text = templateText(settings, key, kase.channel, kase.requestType);
+  if (!text) return undefined;
+  const values = await templateValues(tx, kase.id, dueAt);
+  // A reply to an unverified sender carries nothing about the customer on file, not even the name.
+  if (options.withCustomerData === false) values.nombre = '';
+  const body = renderTemplate(text, values);
+  return queueOutbound(deps, tx, { caseId: kase.id, channel: kase.channel, body, automatic: true, at });
+}
+
+/** When the customer last wrote to the provider on a channel (any of their cases), if ever. */
+export async function lastCustomerMessageAt(
+  tx: Tx,
+  customerId: string,
+  channel: string,
+): Promise<Date | undefined> {
+  const [row] = await tx
+    .select({ at: sql<Date>`max(${messages.createdAt})` })
+    .from(messages)
+    .innerJoin(cases, eq(cases.id, messages.caseId))
+    .where(
+      and(eq(cases.customerId, customerId), eq(messages.channel, channel), eq(messages.kind, 'entrante')),
+    );
+  return row?.at ? new Date(row.at) : undefined;
+}
+
+/** Whether the customer wrote within the last 24 h on a chat channel, so free text may still go out. */
+export async function windowOpen(tx: Tx, customerId: string, channel: string, now: Date): Promise<boolean> {
+  const last = await lastCustomerMessageAt(tx, customerId, channel);
+  return Boolean(last && now.getTime() - last.getTime() <= CUSTOMER_SERVICE_WINDOW_MS);
+}
+
+/** Where a message goes: the address the customer last wrote from on that channel, else their contact point. */
+async function recipientOf(tx: Tx, kase: { id: string; customerId: string }, channel: string) {
+  const [last] = await tx
+    .select({ metadata: messages.metadata })
+    .from(messages)
+    .where(and(eq(messages.caseId, kase.id), eq(messages.kind, 'entrante'), eq(messages.channel, channel)))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  const sender = (last?.metadata as { sender?: OutgoingMessage['to'] } | null)?.sender;
+  if (sender) return sender;
+  const kind = CONTACT_KIND_OF[channel as Channel];
+  if (!kind) return undefined;
+  const [point] = await tx
+    .select({ address: contactPoints.address })
+    .from(contactPoints)
+    .where(and(eq(contactPoints.customerId, kase.customerId), eq(contactPoints.kind, kind)))
+    .limit(1);
+  return point ? { kind, address: point.address } : undefined;
+}
+
+const RANK: Record<string, number> = { pendiente: 0, enviado: 1, entregado: 2, leido: 3, fallido: 4 };
+const rank = (status: string | null) => RANK[status ?? 'pendiente'] ?? 0;
+
+async function markFailed(
+  tx: Tx,
+  messageId: string,
+  caseId: string,
+  reason: string,
+  code: string | number | undefined,
+  now: Date,
+) {
+  const [changed] = await tx
+    .update(messages)
+    .set({ deliveryStatus: 'fallido', deliveryError: reason })
+    .where(and(eq(messages.id, messageId), sql`${messages.deliveryStatus} is distinct from 'fallido'`))
+    .returning({ id: messages.id });
+  if (changed) {
+    await appendEvent(
+      tx,
+      {
+        kind: 'delivery_failed',
+        actor: { kind: 'sistema' },
+        caseId,
+        after: { messageId, code: code ?? null },
+        reason,
+      },
+      now,
+    );
+  }
+}
+
+/** Records that a channel's credentials were refused, for every process's health report. */
+export async function setChannelState(
+  tx: Tx,
+  channel: string,
+  status: 'ok' | 'error',
+  detail: string | null,
+) {
+  await tx
+    .insert(channelStates)
+    .values({ channel, status, detail })
+    .onConflictDoUpdate({ target: channelStates.channel, set: { status, detail, updatedAt: sql`now()` } });
+}
+
+/**
+ * Sends a stored outbound message. Success records the transport's id (and any delivery report that
+ * raced ahead of it); a temporary failure throws so the job is retried with back-off; a permanent one,
+ * or the last attempt, marks the message failed on its case with the reason.
+ */
+export async function sendOutbound(
+  deps: Pick<AppContext, 'db' | 'database' | 'clock' | 'channels'>,
+  job: { messageId: string },
+  attempt: { retryCount: number },
+): Promise<void> {
+  const [row] = await deps.db
+    .select({ message: messages, kase: cases })
+    .from(messages)
+    .innerJoin(cases, eq(cases.id, messages.caseId))
+    .where(eq(messages.id, job.messageId));
+  if (row?.message.deliveryStatus !== 'pendiente') return;
+  const { message, kase } = row;
+  const now = () => deps.clock.now();
+  const adapter = deps.channels.get(message.channel as Channel);
+  const fail = (reason: string, code?: string | number) =>
+    deps.db.transaction((tx) => markFailed(tx, message.id, kase.id, reason, code, now()));
+  if (!adapter || adapter.health().status === 'off')
+    return fail(`The ${message.channel} channel is not configured`);
+  const to = await recipientOf(deps.db, kase, message.channel);
+  if (!to) return fail('The customer has no address on this channel');
+  const metadata = (message.metadata ?? {}) as {
+    automatic?: boolean;
+    template?: Template;
+    messagingTag?: 'HUMAN_AGENT';
+  };
+  const thread = message.channel === 'email' ? await emailThread(deps, kase.id, message.id) : {};
+  const result = await adapter.send({
+    channel: message.channel as Channel,
+    to,
+    text: message.body,
+    template: metadata.template,
+    folio: kase.folio,
+    automatic: metadata.automatic ?? false,
+    messagingTag: metadata.messagingTag,
+    ...thread,
+  });
+  if (result.ok) {
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .update(messages)
+        .set({ externalId: result.externalId, deliveryStatus: 'enviado' })
+        .where(eq(messages.id, message.id));
+      const [early] = await tx
+        .select()
+        .from(outboundStatuses)
+        .where(
+          and(
+            eq(outboundStatuses.channel, message.channel),
+            eq(outboundStatuses.externalId, result.externalId),
+          ),
+        );
+      if (early)
+        await applyStatusToMessage(
+          tx,
+          { ...early, channel: message.channel as Channel, error: early.error as StatusUpdate['error'] },
+          now(),
+        );
+      await setChannelState(tx, message.channel, 'ok', null);
+    });
+    return;
+  }
+  if (result.channelDown) {
+    await deps.db.transaction((tx) => setChannelState(tx, message.channel, 'error', result.reason));
+  }
+  if (result.retryable && attempt.retryCount < SEND_RETRY_LIMIT) {
+    throw new Error(`send failed, will retry: ${result.reason}`);
+  }
+  const reason = result.needsTemplate
+    ? `Outside WhatsApp's 24-hour window: send an approved template instead (${result.reason})`
+    : result.reason;
+  await fail(reason, result.code);
+}
+
+/** What an e-mail reply needs to thread in the customer's mail client: subject, references and files. */
+async function emailThread(deps: Pick<AppContext, 'db' | 'database'>, caseId: string, messageId: string) {
+  const [kase] = await deps.db.select({ subject: cases.subject }).from(cases).where(eq(cases.id, caseId));
+  const earlier = await deps.db
+    .select({ externalId: messages.externalId })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.caseId, caseId),
+        eq(messages.channel, 'email'),
+        sql`${messages.externalId} is not null`,
+      ),
+    )
+    .orderBy(messages.createdAt);
+  const attached = await deps.db
+    .select()
+    .from(messageAttachments)
+    .where(eq(messageAttachments.messageId, messageId))
+    .orderBy(messageAttachments.position);
+  const files = [];
+  for (const a of attached) {
+    const { bytes, contentType } = await readAttachment(deps.database, a.sha256);
+    files.push({ filename: a.filename, contentType, content: bytes });
+  }
+  return { subject: kase?.subject, references: earlier.map((m) => m.externalId as string), files };
+}
+
+async function applyStatusToMessage(tx: Tx, update: StatusUpdate, now: Date) {
+  const [target] = await tx
+    .select({ id: messages.id, caseId: messages.caseId, status: messages.deliveryStatus })
+    .from(messages)
+    .where(and(eq(messages.channel, update.channel), eq(messages.externalId, update.externalId)))
+    .for('update');
+  if (!target || rank(update.status) <= rank(target.status)) return;
+  if (update.status === 'fallido') {
+    const needsTemplate = update.error?.code === 131047;
+    const reason = needsTemplate
+      ? "Outside WhatsApp's 24-hour window: send an approved template instead"
+      : (update.error?.detail ?? update.error?.title ?? 'The channel reported the message as failed');
+    await markFailed(tx, target.id, target.caseId, reason, update.error?.code, now);
+    return;
+  }
+  await tx
+    .update(messages)
+    .set({ deliveryStatus: update.status as DeliveryStatus })
+    .where(eq(messages.id, target.id));
+}
+
+/** Messenger's read receipt: every message sent to that person before the watermark has been read. */
+async function markReadUpTo(tx: Tx, channel: string, address: string, at: Date) {
+  await tx.execute(sql`
+    update ${messages} m set delivery_status = 'leido'
+    where m.channel = ${channel} and m.kind = 'saliente' and m.created_at <= ${at.toISOString()}::timestamptz
+      and m.delivery_status in ('enviado', 'entregado')
+      and exists (select 1 from ${messages} i where i.case_id = m.case_id and i.kind = 'entrante'
+                  and i.metadata->'sender'->>'address' = ${address})`);
+}
+
+/**
+ * Applies delivery reports. Each is kept by the transport's id first (the latest by rank wins), so a
+ * report arriving before its send call returned is applied when it does, and one arriving out of order
+ * never moves a message backwards.
+ */
+export async function applyStatuses(
+  deps: Pick<AppContext, 'db' | 'clock'>,
+  updates: StatusUpdate[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  await deps.db.transaction(async (tx) => {
+    for (const update of updates) {
+      if (update.readUpTo) {
+        await markReadUpTo(tx, update.channel, update.readUpTo.address, update.at);
+        continue;
+      }
+      const [existing] = await tx
+        .select()
+        .from(outboundStatuses)
+        .where(
+          and(
+            eq(outboundStatuses.channel, update.channel),
+            eq(outboundStatuses.externalId, update.externalId),
+          ),
+        )
+        .for('update');
+      if (!existing) {
+        await tx
+          .insert(outboundStatuses)
+          .values({
+            channel: update.channel,
+            externalId: update.externalId,
+            status: update.status,
+            at: update.at,
+            error: update.error ?? null,
+          })
+          .onConflictDoNothing();
+      } else if (rank(update.status) > rank(existing.status)) {
+        await tx
+          .update(outboundStatuses)
+          .set({ status: update.status, at: update.at, error: update.error ?? null })
+          .where(
+            and(
+              eq(outboundStatuses.channel, update.channel),
+              eq(outboundStatuses.externalId, update.externalId),
+            ),
+          );
+      }
+      await applyStatusToMessage(tx, update, deps.clock.now());
+    }
+  });
+}

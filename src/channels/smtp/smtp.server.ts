@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { AppContext } from '../../context.ts';
+import { providerSettingsOf } from '../../settings/settings.service.ts';
+import { receiveEmail } from './inbound.ts';
+
+export interface SmtpServerOptions {
+  port: number;
+  host: string;
+  /** Largest message accepted, in bytes (announced with SIZE, enforced while reading). */
+  maxSize: number;
+  tls?: { certPath: string; keyPath: string };
+  resolver?: (name: string, rrtype: string) => Promise<unknown>;
+}
+
+export interface RunningSmtpServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const accepts = (domains: string[], address: string) =>
+  domains.includes(address.split('@')[1]?.toLowerCase() ?? '');
+
+/**
+ * Inbound SMTP: recipients only at the provider's e-mail domains (from its e-mail contact points), a
+ * size limit, STARTTLS when a certificate is configured. A message is stored before the final 250; if
+ * storing fails the answer is a temporary 451, so the sending server tries again later.
+ */
+export async function startSmtpServer(
+  ctx: AppContext,
+  options: SmtpServerOptions,
+): Promise<RunningSmtpServer> {
+  const server = new SMTPServer({
+    name: 'atiende',
+    banner: 'Atiende',
+    size: options.maxSize,
+    authOptional: true,
+    disabledCommands: ['AUTH', ...(options.tls ? [] : ['STARTTLS'])],
+    ...(options.tls
+      ? { key: readFileSync(options.tls.keyPath), cert: readFileSync(options.tls.certPath) }
+      : {}),
+    logger: false,
+    async onRcptTo(address, _session, callback) {
+      try {
+        const settings = await providerSettingsOf(ctx.db);
+        const domains = settings.channels
+          .filter((c) => c.channel === 'email')
+          .flatMap((c) => c.contactPoints.map((p) => p.value.split('@')[1]?.toLowerCase() ?? ''));
+        if (!accepts(domains, address.address)) {
+          return callback(
+            Object.assign(new Error(`No mailbox here for ${address.address}`), { responseCode: 550 }),
+          );
+        }
+        callback();
+      } catch {
+        callback(Object.assign(new Error('Temporary failure, try again later'), { responseCode: 451 }));
+      }
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(Object.assign(new Error('Message too large'), { responseCode: 552 }));
+        }
+        receiveEmail(
+          ctx,
+          Buffer.concat(chunks),
+          {
+            remoteAddress: session.remoteAddress,
+            helo: session.hostNameAppearsAs || session.clientHostname,
+            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          },
+          { resolver: options.resolver, mta: 'atiende' },
+        ).then(
+          () => callback(),
+          (error: Error) => {
+            ctx.logger.error({ err: error }, 'inbound e-mail not stored');
+            callback(
+              Object.assign(new Error('Temporary failure storing the message, try again later'), {
+                responseCode: 451,
+              }),
+            );
+          },
+        );
+      });
+    },
+  });
+  server.on('error', (error) => ctx.logger.warn({ err: error }, 'smtp server'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,62 @@
+import type { ProviderSettings } from '../settings/settings.service.ts';
+
+const MONTHS = [
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+];
+
+/** A date as customers read it: "25 de noviembre de 2026, 10:02 h", in the provider's time zone. */
+export function formatDateEs(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${Number(parts.day)} de ${MONTHS[Number(parts.month) - 1]} de ${parts.year}, ${parts.hour}:${parts.minute} h`;
+}
+
+/**
+ * The text of a message template, most specific first: for this channel and request type, this channel,
+ * this request type, then the general one. Templates live in the provider's settings.
+ */
+export function templateText(
+  settings: ProviderSettings,
+  key: string,
+  channel: string,
+  requestType?: string,
+): string | undefined {
+  const keys = [
+    ...(requestType ? [`${key}_${channel}_${requestType}`] : []),
+    `${key}_${channel}`,
+    ...(requestType ? [`${key}_${requestType}`] : []),
+    key,
+  ];
+  for (const k of keys) {
+    const text = settings.templates[k]?.['es-MX'];
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** Fills `{placeholder}`s; an unknown placeholder is left visible rather than silently dropped. */
+export function renderTemplate(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
+}

@@ -1,0 +1,285 @@
+import { z } from 'zod';
+import { REQUEST_TYPES, type RequestType } from '../../cases/request-types.ts';
+import { normalizeContactAddress } from '../../customers/contact-points.ts';
+import type { DeliveryStatus, IncomingMessage, StatusUpdate } from '../adapter.ts';
+
+// Only the envelope is checked strictly enough to reject what is not a WhatsApp webhook; every change,
+// message and status inside is parsed on its own so one odd item never costs the rest of a batch.
+const Envelope = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z.array(z.object({ changes: z.array(z.unknown()).default([]) })),
+});
+
+const Change = z.object({
+  field: z.literal('messages'),
+  value: z.object({
+    metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
+    contacts: z
+      .array(
+        z.object({
+          wa_id: z.string().optional(),
+          profile: z.object({ name: z.string().optional() }).optional(),
+        }),
+      )
+      .default([]),
+    messages: z.array(z.unknown()).default([]),
+    statuses: z.array(z.unknown()).default([]),
+  }),
+});
+type ChangeValue = z.infer<typeof Change>['value'];
+
+// Meta documents the timestamp as a string of unix seconds; a number is accepted all the same.
+const UnixSeconds = z
+  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform((s) => new Date(Number(s) * 1000));
+
+const MetaError = z.object({
+  code: z.union([z.number(), z.string()]),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+});
+
+const Message = z.object({
+  from: z.string(),
+  id: z.string(),
+  timestamp: UnixSeconds,
+  type: z.string(),
+  context: z.object({ id: z.string().optional() }).optional(),
+  errors: z.array(MetaError).optional(),
+});
+type Message = z.infer<typeof Message>;
+
+const Media = z.object({
+  id: z.string(),
+  mime_type: z.string().optional(),
+  caption: z.string().optional(),
+  filename: z.string().optional(),
+  voice: z.boolean().optional(),
+});
+const Bodies = {
+  text: z.object({ body: z.string() }),
+  location: z.object({
+    latitude: z.number(),
+    longitude: z.number(),
+    name: z.string().optional(),
+    address: z.string().optional(),
+    url: z.string().optional(),
+  }),
+  interactive: z.object({
+    type: z.string(),
+    button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+    list_reply: z
+      .object({ id: z.string(), title: z.string(), description: z.string().optional() })
+      .optional(),
+  }),
+  button: z.object({ text: z.string(), payload: z.string().optional() }),
+  reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }),
+  unsupported: z.object({ type: z.string().optional() }),
+};
+
+const Status = z.object({
+  id: z.string(),
+  status: z.string(),
+  timestamp: UnixSeconds,
+  errors: z.array(MetaError).optional(),
+});
+
+const STATUSES: Record<string, DeliveryStatus> = {
+  sent: 'enviado',
+  delivered: 'entregado',
+  read: 'leido',
+  failed: 'fallido',
+};
+
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+type MediaType = (typeof MEDIA_TYPES)[number];
+const isMediaType = (type: string): type is MediaType => (MEDIA_TYPES as readonly string[]).includes(type);
+
+const MEDIA_LABELS: Record<MediaType, string> = {
+  image: 'Imagen',
+  audio: 'Audio',
+  video: 'Video',
+  document: 'Documento',
+  sticker: 'Sticker',
+};
+
+const asRequestType = (code: string | undefined): RequestType | undefined => {
+  const wanted = code?.toLowerCase();
+  return REQUEST_TYPES.find((t) => t === wanted);
+};
+
+function* changes(payload: unknown): Generator<ChangeValue> {
+  const envelope = Envelope.safeParse(payload);
+  if (!envelope.success) return;
+  for (const entry of envelope.data.entry) {
+    for (const raw of entry.changes) {
+      const change = Change.safeParse(raw);
+      if (change.success) yield change.data.value;
+    }
+  }
+}
+
+type Content = Pick<IncomingMessage, 'text' | 'contentType' | 'media' | 'requestType' | 'inReplyTo'> & {
+  extra?: Record<string, unknown>;
+};
+
+function unsupported(type: string): Content {
+  return {
+    contentType: 'unsupported',
+    text: `[Mensaje no compatible: ${type}]`,
+    extra: { unsupportedType: type },
+  };
+}
+
+function contentOf(message: Message, raw: Record<string, unknown>): Content {
+  const type = message.type;
+  if (isMediaType(type)) {
+    const media = Media.safeParse(raw[type]);
+    if (!media.success) return unsupported(type);
+    const { id, mime_type: mimeType, caption, filename } = media.data;
+    const label = media.data.voice ? 'Nota de voz' : MEDIA_LABELS[type];
+    return {
+      contentType: type,
+      text: caption ?? (filename ? `[${label}: ${filename}]` : `[${label}]`),
+      media: [{ mediaId: id, ...(mimeType ? { mimeType } : {}), ...(filename ? { filename } : {}) }],
+    };
+  }
+  switch (type) {
+    case 'text': {
+      const text = Bodies.text.safeParse(raw.text);
+      return text.success ? { contentType: 'text', text: text.data.body } : unsupported(type);
+    }
+    case 'location': {
+      const location = Bodies.location.safeParse(raw.location);
+      if (!location.success) return unsupported(type);
+      const { latitude, longitude, name, address, url } = location.data;
+      const place = [name, address].filter(Boolean).join(', ');
+      return {
+        contentType: 'location',
+        text: `📍 Ubicación: ${place ? `${place} ` : ''}(${latitude}, ${longitude})`,
+        extra: { location: { latitude, longitude, name, address, url } },
+      };
+    }
+    case 'interactive': {
+      // Only replies to our buttons and lists carry a choice; flows (nfm_reply) and the like are shown as such.
+      const interactive = Bodies.interactive.safeParse(raw.interactive);
+      if (!interactive.success) return unsupported(type);
+      const reply = interactive.data.button_reply ?? interactive.data.list_reply;
+      if (!reply) return unsupported(`interactive/${interactive.data.type}`);
+      return {
+        contentType: 'interactive',
+        text: reply.title,
+        requestType: asRequestType(reply.id),
+        extra: { replyId: reply.id },
+      };
+    }
+    case 'button': {
+      // A quick-reply button of a template we sent: the payload is ours, the text is what the customer saw.
+      const button = Bodies.button.safeParse(raw.button);
+      if (!button.success) return unsupported(type);
+      return {
+        contentType: 'button',
+        text: button.data.text,
+        requestType: asRequestType(button.data.payload),
+        extra: { buttonPayload: button.data.payload ?? null },
+      };
+    }
+    case 'reaction': {
+      const reaction = Bodies.reaction.safeParse(raw.reaction);
+      if (!reaction.success) return unsupported(type);
+      // A removed reaction omits the emoji in Meta's reference but arrives as "" in some examples.
+      const emoji = reaction.data.emoji;
+      return {
+        contentType: 'reaction',
+        text: emoji ? `Reaccionó ${emoji} a un mensaje` : 'Quitó su reacción a un mensaje',
+        inReplyTo: reaction.data.message_id,
+      };
+    }
+    case 'unsupported': {
+      // Meta names what it could not deliver (an edit, a poll…) inside the `unsupported` object.
+      const inner = Bodies.unsupported.safeParse(raw.unsupported);
+      return unsupported((inner.success ? inner.data.type : undefined) ?? type);
+    }
+    default:
+      return unsupported(type);
+  }
+}
+
+function parseMessage(value: ChangeValue, raw: unknown): IncomingMessage {
+  const message = Message.parse(raw);
+  const { extra, ...content } = contentOf(message, raw as Record<string, unknown>);
+  const contact = value.contacts.find((c) => c.wa_id === message.from);
+  return {
+    channel: 'whatsapp',
+    externalId: message.id,
+    sender: {
+      kind: 'whatsapp',
+      // Mexican ids often keep the pre-2019 mobile `1` (521…): the address drops it, the key keeps wa_id.
+      address: normalizeContactAddress('whatsapp', message.from),
+      ...(contact?.profile?.name ? { name: contact.profile.name } : {}),
+      conversationKey: contact?.wa_id ?? message.from,
+    },
+    sentAt: message.timestamp,
+    ...content,
+    inReplyTo: content.inReplyTo ?? message.context?.id,
+    metadata: {
+      phoneNumberId: value.metadata.phone_number_id,
+      ...(value.metadata.display_phone_number
+        ? { displayPhoneNumber: value.metadata.display_phone_number }
+        : {}),
+      ...extra,
+      ...(message.errors ? { errors: message.errors } : {}),
+    },
+  };
+}
+
+/**
+ * Every customer message of a WhatsApp Cloud API webhook, across all its entries and changes, in the
+ * order Meta sent them. Types Atiende does not show arrive as `unsupported` with their type in the text;
+ * a message that cannot be read at all (no id or sender) is left out without affecting the others.
+ */
+export function parseWhatsAppInbound(payload: unknown): IncomingMessage[] {
+  const out: IncomingMessage[] = [];
+  for (const value of changes(payload)) {
+    for (const raw of value.messages) {
+      try {
+        out.push(parseMessage(value, raw));
+      } catch {
+        // Unreadable: nothing identifies it well enough to store, and the rest of the batch still counts.
+      }
+    }
+  }
+  return out;
+}
+
+function statusError(error: z.infer<typeof MetaError>): NonNullable<StatusUpdate['error']> {
+  const detail = error.error_data?.details ?? error.message;
+  return {
+    code: error.code,
+    title: error.title ?? error.message ?? `Error ${error.code}`,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/** Delivery reports (sent, delivered, read, failed with Meta's first error) of a WhatsApp webhook. */
+export function parseWhatsAppStatuses(payload: unknown): StatusUpdate[] {
+  const out: StatusUpdate[] = [];
+  for (const value of changes(payload)) {
+    for (const raw of value.statuses) {
+      const parsed = Status.safeParse(raw);
+      if (!parsed.success) continue;
+      const status = STATUSES[parsed.data.status];
+      if (!status) continue;
+      const error = parsed.data.errors?.[0];
+      out.push({
+        channel: 'whatsapp',
+        externalId: parsed.data.id,
+        status,
+        at: parsed.data.timestamp,
+        ...(error ? { error: statusError(error) } : {}),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,254 @@
+import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
+import type { z } from 'zod';
+import { decodeAttachment } from '../attachments/attachments.service.ts';
+import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/cases.service.ts';
+import { parseFolio } from '../cases/folio.ts';
+import { insertMessage } from '../cases/messages.ts';
+import type { RequestType } from '../cases/request-types.ts';
+import { normalizeContactAddress } from '../customers/contact-points.ts';
+import { addContactPoint } from '../customers/customers.service.ts';
+import type { Tx } from '../db/database.ts';
+import {
+  attachmentBlobs,
+  cases,
+  contactPoints,
+  messageAttachments,
+  messages,
+  portalAttempts,
+} from '../db/schema.ts';
+import { appendEvent } from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
+import { providerSettingsOf } from '../settings/settings.service.ts';
+import { deadlinesOf } from '../sla/deadlines.service.ts';
+import type { PortalLookup, PortalReply, PortalRequest } from './portal.schema.ts';
+
+/** Lookups allowed before a pause: failures per folio, and all lookups per client address (shared by CGNAT). */
+export const PORTAL_LIMITS = { windowMs: 15 * 60_000, failuresPerFolio: 5, lookupsPerAddress: 60 } as const;
+
+// One answer for an unknown folio and a wrong second factor, so the portal never confirms a folio exists.
+const notFound = () =>
+  new AppError('portal.not_found', {
+    status: 404,
+    detail: 'No encontramos una solicitud con ese folio y ese dato de contacto.',
+  });
+
+/**
+ * Files a request from the portal: the customer is recognised by the phone or e-mail given (a new one
+ * becomes a prospect), and the form's idempotency key makes a double submit file one case.
+ */
+export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRequest>) {
+  const contact = input.phone
+    ? { kind: 'phone' as const, address: input.phone }
+    : { kind: 'email' as const, address: input.email as string };
+  const description = input.accountNumber
+    ? `${input.description}\n\nNúmero de cuenta indicado: ${input.accountNumber}`
+    : input.description;
+  const created = await createCase(
+    deps,
+    {
+      requestType: input.requestType,
+      subtype: input.subtype,
+      channel: 'portal',
+      contact,
+      customerName: input.name,
+      raisedBy: { kind: 'cliente' },
+      description,
+      attachments: input.attachments,
+    },
+    null,
+    {
+      idempotencyKey: input.idempotencyKey,
+      afterOpen: async (tx, caseId) => {
+        // Both contact details given become second factors, unless the other one belongs to someone else.
+        if (!input.phone || !input.email) return;
+        const [kase] = await tx
+          .select({ customerId: cases.customerId })
+          .from(cases)
+          .where(eq(cases.id, caseId));
+        if (!kase) return;
+        try {
+          await addContactPoint(
+            tx,
+            { customerId: kase.customerId, kind: 'email', address: input.email },
+            { kind: 'cliente' },
+          );
+        } catch (error) {
+          if (!(error instanceof AppError) || error.status >= 500) throw error;
+        }
+      },
+    },
+  );
+  return {
+    folio: created.folio,
+    createdAt: created.createdAt,
+    deadline: created.deadline,
+    duplicate: created.duplicate ?? false,
+  };
+}
+
+async function assertNotThrottled(deps: CaseDeps, folio: string, clientAddress: string, now: Date) {
+  const since = new Date(now.getTime() - PORTAL_LIMITS.windowMs);
+  const [byFolio] = await deps.db
+    .select({ n: count() })
+    .from(portalAttempts)
+    .where(
+      and(
+        eq(portalAttempts.key, `folio:${folio}`),
+        eq(portalAttempts.succeeded, false),
+        gte(portalAttempts.at, since),
+      ),
+    );
+  const [byAddress] = await deps.db
+    .select({ n: count() })
+    .from(portalAttempts)
+    .where(and(eq(portalAttempts.key, `ip:${clientAddress}`), gte(portalAttempts.at, since)));
+  if (
+    (byFolio?.n ?? 0) >= PORTAL_LIMITS.failuresPerFolio ||
+    (byAddress?.n ?? 0) >= PORTAL_LIMITS.lookupsPerAddress
+  ) {
+    throw new AppError('portal.rate_limited', {
+      status: 429,
+      detail: 'Demasiados intentos. Espere unos minutos e intente de nuevo.',
+      extra: { retryAfterSeconds: PORTAL_LIMITS.windowMs / 1000 },
+    });
+  }
+}
+
+function factorMatches(factor: string, points: Array<{ kind: string; address: string }>): boolean {
+  try {
+    if (factor.includes('@')) {
+      const email = normalizeContactAddress('email', factor);
+      return points.some((p) => p.kind === 'email' && p.address === email);
+    }
+    const phone = normalizeContactAddress('phone', factor);
+    return points.some((p) => (p.kind === 'phone' || p.kind === 'whatsapp') && p.address === phone);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens a folio for its customer: the folio alone reveals nothing; with the phone or e-mail on file it
+ * answers the case. Attempts are limited per folio and per client address.
+ */
+export async function authorizeFolio(
+  deps: CaseDeps,
+  input: z.infer<typeof PortalLookup>,
+  clientAddress: string,
+) {
+  const { folio } = parseFolio(input.folio);
+  const now = deps.clock.now();
+  await assertNotThrottled(deps, folio, clientAddress, now);
+  const [kase] = await deps.db.select().from(cases).where(eq(cases.folio, folio));
+  const points = kase
+    ? await deps.db
+        .select({ kind: contactPoints.kind, address: contactPoints.address })
+        .from(contactPoints)
+        .where(eq(contactPoints.customerId, kase.customerId))
+    : [];
+  const ok = Boolean(kase) && factorMatches(input.factor, points);
+  await deps.db
+    .insert(portalAttempts)
+    .values([
+      { key: `ip:${clientAddress}`, succeeded: ok, at: now },
+      ...(ok ? [] : [{ key: `folio:${folio}`, succeeded: false, at: now }]),
+    ]);
+  if (!ok || !kase) throw notFound();
+  return kase;
+}
+
+/** What the customer sees of a case: status, the deadline, and the messages between them and the provider. */
+export async function portalView(tx: Tx, caseId: string, now: Date) {
+  const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId));
+  if (!kase) throw notFound();
+  const rows = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.caseId, caseId), inArray(messages.kind, ['entrante', 'saliente'])))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  const files = await tx
+    .select({
+      messageId: messageAttachments.messageId,
+      filename: messageAttachments.filename,
+      contentType: attachmentBlobs.contentType,
+      size: attachmentBlobs.size,
+    })
+    .from(messageAttachments)
+    .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, messageAttachments.sha256))
+    .where(
+      inArray(
+        messageAttachments.messageId,
+        rows.length > 0 ? rows.map((m) => m.id) : ['00000000-0000-0000-0000-000000000000'],
+      ),
+    );
+  const deadline = (await deadlinesOf(tx, [caseId], now)).get(caseId)?.resolucion ?? null;
+  return {
+    folio: kase.folio,
+    requestType: kase.requestType as RequestType,
+    status: kase.status,
+    channel: kase.channel,
+    createdAt: kase.createdAt.toISOString(),
+    deadline,
+    messages: rows.map((m) => ({
+      kind: m.kind,
+      body: m.body,
+      at: m.createdAt.toISOString(),
+      attachments: files.filter((f) => f.messageId === m.id).map(({ messageId: _, ...f }) => f),
+    })),
+  };
+}
+
+/**
+ * The customer's reply from the portal. It joins the case (bringing a case waiting on them back to
+ * work, or reopening a recently resolved one); about a closed case it opens a new one, linked.
+ */
+export async function replyFromPortal(
+  deps: CaseDeps,
+  input: z.infer<typeof PortalReply>,
+  clientAddress: string,
+) {
+  const authorized = await authorizeFolio(deps, input, clientAddress);
+  const decoded = input.attachments.map((a, i) => decodeAttachment(a, `attachments.${i}`));
+  const now = deps.clock.now();
+  const caseId = await deps.db.transaction(async (tx) => {
+    const [kase] = await tx.select().from(cases).where(eq(cases.id, authorized.id)).for('update');
+    if (!kase) throw notFound();
+    if (await customerSpoke(deps, tx, kase, now)) {
+      const stored = await insertMessage(
+        deps,
+        tx,
+        { caseId: kase.id, kind: 'entrante', channel: 'portal', body: input.body, at: now },
+        decoded,
+      );
+      await appendEvent(
+        tx,
+        {
+          kind: 'message_added',
+          actor: { kind: 'cliente' },
+          caseId: kase.id,
+          after: { messageId: stored.id, kind: 'entrante' },
+        },
+        now,
+      );
+      return kase.id;
+    }
+    return openCaseRow(deps, tx, {
+      settings: await providerSettingsOf(tx),
+      now,
+      requestType: kase.requestType as RequestType,
+      subtype: kase.subtype,
+      channel: 'portal',
+      customerId: kase.customerId,
+      raisedBy: 'cliente',
+      representativeId: null,
+      raisedByAgentId: null,
+      areaId: kase.areaId,
+      priority: kase.priority,
+      subject: kase.subject,
+      firstMessage: { body: input.body, authorAgentId: null, attachments: decoded },
+      actor: { kind: 'cliente' },
+      followsUpId: kase.id,
+    });
+  });
+  return portalView(deps.db, caseId, now);
+}
