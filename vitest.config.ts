@@ -7,7 +7,8 @@ export default defineConfig({
     pool: 'forks',
     // Each PGlite instance takes ~0.8 GB; a few workers keep memory in bounds on a 2-core machine.
     maxWorkers: 3,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: several PGlite instances and server processes share two cores; tests never assert on timings.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

@@ -123,6 +123,7 @@ export async function createCase(
   const decoded = decodeAll(input.attachments);
   const now = deps.clock.now();
   let duplicate = false;
+  let settingsUsed: ProviderSettings | undefined;
   const caseId = await deps.db.transaction(async (tx) => {
     if (options.idempotencyKey) {
       // A double submit carries the same key: the database's uniqueness lets exactly one through.
@@ -152,6 +153,7 @@ export async function createCase(
       }
     }
     const settings = await providerSettingsOf(tx);
+    settingsUsed = settings;
     assertSubtype(settings, input.requestType, input.subtype);
     const customerId = await customerOfCase(tx, input);
     const raisedBy: (typeof RAISED_BY)[number] = input.raisedBy?.kind ?? (actor ? 'agente' : 'cliente');
@@ -214,7 +216,7 @@ export async function createCase(
     await options.afterOpen?.(tx, opened);
     return opened;
   });
-  return { ...(await getCaseById(deps.db, caseId, now)), ...(duplicate ? { duplicate } : {}) };
+  return { ...(await getCaseById(deps.db, caseId, now, settingsUsed)), ...(duplicate ? { duplicate } : {}) };
 }
 
 export const summarize = (text: string) => {
@@ -332,13 +334,18 @@ export async function openCaseRow(
     ],
     row.now,
   );
-  await setDeadlines(deps, tx, {
-    id: created.id,
-    requestType: row.requestType,
-    subtype: row.subtype,
-    areaId: row.areaId,
-    createdAt: row.now,
-  });
+  await setDeadlines(
+    deps,
+    tx,
+    {
+      id: created.id,
+      requestType: row.requestType,
+      subtype: row.subtype,
+      areaId: row.areaId,
+      createdAt: row.now,
+    },
+    { settings: row.settings, isNew: true },
+  );
   await routeWithinArea(tx, { id: created.id, areaId: row.areaId }, row.now);
   return created.id;
 }
@@ -899,10 +906,15 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
   };
 }
 
-export async function getCaseById(tx: Tx, id: string, now: Date): Promise<CaseResponse> {
+export async function getCaseById(
+  tx: Tx,
+  id: string,
+  now: Date,
+  settings?: ProviderSettings,
+): Promise<CaseResponse> {
   const [row] = await selectCases(tx).where(eq(cases.id, id));
   if (!row) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
-  return presentCase(row, await deadlinesOf(tx, [id], now));
+  return presentCase(row, await deadlinesOf(tx, [id], now, settings));
 }
 
 /** A case by folio (typed loosely; a wrong check digit fails before any query) with its whole timeline. */

@@ -17,6 +17,7 @@ import {
 } from './cases.service.ts';
 import { dammCheckDigit } from './folio.ts';
 import { type CaseStatus, canTransition } from './lifecycle.ts';
+import type { RequestType } from './request-types.ts';
 
 describeEachDatabase('cases', (kind) => {
   let app: TestApp;
@@ -373,6 +374,55 @@ describeEachDatabase('cases', (kind) => {
     expect(seen).toEqual(made.map((c) => c.folio).reverse());
     const badCursor = await soporte.request('GET', '/api/v1/cases?cursor=nonsense');
     expect(badCursor.json()).toMatchObject({ code: 'request.invalid', field: 'cursor' });
+  });
+
+  it('lets an authorized representative raise a case, and refuses a revoked, expired or out-of-scope one with the reason', async () => {
+    const customer = (
+      await soporte.request('POST', '/api/v1/customers', {
+        name: 'Elena Treviño',
+        accountNumber: `MON-REP-${kind}`,
+        contactPoints: [{ kind: 'phone', address: '81 7000 0001' }],
+      })
+    ).json();
+    const represent = async (body: object) =>
+      (
+        await supervisor.request('POST', `/api/v1/customers/${customer.id}/representatives`, {
+          name: 'Jorge Treviño',
+          contact: '81 7000 0002',
+          ...body,
+        })
+      ).json();
+    const onlyFallas = await represent({ scope: ['falla'] });
+    const expired = await represent({ expiresAt: new Date(clock.now().getTime() + 60_000).toISOString() });
+    const revoked = await represent({});
+    await supervisor.request(
+      'POST',
+      `/api/v1/customers/${customer.id}/representatives/${revoked.id}/revoke`,
+      { reason: 'El cliente retiró la carta poder' },
+    );
+    const raise = (representativeId: string, requestType: RequestType = 'falla') =>
+      soporte.request(
+        'POST',
+        '/api/v1/cases',
+        falla({
+          requestType,
+          customerId: customer.id,
+          contact: undefined,
+          raisedBy: { kind: 'representante', representativeId },
+        }),
+      );
+
+    const allowed = await raise(onlyFallas.id);
+    expect(allowed.statusCode).toBe(201);
+    expect(allowed.json()).toMatchObject({ raisedBy: 'representante', customer: { id: customer.id } });
+    expect((await raise(onlyFallas.id, 'cancelacion')).json()).toMatchObject({
+      status: 422,
+      code: 'representative.out_of_scope',
+      field: 'raisedBy.representativeId',
+    });
+    expect((await raise(revoked.id)).json()).toMatchObject({ status: 422, code: 'representative.revoked' });
+    clock.advance(120_000);
+    expect((await raise(expired.id)).json()).toMatchObject({ status: 422, code: 'representative.expired' });
   });
 
   it('refuses attachments of a forbidden type and writes nothing', async () => {

@@ -19,7 +19,7 @@ import { ManualClock } from '../clock.ts';
 import { createCustomer } from '../customers/customers.service.ts';
 import { agents, areas, cases, customers } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
+import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
 import {
   ASK_CUSTOMER,
   BUSINESSES,
@@ -499,7 +499,7 @@ interface Seeding {
   deps: CaseDeps;
   clock: ManualClock;
   random: Random;
-  settings: Awaited<ReturnType<typeof providerSettingsOf>>;
+  settings: ProviderSettings;
   areaRows: Array<{ id: number; code: string }>;
   team: DemoAgents;
   people: DemoCustomer[];

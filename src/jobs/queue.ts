@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, PgBoss, type QueueOptions, type SendOptions } from 'pg-boss';
+import {
+  fromDrizzle,
+  fromPglite,
+  type JobInsert,
+  PgBoss,
+  type QueueOptions,
+  type SendOptions,
+} from 'pg-boss';
 import type { DatabaseHandle, Tx } from '../db/database.ts';
 
 /** A kind of background job: its queue, retry policy and handler. */
@@ -87,6 +94,12 @@ export class JobQueue {
    */
   async enqueue(tx: Tx, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
     return this.boss.send(name, data, { ...options, db: fromDrizzle(tx as never, sql) });
+  }
+
+  /** Several jobs of one kind in one statement, inside the caller's transaction (same guarantee as enqueue). */
+  async enqueueMany(tx: Tx, name: string, jobs: JobInsert[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(name, jobs, { db: fromDrizzle(tx as never, sql) });
   }
 
   async findJobs(name: string) {

@@ -25,15 +25,18 @@ const clockOf = (row: DeadlineRow): DeadlineClock => ({
 });
 const calendarOf = (row: DeadlineRow) => calendarFor(row.calendar as CalendarSpecInput);
 
-async function scheduleChecks(deps: Deps, tx: Tx, row: DeadlineRow, warnAt: number) {
-  if (row.metAt || row.pausedAt) return;
-  const data = { caseId: row.caseId, kind: row.kind };
-  if (!row.warnedAt) {
-    await deps.jobs.enqueue(tx, DEADLINE_CHECK_JOB, data, {
-      startAfter: warnInstant(calendarOf(row), clockOf(row), warnAt),
+/** Schedules the warning and due checks of running deadlines, all in one insert, in the caller's transaction. */
+async function scheduleChecks(deps: Deps, tx: Tx, rows: DeadlineRow[], warnAt: number) {
+  const jobs = rows
+    .filter((row) => !row.metAt && !row.pausedAt)
+    .flatMap((row) => {
+      const data = { caseId: row.caseId, kind: row.kind };
+      return [
+        ...(row.warnedAt ? [] : [{ data, startAfter: warnInstant(calendarOf(row), clockOf(row), warnAt) }]),
+        ...(row.breachedAt ? [] : [{ data, startAfter: row.dueAt }]),
+      ];
     });
-  }
-  if (!row.breachedAt) await deps.jobs.enqueue(tx, DEADLINE_CHECK_JOB, data, { startAfter: row.dueAt });
+  await deps.jobs.enqueueMany(tx, DEADLINE_CHECK_JOB, jobs);
 }
 
 /**
@@ -46,17 +49,26 @@ export async function setDeadlines(
   deps: Deps,
   tx: Tx,
   kase: { id: string; requestType: string; subtype: string | null; areaId: number; createdAt: Date },
+  options: { settings?: ProviderSettings; areaCalendar?: CalendarSpecInput | null; isNew?: boolean } = {},
 ): Promise<void> {
-  const settings = await providerSettingsOf(tx);
+  const settings = options.settings ?? (await providerSettingsOf(tx));
   const policy = policyFor(settings.deadlines.policies, kase.requestType, kase.subtype);
   if (!policy)
     throw new AppError('deadline.no_policy', {
       status: 500,
       detail: `No deadline policy for ${kase.requestType}`,
     });
-  const [area] = await tx.select({ calendar: areas.calendar }).from(areas).where(eq(areas.id, kase.areaId));
-  const businessSpec = (area?.calendar as CalendarSpecInput | null) ?? settings.deadlines.businessCalendar;
-  const existing = await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, kase.id));
+  const areaCalendar =
+    options.areaCalendar !== undefined
+      ? options.areaCalendar
+      : ((await tx.select({ calendar: areas.calendar }).from(areas).where(eq(areas.id, kase.areaId)))[0]
+          ?.calendar as CalendarSpecInput | null);
+  const businessSpec = areaCalendar ?? settings.deadlines.businessCalendar;
+  // A new case has no deadlines yet, so no finished pauses to carry over.
+  const existing = options.isNew
+    ? []
+    : await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, kase.id));
+  const rows: DeadlineRow[] = [];
   const targets: Record<DeadlineKind, Target> = {
     primera_respuesta: policy.firstResponse,
     resolucion: policy.resolution,
@@ -79,8 +91,9 @@ export async function setDeadlines(
       .values({ caseId: kase.id, kind, startedAt: kase.createdAt, ...values })
       .onConflictDoUpdate({ target: [caseDeadlines.caseId, caseDeadlines.kind], set: values })
       .returning();
-    if (row) await scheduleChecks(deps, tx, row, settings.deadlines.warnAt);
+    if (row) rows.push(row);
   }
+  await scheduleChecks(deps, tx, rows, settings.deadlines.warnAt);
 }
 
 /** Stops the clocks of a case's running deadlines (the case waits on the customer). */
@@ -115,7 +128,7 @@ export async function resumeDeadlines(deps: Deps, tx: Tx, caseId: string, now: D
       })
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, row.kind)))
       .returning();
-    if (resumed) await scheduleChecks(deps, tx, resumed, deadlines.warnAt);
+    if (resumed) await scheduleChecks(deps, tx, [resumed], deadlines.warnAt);
   }
 }
 
@@ -155,7 +168,7 @@ export async function deadlinesOnStatus(
       .set({ metAt: null })
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, 'resolucion')))
       .returning();
-    if (reopened) await scheduleChecks(deps, tx, reopened, (await providerSettingsOf(tx)).deadlines.warnAt);
+    if (reopened) await scheduleChecks(deps, tx, [reopened], (await providerSettingsOf(tx)).deadlines.warnAt);
   }
 }
 

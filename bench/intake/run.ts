@@ -1,0 +1,591 @@
+// Case intake under load: `npx tsx bench/intake/run.ts [--requests 3000] [--concurrency 50] [--db both]`.
+// Per database, `POST /api/v1/cases` against one `atiende serve` process, beside the raw driver running
+// the statements the app issues per case (session lookup, the intake transaction, the reads of the
+// answer) at the same concurrency. Target on PostgreSQL: app/raw ≥ 0.8 and p99 < 50 ms.
+// Needs DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) for the PostgreSQL half.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { insertJobs } from 'pg-boss/dist/plans.js';
+import { formatFolio } from '../../src/cases/folio.ts';
+import { REQUEST_TYPES, type RequestType } from '../../src/cases/request-types.ts';
+import { type RoutingRule, routeToArea } from '../../src/cases/routing.ts';
+import { CHANNELS } from '../../src/channels/channel.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import type { ServerProcess } from '../../src/test/processes.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: '50' },
+    db: { type: 'string', default: 'both' },
+  },
+});
+const REQUESTS = Number(flags.requests);
+const CONCURRENCY = Number(flags.concurrency);
+const WARM_UP = 200;
+const TARGET = { ratio: 0.8, p99Ms: 50 };
+if (!['postgres', 'pglite', 'both'].includes(flags.db ?? '') || !(REQUESTS > 0) || !(CONCURRENCY > 0)) {
+  console.error('usage: run.ts [--requests N] [--concurrency C] [--db postgres|pglite|both]');
+  process.exit(2);
+}
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+// The test helpers read DATABASE_URL once when loaded, so they are loaded after it has its default.
+const { createPostgresDatabase, dropPostgresDatabase } = await import('../../src/test/databases.ts');
+const { loginOverHttp, startServerProcess } = await import('../../src/test/processes.ts');
+const { TEST_ADMIN } = await import('../../src/test/app.ts');
+
+// ── Workload ──────────────────────────────────────────────────────────────────────────────────────
+
+const DESCRIPTIONS: Record<RequestType, string> = {
+  duda: '¿Dónde puedo pagar mi mensualidad además de OXXO?',
+  consulta: '¿Cuál es mi fecha de corte y cuánto debo pagar este mes?',
+  aclaracion: 'Me cobraron dos veces la mensualidad de octubre.',
+  queja: 'Es la tercera vez que reporto la falla y nadie viene.',
+  falla: 'Sin internet desde anoche en la colonia Mitras Centro.',
+  sugerencia: 'Sería bueno que avisaran por WhatsApp cuando hay mantenimiento.',
+  contratacion: 'Quiero contratar internet para mi casa en Cumbres.',
+  saldo: 'Quiero saber mi saldo pendiente.',
+  cancelacion: 'Quiero dar de baja el servicio porque me cambio de ciudad.',
+  suspension: 'Se robaron la antena de la azotea anoche.',
+  arco: 'Solicito acceso a mis datos personales.',
+};
+
+interface Intake {
+  /** Ten national digits. */
+  phone: string;
+  requestType: RequestType;
+  channel: (typeof CHANNELS)[number];
+  description: string;
+}
+
+/**
+ * The i-th request of a run. Phones come from a pool half the size of the run, so about 40% of the
+ * requests open a prospect and the rest find a known customer. Each run draws from its own block of
+ * numbers (`block`), so the raw side meets the same mix of new and known customers as the app did.
+ */
+function intake(i: number, block: number, size: number): Intake {
+  const pool = Math.max(50, Math.floor(size / 2));
+  const k = (Math.imul(i + 1, 2_654_435_761) >>> 0) % pool;
+  const requestType = REQUEST_TYPES[i % REQUEST_TYPES.length] as RequestType;
+  return {
+    phone: `81${block}${String(k).padStart(7, '0')}`,
+    requestType,
+    channel: CHANNELS[i % CHANNELS.length] as Intake['channel'],
+    description: DESCRIPTIONS[requestType],
+  };
+}
+const BLOCKS = { appWarmUp: 2, app: 3, rawWarmUp: 4, raw: 5 };
+
+// ── Measurement ───────────────────────────────────────────────────────────────────────────────────
+
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  firstFailure?: string;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.floor(p * (sorted.length - 1))] ?? Number.NaN;
+
+/** Runs `total` calls of `one` from `concurrency` workers pulling from one counter. */
+async function drive(
+  total: number,
+  concurrency: number,
+  one: (i: number) => Promise<void>,
+): Promise<Figures> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < total; i = next++) {
+      const t0 = performance.now();
+      try {
+        await one(i);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        failures += 1;
+        firstFailure ??= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    failures,
+    firstFailure,
+  };
+}
+
+const show = (f: Figures) =>
+  `${f.perSecond.toFixed(0)} cases/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms` +
+  (f.failures > 0 ? ` (${f.failures} FAILED: ${f.firstFailure})` : '');
+
+// ── The app, over HTTP ────────────────────────────────────────────────────────────────────────────
+
+async function appRun(server: ServerProcess, concurrency: number): Promise<Figures> {
+  const headers = await loginOverHttp(server.url);
+  const post = (work: Intake) => async () => {
+    const response = await fetch(`${server.url}/api/v1/cases`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        requestType: work.requestType,
+        channel: work.channel,
+        contact: { kind: 'phone', address: work.phone },
+        customerName: 'Cliente de prueba',
+        description: work.description,
+      }),
+    });
+    const body = await response.text();
+    if (response.status !== 201) throw new Error(`${response.status} ${body.slice(0, 300)}`);
+  };
+  await drive(WARM_UP, concurrency, (i) => post(intake(i, BLOCKS.appWarmUp, WARM_UP))());
+  return drive(REQUESTS, concurrency, (i) => post(intake(i, BLOCKS.app, REQUESTS))());
+}
+
+// ── The raw driver ────────────────────────────────────────────────────────────────────────────────
+
+/** One connection's worth of SQL: a pooled pg client or PGlite. */
+interface Sql {
+  query<R>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+interface RawSetup {
+  adminId: string;
+  tokenHash: string;
+  /** pg-boss's own insert for the deadline-check queue, as `send` builds it. */
+  jobInsert: string;
+}
+
+async function rawSetup(sql: Sql): Promise<RawSetup> {
+  const [admin] = await sql.query<{ id: string }>('select id from agents where email = $1', [
+    TEST_ADMIN.email,
+  ]);
+  const [session] = await sql.query<{ token_hash: string }>(
+    'select token_hash from sessions where agent_id = $1 order by created_at desc limit 1',
+    [admin?.id],
+  );
+  const [queue] = await sql.query<{ table_name: string }>(
+    'select table_name from pgboss.queue where name = $1',
+    ['deadline-check'],
+  );
+  if (!admin || !session || !queue) throw new Error('run the app side first: no admin, session or job queue');
+  return {
+    adminId: admin.id,
+    tokenHash: session.token_hash,
+    jobInsert: insertJobs('pgboss', {
+      table: queue.table_name,
+      name: 'deadline-check',
+      returnId: true,
+      notify: false,
+    }),
+  };
+}
+
+const SELECT_SETTINGS =
+  'select "id", "settings", "updated_at" from "provider_settings" where "provider_settings"."id" = $1';
+const SELECT_CONTACT_POINT =
+  'select "id", "customer_id", "kind", "address", "created_at" from "contact_points" where ("contact_points"."kind" = $1 and "contact_points"."address" = $2)';
+const LOCK_CUSTOMER =
+  'select "id", "account_number", "name", "merged_into_id", "created_at", "updated_at" from "customers" where "customers"."id" = $1 for key share';
+const INSERT_EVENT =
+  'insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, $9)';
+const UPSERT_DEADLINE =
+  'insert into "case_deadlines" ("case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at") values ($1, $2, $3, $4, $5, $6, $7, default, $8, default, default, default, default) on conflict ("case_id","kind") do update set "target" = $9, "source" = $10, "calendar" = $11, "due_at" = $12, "paused_ms" = $13 returning "case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at"';
+const PICK_AGENT = `select a.id from "agents" a
+  join "agent_areas" aa on aa.agent_id = a.id and aa.area_id = $1
+  where a.active and a.presence = 'en_linea'
+    and (select count(*) from "cases" c
+         where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
+  order by a.last_assigned_at asc nulls first, a.id
+  limit 1
+  for update of a skip locked`;
+const SELECT_CASE_VIEW = `select "cases"."id", "cases"."folio", "cases"."request_type", "cases"."subtype", "cases"."channel", "cases"."customer_id", "cases"."raised_by", "cases"."representative_id", "cases"."raised_by_agent_id", "cases"."area_id", "cases"."assignee_id", "cases"."status", "cases"."priority", "cases"."subject", "cases"."cause_code", "cases"."discard_reason", "cases"."duplicate_of_id", "cases"."follows_up_id", "cases"."created_at", "cases"."updated_at", "cases"."resolved_at", "cases"."closed_at", "areas"."id", "areas"."code", "areas"."name", "customers"."id", "customers"."name", "customers"."account_number", "assignee"."name", "duplicate_of"."folio", "follows_up"."folio" from "cases" inner join "areas" on "areas"."id" = "cases"."area_id" inner join "customers" on "customers"."id" = "cases"."customer_id" left join "agents" "assignee" on "assignee"."id" = "cases"."assignee_id" left join "cases" "duplicate_of" on "duplicate_of"."id" = "cases"."duplicate_of_id" left join "cases" "follows_up" on "follows_up"."id" = "cases"."follows_up_id" where "cases"."id" = $1`;
+
+interface Settings {
+  routingRules: RoutingRule[];
+  provider: { folioPrefix: string };
+  deadlines?: { businessCalendar?: unknown };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** The customer behind a phone, as `findOrCreateCustomerByContact` finds or makes it (without a WhatsApp twin). */
+async function rawCustomer(tx: Sql, phone: string): Promise<string> {
+  const lockOwner = async (customerId: string) => {
+    const [row] = await tx.query<{ id: string }>(LOCK_CUSTOMER, [customerId]);
+    if (!row) throw new Error('customer vanished');
+    return row.id;
+  };
+  const [known] = await tx.query<{ customer_id: string }>(SELECT_CONTACT_POINT, ['phone', phone]);
+  if (known) return lockOwner(known.customer_id);
+  await tx.query(SELECT_CONTACT_POINT, ['whatsapp', phone]);
+  const [prospect] = await tx.query<{ id: string }>(
+    'insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values (default, default, $1, default, default, default) returning "id", "account_number", "name", "merged_into_id", "created_at", "updated_at"',
+    ['Cliente de prueba'],
+  );
+  if (!prospect) throw new Error('prospect not inserted');
+  const [point] = await tx.query<{ id: string; customer_id: string }>(
+    'insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values (default, $1, $2, $3, default) on conflict ("kind","address") do nothing returning "id", "customer_id", "kind", "address", "created_at"',
+    [prospect.id, 'phone', phone],
+  );
+  if (!point) {
+    const [winner] = await tx.query<{ customer_id: string }>(SELECT_CONTACT_POINT, ['phone', phone]);
+    await tx.query('delete from "customers" where "customers"."id" = $1', [prospect.id]);
+    if (!winner) throw new Error('contact point vanished');
+    return lockOwner(winner.customer_id);
+  }
+  await tx.query(INSERT_EVENT, [
+    null,
+    prospect.id,
+    'created',
+    'sistema',
+    null,
+    null,
+    json({ prospect: true, contactPointIds: [point.id] }),
+    null,
+    new Date().toISOString(),
+  ]);
+  return lockOwner(prospect.id);
+}
+
+/** The statements `POST /api/v1/cases` issues, in order, with values of the same shape. */
+async function rawCase(
+  pool: { outside: Sql; transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> },
+  setup: RawSetup,
+  work: Intake,
+): Promise<void> {
+  const now = new Date();
+  const at = now.toISOString();
+  await pool.outside.query(
+    'select "agents"."id", "agents"."role", "sessions"."csrf_token" from "sessions" inner join "agents" on "agents"."id" = "sessions"."agent_id" where ("sessions"."token_hash" = $1 and "sessions"."expires_at" > $2 and "agents"."active" = $3)',
+    [setup.tokenHash, at, true],
+  );
+  const caseId = await pool.transaction(async (tx) => {
+    const [settingsRow] = await tx.query<{ settings: Settings }>(SELECT_SETTINGS, [1]);
+    if (!settingsRow) throw new Error('no settings');
+    const settings = settingsRow.settings;
+    const customerId = await rawCustomer(tx, `+52${work.phone}`);
+    const areaCode = routeToArea(settings.routingRules, {
+      requestType: work.requestType,
+      text: work.description,
+    });
+    const [area] = await tx.query<{ id: number }>(
+      'select "id", "code", "name", "calendar", "active", "created_at" from "areas" where ("areas"."code" = $1 and "areas"."active" = $2)',
+      [areaCode, true],
+    );
+    if (!area) throw new Error(`no area ${areaCode}`);
+    const year = now.getUTCFullYear();
+    const [next] = await tx.query<{ n: string }>('select atiende_next_folio_number($1)::text as n', [year]);
+    const folio = formatFolio(settings.provider.folioPrefix, year, Number(next?.n));
+    const [created] = await tx.query<{ id: string }>(
+      'insert into "cases" ("id", "folio", "request_type", "subtype", "channel", "customer_id", "raised_by", "representative_id", "raised_by_agent_id", "area_id", "assignee_id", "status", "priority", "subject", "cause_code", "discard_reason", "duplicate_of_id", "follows_up_id", "created_at", "updated_at", "resolved_at", "closed_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, $9, default, default, $10, $11, default, default, default, $12, $13, $14, default, default) returning "id"',
+      [
+        folio,
+        work.requestType,
+        null,
+        work.channel,
+        customerId,
+        'agente',
+        null,
+        setup.adminId,
+        area.id,
+        'normal',
+        work.description,
+        null,
+        at,
+        at,
+      ],
+    );
+    if (!created) throw new Error('case not inserted');
+    const [message] = await tx.query<{ id: string }>(
+      'insert into "messages" ("id", "case_id", "kind", "channel", "external_id", "author_agent_id", "body", "delivery_status", "delivery_error", "metadata", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, default, $8, $9) returning "id"',
+      [created.id, 'entrante', work.channel, null, setup.adminId, work.description, null, null, at],
+    );
+    const actor = ['agente', setup.adminId] as const;
+    await tx.query(
+      'insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, $9), (default, $10, $11, $12, $13, $14, $15, $16, $17, $18)',
+      [
+        created.id,
+        null,
+        'created',
+        ...actor,
+        null,
+        json({
+          folio,
+          requestType: work.requestType,
+          subtype: null,
+          channel: work.channel,
+          customerId,
+          areaId: area.id,
+          priority: 'normal',
+          raisedBy: 'agente',
+          representativeId: null,
+          followsUpId: null,
+        }),
+        null,
+        at,
+        created.id,
+        null,
+        'message_added',
+        ...actor,
+        null,
+        json({ messageId: message?.id, kind: 'entrante', attachments: 0 }),
+        null,
+        at,
+      ],
+    );
+    // setDeadlines: the policy's two deadlines, each with a warning check and a due check.
+    // The settings come from the start of the request and a new case has no deadlines yet: no reads.
+    await tx.query('select "calendar" from "areas" where "areas"."id" = $1', [area.id]);
+    const calendar = json(settings.deadlines?.businessCalendar ?? { zone: 'America/Monterrey' });
+    const source = 'Plazo del contrato de adhesión registrado ante PROFECO';
+    const jobs: object[] = [];
+    for (const [kind, hours] of [
+      ['primera_respuesta', 2],
+      ['resolucion', 24],
+    ] as const) {
+      const target = json({ unit: 'hours', clock: 'calendar', amount: hours });
+      const due = new Date(now.getTime() + hours * 3_600_000);
+      await tx.query(UPSERT_DEADLINE, [
+        created.id,
+        kind,
+        target,
+        source,
+        calendar,
+        at,
+        due.toISOString(),
+        0,
+        target,
+        source,
+        calendar,
+        due.toISOString(),
+        0,
+      ]);
+      for (const startAfter of [new Date(now.getTime() + hours * 2_700_000), due]) {
+        jobs.push({
+          id: null,
+          name: 'deadline-check',
+          data: { caseId: created.id, kind },
+          startAfter: startAfter.toISOString(),
+          singletonKey: null,
+          singletonOffset: 0,
+          groupId: null,
+          groupTier: null,
+          deadLetter: null,
+        });
+      }
+    }
+    // All checks of the case in one insert, as the app's enqueueMany does.
+    await tx.query(setup.jobInsert, [json(jobs)]);
+    const [agent] = await tx.query<{ id: string }>(PICK_AGENT, [area.id]);
+    if (agent) {
+      await tx.query('update "agents" set "last_assigned_at" = $1 where "agents"."id" = $2', [at, agent.id]);
+      await tx.query(
+        'update "cases" set "assignee_id" = $1, "status" = $2, "updated_at" = $3 where ("cases"."id" = $4 and "cases"."status" = $5)',
+        [agent.id, 'asignado', at, created.id, 'nuevo'],
+      );
+      await tx.query(INSERT_EVENT, [
+        created.id,
+        null,
+        'assigned',
+        'sistema',
+        null,
+        json({ status: 'nuevo', assigneeId: null }),
+        json({ status: 'asignado', assigneeId: agent.id }),
+        'round_robin',
+        at,
+      ]);
+    }
+    return created.id;
+  });
+  await pool.outside.query(SELECT_CASE_VIEW, [caseId]);
+  await pool.outside.query(
+    'select "case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at" from "case_deadlines" where "case_deadlines"."case_id" in ($1)',
+    [caseId],
+  );
+}
+
+const ofClient = (client: {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}): Sql => ({
+  async query<R>(text: string, params?: unknown[]) {
+    return (await client.query(text, params)).rows as R[];
+  },
+});
+
+/** The raw side on PostgreSQL: a pool as large as the concurrency, one transaction per case. */
+async function rawPostgres(url: string, concurrency: number): Promise<Figures> {
+  const pool = new pg.Pool({ connectionString: url, max: concurrency });
+  try {
+    const outside = ofClient(pool);
+    const setup = await rawSetup(outside);
+    const runner = {
+      outside,
+      async transaction<T>(fn: (tx: Sql) => Promise<T>) {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const result = await fn(ofClient(client));
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback');
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+    };
+    await drive(WARM_UP, concurrency, (i) => rawCase(runner, setup, intake(i, BLOCKS.rawWarmUp, WARM_UP)));
+    return await drive(REQUESTS, concurrency, (i) => rawCase(runner, setup, intake(i, BLOCKS.raw, REQUESTS)));
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The raw side on PGlite: its one connection, one case after another. */
+async function rawPglite(dataDir: string): Promise<Figures> {
+  const handle = await openDatabase({ kind: 'pglite', dataDir }, 'bench intake');
+  try {
+    const pglite = handle.pglite;
+    if (!pglite) throw new Error('not a PGlite handle');
+    const connection = ofClient(pglite);
+    const setup = await rawSetup(connection);
+    const runner = {
+      outside: connection,
+      async transaction<T>(fn: (tx: Sql) => Promise<T>) {
+        await pglite.query('begin');
+        try {
+          const result = await fn(connection);
+          await pglite.query('commit');
+          return result;
+        } catch (error) {
+          await pglite.query('rollback');
+          throw error;
+        }
+      },
+    };
+    await drive(WARM_UP, 1, (i) => rawCase(runner, setup, intake(i, BLOCKS.rawWarmUp, WARM_UP)));
+    return await drive(REQUESTS, 1, (i) => rawCase(runner, setup, intake(i, BLOCKS.raw, REQUESTS)));
+  } finally {
+    await handle.close();
+  }
+}
+
+// ── Sanity: both sides wrote the same rows ───────────────────────────────────────────────────────
+
+const TABLES = ['cases', 'messages', 'events', 'case_deadlines', 'customers', 'contact_points', 'pgboss.job'];
+
+async function rowCounts(sql: Sql): Promise<number[]> {
+  const counts: number[] = [];
+  for (const table of TABLES) {
+    const [row] = await sql.query<{ n: string }>(`select count(*)::text as n from ${table}`);
+    counts.push(Number(row?.n));
+  }
+  return counts;
+}
+
+const perCase = (before: number[], after: number[], cases: number) =>
+  TABLES.map(
+    (t, k) => `${t.replace('pgboss.', '')} ${(((after[k] ?? 0) - (before[k] ?? 0)) / cases).toFixed(2)}`,
+  ).join(', ');
+
+function report(
+  label: string,
+  app: Figures,
+  raw: Figures,
+  rawNote: string,
+  rows: { app: string; raw: string },
+) {
+  const ratio = app.perSecond / raw.perSecond;
+  console.log(
+    `${label}: app: ${show(app)} | raw${rawNote}: ${show(raw)} | ratio app/raw: ${ratio.toFixed(2)}`,
+  );
+  console.log(`  rows per case, app: ${rows.app}`);
+  console.log(`  rows per case, raw: ${rows.raw}`);
+  return ratio;
+}
+
+// ── Runs ──────────────────────────────────────────────────────────────────────────────────────────
+
+async function benchPostgres() {
+  const url = await createPostgresDatabase();
+  let server: ServerProcess | undefined;
+  try {
+    server = await startServerProcess({ DATABASE_URL: url });
+    const probe = new pg.Client({ connectionString: url });
+    await probe.connect();
+    const sql = ofClient(probe);
+    const [version] = await sql.query<{ server_version: string }>('show server_version');
+    const start = await rowCounts(sql);
+    const app = await appRun(server, CONCURRENCY);
+    await server.stop();
+    server = undefined;
+    const middle = await rowCounts(sql);
+    const raw = await rawPostgres(url, CONCURRENCY);
+    const end = await rowCounts(sql);
+    await probe.end();
+    const ratio = report(`PostgreSQL ${version?.server_version}`, app, raw, ` (pool of ${CONCURRENCY})`, {
+      app: perCase(start, middle, REQUESTS + WARM_UP),
+      raw: perCase(middle, end, REQUESTS + WARM_UP),
+    });
+    const met = ratio >= TARGET.ratio && app.p99 < TARGET.p99Ms;
+    console.log(
+      `  target (ratio ≥ ${TARGET.ratio}, app p99 < ${TARGET.p99Ms} ms): ${met ? 'met' : 'MISSED'}`,
+    );
+  } finally {
+    await server?.stop();
+    await dropPostgresDatabase(url);
+  }
+}
+
+async function pgliteRowCounts(dir: string): Promise<number[]> {
+  const handle = await openDatabase({ kind: 'pglite', dataDir: dir }, 'bench intake');
+  try {
+    if (!handle.pglite) throw new Error('not a PGlite handle');
+    return await rowCounts(ofClient(handle.pglite));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function benchPglite() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atiende-bench-'));
+  let server: ServerProcess | undefined;
+  try {
+    // An empty DATABASE_URL counts as unset, so the server opens its embedded database in `dir`.
+    server = await startServerProcess({ DATABASE_URL: '', ATIENDE_DATA_DIR: dir });
+    const app = await appRun(server, CONCURRENCY);
+    await server.stop();
+    server = undefined;
+    const middle = await pgliteRowCounts(dir);
+    const raw = await rawPglite(dir);
+    const end = await pgliteRowCounts(dir);
+    // The data folder was new: the app side's rows are all there is (but a few cron jobs of pg-boss).
+    const start = TABLES.map(() => 0);
+    report('PGlite', app, raw, ' (one connection, sequential)', {
+      app: perCase(start, middle, REQUESTS + WARM_UP),
+      raw: perCase(middle, end, REQUESTS + WARM_UP),
+    });
+  } finally {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `Node ${process.version}, ${availableParallelism()} CPUs; ${REQUESTS} cases after ${WARM_UP} to warm up, ${CONCURRENCY} concurrent clients`,
+);
+if (flags.db !== 'pglite') await benchPostgres();
+if (flags.db !== 'postgres') await benchPglite();
