@@ -462,5 +462,9 @@ describeEachDatabase('cases', (kind) => {
     const files = detail.timeline[0].message.attachments;
     expect(files.map((f: { filename: string }) => f.filename)).toEqual(['antena.png', 'otra.png']);
     expect(files[0].sha256).toBe(files[1].sha256);
+    const download = await facturacion.request('GET', `/api/v1/attachments/${files[0].sha256}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('image/png');
+    expect(download.rawPayload.toString()).toBe('fake png bytes');
   });
 });

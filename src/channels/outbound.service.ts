@@ -70,7 +70,8 @@ export async function queueOutbound(
       channel: message.channel,
       body: message.body,
       authorAgentId: message.authorAgentId ?? null,
-      deliveryStatus: 'pendiente',
+      // The portal shows replies itself and a phone case has no written transport: nothing to deliver.
+      deliveryStatus: WRITABLE_CHANNELS.includes(message.channel as Channel) ? 'pendiente' : null,
       metadata: {
         automatic: message.automatic,
         ...(message.template ? { template: message.template } : {}),

@@ -1,6 +1,7 @@
 import type { ProviderSettings } from '../settings/settings.service.ts';
 
-const MONTHS = [
+/** Month names as dates are written for customers (es-MX). */
+export const MONTHS_ES = [
   'enero',
   'febrero',
   'marzo',
@@ -30,7 +31,7 @@ export function formatDateEs(instant: Date, timeZone: string): string {
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
-  return `${Number(parts.day)} de ${MONTHS[Number(parts.month) - 1]} de ${parts.year}, ${parts.hour}:${parts.minute} h`;
+  return `${Number(parts.day)} de ${MONTHS_ES[Number(parts.month) - 1]} de ${parts.year}, ${parts.hour}:${parts.minute} h`;
 }
 
 /**

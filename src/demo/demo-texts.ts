@@ -117,21 +117,6 @@ export const COLONIAS = {
   ],
 };
 
-export const MONTHS = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
-
 export interface Request {
   type: RequestType;
   subtype?: string;

@@ -15,6 +15,7 @@ import { CAUSE_REQUIRED_TYPES } from '../cases/lifecycle.ts';
 import { REQUEST_TYPES, type RequestType } from '../cases/request-types.ts';
 import { CHANNELS, type Channel } from '../channels/channel.ts';
 import { CUSTOMER_SERVICE_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, SEND_JOB } from '../channels/outbound.service.ts';
+import { MONTHS_ES } from '../channels/templates.ts';
 import { ManualClock } from '../clock.ts';
 import { createCustomer } from '../customers/customers.service.ts';
 import { agents, areas, cases, customers } from '../db/schema.ts';
@@ -32,7 +33,6 @@ import {
   FIRST_REPLIES,
   GENERIC_TRANSFER_REASON,
   INTERNAL_NOTES,
-  MONTHS,
   REOPENINGS,
   REQUESTS,
   RESOLUTIONS,
@@ -479,7 +479,7 @@ function fill(random: Random, text: string, city: City, at: number, zone: string
   );
   return text
     .replaceAll('{colonia}', random.pick(COLONIAS[city]))
-    .replaceAll('{mes}', MONTHS[(month + 10) % 12] ?? 'el mes pasado')
+    .replaceAll('{mes}', MONTHS_ES[(month + 10) % 12] ?? 'el mes pasado')
     .replaceAll('{monto}', `$${random.int(3, 12) * 50}.00 MXN`)
     .replaceAll('{dias}', String(random.int(2, 4)));
 }

@@ -18,6 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { agentsRoutes } from '../agents/agents.routes.ts';
 import { areasRoutes } from '../areas/areas.routes.ts';
+import { attachmentsRoutes } from '../attachments/attachments.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { backupRoutes } from '../backup/backup.routes.ts';
 import { callsRoutes } from '../calls/calls.routes.ts';
@@ -117,6 +118,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
       portalRoutes(typed, ctx);
       callsRoutes(typed, ctx);
       liveRoutes(typed, ctx);
+      attachmentsRoutes(typed, ctx);
     },
     { prefix: '/api/v1' },
   );

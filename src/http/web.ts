@@ -23,7 +23,20 @@ export async function webRoutes(app: FastifyInstance) {
     );
     return;
   }
-  await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+  await app.register(fastifyStatic, {
+    root: WEB_DIST,
+    wildcard: false,
+    index: false,
+    // The build writes .br and .gz copies: customers on mobile data get a third of the bytes.
+    preCompressed: true,
+    setHeaders(reply, file) {
+      // Hashed file names never change content, so browsers may keep them; pages must be revalidated.
+      reply.header(
+        'cache-control',
+        file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
   const page =
     (file: string) =>
     async (
@@ -42,9 +55,8 @@ export async function webRoutes(app: FastifyInstance) {
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('portal/index.html');
   });
-  app.get('/assets/*', async (request, reply) => {
-    reply.header('cache-control', 'public, max-age=31536000, immutable');
-    return reply.sendFile(`assets/${(request.params as { '*': string })['*']}`);
-  });
+  app.get('/assets/*', async (request, reply) =>
+    reply.sendFile(`assets/${(request.params as { '*': string })['*']}`),
+  );
   app.get('/app/*', page('index.html'));
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import pg from 'pg';
 import type { DatabaseHandle, Db } from '../db/database.ts';
 import { cases, events } from '../db/schema.ts';
@@ -85,7 +85,7 @@ export async function eventsSince(db: Db, afterId: number, limit = 500): Promise
     .select({ id: events.id, kind: events.kind, caseId: events.caseId, folio: cases.folio })
     .from(events)
     .leftJoin(cases, eq(cases.id, events.caseId))
-    .where(and(gt(events.id, afterId)))
+    .where(gt(events.id, afterId))
     .orderBy(asc(events.id))
     .limit(limit);
   return rows;

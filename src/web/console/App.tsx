@@ -1,0 +1,144 @@
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useFocusHeading } from '../shared/a11y.ts';
+import { ApiError } from '../shared/api.ts';
+import { LanguageSwitch } from '../shared/components.tsx';
+import { Link, matchPath, useLocation } from '../shared/router.tsx';
+import type { Presence, SessionInfo } from '../shared/types.ts';
+import { api } from './api.ts';
+import { Login } from './Login.tsx';
+import { LiveProvider, useLiveStatus } from './live.tsx';
+import { NAV, ROUTES } from './routes.tsx';
+import { loadSession, type SessionData, SessionProvider, useSession } from './session.tsx';
+
+const HEARTBEAT_MS = 30_000;
+
+/** Keeps the agent's presence alive for routing: the server marks an agent silent for 2 minutes desconectado. */
+function useHeartbeat() {
+  const { notePresence, logout } = useSession();
+  useEffect(() => {
+    const beat = () =>
+      api
+        .post<{ presence: Presence }>('/agents/me/heartbeat')
+        .then((answer) => notePresence(answer.presence))
+        .catch((error: unknown) => {
+          if (error instanceof ApiError && error.status === 401) void logout();
+        });
+    void beat();
+    const timer = setInterval(beat, HEARTBEAT_MS);
+    return () => clearInterval(timer);
+  }, [notePresence, logout]);
+}
+
+function PresenceControl() {
+  const { t } = useTranslation(['console', 'common']);
+  const { me, setPresence } = useSession();
+  return (
+    <label className="presence">
+      <span className={`presence__dot presence__dot--${me.presence}`} aria-hidden="true" />
+      <span className="visually-hidden">{t('header.presence')}</span>
+      <select
+        value={me.presence === 'desconectado' ? 'ausente' : me.presence}
+        onChange={(event) => void setPresence(event.target.value as Presence)}
+      >
+        <option value="en_linea">{t('presence.en_linea')}</option>
+        <option value="ausente">{t('presence.ausente')}</option>
+      </select>
+    </label>
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation(['console', 'common']);
+  const session = useSession();
+  const live = useLiveStatus();
+  const { path } = useLocation();
+  useHeartbeat();
+  useFocusHeading(path);
+
+  const allowed = (roles?: string[]) => !roles || roles.includes(session.agent.role);
+  let section: string | undefined;
+  let page: ReactNode = <p>{t('notFoundPage')}</p>;
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, path);
+    if (!params) continue;
+    section = route.section;
+    page = allowed(route.roles) ? route.render(params) : <p className="error">{t('forbidden')}</p>;
+    break;
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="console-header">
+        <Link to="/" className="console-header__brand">
+          {t('appName')}
+        </Link>
+        <nav aria-label={t('nav.label')}>
+          <ul className="console-nav">
+            {NAV.filter((item) => allowed(item.roles)).map((item) => (
+              <li key={item.section}>
+                <Link to={item.to} aria-current={section === item.section ? 'page' : undefined}>
+                  {t(item.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="console-header__tools">
+          <span className={`live live--${live}`} role="status">
+            {t(`header.live.${live}`)}
+          </span>
+          <PresenceControl />
+          <span className="console-header__me">
+            {session.agent.name} · {t(`role.${session.agent.role}`)}
+          </span>
+          <LanguageSwitch />
+          <button type="button" className="button button--small" onClick={() => void session.logout()}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" className="console-main" tabIndex={-1}>
+        {page}
+      </main>
+    </>
+  );
+}
+
+type State = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'ready'; data: SessionData };
+
+/** The agent console: a login, then the shell with live updates and presence, routed by path. */
+export function App() {
+  const { t } = useTranslation(['console', 'common']);
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  useEffect(() => {
+    document.title = `${t('appName')} · ${t('title')}`;
+  }, [t]);
+
+  useEffect(() => {
+    api
+      .get<SessionInfo>('/auth/session')
+      .then(loadSession)
+      .then((data) => setState({ kind: 'ready', data }))
+      .catch(() => setState({ kind: 'anonymous' }));
+  }, []);
+
+  const onLogin = useCallback(async (info: SessionInfo) => {
+    setState({ kind: 'ready', data: await loadSession(info) });
+  }, []);
+  const onLogout = useCallback(() => setState({ kind: 'anonymous' }), []);
+
+  if (state.kind === 'loading') return <p className="console-loading">{t('common:loading')}</p>;
+  if (state.kind === 'anonymous') return <Login onLogin={onLogin} />;
+  return (
+    <SessionProvider key={state.data.agent.id} initial={state.data} onLogout={onLogout}>
+      <LiveProvider>
+        <Shell />
+      </LiveProvider>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,36 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from '../../shared/router.tsx';
+import { PATHS } from '../routes.tsx';
+import { useSession } from '../session.tsx';
+
+/** The administration pages; supervisors see the channel status only. */
+export function AdminTabs() {
+  const { t } = useTranslation(['console', 'common']);
+  const { agent } = useSession();
+  const { path } = useLocation();
+  const tabs = [
+    ...(agent.role === 'admin'
+      ? [
+          { to: PATHS.adminAgents, label: t('admin.tabs.agents') },
+          { to: PATHS.adminAreas, label: t('admin.tabs.areas') },
+        ]
+      : []),
+    { to: PATHS.adminChannels, label: t('admin.tabs.channels') },
+  ];
+  return (
+    <>
+      <h1>{t('admin.heading')}</h1>
+      <nav aria-label={t('admin.heading')}>
+        <ul className="subnav">
+          {tabs.map((tab) => (
+            <li key={tab.to}>
+              <Link to={tab.to} aria-current={path === tab.to ? 'page' : undefined}>
+                {tab.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../shared/components.tsx';
+import { formatDate, formatPhone } from '../../shared/format.ts';
+import { useAsync } from '../../shared/hooks.ts';
+import { currentLanguage } from '../../shared/i18n.ts';
+import { Link } from '../../shared/router.tsx';
+import type { CaseDetail, CustomerDetail } from '../../shared/types.ts';
+import { api } from '../api.ts';
+import { PATHS } from '../routes.tsx';
+import { useSession } from '../session.tsx';
+
+/** Who the customer is: name, account, every contact point, and their other cases. */
+export function CustomerPanel({ kase }: { kase: CaseDetail }) {
+  const { t, i18n } = useTranslation(['console', 'common']);
+  const { timeZone } = useSession();
+  const customer = useAsync(
+    () => api.get<CustomerDetail>(`/customers/${kase.customer.id}`),
+    [kase.customer.id, kase.updatedAt],
+  );
+  const language = currentLanguage(i18n.language);
+  const others = customer.data?.cases.filter((c) => c.id !== kase.id) ?? [];
+  return (
+    <section className="panel" aria-labelledby="customer-heading">
+      <h2 id="customer-heading">{t('customer.heading')}</h2>
+      <p className="customer__name">{kase.customer.name ?? '—'}</p>
+      <p className="muted">
+        {kase.customer.accountNumber
+          ? t('customer.account', { account: kase.customer.accountNumber })
+          : t('customer.prospect')}
+      </p>
+      <ErrorMessage error={customer.error} />
+      {customer.data && (
+        <>
+          <h3>{t('customer.contactPoints')}</h3>
+          <ul className="plain-list">
+            {customer.data.contactPoints.map((point) => (
+              <li key={point.id}>
+                <span className="muted">{t(`customer.kind.${point.kind}`)}:</span>{' '}
+                {point.kind === 'phone' || point.kind === 'whatsapp'
+                  ? formatPhone(point.address)
+                  : point.address}
+              </li>
+            ))}
+          </ul>
+          <h3>{t('customer.otherCases')}</h3>
+          {others.length === 0 ? (
+            <p className="muted">{t('customer.noOtherCases')}</p>
+          ) : (
+            <ul className="plain-list">
+              {others.map((other) => (
+                <li key={other.id}>
+                  <Link to={PATHS.case(other.folio)}>{other.folio}</Link> ·{' '}
+                  {t(`common:status.${other.status}`)} · {formatDate(other.createdAt, language, timeZone)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import type { ReactNode } from 'react';
+import type { Role } from '../shared/types.ts';
+import { AdminAgents } from './admin/AdminAgents.tsx';
+import { AdminAreas } from './admin/AdminAreas.tsx';
+import { AdminChannels } from './admin/AdminChannels.tsx';
+import { RegisterCall } from './calls/RegisterCall.tsx';
+import { CasePage } from './case/CasePage.tsx';
+import { InboxPage } from './inbox/InboxPage.tsx';
+
+export type Section = 'inbox' | 'call' | 'admin';
+
+export interface RouteDef {
+  path: string;
+  section: Section;
+  /** Who may open it; everyone when absent. The API enforces the same rules. */
+  roles?: Role[];
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+export const PATHS = {
+  inbox: '/',
+  case: (folio: string) => `/app/cases/${encodeURIComponent(folio)}`,
+  call: '/app/calls/new',
+  adminAgents: '/app/admin/agents',
+  adminAreas: '/app/admin/areas',
+  adminChannels: '/app/admin/channels',
+} as const;
+
+/**
+ * The console's pages. Later sections (accounts, incidents, dashboards, full administration) are new
+ * entries here and in NAV, each under `/app/<section>/…`, which the server already answers with the app.
+ */
+export const ROUTES: RouteDef[] = [
+  { path: '/', section: 'inbox', render: () => <InboxPage /> },
+  {
+    path: '/app/cases/:folio',
+    section: 'inbox',
+    render: ({ folio = '' }) => <CasePage key={folio} folio={folio} />,
+  },
+  { path: PATHS.call, section: 'call', render: () => <RegisterCall /> },
+  { path: PATHS.adminAgents, section: 'admin', roles: ['admin'], render: () => <AdminAgents /> },
+  { path: PATHS.adminAreas, section: 'admin', roles: ['admin'], render: () => <AdminAreas /> },
+  {
+    path: PATHS.adminChannels,
+    section: 'admin',
+    roles: ['admin', 'supervisor'],
+    render: () => <AdminChannels />,
+  },
+];
+
+export const NAV: Array<{
+  section: Section;
+  to: string;
+  label: 'nav.inbox' | 'nav.call' | 'nav.admin';
+  roles?: Role[];
+}> = [
+  { section: 'inbox', to: PATHS.inbox, label: 'nav.inbox' },
+  { section: 'call', to: PATHS.call, label: 'nav.call' },
+  { section: 'admin', to: PATHS.adminChannels, label: 'nav.admin', roles: ['admin', 'supervisor'] },
+];

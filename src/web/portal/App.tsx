@@ -1,0 +1,103 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useFocusHeading } from '../shared/a11y.ts';
+import { ErrorMessage, LanguageSwitch } from '../shared/components.tsx';
+import { useAsync } from '../shared/hooks.ts';
+import { Link, useLocation } from '../shared/router.tsx';
+import type { PortalInfo } from '../shared/types.ts';
+import { api } from './api.ts';
+import { Home } from './Home.tsx';
+import { type Credentials, Lookup } from './Lookup.tsx';
+import { Privacy } from './Privacy.tsx';
+import { PORTAL_PATHS } from './paths.ts';
+import { RequestForm } from './RequestForm.tsx';
+
+/** The customer portal: the provider's channels, filing a request, following a folio, the privacy notice. */
+export function App() {
+  const { t } = useTranslation(['portal', 'common']);
+  const { path, search } = useLocation();
+  const info = useAsync(() => api.get<PortalInfo>('/portal/info'), []);
+  // A request just filed opens its folio without asking for the second factor again.
+  const [credentials, setCredentials] = useState<Credentials>();
+  const [step, setStep] = useState('');
+  useFocusHeading(`${path}#${step}`);
+
+  const navItems = [
+    { to: PORTAL_PATHS.home, label: t('nav.home') },
+    { to: PORTAL_PATHS.request, label: t('nav.request') },
+    { to: PORTAL_PATHS.lookup, label: t('nav.lookup') },
+  ];
+  const current = path.replace(/\/$/, '') || PORTAL_PATHS.home;
+  const provider = info.data?.provider.name ?? '';
+  // Each view names itself in the title, which is what a screen reader announces after navigating.
+  const view =
+    current === PORTAL_PATHS.request
+      ? t('nav.request')
+      : current === PORTAL_PATHS.lookup
+        ? t('nav.lookup')
+        : current === PORTAL_PATHS.privacy
+          ? t('nav.privacy')
+          : t('title');
+  const title = provider ? `${view} · ${provider}` : view;
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+
+  let content: ReactNode;
+  if (!info.data) content = info.error ? <ErrorMessage error={info.error} /> : <p>{t('common:loading')}</p>;
+  else if (current === PORTAL_PATHS.request)
+    content = <RequestForm info={info.data} onStep={setStep} onFollow={setCredentials} />;
+  else if (current === PORTAL_PATHS.lookup)
+    content = (
+      <Lookup
+        info={info.data}
+        initial={credentials ?? { folio: search.get('folio') ?? '', factor: '' }}
+        onStep={setStep}
+      />
+    );
+  else if (current === PORTAL_PATHS.privacy) content = <Privacy info={info.data} />;
+  else content = <Home info={info.data} />;
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="portal-header">
+        <div className="portal-header__bar">
+          <Link to={PORTAL_PATHS.home} className="portal-header__brand">
+            {provider || t('title')}
+          </Link>
+          <LanguageSwitch />
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <ul className="portal-nav">
+            {navItems.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} aria-current={current === item.to ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="portal-main" tabIndex={-1}>
+        {content}
+      </main>
+      {info.data && (
+        <footer className="portal-footer">
+          <p>
+            <Link to={PORTAL_PATHS.privacy}>{t('nav.privacy')}</Link>
+          </p>
+          <p>
+            {t('footer.legal', {
+              legalName: info.data.provider.legalName,
+              website: info.data.provider.website,
+            })}
+          </p>
+        </footer>
+      )}
+    </>
+  );
+}

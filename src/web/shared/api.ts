@@ -1,0 +1,112 @@
+import type { AttachmentUpload, Problem } from './types.ts';
+
+/** A refused or failed API call, carrying the problem the server answered (or a synthetic one offline). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly detail: string | undefined;
+  /** The whole problem document, including the members some codes add (`templates`, `otherContactPoints`). */
+  readonly problem: Problem & Record<string, unknown>;
+
+  constructor(problem: Problem & Record<string, unknown>) {
+    super(problem.detail ?? problem.code);
+    this.status = problem.status;
+    this.code = problem.code;
+    this.field = problem.field;
+    this.detail = problem.detail;
+    this.problem = problem;
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+export interface Api {
+  /** The token every cookie-authenticated write must echo in `X-CSRF-Token`. */
+  setCsrfToken(token: string | null): void;
+  get<T>(path: string, query?: Query): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body?: unknown): Promise<T>;
+  /** A POST whose answer is a document (a receipt), not JSON. */
+  postForBlob(path: string, body: unknown): Promise<Blob>;
+}
+
+const withQuery = (path: string, query?: Query) => {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+};
+
+async function problemOf(response: Response): Promise<ApiError> {
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    const body = (await response.json()) as Problem & Record<string, unknown>;
+    return new ApiError({ ...body, status: body.status ?? response.status, code: body.code ?? 'http.error' });
+  }
+  return new ApiError({ status: response.status, code: 'http.error', detail: response.statusText });
+}
+
+/** A tiny typed fetch client for `/api/v1`, sending the session cookie and the CSRF header on writes. */
+export function createApi(base = '/api/v1'): Api {
+  let csrfToken: string | null = null;
+
+  const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError({ status: 0, code: 'network.offline' });
+    }
+    if (!response.ok) throw await problemOf(response);
+    return response;
+  };
+
+  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await send(method, path, body);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  };
+
+  return {
+    setCsrfToken(token) {
+      csrfToken = token;
+    },
+    get: (path, query) => json('GET', withQuery(path, query)),
+    post: (path, body) => json('POST', path, body ?? {}),
+    put: (path, body) => json('PUT', path, body ?? {}),
+    patch: (path, body) => json('PATCH', path, body ?? {}),
+    postForBlob: async (path, body) => (await send('POST', path, body)).blob(),
+  };
+}
+
+/** Reads files chosen in an `<input type="file">` into the base64 form the API takes. */
+export async function readAttachments(files: Iterable<File>): Promise<AttachmentUpload[]> {
+  const read = (file: File) =>
+    new Promise<AttachmentUpload>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onerror = () => reject(reader.error);
+      reader.onload = () => {
+        const url = String(reader.result);
+        resolve({
+          filename: file.name,
+          contentType: file.type || 'application/octet-stream',
+          data: url.slice(url.indexOf(',') + 1),
+        });
+      };
+      reader.readAsDataURL(file);
+    });
+  return Promise.all(Array.from(files, read));
+}
