@@ -24,10 +24,19 @@ export function attachmentsRoutes(app: HttpApp, ctx: AppContext) {
         .from(messageAttachments)
         .where(eq(messageAttachments.sha256, request.params.sha256))
         .limit(1);
-      const filename = (named?.filename ?? request.params.sha256).replace(/["\\\r\n]/g, '_');
+      const filename = named?.filename ?? request.params.sha256;
+      // Header values are Latin-1: an ASCII fallback for old clients, the real name in RFC 5987 form.
+      const ascii =
+        filename
+          .normalize('NFD')
+          .replace(/[^\x20-\x7e]/g, '')
+          .replace(/["\\]/g, '_') || 'adjunto';
       return reply
         .type(contentType)
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        )
         .header('x-content-type-options', 'nosniff')
         .send(bytes);
     },

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { agents, apiTokens, sessions } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -34,25 +34,28 @@ export async function login(
     await verifyPassword(await decoyPasswordHash(), input.password);
     throw invalidCredentials();
   }
-  if (agent.lockedUntil && agent.lockedUntil > options.now) {
+  // The attempt is counted before the (slow) password check, in one statement: parallel guesses each
+  // take a slot, and the one that reaches the limit locks the account for all the others.
+  const now = options.now.toISOString();
+  const lockedUntil = new Date(options.now.getTime() + LOCKOUT.minutes * 60_000).toISOString();
+  const [slot] = await db
+    .update(agents)
+    .set({
+      failedLogins: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then 0 else ${agents.failedLogins} + 1 end`,
+      lockedUntil: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then ${lockedUntil}::timestamptz else null end`,
+    })
+    .where(and(eq(agents.id, agent.id), or(isNull(agents.lockedUntil), lte(agents.lockedUntil, sql`${now}::timestamptz`))))
+    .returning({ id: agents.id });
+  if (!slot) {
+    const [current] = await db.select({ lockedUntil: agents.lockedUntil }).from(agents).where(eq(agents.id, agent.id));
+    const until = current?.lockedUntil ?? options.now;
     throw new AppError('auth.locked', {
       status: 429,
       detail: 'Too many failed logins; try again later',
-      extra: { retryAfterSeconds: Math.ceil((agent.lockedUntil.getTime() - options.now.getTime()) / 1000) },
+      extra: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - options.now.getTime()) / 1000)) },
     });
   }
-  if (!(await verifyPassword(agent.passwordHash, input.password))) {
-    const lockedUntil = new Date(options.now.getTime() + LOCKOUT.minutes * 60_000);
-    // One statement, so concurrent failures from several processes all count.
-    await db
-      .update(agents)
-      .set({
-        failedLogins: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then 0 else ${agents.failedLogins} + 1 end`,
-        lockedUntil: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then ${lockedUntil.toISOString()}::timestamptz else ${agents.lockedUntil} end`,
-      })
-      .where(eq(agents.id, agent.id));
-    throw invalidCredentials();
-  }
+  if (!(await verifyPassword(agent.passwordHash, input.password))) throw invalidCredentials();
   const sessionToken = randomToken();
   const csrfToken = randomToken();
   const expiresAt = new Date(options.now.getTime() + options.sessionHours * 3_600_000);

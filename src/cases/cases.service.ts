@@ -493,8 +493,9 @@ export async function transferCase(
   const id = await deps.db.transaction(async (tx) => {
     const kase = await lockCase(tx, folio);
     await assertMayChange(tx, actor, kase.areaId);
-    if (isFinal(kase.status)) {
-      throw new AppError('case.final', {
+    // A resolved case is reopened first: its resolution and cause code belong to its current area.
+    if (isFinal(kase.status) || kase.status === 'resuelto') {
+      throw new AppError('case.not_transferable', {
         status: 409,
         detail: `A ${kase.status} case cannot be transferred`,
       });
@@ -518,6 +519,7 @@ export async function transferCase(
       .update(cases)
       .set({ areaId: area.id, assigneeId: input.agentId ?? null, status, updatedAt: now })
       .where(eq(cases.id, kase.id));
+    await deadlinesOnStatus(deps, tx, kase.id, kase.status, status, now);
     await appendEvent(
       tx,
       {

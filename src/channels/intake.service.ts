@@ -264,7 +264,14 @@ async function explicitThread(
       .select({ kase: cases })
       .from(messages)
       .innerJoin(cases, eq(cases.id, messages.caseId))
-      .where(and(eq(messages.channel, message.channel), inArray(messages.externalId, references)))
+      // Only the case's own customer threads by reference: a forwarded reply from someone else opens a case of their own.
+      .where(
+        and(
+          eq(messages.channel, message.channel),
+          inArray(messages.externalId, references),
+          eq(cases.customerId, customerId),
+        ),
+      )
       .orderBy(desc(messages.createdAt))
       .limit(1);
     if (byReference) {

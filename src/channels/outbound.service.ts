@@ -221,8 +221,8 @@ async function markFailed(
         kind: 'delivery_failed',
         actor: { kind: 'sistema' },
         caseId,
+        // The transport's wording often quotes the address: it stays on the message, out of the audit trail.
         after: { messageId, code: code ?? null },
-        reason,
       },
       now,
     );

@@ -7,6 +7,10 @@ import type { HttpApp } from '../http/app.ts';
 import { requireActor } from '../http/auth.ts';
 import { eventsSince, type LiveEvent } from './live.service.ts';
 
+/** How far before the last id a console saw its resumed stream starts: commits reorder ids this much at most. */
+const REPLAY_MARGIN = 200;
+const REPLAY_PAGE = 500;
+
 const write = (reply: FastifyReply, event: LiveEvent) => {
   reply.raw.write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
 };
@@ -30,7 +34,7 @@ export function liveRoutes(app: HttpApp, ctx: AppContext) {
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       const fromHeader = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : undefined;
-      let lastSent = fromHeader ?? request.query.lastEventId ?? -1;
+      const resumeFrom = fromHeader ?? request.query.lastEventId;
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -39,33 +43,47 @@ export function liveRoutes(app: HttpApp, ctx: AppContext) {
         'x-accel-buffering': 'no',
       });
       reply.raw.write('retry: 2000\n\n');
-      const pending: Array<{ id: number; kind: string; caseId: string | null }> = [];
-      let replaying = true;
-      const send = async (event: { id: number; kind: string; caseId: string | null }) => {
-        if (event.id <= lastSent) return;
-        const [row] = event.caseId
-          ? await ctx.db.select({ folio: cases.folio }).from(cases).where(eq(cases.id, event.caseId))
-          : [];
-        lastSent = event.id;
-        write(reply, { ...event, folio: row?.folio ?? null });
+      // Event ids are taken at insert but become visible at commit, so a lower id can commit after a
+      // higher one. Instead of a high-water mark, each stream remembers the ids it sent, and a resumed
+      // stream replays a margin before the last id it saw; the console folds repeats into one refresh.
+      const sent = new Set<number>();
+      let queue = Promise.resolve();
+      const send = (event: { id: number; kind: string; caseId: string | null; folio?: string | null }) => {
+        queue = queue
+          .then(async () => {
+            if (sent.has(event.id)) return;
+            sent.add(event.id);
+            if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
+            const folio =
+              event.folio !== undefined
+                ? event.folio
+                : event.caseId
+                  ? ((
+                      await ctx.db
+                        .select({ folio: cases.folio })
+                        .from(cases)
+                        .where(eq(cases.id, event.caseId))
+                    )[0]?.folio ?? null)
+                  : null;
+            write(reply, { id: event.id, kind: event.kind, caseId: event.caseId, folio });
+          })
+          .catch(() => {});
       };
-      const unsubscribe = ctx.live.subscribe((event) => {
-        if (replaying) pending.push(event);
-        else void send(event).catch(() => {});
-      });
+      const unsubscribe = ctx.live.subscribe(send);
       const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 25_000);
       request.raw.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
       });
-      if (lastSent >= 0) {
-        for (const event of await eventsSince(ctx.db, lastSent)) {
-          lastSent = event.id;
-          write(reply, event);
+      if (resumeFrom !== undefined) {
+        let after = Math.max(-1, resumeFrom - REPLAY_MARGIN);
+        for (;;) {
+          const missed = await eventsSince(ctx.db, after, REPLAY_PAGE);
+          for (const event of missed) send(event);
+          if (missed.length < REPLAY_PAGE) break;
+          after = missed.at(-1)?.id ?? after;
         }
       }
-      replaying = false;
-      for (const event of pending.splice(0)) await send(event);
     },
   );
 }

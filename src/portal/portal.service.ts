@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
 import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/cases.service.ts';
@@ -12,6 +12,7 @@ import {
   attachmentBlobs,
   cases,
   contactPoints,
+  customers,
   messageAttachments,
   messages,
   portalAttempts,
@@ -59,17 +60,19 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
     {
       idempotencyKey: input.idempotencyKey,
       afterOpen: async (tx, caseId) => {
-        // Both contact details given become second factors, unless the other one belongs to someone else.
+        // Both contact details become second factors only for a customer this very request created:
+        // adding an unverified address to someone else's account would let anyone claim it.
         if (!input.phone || !input.email) return;
-        const [kase] = await tx
+        const [fresh] = await tx
           .select({ customerId: cases.customerId })
           .from(cases)
-          .where(eq(cases.id, caseId));
-        if (!kase) return;
+          .innerJoin(customers, eq(customers.id, cases.customerId))
+          .where(and(eq(cases.id, caseId), sql`${customers.createdAt} = now()`));
+        if (!fresh) return;
         try {
           await addContactPoint(
             tx,
-            { customerId: kase.customerId, kind: 'email', address: input.email },
+            { customerId: fresh.customerId, kind: 'email', address: input.email },
             { kind: 'cliente' },
           );
         } catch (error) {

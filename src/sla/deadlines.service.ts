@@ -1,4 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.ts';
+import { assertMayChange } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { agentAreas, agents, areas, caseDeadlines, caseFlags, cases, DEADLINE_KINDS } from '../db/schema.ts';
@@ -107,11 +109,23 @@ export async function pauseDeadlines(tx: Tx, caseId: string, now: Date): Promise
 }
 
 /** Restarts paused clocks: each due date moves later by the open time the pause took in its calendar. */
-export async function resumeDeadlines(deps: Deps, tx: Tx, caseId: string, now: Date): Promise<void> {
+export async function resumeDeadlines(
+  deps: Deps,
+  tx: Tx,
+  caseId: string,
+  now: Date,
+  kind?: DeadlineKind,
+): Promise<void> {
   const paused = await tx
     .select()
     .from(caseDeadlines)
-    .where(and(eq(caseDeadlines.caseId, caseId), isNotNull(caseDeadlines.pausedAt)));
+    .where(
+      and(
+        eq(caseDeadlines.caseId, caseId),
+        isNotNull(caseDeadlines.pausedAt),
+        kind ? eq(caseDeadlines.kind, kind) : undefined,
+      ),
+    );
   if (paused.length === 0) return;
   const { deadlines } = await providerSettingsOf(tx);
   for (const row of paused) {
@@ -140,7 +154,8 @@ export async function meetDeadline(
   kind: DeadlineKind,
   now: Date,
 ): Promise<void> {
-  await resumeDeadlines(deps, tx, caseId, now);
+  // Only this deadline's pause ends: a reminder sent while waiting on the customer keeps the others paused.
+  await resumeDeadlines(deps, tx, caseId, now, kind);
   await tx
     .update(caseDeadlines)
     .set({ metAt: now })
@@ -290,14 +305,19 @@ export async function listFlags(tx: Tx, filter: { agentId?: string; includeAckno
 }
 
 /** Records that someone saw a flag; the flag itself stays, so a breach never silently disappears. */
-export async function acknowledgeFlag(tx: Tx, id: string, agentId: string, now: Date) {
+export async function acknowledgeFlag(tx: Tx, id: string, actor: Actor, now: Date) {
+  const [existing] = await tx
+    .select({ flag: caseFlags, areaId: cases.areaId })
+    .from(caseFlags)
+    .innerJoin(cases, eq(cases.id, caseFlags.caseId))
+    .where(eq(caseFlags.id, id));
+  if (!existing) throw new AppError('flag.not_found', { status: 404, detail: 'No such flag' });
+  // Only the case's area may clear a breach from its supervisors' board.
+  await assertMayChange(tx, actor, existing.areaId);
   const [row] = await tx
     .update(caseFlags)
-    .set({ acknowledgedAt: now, acknowledgedBy: agentId })
+    .set({ acknowledgedAt: now, acknowledgedBy: actor.agentId })
     .where(and(eq(caseFlags.id, id), isNull(caseFlags.acknowledgedAt)))
     .returning();
-  if (row) return row;
-  const [existing] = await tx.select().from(caseFlags).where(eq(caseFlags.id, id));
-  if (!existing) throw new AppError('flag.not_found', { status: 404, detail: 'No such flag' });
-  return existing;
+  return row ?? existing.flag;
 }

@@ -76,12 +76,7 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      const flag = await acknowledgeFlag(
-        ctx.db,
-        request.params.id,
-        actorOf(request).agentId,
-        ctx.clock.now(),
-      );
+      const flag = await acknowledgeFlag(ctx.db, request.params.id, actorOf(request), ctx.clock.now());
       return {
         id: flag.id,
         caseId: flag.caseId,

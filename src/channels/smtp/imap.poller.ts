@@ -1,11 +1,13 @@
 import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
-import { type EmailTrust, receiveEmail } from './inbound.ts';
+import { type EmailTrust, isPermanentRejection, receiveEmail } from './inbound.ts';
 
 /** The job that takes new mail from the provider's mailbox, when one is configured instead of SMTP. */
 export const EMAIL_POLL_JOB = 'email-poll';
 /** The keyword set on every message Atiende has stored, so it is never taken twice. */
 export const PROCESSED_FLAG = '$AtiendeProcessed';
+/** Also set on a message that could never be stored (no sender, say), for the mailbox's owner to look at. */
+export const REJECTED_FLAG = '$AtiendeRejected';
 
 export interface ImapSettings {
   /** imaps://user:password@host:993/INBOX (the password may be omitted when an access token is given). */
@@ -72,14 +74,21 @@ export async function pollMailbox(ctx: AppContext, settings: ImapSettings): Prom
         if (message.source) pending.push({ uid: message.uid, source: message.source });
       }
       for (const { uid, source } of pending) {
-        await receiveEmail(
-          ctx,
-          source,
-          { remoteAddress: '', helo: '' },
-          { mta: 'atiende', trust: trustFromAuthenticationResults(source) },
-        );
+        try {
+          await receiveEmail(
+            ctx,
+            source,
+            { remoteAddress: '', helo: '' },
+            { mta: 'atiende', trust: trustFromAuthenticationResults(source) },
+          );
+          stored++;
+        } catch (error) {
+          // A message that can never be taken is set aside, so it does not block the mail behind it.
+          if (!isPermanentRejection(error)) throw error;
+          ctx.logger.warn({ err: error, uid }, 'mailbox message refused');
+          await client.messageFlagsAdd(String(uid), [REJECTED_FLAG], { uid: true });
+        }
         await client.messageFlagsAdd(String(uid), ['\\Seen', PROCESSED_FLAG], { uid: true });
-        stored++;
       }
     } finally {
       lock.release();

@@ -3,6 +3,7 @@ import type { CaseDeps } from '../../cases/cases.service.ts';
 import type { AppContext } from '../../context.ts';
 import { messages } from '../../db/schema.ts';
 import { appendEvent } from '../../events/events.service.ts';
+import { AppError } from '../../http/errors.ts';
 import { toIncomingMessage } from '../email/email.incoming.ts';
 import { parseEmail } from '../email/email.parse.ts';
 import { verifyEmailTrust } from '../email/email.trust.ts';
@@ -45,6 +46,7 @@ async function markBounced(
       )
       .returning({ id: messages.id, caseId: messages.caseId });
     if (!sent) return false;
+    // The diagnostic text quotes the recipient's address: it stays on the message, out of the audit trail.
     await appendEvent(
       tx,
       {
@@ -52,7 +54,6 @@ async function markBounced(
         actor: { kind: 'sistema' },
         caseId: sent.caseId,
         after: { messageId: sent.id, code: 'bounce' },
-        reason,
       },
       now,
     );
@@ -119,4 +120,14 @@ export async function receiveEmail(
   const [received] = await receiveMessages(deps, [message]);
   if (!received) throw new Error('intake returned nothing for an e-mail');
   return { kind: 'received', received };
+}
+
+/**
+ * Whether a failure to take a message is about the message itself (no sender, an address that cannot be
+ * one, a Message-ID already used by another message): retrying will never help, so it is refused for good.
+ */
+export function isPermanentRejection(error: unknown): boolean {
+  if (error instanceof AppError) return error.status < 500;
+  const cause = (error as { cause?: { code?: string }; code?: string }).cause ?? (error as { code?: string });
+  return cause?.code === '23505';
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../../context.ts';
 import { providerSettingsOf } from '../../settings/settings.service.ts';
-import { receiveEmail } from './inbound.ts';
+import { isPermanentRejection, receiveEmail } from './inbound.ts';
 
 export interface SmtpServerOptions {
   port: number;
@@ -76,6 +76,11 @@ export async function startSmtpServer(
         ).then(
           () => callback(),
           (error: Error) => {
+            if (isPermanentRejection(error)) {
+              return callback(
+                Object.assign(new Error(`Message refused: ${error.message}`), { responseCode: 550 }),
+              );
+            }
             ctx.logger.error({ err: error }, 'inbound e-mail not stored');
             callback(
               Object.assign(new Error('Temporary failure storing the message, try again later'), {
