@@ -4,7 +4,7 @@
  * latency, what was stored, duplicates, losses, and how long until every acknowledgement reached the
  * fake Graph server.
  *
- *   npx tsx bench/burst/run.ts [--deliveries 10000] [--concurrency 50] [--processes 1]
+ *   DATABASE_URL=postgres://… npx tsx bench/burst/run.ts [--deliveries 10000] [--concurrency 50] [--processes 1]
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -23,7 +23,10 @@ const { values } = parseArgs({
 });
 const deliveries = Number(values.deliveries);
 const concurrency = Number(values.concurrency);
-process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+if (!process.env.DATABASE_URL) {
+  console.error('Set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test');
+  process.exit(2);
+}
 const SECRET = 'bench-app-secret';
 
 const percentile = (sorted: number[], p: number) =>
