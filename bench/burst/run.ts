@@ -24,7 +24,9 @@ const { values } = parseArgs({
 const deliveries = Number(values.deliveries);
 const concurrency = Number(values.concurrency);
 if (!process.env.DATABASE_URL) {
-  console.error('Set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test');
+  console.error(
+    'Set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test',
+  );
   process.exit(2);
 }
 const SECRET = 'bench-app-secret';

@@ -44,10 +44,18 @@ export async function login(
       failedLogins: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then 0 else ${agents.failedLogins} + 1 end`,
       lockedUntil: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then ${lockedUntil}::timestamptz else null end`,
     })
-    .where(and(eq(agents.id, agent.id), or(isNull(agents.lockedUntil), lte(agents.lockedUntil, sql`${now}::timestamptz`))))
+    .where(
+      and(
+        eq(agents.id, agent.id),
+        or(isNull(agents.lockedUntil), lte(agents.lockedUntil, sql`${now}::timestamptz`)),
+      ),
+    )
     .returning({ id: agents.id });
   if (!slot) {
-    const [current] = await db.select({ lockedUntil: agents.lockedUntil }).from(agents).where(eq(agents.id, agent.id));
+    const [current] = await db
+      .select({ lockedUntil: agents.lockedUntil })
+      .from(agents)
+      .where(eq(agents.id, agent.id));
     const until = current?.lockedUntil ?? options.now;
     throw new AppError('auth.locked', {
       status: 429,

@@ -80,7 +80,12 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     await changeStatus(app.atiende.ctx, kase.folio, { status: 'en_espera_cliente' }, actorOf(agent));
     clock.set(at('2026-11-16T10:00'));
     // A reminder sent while waiting on the customer does not restart the clock.
-    await addAgentMessage(app.atiende.ctx, kase.folio, { kind: 'saliente', body: '¿Pudo revisar el módem?' }, actorOf(agent));
+    await addAgentMessage(
+      app.atiende.ctx,
+      kase.folio,
+      { kind: 'saliente', body: '¿Pudo revisar el módem?' },
+      actorOf(agent),
+    );
     clock.set(at('2026-11-18T12:00'));
     expect((await view(kase.folio)).deadlines.resolucion?.state).toBe('pausado');
     clock.set(at('2026-11-17T10:00'));
