@@ -57,4 +57,6 @@ export const PortalCaseView = z.object({
 export const PortalReply = PortalLookup.extend({
   body: z.string().trim().min(1).max(5000),
   attachments: z.array(AttachmentInput).max(5).default([]),
+  /** Generated once per reply form, so a double click sends one message. */
+  idempotencyKey: z.string().trim().min(8).max(100).optional(),
 });

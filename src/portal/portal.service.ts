@@ -13,6 +13,7 @@ import {
   cases,
   contactPoints,
   customers,
+  inboundReceipts,
   messageAttachments,
   messages,
   portalAttempts,
@@ -213,14 +214,32 @@ export async function replyFromPortal(
   const authorized = await authorizeFolio(deps, input, clientAddress);
   const decoded = input.attachments.map((a, i) => decodeAttachment(a, `attachments.${i}`));
   const now = deps.clock.now();
+  const externalId = input.idempotencyKey ? `reply:${input.idempotencyKey}` : null;
   const caseId = await deps.db.transaction(async (tx) => {
+    if (externalId) {
+      const [claimed] = await tx
+        .insert(inboundReceipts)
+        .values({ channel: 'portal', externalId, receivedAt: now })
+        .onConflictDoNothing()
+        .returning();
+      if (!claimed) {
+        // The same reply again (a double click): answer with the case it already went to.
+        const [earlier] = await tx
+          .select({ caseId: messages.caseId })
+          .from(messages)
+          .where(and(eq(messages.channel, 'portal'), eq(messages.externalId, externalId)));
+        if (!earlier)
+          throw new AppError('request.in_progress', { status: 409, detail: 'The same reply is being sent' });
+        return earlier.caseId;
+      }
+    }
     const [kase] = await tx.select().from(cases).where(eq(cases.id, authorized.id)).for('update');
     if (!kase) throw notFound();
     if (await customerSpoke(deps, tx, kase, now)) {
       const stored = await insertMessage(
         deps,
         tx,
-        { caseId: kase.id, kind: 'entrante', channel: 'portal', body: input.body, at: now },
+        { caseId: kase.id, kind: 'entrante', channel: 'portal', body: input.body, externalId, at: now },
         decoded,
       );
       await appendEvent(
@@ -248,7 +267,7 @@ export async function replyFromPortal(
       areaId: kase.areaId,
       priority: kase.priority,
       subject: kase.subject,
-      firstMessage: { body: input.body, authorAgentId: null, attachments: decoded },
+      firstMessage: { body: input.body, authorAgentId: null, attachments: decoded, externalId },
       actor: { kind: 'cliente' },
       followsUpId: kase.id,
     });

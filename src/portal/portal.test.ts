@@ -103,11 +103,18 @@ describeEachDatabase('the customer portal API', (kind) => {
       kind: 'saliente',
       body: 'Mañana va el técnico',
     });
-    const reply = await call('POST', '/api/v1/portal/replies', {
+    // Sent twice at once (a double click): one message.
+    const replyBody = {
       folio,
       factor: body.phone,
       body: 'Gracias, estaré en casa',
-    });
+      idempotencyKey: `reply-${kind}-${Date.now()}`,
+    };
+    const [reply, again] = await Promise.all([
+      call('POST', '/api/v1/portal/replies', replyBody),
+      call('POST', '/api/v1/portal/replies', replyBody),
+    ]);
+    expect(again.json().messages).toHaveLength(3);
     expect(reply.statusCode).toBe(200);
     const bodies = reply.json().messages.map((m: { body: string }) => m.body);
     expect(bodies).toEqual([

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, readAttachments } from '../shared/api.ts';
 import { ErrorMessage } from '../shared/components.tsx';
@@ -35,6 +35,8 @@ export function CaseView({
   const [failure, setFailure] = useState<ApiError>();
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState(false);
+  // One key per reply being written: a double click or a retry after a timeout sends it once.
+  const replyKey = useRef(crypto.randomUUID());
 
   const send = async (event: FormEvent) => {
     event.preventDefault();
@@ -57,7 +59,9 @@ export function CaseView({
         ...credentials,
         body: body.trim(),
         attachments: await readAttachments(files),
+        idempotencyKey: replyKey.current,
       });
+      replyKey.current = crypto.randomUUID();
       setBody('');
       setFiles([]);
       setFileKey((k) => k + 1);
