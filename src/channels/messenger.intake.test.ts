@@ -6,6 +6,7 @@ import { cases, contactPoints, messages } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
+import { waitUntil } from '../test/wait.ts';
 import { parseMessengerInbound, parseMessengerStatuses } from './messenger/messenger.parse.ts';
 import { signMetaPayload } from './whatsapp/signature.ts';
 
@@ -58,14 +59,7 @@ describeEachDatabase('Facebook Messenger', (kind) => {
       (s) =>
         s.path.startsWith('/me/messages') && (s.body as { recipient?: { id: string } }).recipient?.id === id,
     );
-  const until = async (predicate: () => boolean | Promise<boolean>, ms = 15_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await predicate()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not met in time');
-  };
+  const until = (predicate: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(predicate, ms);
   const caseOf = async (sender: string) => {
     const [row] = await app.atiende.ctx.db
       .select({ kase: cases })

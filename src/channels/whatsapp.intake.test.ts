@@ -5,6 +5,7 @@ import { cases, customers, inboundReceipts, messages } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
+import { waitUntil } from '../test/wait.ts';
 import { waId, waImage, waMessagesPayload, waStatusPayload, waText } from './testing/wa-payloads.ts';
 import { signMetaPayload } from './whatsapp/signature.ts';
 
@@ -50,14 +51,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
   const db = () => app.atiende.ctx.db;
   const sendsTo = (to: string) =>
     graph.sent.filter((s) => (s.body as { to?: string } | undefined)?.to === to);
-  const until = async (predicate: () => Promise<boolean> | boolean, ms = 15_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await predicate()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not met in time');
-  };
+  const until = (predicate: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(predicate, ms);
   const casesOf = async (wa: string) => {
     const address = `+52${wa.slice(-10)}`;
     return db()

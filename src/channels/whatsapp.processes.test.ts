@@ -8,6 +8,7 @@ import {
 } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
 import { type ServerProcess, startServerProcess } from '../test/processes.ts';
+import { waitUntil } from '../test/wait.ts';
 import { waId, waMessagesPayload, waText } from './testing/wa-payloads.ts';
 import { signMetaPayload } from './whatsapp/signature.ts';
 
@@ -50,14 +51,7 @@ describePostgres('WhatsApp webhooks across server processes', () => {
   };
   const sendsTo = (wa: string) =>
     graph.sent.filter((s) => (s.body as { to?: string } | undefined)?.to === `52${wa.slice(-10)}`);
-  const until = async (predicate: () => boolean | Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await predicate()) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error('condition not met in time');
-  };
+  const until = (predicate: () => boolean | Promise<boolean>, ms = 30_000) => waitUntil(predicate, ms);
 
   beforeAll(async () => {
     graph = await startFakeGraph();

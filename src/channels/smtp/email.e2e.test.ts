@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cases, contactPoints, messages } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { describeEachDatabase, describePostgres, POSTGRES_URL } from '../../test/databases.ts';
+import { waitUntil } from '../../test/wait.ts';
 import { type RunningSmtpServer, startSmtpServer } from './smtp.server.ts';
 
 interface Captured {
@@ -80,14 +81,7 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
     nodemailer
       .createTransport({ host: '127.0.0.1', port: inbound.port, ignoreTLS: true, secure: false })
       .sendMail(mail);
-  const until = async (predicate: () => boolean | Promise<boolean>, ms = 20_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await predicate()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not met in time');
-  };
+  const until = (predicate: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(predicate, ms);
   const casesOf = (address: string) =>
     app.atiende.ctx.db
       .select({ kase: cases })
