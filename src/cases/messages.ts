@@ -9,11 +9,10 @@ import { messageAttachments, messages } from '../db/schema.ts';
 
 export type DecodedAttachment = ReturnType<typeof decodeAttachment>;
 type Decoded = DecodedAttachment;
-type CaseDeps = Pick<AppContext, 'database'>;
 
 /** Stores a message with its attachments in the caller's transaction. */
 export async function insertMessage(
-  deps: Pick<CaseDeps, 'database'>,
+  deps: Pick<AppContext, 'database'>,
   tx: Tx,
   message: {
     caseId: string;
