@@ -9,6 +9,7 @@ import { buildHttpApp, type HttpApp } from './http/app.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { jobDefinitions } from './jobs/registry.ts';
 import { LiveFeed } from './live/live.service.ts';
+import { SettingsCache } from './settings/settings.cache.ts';
 import { providerSettingsOf, seedSettingsIfEmpty } from './settings/settings.service.ts';
 
 export interface Atiende {
@@ -63,6 +64,7 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
       db: database.db,
       jobs,
       clock: options.clock ?? systemClock,
+      settings: new SettingsCache(),
       logger,
       channels: createChannelAdapters(config, await providerSettingsOf(database.db)),
       live,

@@ -6,6 +6,7 @@ import type { Config } from './config/env.ts';
 import type { DatabaseHandle, Db } from './db/database.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { LiveFeed } from './live/live.service.ts';
+import type { SettingsCache } from './settings/settings.cache.ts';
 
 /** Everything a request handler or job needs, built once per process. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   db: Db;
   jobs: JobQueue;
   clock: Clock;
+  /** The provider's settings and areas, cached between requests. */
+  settings: SettingsCache;
   logger: Logger;
   /** The channel adapters, by channel name: the rest of the system never knows which door was used. */
   channels: Map<Channel, ChannelAdapter>;

@@ -6,6 +6,7 @@ import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { diffJson } from '../settings/diff.ts';
+import { settingsChanged } from '../settings/settings.cache.ts';
 import { CalendarSpecSchema } from '../sla/calendar.ts';
 
 export const AreaResponse = z.object({
@@ -84,6 +85,7 @@ export function areasRoutes(app: HttpApp, ctx: AppContext) {
         });
         return created;
       });
+      settingsChanged();
       return reply.status(201).send(present(row));
     },
   );
@@ -116,6 +118,7 @@ export function areasRoutes(app: HttpApp, ctx: AppContext) {
         });
         return after;
       });
+      settingsChanged();
       return present(row);
     },
   );

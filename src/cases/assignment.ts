@@ -9,21 +9,26 @@ import { AppError } from '../http/errors.ts';
  * who got a case least recently. The chosen agent's row is locked (others skip it), so concurrent routing
  * in several processes spreads cases instead of piling them on one agent.
  */
-export async function pickAgent(tx: Tx, areaId: number, now: Date): Promise<string | undefined> {
-  const [row] = await queryRows<{ id: string }>(
+export async function pickAgent(
+  tx: Tx,
+  areaId: number,
+  now: Date,
+): Promise<{ id: string; name: string } | undefined> {
+  const [row] = await queryRows<{ id: string; name: string }>(
     tx,
-    sql`select a.id from ${agents} a
-        join ${agentAreas} aa on aa.agent_id = a.id and aa.area_id = ${areaId}
-        where a.active and a.presence = 'en_linea'
-          and (select count(*) from ${cases} c
-               where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
-        order by a.last_assigned_at asc nulls first, a.id
-        limit 1
-        for update of a skip locked`,
+    sql`update ${agents} set last_assigned_at = ${now.toISOString()}
+        where id = (
+          select a.id from ${agents} a
+          join ${agentAreas} aa on aa.agent_id = a.id and aa.area_id = ${areaId}
+          where a.active and a.presence = 'en_linea'
+            and (select count(*) from ${cases} c
+                 where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
+          order by a.last_assigned_at asc nulls first, a.id
+          limit 1
+          for update of a skip locked)
+        returning id, name`,
   );
-  if (!row) return undefined;
-  await tx.update(agents).set({ lastAssignedAt: now }).where(eq(agents.id, row.id));
-  return row.id;
+  return row;
 }
 
 /** Gives a `nuevo` case to the next agent of its area, if one is available; otherwise it waits in the queue. */
@@ -32,7 +37,7 @@ export async function routeWithinArea(
   kase: { id: string; areaId: number },
   now: Date,
 ): Promise<string | undefined> {
-  const agentId = await pickAgent(tx, kase.areaId, now);
+  const agentId = (await pickAgent(tx, kase.areaId, now))?.id;
   if (!agentId) return undefined;
   await tx
     .update(cases)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type AttachmentInput, decodeAttachment } from '../attachments/attachments.service.ts';
@@ -20,9 +21,11 @@ import {
   agents,
   areas,
   attachmentBlobs,
+  caseDeadlines,
   cases,
   contactPoints,
   customers,
+  events,
   inboundReceipts,
   messageAttachments,
   messages,
@@ -30,16 +33,27 @@ import {
 } from '../db/schema.ts';
 import {
   appendEvent,
-  appendEvents,
   caseEvents,
   type EventActor,
+  eventValues,
+  type NewEvent,
   presentEvent,
 } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import type { AreaRow, SettingsSnapshot } from '../settings/settings.cache.ts';
 import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
-import { deadlinesOf, deadlinesOnStatus, meetDeadline, setDeadlines } from '../sla/deadlines.service.ts';
+import type { CalendarSpecInput } from '../sla/calendar.ts';
+import {
+  deadlinesOf,
+  deadlinesOnStatus,
+  meetDeadline,
+  newCaseDeadlines,
+  presentDeadlines,
+  scheduleDeadlineChecks,
+  setDeadlines,
+} from '../sla/deadlines.service.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
-import { assertAgentInArea, routeWithinArea } from './assignment.ts';
+import { assertAgentInArea, pickAgent, routeWithinArea } from './assignment.ts';
 import type {
   AddMessageRequest,
   CaseResponse,
@@ -57,11 +71,11 @@ import {
   isFinal,
   REASSIGNABLE_STATUSES,
 } from './lifecycle.ts';
-import { insertMessage } from './messages.ts';
+import { insertMessage, messageValues, storeMessageAttachments } from './messages.ts';
 import type { RequestType } from './request-types.ts';
 import { routeToArea } from './routing.ts';
 
-export type CaseDeps = Pick<AppContext, 'db' | 'database' | 'clock' | 'jobs'>;
+export type CaseDeps = Pick<AppContext, 'db' | 'database' | 'clock' | 'jobs' | 'settings'>;
 type CaseRow = typeof cases.$inferSelect;
 type Decoded = ReturnType<typeof decodeAttachment>;
 
@@ -87,25 +101,17 @@ function assertSubtype(settings: ProviderSettings, requestType: string, subtype:
 }
 
 /** The area the routing rules send a request to. */
-export async function areaForRequest(
-  tx: Tx,
-  settings: ProviderSettings,
-  requestType: RequestType,
-  text: string,
-) {
-  const code = routeToArea(settings.routingRules, { requestType, text });
+export function areaForRequest(snapshot: SettingsSnapshot, requestType: RequestType, text: string): AreaRow {
+  const code = routeToArea(snapshot.settings.routingRules, { requestType, text });
   if (!code)
     throw new AppError('case.unroutable', {
       status: 500,
       detail: 'No routing rule matches; add a catch-all rule',
     });
-  const [area] = await tx
-    .select()
-    .from(areas)
-    .where(and(eq(areas.code, code), eq(areas.active, true)));
+  const area = snapshot.activeAreasByCode.get(code);
   if (!area)
     throw new AppError('case.no_area', { status: 500, detail: `Routing names unknown area ${code}` });
-  return area.id;
+  return area;
 }
 
 /**
@@ -122,9 +128,7 @@ export async function createCase(
   const input = CreateCaseSchema.parse(request);
   const decoded = decodeAll(input.attachments);
   const now = deps.clock.now();
-  let duplicate = false;
-  let settingsUsed: ProviderSettings | undefined;
-  const caseId = await deps.db.transaction(async (tx) => {
+  const outcome = await deps.db.transaction(async (tx): Promise<{ duplicateOf: string } | CaseResponse> => {
     if (options.idempotencyKey) {
       // A double submit carries the same key: the database's uniqueness lets exactly one through.
       const [claimed] = await tx
@@ -148,14 +152,13 @@ export async function createCase(
             status: 409,
             detail: 'The same request is being filed',
           });
-        duplicate = true;
-        return earlier.caseId;
+        return { duplicateOf: earlier.caseId };
       }
     }
-    const settings = await providerSettingsOf(tx);
-    settingsUsed = settings;
-    assertSubtype(settings, input.requestType, input.subtype);
-    const customerId = await customerOfCase(tx, input);
+    const snapshot = await deps.settings.current(tx);
+    assertSubtype(snapshot.settings, input.requestType, input.subtype);
+    const customer = await customerOfCase(tx, input);
+    const customerId = customer.id;
     const raisedBy: (typeof RAISED_BY)[number] = input.raisedBy?.kind ?? (actor ? 'agente' : 'cliente');
     if (raisedBy === 'representante') {
       if (!input.raisedBy?.representativeId) {
@@ -179,9 +182,8 @@ export async function createCase(
         detail: 'Only an agent raises a case as agente',
       });
     }
-    const areaId = await areaForRequest(tx, settings, input.requestType, input.description);
+    const area = areaForRequest(snapshot, input.requestType, input.description);
     const opened = await openCaseRow(deps, tx, {
-      settings,
       now,
       requestType: input.requestType,
       subtype: input.subtype ?? null,
@@ -190,7 +192,7 @@ export async function createCase(
       raisedBy,
       representativeId: raisedBy === 'representante' ? (input.raisedBy?.representativeId ?? null) : null,
       raisedByAgentId: actor?.agentId ?? null,
-      areaId,
+      areaId: area.id,
       priority: input.priority,
       subject: input.subject ?? summarize(input.description),
       firstMessage: { body: input.description, authorAgentId: actor?.agentId ?? null, attachments: decoded },
@@ -198,14 +200,9 @@ export async function createCase(
       followsUpId: null,
     });
     if (options.idempotencyKey) {
-      const [first] = await tx
-        .select({ id: messages.id })
-        .from(messages)
-        .where(eq(messages.caseId, opened))
-        .limit(1);
       await tx
         .update(inboundReceipts)
-        .set({ messageId: first?.id ?? null })
+        .set({ messageId: opened.messageId })
         .where(
           and(
             eq(inboundReceipts.channel, input.channel),
@@ -213,10 +210,23 @@ export async function createCase(
           ),
         );
     }
-    await options.afterOpen?.(tx, opened);
-    return opened;
+    await options.afterOpen?.(tx, opened.row.id);
+    // Answered from what the transaction wrote, without reading the case back.
+    return presentCase(
+      {
+        kase: opened.row,
+        area: { id: area.id, code: area.code, name: area.name },
+        customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber },
+        assigneeName: opened.assigneeName,
+        duplicateOfFolio: null,
+        followsUpFolio: null,
+      },
+      presentDeadlines(opened.deadlines, now, snapshot.settings.deadlines.warnAt),
+    );
   });
-  return { ...(await getCaseById(deps.db, caseId, now, settingsUsed)), ...(duplicate ? { duplicate } : {}) };
+  if ('duplicateOf' in outcome)
+    return { ...(await getCaseById(deps.db, outcome.duplicateOf, now)), duplicate: true };
+  return outcome;
 }
 
 export const summarize = (text: string) => {
@@ -224,18 +234,17 @@ export const summarize = (text: string) => {
   return line.length <= 120 ? line : `${line.slice(0, 117)}…`;
 };
 
-async function customerOfCase(tx: Tx, input: ReturnType<typeof CreateCaseSchema.parse>): Promise<string> {
+async function customerOfCase(tx: Tx, input: ReturnType<typeof CreateCaseSchema.parse>) {
   if (input.customerId) {
     // Locked so a merge committing meanwhile cannot leave the new case on a retired customer.
-    return (await resolveCustomer(tx, input.customerId, { lock: 'key share', field: 'customerId' })).id;
+    return resolveCustomer(tx, input.customerId, { lock: 'key share', field: 'customerId' });
   }
   const contact = input.contact as { kind: 'phone' | 'email' | 'whatsapp' | 'messenger'; address: string };
   const { customer } = await findOrCreateCustomerByContact(tx, { ...contact, name: input.customerName });
-  return customer.id;
+  return customer;
 }
 
 interface NewCaseRow {
-  settings: ProviderSettings;
   now: Date;
   requestType: RequestType;
   subtype: string | null;
@@ -258,96 +267,117 @@ interface NewCaseRow {
   followsUpId: string | null;
 }
 
-/** Inserts a case with its folio, first message and events, then routes it; returns the case id. */
+export interface OpenedCase {
+  row: CaseRow;
+  messageId: string;
+  assigneeName: string | null;
+  deadlines: Array<typeof caseDeadlines.$inferSelect>;
+}
+
+/**
+ * Inserts a case with its folio, first message, events and deadlines, already given to an available
+ * agent of its area (round-robin) or waiting in the area's queue. Every case and inbound message goes
+ * through here, so it keeps round trips few: ids are made here, so the case, its message, deadlines and
+ * events go in one statement (foreign keys are checked at its end), after the folio and the agent.
+ */
 export async function openCaseRow(
-  deps: Pick<CaseDeps, 'database' | 'jobs'>,
+  deps: Pick<CaseDeps, 'database' | 'jobs' | 'settings'>,
   tx: Tx,
   row: NewCaseRow,
-): Promise<string> {
-  const year = yearIn(row.settings.provider.timeZone, row.now);
+): Promise<OpenedCase> {
+  const { settings, areasById } = await deps.settings.current(tx);
+  const year = yearIn(settings.provider.timeZone, row.now);
   const [next] = await queryRows<{ n: string }>(
     tx,
     sql`select atiende_next_folio_number(${year})::text as n`,
   );
-  const folio = formatFolio(row.settings.provider.folioPrefix, year, Number(next?.n));
-  const [created] = await tx
-    .insert(cases)
-    .values({
-      folio,
-      requestType: row.requestType,
-      subtype: row.subtype,
-      channel: row.channel,
-      customerId: row.customerId,
-      raisedBy: row.raisedBy,
-      representativeId: row.representativeId,
-      raisedByAgentId: row.raisedByAgentId,
-      areaId: row.areaId,
-      priority: row.priority,
-      subject: row.subject,
-      followsUpId: row.followsUpId,
-      createdAt: row.now,
-      updatedAt: row.now,
-    })
-    .returning({ id: cases.id });
-  if (!created) throw new Error('case insert returned nothing');
-  const message = await insertMessage(
-    deps,
-    tx,
+  const folio = formatFolio(settings.provider.folioPrefix, year, Number(next?.n));
+  const assignee = await pickAgent(tx, row.areaId, row.now);
+  const kase: CaseRow = {
+    id: randomUUID(),
+    folio,
+    requestType: row.requestType,
+    subtype: row.subtype,
+    channel: row.channel,
+    customerId: row.customerId,
+    raisedBy: row.raisedBy,
+    representativeId: row.representativeId,
+    raisedByAgentId: row.raisedByAgentId,
+    areaId: row.areaId,
+    assigneeId: assignee?.id ?? null,
+    status: assignee ? 'asignado' : 'nuevo',
+    priority: row.priority,
+    subject: row.subject,
+    causeCode: null,
+    discardReason: null,
+    duplicateOfId: null,
+    followsUpId: row.followsUpId,
+    createdAt: row.now,
+    updatedAt: row.now,
+    resolvedAt: null,
+    closedAt: null,
+  };
+  const messageId = randomUUID();
+  const deadlines = newCaseDeadlines(
+    settings,
+    kase,
+    (areasById.get(row.areaId)?.calendar ?? null) as CalendarSpecInput | null,
+  );
+  const newEvents: NewEvent[] = [
     {
-      caseId: created.id,
-      kind: 'entrante',
-      channel: row.channel,
-      body: row.firstMessage.body,
-      authorAgentId: row.firstMessage.authorAgentId,
-      externalId: row.firstMessage.externalId,
-      metadata: row.firstMessage.metadata,
-      at: row.now,
+      kind: 'created',
+      actor: row.actor,
+      caseId: kase.id,
+      after: {
+        folio,
+        requestType: row.requestType,
+        subtype: row.subtype,
+        channel: row.channel,
+        customerId: row.customerId,
+        areaId: row.areaId,
+        priority: row.priority,
+        raisedBy: row.raisedBy,
+        representativeId: row.representativeId,
+        followsUpId: row.followsUpId,
+      },
     },
-    row.firstMessage.attachments,
-  );
-  await appendEvents(
-    tx,
-    [
-      {
-        kind: 'created',
-        actor: row.actor,
-        caseId: created.id,
-        after: {
-          folio,
-          requestType: row.requestType,
-          subtype: row.subtype,
-          channel: row.channel,
-          customerId: row.customerId,
-          areaId: row.areaId,
-          priority: row.priority,
-          raisedBy: row.raisedBy,
-          representativeId: row.representativeId,
-          followsUpId: row.followsUpId,
-        },
-      },
-      {
-        kind: 'message_added',
-        actor: row.actor,
-        caseId: created.id,
-        after: { messageId: message.id, kind: 'entrante', attachments: message.attachments.length },
-      },
-    ],
-    row.now,
-  );
-  await setDeadlines(
-    deps,
-    tx,
     {
-      id: created.id,
-      requestType: row.requestType,
-      subtype: row.subtype,
-      areaId: row.areaId,
-      createdAt: row.now,
+      kind: 'message_added',
+      actor: row.actor,
+      caseId: kase.id,
+      after: { messageId, kind: 'entrante', attachments: row.firstMessage.attachments.length },
     },
-    { settings: row.settings, isNew: true },
+  ];
+  if (assignee) {
+    newEvents.push({
+      kind: 'assigned',
+      actor: { kind: 'sistema' },
+      caseId: kase.id,
+      before: { status: 'nuevo', assigneeId: null },
+      after: { status: 'asignado', assigneeId: assignee.id },
+      reason: 'round_robin',
+    });
+  }
+  const firstMessage = messageValues({
+    id: messageId,
+    caseId: kase.id,
+    kind: 'entrante',
+    channel: row.channel,
+    body: row.firstMessage.body,
+    authorAgentId: row.firstMessage.authorAgentId,
+    externalId: row.firstMessage.externalId,
+    metadata: row.firstMessage.metadata,
+    at: row.now,
+  });
+  await tx.execute(
+    sql`with new_case as (${tx.insert(cases).values(kase).getSQL()}),
+      first_message as (${tx.insert(messages).values(firstMessage).getSQL()}),
+      new_deadlines as (${tx.insert(caseDeadlines).values(deadlines).getSQL()})
+      ${tx.insert(events).values(eventValues(newEvents, row.now)).getSQL()}`,
   );
-  await routeWithinArea(tx, { id: created.id, areaId: row.areaId }, row.now);
-  return created.id;
+  await storeMessageAttachments(deps, tx, messageId, row.firstMessage.attachments);
+  await scheduleDeadlineChecks(deps, tx, deadlines, settings.deadlines.warnAt);
+  return { row: kase, messageId, assigneeName: assignee?.name ?? null, deadlines };
 }
 
 async function lockCase(tx: Tx, folio: string): Promise<CaseRow> {

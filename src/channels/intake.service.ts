@@ -15,8 +15,6 @@ import type { Tx } from '../db/database.ts';
 import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
 import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
-import { deadlinesOf } from '../sla/deadlines.service.ts';
 import type { IncomingMessage } from './adapter.ts';
 import { queueTemplatedNotice } from './outbound.service.ts';
 
@@ -134,10 +132,9 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       messageId: stored.id,
     };
   } else {
-    const settings = await providerSettingsOf(tx);
+    const snapshot = await deps.settings.current(tx);
     const requestType = message.requestType ?? 'consulta';
-    const caseId = await openCaseRow(deps, tx, {
-      settings,
+    const opened = await openCaseRow(deps, tx, {
       now,
       requestType,
       subtype: null,
@@ -146,7 +143,7 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       raisedBy: 'cliente',
       representativeId: null,
       raisedByAgentId: null,
-      areaId: await areaForRequest(tx, settings, requestType, message.text),
+      areaId: areaForRequest(snapshot, requestType, message.text).id,
       priority: 'normal',
       subject: summarize(message.subject?.trim() || message.text || `Mensaje de ${message.channel}`),
       firstMessage: {
@@ -160,24 +157,17 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       // A customer writing about a closed or discarded case gets a new one, linked to it.
       followsUpId: target?.id ?? null,
     });
-    const [opened] = await tx.select().from(cases).where(eq(cases.id, caseId));
-    if (!opened) throw new AppError('case.not_found', { status: 500, detail: 'Opened case vanished' });
-    const due = (await deadlinesOf(tx, [caseId], now, settings)).get(caseId)?.resolucion?.dueAt;
-    await queueTemplatedNotice(deps, tx, opened, 'acuse', due ? new Date(due) : null, now, {
+    const due = opened.deadlines.find((d) => d.kind === 'resolucion')?.dueAt ?? null;
+    await queueTemplatedNotice(deps, tx, opened.row, 'acuse', due, now, {
       withCustomerData: !message.unverified,
     });
-    const [first] = await tx
-      .execute(
-        sql`select id from messages where channel = ${message.channel} and external_id = ${message.externalId}`,
-      )
-      .then((r) => (r as unknown as { rows: Array<{ id: string }> }).rows);
     result = {
       externalId: message.externalId,
       duplicate: false,
-      caseId,
-      folio: opened.folio,
+      caseId: opened.row.id,
+      folio: opened.row.folio,
       newCase: true,
-      messageId: first?.id,
+      messageId: opened.messageId,
     };
   }
 

@@ -37,21 +37,23 @@ export interface NewEvent {
 }
 
 /** Appends events in the caller's transaction; the database refuses any later change to them. */
+/** The rows of events to append, for callers that insert them together with other rows in one statement. */
+export const eventValues = (list: NewEvent[], at?: Date): Array<typeof events.$inferInsert> =>
+  list.map((e) => ({
+    kind: e.kind,
+    actorKind: e.actor.kind,
+    actorAgentId: e.actor.kind === 'agente' ? e.actor.agentId : null,
+    caseId: e.caseId ?? null,
+    customerId: e.customerId ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    reason: e.reason ?? null,
+    ...(at ? { createdAt: at } : {}),
+  }));
+
 export async function appendEvents(tx: Tx, list: NewEvent[], at?: Date): Promise<void> {
   if (list.length === 0) return;
-  await tx.insert(events).values(
-    list.map((e) => ({
-      kind: e.kind,
-      actorKind: e.actor.kind,
-      actorAgentId: e.actor.kind === 'agente' ? e.actor.agentId : null,
-      caseId: e.caseId ?? null,
-      customerId: e.customerId ?? null,
-      before: e.before ?? null,
-      after: e.after ?? null,
-      reason: e.reason ?? null,
-      ...(at ? { createdAt: at } : {}),
-    })),
-  );
+  await tx.insert(events).values(eventValues(list, at));
 }
 
 export const appendEvent = (tx: Tx, event: NewEvent, at?: Date) => appendEvents(tx, [event], at);

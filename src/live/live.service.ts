@@ -3,6 +3,7 @@ import { asc, eq, gt } from 'drizzle-orm';
 import pg from 'pg';
 import type { DatabaseHandle, Db } from '../db/database.ts';
 import { cases, events } from '../db/schema.ts';
+import { settingsChanged } from '../settings/settings.cache.ts';
 
 export interface LiveEvent {
   id: number;
@@ -12,10 +13,12 @@ export interface LiveEvent {
 }
 
 const CHANNEL = 'atiende_events';
+const SETTINGS_CHANNEL = 'atiende_settings';
 
 /**
  * Relays the database's event announcements (NOTIFY on every appended event) to this process's
- * subscribers: a dedicated client on PostgreSQL, PGlite's own listen() on the embedded database.
+ * subscribers, and drops the cached settings when they change: a dedicated client on PostgreSQL,
+ * PGlite's own listen() on the embedded database.
  * A dropped PostgreSQL connection is re-established; consoles replay what they missed by event id.
  */
 export class LiveFeed {
@@ -43,7 +46,12 @@ export class LiveFeed {
         );
     };
     if (this.database.pglite) {
-      this.unlisten = await this.database.pglite.listen(CHANNEL, announce);
+      const unlistenEvents = await this.database.pglite.listen(CHANNEL, announce);
+      const unlistenSettings = await this.database.pglite.listen(SETTINGS_CHANNEL, settingsChanged);
+      this.unlisten = async () => {
+        await unlistenEvents();
+        await unlistenSettings();
+      };
       return;
     }
     const options = this.database.pool?.options as { connectionString?: string };
@@ -51,11 +59,16 @@ export class LiveFeed {
       connectionString: options.connectionString,
       application_name: 'atiende-live',
     });
-    client.on('notification', (message) => announce(message.payload));
+    client.on('notification', (message) => {
+      if (message.channel === SETTINGS_CHANNEL) settingsChanged();
+      else announce(message.payload);
+    });
     client.on('error', () => this.reconnect());
     client.on('end', () => this.reconnect());
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${CHANNEL}; LISTEN ${SETTINGS_CHANNEL}`);
+    // Changes made while the connection was down were not heard.
+    settingsChanged();
     this.client = client;
   }
 

@@ -20,7 +20,6 @@ import {
 } from '../db/schema.ts';
 import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 import type { PortalLookup, PortalReply, PortalRequest } from './portal.schema.ts';
 
@@ -254,8 +253,7 @@ export async function replyFromPortal(
       );
       return kase.id;
     }
-    return openCaseRow(deps, tx, {
-      settings: await providerSettingsOf(tx),
+    const opened = await openCaseRow(deps, tx, {
       now,
       requestType: kase.requestType as RequestType,
       subtype: kase.subtype,
@@ -271,6 +269,7 @@ export async function replyFromPortal(
       actor: { kind: 'cliente' },
       followsUpId: kase.id,
     });
+    return opened.row.id;
   });
   return portalView(deps.db, caseId, now);
 }

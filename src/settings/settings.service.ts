@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/database.ts';
 import { areas, providerSettings, settingsChanges } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { type Change, diffJson } from './diff.ts';
+import { settingsChanged } from './settings.cache.ts';
 
 export type ProviderSettings = Omit<Profile, 'areas'>;
 
@@ -44,7 +45,7 @@ export async function applyProfile(
   by: { source: 'seed' | 'import' | 'api'; actorAgentId?: string },
 ): Promise<Change[]> {
   const profile = parseProfile(input);
-  return db.transaction(async (tx) => {
+  const changes = await db.transaction(async (tx) => {
     const before = (await hasSettings(tx)) ? await currentProfile(tx) : {};
     const changes = diffJson(before, profile);
     if (changes.length === 0) return changes;
@@ -74,6 +75,8 @@ export async function applyProfile(
       .values({ source: by.source, actorAgentId: by.actorAgentId, diff: changes });
     return changes;
   });
+  if (changes.length > 0) settingsChanged();
+  return changes;
 }
 
 /** Seeds the settings from the profile file on first start; afterwards the database is the source of truth. */

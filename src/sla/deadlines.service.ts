@@ -28,7 +28,7 @@ const clockOf = (row: DeadlineRow): DeadlineClock => ({
 const calendarOf = (row: DeadlineRow) => calendarFor(row.calendar as CalendarSpecInput);
 
 /** Schedules the warning and due checks of running deadlines, all in one insert, in the caller's transaction. */
-async function scheduleChecks(deps: Deps, tx: Tx, rows: DeadlineRow[], warnAt: number) {
+export async function scheduleDeadlineChecks(deps: Deps, tx: Tx, rows: DeadlineRow[], warnAt: number) {
   const jobs = rows
     .filter((row) => !row.metAt && !row.pausedAt)
     .flatMap((row) => {
@@ -41,41 +41,31 @@ async function scheduleChecks(deps: Deps, tx: Tx, rows: DeadlineRow[], warnAt: n
   await deps.jobs.enqueueMany(tx, DEADLINE_CHECK_JOB, jobs);
 }
 
+type PlannedDeadline = Pick<DeadlineRow, 'kind' | 'target' | 'source' | 'calendar' | 'dueAt' | 'pausedMs'>;
+
 /**
- * Sets (or, after a change of type, recomputes) a case's first-response and resolution deadlines from
- * the policy of its type and subtype, counted from when the case opened in the area's business calendar
- * or around the clock. Finished pauses push the due dates; what was met, warned or breached stays so.
- * The checks are scheduled in the caller's transaction.
+ * A case's first-response and resolution deadlines from the policy of its type and subtype, counted from
+ * when the case opened in the area's business calendar (or the provider's) or around the clock; finished
+ * pauses push the due dates.
  */
-export async function setDeadlines(
-  deps: Deps,
-  tx: Tx,
-  kase: { id: string; requestType: string; subtype: string | null; areaId: number; createdAt: Date },
-  options: { settings?: ProviderSettings; areaCalendar?: CalendarSpecInput | null; isNew?: boolean } = {},
-): Promise<void> {
-  const settings = options.settings ?? (await providerSettingsOf(tx));
+function planDeadlines(
+  settings: ProviderSettings,
+  kase: { requestType: string; subtype: string | null; createdAt: Date },
+  areaCalendar: CalendarSpecInput | null,
+  existing: Pick<DeadlineRow, 'kind' | 'pauses'>[],
+): PlannedDeadline[] {
   const policy = policyFor(settings.deadlines.policies, kase.requestType, kase.subtype);
   if (!policy)
     throw new AppError('deadline.no_policy', {
       status: 500,
       detail: `No deadline policy for ${kase.requestType}`,
     });
-  const areaCalendar =
-    options.areaCalendar !== undefined
-      ? options.areaCalendar
-      : ((await tx.select({ calendar: areas.calendar }).from(areas).where(eq(areas.id, kase.areaId)))[0]
-          ?.calendar as CalendarSpecInput | null);
   const businessSpec = areaCalendar ?? settings.deadlines.businessCalendar;
-  // A new case has no deadlines yet, so no finished pauses to carry over.
-  const existing = options.isNew
-    ? []
-    : await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, kase.id));
-  const rows: DeadlineRow[] = [];
   const targets: Record<DeadlineKind, Target> = {
     primera_respuesta: policy.firstResponse,
     resolucion: policy.resolution,
   };
-  for (const kind of DEADLINE_KINDS) {
+  return DEADLINE_KINDS.map((kind) => {
     const target = targets[kind];
     const spec = target.clock === 'business' ? businessSpec : ALWAYS_OPEN;
     const cal = calendarFor(spec);
@@ -87,15 +77,56 @@ export async function setDeadlines(
     const due = new Date(
       addBusinessMillis(cal, dueAt(target, calendarFor(businessSpec), kase.createdAt), pausedMs),
     );
-    const values = { target, source: policy.source, calendar: spec, dueAt: due, pausedMs };
+    return { kind, target, source: policy.source, calendar: spec, dueAt: due, pausedMs };
+  });
+}
+
+/** The deadline rows of a case that has just opened: nothing paused, met, warned or breached yet. */
+export function newCaseDeadlines(
+  settings: ProviderSettings,
+  kase: { id: string; requestType: string; subtype: string | null; createdAt: Date },
+  areaCalendar: CalendarSpecInput | null,
+): DeadlineRow[] {
+  return planDeadlines(settings, kase, areaCalendar, []).map((planned) => ({
+    ...planned,
+    caseId: kase.id,
+    startedAt: kase.createdAt,
+    pausedAt: null,
+    pauses: [],
+    metAt: null,
+    warnedAt: null,
+    breachedAt: null,
+  }));
+}
+
+/**
+ * Recomputes a case's deadlines after a change of type, keeping what was met, warned or breached and the
+ * time already spent paused, and schedules the checks in the caller's transaction.
+ */
+export async function setDeadlines(
+  deps: Deps,
+  tx: Tx,
+  kase: { id: string; requestType: string; subtype: string | null; areaId: number; createdAt: Date },
+): Promise<void> {
+  const settings = await providerSettingsOf(tx);
+  const [area] = await tx.select({ calendar: areas.calendar }).from(areas).where(eq(areas.id, kase.areaId));
+  const existing = await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, kase.id));
+  const rows: DeadlineRow[] = [];
+  const planned = planDeadlines(
+    settings,
+    kase,
+    (area?.calendar ?? null) as CalendarSpecInput | null,
+    existing,
+  );
+  for (const values of planned) {
     const [row] = await tx
       .insert(caseDeadlines)
-      .values({ caseId: kase.id, kind, startedAt: kase.createdAt, ...values })
+      .values({ caseId: kase.id, startedAt: kase.createdAt, ...values })
       .onConflictDoUpdate({ target: [caseDeadlines.caseId, caseDeadlines.kind], set: values })
       .returning();
     if (row) rows.push(row);
   }
-  await scheduleChecks(deps, tx, rows, settings.deadlines.warnAt);
+  await scheduleDeadlineChecks(deps, tx, rows, settings.deadlines.warnAt);
 }
 
 /** Stops the clocks of a case's running deadlines (the case waits on the customer). */
@@ -142,7 +173,7 @@ export async function resumeDeadlines(
       })
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, row.kind)))
       .returning();
-    if (resumed) await scheduleChecks(deps, tx, [resumed], deadlines.warnAt);
+    if (resumed) await scheduleDeadlineChecks(deps, tx, [resumed], deadlines.warnAt);
   }
 }
 
@@ -183,7 +214,8 @@ export async function deadlinesOnStatus(
       .set({ metAt: null })
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, 'resolucion')))
       .returning();
-    if (reopened) await scheduleChecks(deps, tx, [reopened], (await providerSettingsOf(tx)).deadlines.warnAt);
+    if (reopened)
+      await scheduleDeadlineChecks(deps, tx, [reopened], (await providerSettingsOf(tx)).deadlines.warnAt);
   }
 }
 
@@ -271,10 +303,17 @@ export interface DeadlineView {
 
 /** The deadlines of the given cases as the API shows them, evaluated at `now`. */
 export async function deadlinesOf(tx: Tx, caseIds: string[], now: Date, settings?: ProviderSettings) {
-  const result = new Map<string, Partial<Record<DeadlineKind, DeadlineView>>>();
-  if (caseIds.length === 0) return result;
+  if (caseIds.length === 0) return new Map<string, DeadlineViews>();
   const warnAt = (settings ?? (await providerSettingsOf(tx))).deadlines.warnAt;
   const rows = await tx.select().from(caseDeadlines).where(inArray(caseDeadlines.caseId, caseIds));
+  return presentDeadlines(rows, now, warnAt);
+}
+
+type DeadlineViews = Partial<Record<DeadlineKind, DeadlineView>>;
+
+/** Deadline rows as agents and customers see them, by case id. */
+export function presentDeadlines(rows: DeadlineRow[], now: Date, warnAt: number) {
+  const result = new Map<string, DeadlineViews>();
   for (const row of rows) {
     const status = deadlineStatus(calendarOf(row), clockOf(row), now, warnAt);
     const views = result.get(row.caseId) ?? {};
