@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import { type CaseDeps, createCase } from '../cases/cases.service.ts';
 import type { RequestType } from '../cases/request-types.ts';
-import { queueOutbound, templateValues } from '../channels/outbound.service.ts';
+import { queueOutbound, templateSubjectOf, templateValues } from '../channels/outbound.service.ts';
 import { renderTemplate, templateText } from '../channels/templates.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints } from '../db/schema.ts';
@@ -28,7 +28,7 @@ async function queueReceipt(deps: CaseDeps, tx: Tx, caseId: string, agentId: str
   const points = await tx.select().from(contactPoints).where(eq(contactPoints.customerId, kase.customerId));
   const settings = await providerSettingsOf(tx);
   const due = (await deadlinesOf(tx, [caseId], now, settings)).get(caseId)?.resolucion?.dueAt;
-  const values = await templateValues(tx, caseId, due ? new Date(due) : null);
+  const values = templateValues(settings, await templateSubjectOf(tx, caseId), due ? new Date(due) : null);
   const at = now;
   if (points.some((p) => p.kind === 'email')) {
     const text = templateText(settings, 'comprobante', 'email', kase.requestType);
@@ -85,8 +85,8 @@ export async function registerCall(deps: CaseDeps, call: RegisterCall, actor: Ac
     },
     actor,
     {
-      afterOpen: async (tx, caseId) => {
-        receipt = await queueReceipt(deps, tx, caseId, actor.agentId, deps.clock.now());
+      afterOpen: async (tx, opened) => {
+        receipt = await queueReceipt(deps, tx, opened.caseId, actor.agentId, deps.clock.now());
       },
     },
   );

@@ -10,6 +10,7 @@ import {
   lastCustomerMessageAt,
   queueOutbound,
   queueTemplatedNotice,
+  templateSubjectOf,
   templateValues,
   windowOpen,
 } from '../channels/outbound.service.ts';
@@ -123,17 +124,26 @@ export async function createCase(
   deps: CaseDeps,
   request: CreateCaseRequest,
   actor: Actor | null,
-  options: { idempotencyKey?: string; afterOpen?: (tx: Tx, caseId: string) => Promise<void> } = {},
+  options: {
+    idempotencyKey?: string;
+    /** Runs in the case's transaction; told whether the customer was created by this very request. */
+    afterOpen?: (
+      tx: Tx,
+      opened: { caseId: string; customerId: string; customerCreated: boolean },
+    ) => Promise<void>;
+  } = {},
 ): Promise<CaseResponse & { duplicate?: boolean }> {
   const input = CreateCaseSchema.parse(request);
   const decoded = decodeAll(input.attachments);
   const now = deps.clock.now();
+  // Made here so that an idempotency receipt names the first message from the start.
+  const messageId = randomUUID();
   const outcome = await deps.db.transaction(async (tx): Promise<{ duplicateOf: string } | CaseResponse> => {
     if (options.idempotencyKey) {
       // A double submit carries the same key: the database's uniqueness lets exactly one through.
       const [claimed] = await tx
         .insert(inboundReceipts)
-        .values({ channel: input.channel, externalId: options.idempotencyKey, receivedAt: now })
+        .values({ channel: input.channel, externalId: options.idempotencyKey, receivedAt: now, messageId })
         .onConflictDoNothing()
         .returning();
       if (!claimed) {
@@ -157,7 +167,7 @@ export async function createCase(
     }
     const snapshot = await deps.settings.current(tx);
     assertSubtype(snapshot.settings, input.requestType, input.subtype);
-    const customer = await customerOfCase(tx, input);
+    const { customer, created } = await customerOfCase(tx, input);
     const customerId = customer.id;
     const raisedBy: (typeof RAISED_BY)[number] = input.raisedBy?.kind ?? (actor ? 'agente' : 'cliente');
     if (raisedBy === 'representante') {
@@ -195,22 +205,16 @@ export async function createCase(
       areaId: area.id,
       priority: input.priority,
       subject: input.subject ?? summarize(input.description),
-      firstMessage: { body: input.description, authorAgentId: actor?.agentId ?? null, attachments: decoded },
+      firstMessage: {
+        id: messageId,
+        body: input.description,
+        authorAgentId: actor?.agentId ?? null,
+        attachments: decoded,
+      },
       actor: actor ? agentActor(actor) : { kind: raisedBy === 'representante' ? 'representante' : 'cliente' },
       followsUpId: null,
     });
-    if (options.idempotencyKey) {
-      await tx
-        .update(inboundReceipts)
-        .set({ messageId: opened.messageId })
-        .where(
-          and(
-            eq(inboundReceipts.channel, input.channel),
-            eq(inboundReceipts.externalId, options.idempotencyKey),
-          ),
-        );
-    }
-    await options.afterOpen?.(tx, opened.row.id);
+    await options.afterOpen?.(tx, { caseId: opened.row.id, customerId, customerCreated: created });
     // Answered from what the transaction wrote, without reading the case back.
     return presentCase(
       {
@@ -237,11 +241,11 @@ export const summarize = (text: string) => {
 async function customerOfCase(tx: Tx, input: ReturnType<typeof CreateCaseSchema.parse>) {
   if (input.customerId) {
     // Locked so a merge committing meanwhile cannot leave the new case on a retired customer.
-    return resolveCustomer(tx, input.customerId, { lock: 'key share', field: 'customerId' });
+    const customer = await resolveCustomer(tx, input.customerId, { lock: 'key share', field: 'customerId' });
+    return { customer, created: false };
   }
   const contact = input.contact as { kind: 'phone' | 'email' | 'whatsapp' | 'messenger'; address: string };
-  const { customer } = await findOrCreateCustomerByContact(tx, { ...contact, name: input.customerName });
-  return customer;
+  return findOrCreateCustomerByContact(tx, { ...contact, name: input.customerName });
 }
 
 interface NewCaseRow {
@@ -257,6 +261,8 @@ interface NewCaseRow {
   priority: 'baja' | 'normal' | 'alta' | 'urgente';
   subject: string;
   firstMessage: {
+    /** Made by the caller when something else (an inbound receipt) names the message first. */
+    id?: string;
     body: string;
     authorAgentId: string | null;
     attachments: Decoded[];
@@ -317,7 +323,7 @@ export async function openCaseRow(
     resolvedAt: null,
     closedAt: null,
   };
-  const messageId = randomUUID();
+  const messageId = row.firstMessage.id ?? randomUUID();
   const deadlines = newCaseDeadlines(
     settings,
     kase,
@@ -743,7 +749,7 @@ async function queueAgentReply(
           detail: 'No approved template by that name',
         });
       }
-      const values = await templateValues(tx, kase.id, null);
+      const values = templateValues(settings, await templateSubjectOf(tx, kase.id), null);
       template = {
         name: chosen.name,
         language: chosen.language,

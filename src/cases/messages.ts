@@ -58,7 +58,7 @@ export async function storeMessageAttachments(
 export async function insertMessage(
   deps: Pick<AppContext, 'database'>,
   tx: Tx,
-  message: NewMessage,
+  message: NewMessage & { id?: string },
   attachments: Decoded[],
 ): Promise<{ id: string; attachments: StoredAttachment[] }> {
   const [row] = await tx.insert(messages).values(messageValues(message)).returning({ id: messages.id });

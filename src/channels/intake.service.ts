@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
 import {
@@ -51,17 +52,16 @@ export async function receiveMessages(deps: CaseDeps, incoming: IncomingMessage[
 
 async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Promise<Received> {
   const now = deps.clock.now();
+  // The message's id is made now, so the receipt names it from the start.
+  const messageId = randomUUID();
   const [claimed] = await tx
     .insert(inboundReceipts)
-    .values({ channel: message.channel, externalId: message.externalId, receivedAt: now })
+    .values({ channel: message.channel, externalId: message.externalId, receivedAt: now, messageId })
     .onConflictDoNothing()
     .returning({ externalId: inboundReceipts.externalId });
   if (!claimed) return { externalId: message.externalId, duplicate: true };
 
   const customer = await identifySender(tx, message);
-  // One customer's messages are threaded one at a time, so several photos sent together (delivered
-  // concurrently, maybe to different processes) open one case, not one each.
-  await tx.execute(sql`select 1 from ${customers} where id = ${customer.id} for no key update`);
   const { target, mentionedFolio } = message.thread
     ? await explicitThread(tx, message, customer.id)
     : { target: await latestCaseOnChannel(tx, customer.id, message.channel), mentionedFolio: undefined };
@@ -99,10 +99,11 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
 
   let result: Received;
   if (target && !isFinal(target.status) && (await customerSpoke(deps, tx, target, now))) {
-    const stored = await insertMessage(
+    await insertMessage(
       deps,
       tx,
       {
+        id: messageId,
         caseId: target.id,
         kind: 'entrante',
         channel: message.channel,
@@ -119,7 +120,7 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
         kind: 'message_added',
         actor: { kind: 'cliente' },
         caseId: target.id,
-        after: { messageId: stored.id, kind: 'entrante' },
+        after: { messageId, kind: 'entrante' },
       },
       now,
     );
@@ -129,7 +130,7 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       caseId: target.id,
       folio: target.folio,
       newCase: false,
-      messageId: stored.id,
+      messageId,
     };
   } else {
     const snapshot = await deps.settings.current(tx);
@@ -147,6 +148,7 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       priority: 'normal',
       subject: summarize(message.subject?.trim() || message.text || `Mensaje de ${message.channel}`),
       firstMessage: {
+        id: messageId,
         body: message.text,
         authorAgentId: null,
         attachments: files,
@@ -160,6 +162,8 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
     const due = opened.deadlines.find((d) => d.kind === 'resolucion')?.dueAt ?? null;
     await queueTemplatedNotice(deps, tx, opened.row, 'acuse', due, now, {
       withCustomerData: !message.unverified,
+      subject: { folio: opened.row.folio, requestType, customerName: customer.name },
+      customerJustWrote: true,
     });
     result = {
       externalId: message.externalId,
@@ -167,16 +171,10 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       caseId: opened.row.id,
       folio: opened.row.folio,
       newCase: true,
-      messageId: opened.messageId,
+      messageId,
     };
   }
 
-  await tx
-    .update(inboundReceipts)
-    .set({ messageId: result.messageId ?? null })
-    .where(
-      and(eq(inboundReceipts.channel, message.channel), eq(inboundReceipts.externalId, message.externalId)),
-    );
   for (const media of message.media ?? []) {
     await deps.jobs.enqueue(
       tx,
@@ -214,10 +212,13 @@ async function identifySender(tx: Tx, message: IncomingMessage) {
       return prospect;
     }
   }
+  // Locked for update of its threads: one customer's messages are threaded one at a time, so several
+  // photos sent together (delivered concurrently, maybe to different processes) open one case, not one each.
   const { customer } = await findOrCreateCustomerByContact(tx, {
     kind: message.sender.kind,
     address: message.sender.address,
     name: message.sender.name,
+    lock: 'no key update',
   });
   return customer;
 }

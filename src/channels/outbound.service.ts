@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { readAttachment } from '../attachments/attachments.service.ts';
-import { type DecodedAttachment, insertMessage } from '../cases/messages.ts';
+import { type DecodedAttachment, messageValues, storeMessageAttachments } from '../cases/messages.ts';
 import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
@@ -9,13 +10,14 @@ import {
   channelStates,
   contactPoints,
   customers,
+  events,
   messageAttachments,
   messages,
   outboundStatuses,
 } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
+import { appendEvent, eventValues } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
+import type { ProviderSettings } from '../settings/settings.service.ts';
 import type { DeliveryStatus, OutgoingMessage, StatusUpdate } from './adapter.ts';
 import type { Channel, ContactKind } from './channel.ts';
 import { formatDateEs, renderTemplate, templateText } from './templates.ts';
@@ -39,7 +41,7 @@ export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 3_600_000;
 /** Chat channels where automatic messages may only go inside the customer-service window. */
 const WINDOWED_CHANNELS: readonly string[] = ['whatsapp', 'facebook'];
 
-type Deps = Pick<AppContext, 'jobs' | 'database'>;
+type Deps = Pick<AppContext, 'jobs' | 'database' | 'settings'>;
 type Template = NonNullable<OutgoingMessage['template']>;
 
 /**
@@ -61,71 +63,81 @@ export async function queueOutbound(
   },
   attachments: DecodedAttachment[] = [],
 ): Promise<string> {
-  const stored = await insertMessage(
-    deps,
-    tx,
-    {
-      caseId: message.caseId,
-      kind: 'saliente',
-      channel: message.channel,
-      body: message.body,
-      authorAgentId: message.authorAgentId ?? null,
-      // The portal shows replies itself and a phone case has no written transport: nothing to deliver.
-      deliveryStatus: WRITABLE_CHANNELS.includes(message.channel as Channel) ? 'pendiente' : null,
-      metadata: {
-        automatic: message.automatic,
-        ...(message.template ? { template: message.template } : {}),
-        ...(message.messagingTag ? { messagingTag: message.messagingTag } : {}),
-      },
-      at: message.at,
+  const messageId = randomUUID();
+  const stored = messageValues({
+    id: messageId,
+    caseId: message.caseId,
+    kind: 'saliente',
+    channel: message.channel,
+    body: message.body,
+    authorAgentId: message.authorAgentId ?? null,
+    // The portal shows replies itself and a phone case has no written transport: nothing to deliver.
+    deliveryStatus: WRITABLE_CHANNELS.includes(message.channel as Channel) ? 'pendiente' : null,
+    metadata: {
+      automatic: message.automatic,
+      ...(message.template ? { template: message.template } : {}),
+      ...(message.messagingTag ? { messagingTag: message.messagingTag } : {}),
     },
-    attachments,
-  );
-  await appendEvent(
-    tx,
-    {
-      kind: 'message_added',
-      actor: message.authorAgentId ? { kind: 'agente', agentId: message.authorAgentId } : { kind: 'sistema' },
-      caseId: message.caseId,
-      after: {
-        messageId: stored.id,
-        kind: 'saliente',
-        automatic: message.automatic,
-        attachments: stored.attachments.length,
+    at: message.at,
+  });
+  const added = eventValues(
+    [
+      {
+        kind: 'message_added',
+        actor: message.authorAgentId
+          ? { kind: 'agente', agentId: message.authorAgentId }
+          : { kind: 'sistema' },
+        caseId: message.caseId,
+        after: { messageId, kind: 'saliente', automatic: message.automatic, attachments: attachments.length },
       },
-    },
+    ],
     message.at,
   );
+  // The message and its event in one statement: every acknowledgement and reply goes through here.
+  await tx.execute(
+    sql`with outbound as (${tx.insert(messages).values(stored).getSQL()}) ${tx.insert(events).values(added).getSQL()}`,
+  );
+  await storeMessageAttachments(deps, tx, messageId, attachments);
   if (WRITABLE_CHANNELS.includes(message.channel as Channel)) {
     await deps.jobs.enqueue(
       tx,
       SEND_JOB,
-      { messageId: stored.id },
+      { messageId },
       { retryLimit: SEND_RETRY_LIMIT, retryDelay: 5, retryBackoff: true },
     );
   }
-  return stored.id;
+  return messageId;
 }
 
-/** The values templates may use for a case. */
-export async function templateValues(
-  tx: Tx,
-  caseId: string,
-  dueAt: Date | null,
-): Promise<Record<string, string>> {
-  const settings = await providerSettingsOf(tx);
+/** What templates say about a case: its folio, type and the customer's name. */
+export interface TemplateSubject {
+  folio: string;
+  requestType: string;
+  customerName: string | null;
+}
+
+export async function templateSubjectOf(tx: Tx, caseId: string): Promise<TemplateSubject> {
   const [row] = await tx
-    .select({ folio: cases.folio, requestType: cases.requestType, name: customers.name })
+    .select({ folio: cases.folio, requestType: cases.requestType, customerName: customers.name })
     .from(cases)
     .innerJoin(customers, eq(customers.id, cases.customerId))
     .where(eq(cases.id, caseId));
   if (!row) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
-  const firstName = row.name?.trim().split(/\s+/)[0];
+  return row;
+}
+
+/** The values templates may use for a case. */
+export function templateValues(
+  settings: ProviderSettings,
+  subject: TemplateSubject,
+  dueAt: Date | null,
+): Record<string, string> {
+  const firstName = subject.customerName?.trim().split(/\s+/)[0];
   return {
-    folio: row.folio,
+    folio: subject.folio,
     nombre: firstName ? ` ${firstName}` : '',
     plazo: dueAt ? formatDateEs(dueAt, settings.provider.timeZone) : 'la fecha que te indique tu asesor',
-    tipo: REQUEST_TYPE_LABELS_ES[row.requestType as RequestType] ?? row.requestType,
+    tipo: REQUEST_TYPE_LABELS_ES[subject.requestType as RequestType] ?? subject.requestType,
     proveedor: settings.provider.name,
   };
 }
@@ -141,15 +153,25 @@ export async function queueTemplatedNotice(
   key: string,
   dueAt: Date | null,
   at: Date,
-  options: { withCustomerData?: boolean } = {},
+  options: {
+    withCustomerData?: boolean;
+    /** Known to the caller (e.g. the case it just opened), so not read again. */
+    subject?: TemplateSubject;
+    /** The customer has just written on this channel, so its reply window is open. */
+    customerJustWrote?: boolean;
+  } = {},
 ): Promise<string | undefined> {
   if (!WRITABLE_CHANNELS.includes(kase.channel as Channel)) return undefined;
-  if (WINDOWED_CHANNELS.includes(kase.channel) && !(await windowOpen(tx, kase.customerId, kase.channel, at)))
+  if (
+    WINDOWED_CHANNELS.includes(kase.channel) &&
+    !options.customerJustWrote &&
+    !(await windowOpen(tx, kase.customerId, kase.channel, at))
+  )
     return undefined;
-  const settings = await providerSettingsOf(tx);
+  const { settings } = await deps.settings.current(tx);
   const text = templateText(settings, key, kase.channel, kase.requestType);
   if (!text) return undefined;
-  const values = await templateValues(tx, kase.id, dueAt);
+  const values = templateValues(settings, options.subject ?? (await templateSubjectOf(tx, kase.id)), dueAt);
   // A reply to an unverified sender carries nothing about the customer on file, not even the name.
   if (options.withCustomerData === false) values.nombre = '';
   const body = renderTemplate(text, values);

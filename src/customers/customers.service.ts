@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../db/database.ts';
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../db/database.ts';
 import { authorizedRepresentatives, cases, contactPoints, customers } from '../db/schema.ts';
 import { appendEvent, appendEvents, type EventActor, type NewEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
@@ -33,9 +34,11 @@ export interface CustomerWithContacts {
 /**
  * Row locks taken while resolving a customer. `update` for changes to the customer row itself (update,
  * delete, merge); `key share` for attaching rows to it (contact points, representatives, cases): it
- * conflicts only with `update`, so a merge cannot retire a customer between the check and the insert.
+ * conflicts only with `update`, so a merge cannot retire a customer between the check and the insert;
+ * `no key update` to take one customer's inbound messages one at a time (it conflicts with itself and
+ * `update`, not with `key share`).
  */
-export type CustomerLock = 'update' | 'key share';
+export type CustomerLock = 'update' | 'no key update' | 'key share';
 
 const customerNotFound = (field?: string) =>
   new AppError('customer.not_found', {
@@ -355,24 +358,40 @@ export async function lookupCustomers(
 /**
  * The customer behind a sender's address, creating a prospect (no account number) for an unknown one.
  * Safe under concurrency: the unique (kind, address) index picks one winner, a losing prospect is removed,
- * and both callers get the same customer, locked (`key share`) until the caller's transaction ends.
+ * and both callers get the same customer, locked (`key share`) until the caller's transaction ends, so a
+ * merge cannot retire it under them. Every inbound message comes through here, so a known sender costs
+ * one statement and a new one two.
  */
 export async function findOrCreateCustomerByContact(
   tx: Tx,
-  input: { kind: ContactKind; address: string; name?: string | null },
+  input: { kind: ContactKind; address: string; name?: string | null; lock?: 'key share' | 'no key update' },
 ): Promise<{ customer: CustomerRow; created: boolean }> {
   const { kind } = input;
+  const lock = input.lock ?? 'key share';
   const address = normalizeContactAddress(kind, input.address);
   const system: EventActor = { kind: 'sistema' };
-  const lockOwner = (point: ContactPointRow) => resolveCustomer(tx, point.customerId, { lock: 'key share' });
-
-  const known = await contactPointAt(tx, kind, address);
-  if (known) return { customer: await lockOwner(known), created: false };
-
   const sibling = SAME_NUMBER_KIND[kind];
-  const samePerson = sibling ? await contactPointAt(tx, sibling, address) : undefined;
+  // The address under its own kind and, for a phone number, under its WhatsApp twin: one person.
+  const found = await tx
+    .select({ point: contactPoints, customer: customers })
+    .from(contactPoints)
+    .innerJoin(customers, eq(customers.id, contactPoints.customerId))
+    .where(
+      and(
+        eq(contactPoints.address, address),
+        inArray(contactPoints.kind, sibling ? [kind, sibling] : [kind]),
+      ),
+    )
+    .for(lock, { of: customers });
+  const live = (customer: CustomerRow) =>
+    customer.mergedIntoId ? resolveCustomer(tx, customer.id, { lock }) : customer;
+
+  const known = found.find((f) => f.point.kind === kind);
+  if (known) return { customer: await live(known.customer), created: false };
+
+  const samePerson = found[0];
   if (samePerson) {
-    const owner = await lockOwner(samePerson);
+    const owner = await live(samePerson.customer);
     const { point, inserted } = await claimContactPoint(tx, owner.id, kind, address);
     if (inserted) {
       await appendEvent(tx, {
@@ -382,18 +401,34 @@ export async function findOrCreateCustomerByContact(
         after: { contactPointAdded: { id: point.id, kind } },
       });
     }
-    return { customer: await lockOwner(point), created: false };
+    const customer = inserted ? owner : await resolveCustomer(tx, point.customerId, { lock });
+    return { customer, created: false };
   }
 
-  const [prospect] = await tx
-    .insert(customers)
-    .values({ name: input.name?.trim() || null })
-    .returning();
-  if (!prospect) throw new Error('prospect not inserted');
-  const { point, inserted } = await claimContactPoint(tx, prospect.id, kind, address);
-  if (!inserted) {
+  const prospect: CustomerRow = {
+    id: randomUUID(),
+    accountNumber: null,
+    name: input.name?.trim() || null,
+    mergedIntoId: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
+  const [point] = await queryRows<{ id: string }>(
+    tx,
+    sql`with prospect as (${tx.insert(customers).values(prospect).getSQL()})
+      ${tx
+        .insert(contactPoints)
+        .values({ customerId: prospect.id, kind, address })
+        .onConflictDoNothing({ target: [contactPoints.kind, contactPoints.address] })
+        .returning({ id: contactPoints.id })
+        .getSQL()}`,
+  );
+  if (!point) {
+    // Another transaction claimed the address first: its customer is the sender.
     await tx.delete(customers).where(eq(customers.id, prospect.id));
-    return { customer: await lockOwner(point), created: false };
+    const winner = await contactPointAt(tx, kind, address);
+    if (!winner) throw new Error(`contact point ${kind} vanished after a conflicting insert`);
+    return { customer: await resolveCustomer(tx, winner.customerId, { lock }), created: false };
   }
   await appendEvent(tx, {
     kind: 'created',
@@ -401,7 +436,7 @@ export async function findOrCreateCustomerByContact(
     customerId: prospect.id,
     after: { prospect: true, contactPointIds: [point.id] },
   });
-  return { customer: await lockOwner(point), created: true };
+  return { customer: prospect, created: true };
 }
 
 /**

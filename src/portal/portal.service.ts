@@ -59,20 +59,14 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
     null,
     {
       idempotencyKey: input.idempotencyKey,
-      afterOpen: async (tx, caseId) => {
+      afterOpen: async (tx, opened) => {
         // Both contact details become second factors only for a customer this very request created:
         // adding an unverified address to someone else's account would let anyone claim it.
-        if (!input.phone || !input.email) return;
-        const [fresh] = await tx
-          .select({ customerId: cases.customerId })
-          .from(cases)
-          .innerJoin(customers, eq(customers.id, cases.customerId))
-          .where(and(eq(cases.id, caseId), sql`${customers.createdAt} = now()`));
-        if (!fresh) return;
+        if (!input.phone || !input.email || !opened.customerCreated) return;
         try {
           await addContactPoint(
             tx,
-            { customerId: fresh.customerId, kind: 'email', address: input.email },
+            { customerId: opened.customerId, kind: 'email', address: input.email },
             { kind: 'cliente' },
           );
         } catch (error) {
