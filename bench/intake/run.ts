@@ -1,8 +1,10 @@
 // Case intake under load: `npx tsx bench/intake/run.ts [--requests 3000] [--concurrency 50] [--db both]`.
 // Per database, `POST /api/v1/cases` against one `atiende serve` process, beside the raw driver running
-// the statements the app issues per case (session lookup, the intake transaction, the reads of the
-// answer) at the same concurrency. Target on PostgreSQL: app/raw ≥ 0.8 and p99 < 50 ms.
+// the statements the app issues per case (session lookup; in one transaction the customer, a prospect
+// for an unknown phone, the folio, the agent, the case with its message, deadlines and events, the jobs)
+// at the same concurrency. Target on PostgreSQL: app/raw ≥ 0.8 and p99 < 50 ms.
 // Needs DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) for the PostgreSQL half.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { type RoutingRule, routeToArea } from '../../src/cases/routing.ts';
 import { CHANNELS } from '../../src/channels/channel.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import type { ServerProcess } from '../../src/test/processes.ts';
+import { poster } from '../http-client.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -134,23 +137,27 @@ const show = (f: Figures) =>
 
 async function appRun(server: ServerProcess, concurrency: number): Promise<Figures> {
   const headers = await loginOverHttp(server.url);
-  const post = (work: Intake) => async () => {
-    const response = await fetch(`${server.url}/api/v1/cases`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
+  const client = poster(server.url, concurrency);
+  const post = async (work: Intake) => {
+    const response = await client.post(
+      '/api/v1/cases',
+      JSON.stringify({
         requestType: work.requestType,
         channel: work.channel,
         contact: { kind: 'phone', address: work.phone },
         customerName: 'Cliente de prueba',
         description: work.description,
       }),
-    });
-    const body = await response.text();
-    if (response.status !== 201) throw new Error(`${response.status} ${body.slice(0, 300)}`);
+      headers,
+    );
+    if (response.status !== 201) throw new Error(`${response.status} ${response.body.slice(0, 300)}`);
   };
-  await drive(WARM_UP, concurrency, (i) => post(intake(i, BLOCKS.appWarmUp, WARM_UP))());
-  return drive(REQUESTS, concurrency, (i) => post(intake(i, BLOCKS.app, REQUESTS))());
+  try {
+    await drive(WARM_UP, concurrency, (i) => post(intake(i, BLOCKS.appWarmUp, WARM_UP)));
+    return await drive(REQUESTS, concurrency, (i) => post(intake(i, BLOCKS.app, REQUESTS)));
+  } finally {
+    client.close();
+  }
 }
 
 // ── The raw driver ────────────────────────────────────────────────────────────────────────────────
@@ -163,6 +170,8 @@ interface Sql {
 interface RawSetup {
   adminId: string;
   tokenHash: string;
+  settings: Settings;
+  areaIds: Map<string, number>;
   /** pg-boss's own insert for the deadline-check queue, as `send` builds it. */
   jobInsert: string;
 }
@@ -179,10 +188,17 @@ async function rawSetup(sql: Sql): Promise<RawSetup> {
     'select table_name from pgboss.queue where name = $1',
     ['deadline-check'],
   );
-  if (!admin || !session || !queue) throw new Error('run the app side first: no admin, session or job queue');
+  const [settingsRow] = await sql.query<{ settings: Settings }>(
+    'select settings from provider_settings where id = 1',
+  );
+  const areaRows = await sql.query<{ id: number; code: string }>('select id, code from areas where active');
+  if (!admin || !session || !queue || !settingsRow)
+    throw new Error('run the app side first: no admin, session, settings or job queue');
   return {
     adminId: admin.id,
     tokenHash: session.token_hash,
+    settings: settingsRow.settings,
+    areaIds: new Map(areaRows.map((a) => [a.code, a.id])),
     jobInsert: insertJobs('pgboss', {
       table: queue.table_name,
       name: 'deadline-check',
@@ -192,25 +208,27 @@ async function rawSetup(sql: Sql): Promise<RawSetup> {
   };
 }
 
-const SELECT_SETTINGS =
-  'select "id", "settings", "updated_at" from "provider_settings" where "provider_settings"."id" = $1';
-const SELECT_CONTACT_POINT =
-  'select "id", "customer_id", "kind", "address", "created_at" from "contact_points" where ("contact_points"."kind" = $1 and "contact_points"."address" = $2)';
-const LOCK_CUSTOMER =
-  'select "id", "account_number", "name", "merged_into_id", "created_at", "updated_at" from "customers" where "customers"."id" = $1 for key share';
+const SELECT_CONTACT =
+  'select "contact_points"."id", "contact_points"."customer_id", "contact_points"."kind", "contact_points"."address", "contact_points"."created_at", "customers"."id", "customers"."account_number", "customers"."name", "customers"."merged_into_id", "customers"."created_at", "customers"."updated_at" from "contact_points" inner join "customers" on "customers"."id" = "contact_points"."customer_id" where ("contact_points"."address" = $1 and "contact_points"."kind" in ($2, $3)) for key share of "customers"';
+const INSERT_PROSPECT =
+  'with prospect as (insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6)) insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values (default, $7, $8, $9, default) on conflict ("kind","address") do nothing returning "id"';
 const INSERT_EVENT =
-  'insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, $9)';
-const UPSERT_DEADLINE =
-  'insert into "case_deadlines" ("case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at") values ($1, $2, $3, $4, $5, $6, $7, default, $8, default, default, default, default) on conflict ("case_id","kind") do update set "target" = $9, "source" = $10, "calendar" = $11, "due_at" = $12, "paused_ms" = $13 returning "case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at"';
-const PICK_AGENT = `select a.id from "agents" a
-  join "agent_areas" aa on aa.agent_id = a.id and aa.area_id = $1
-  where a.active and a.presence = 'en_linea'
-    and (select count(*) from "cases" c
-         where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
-  order by a.last_assigned_at asc nulls first, a.id
-  limit 1
-  for update of a skip locked`;
-const SELECT_CASE_VIEW = `select "cases"."id", "cases"."folio", "cases"."request_type", "cases"."subtype", "cases"."channel", "cases"."customer_id", "cases"."raised_by", "cases"."representative_id", "cases"."raised_by_agent_id", "cases"."area_id", "cases"."assignee_id", "cases"."status", "cases"."priority", "cases"."subject", "cases"."cause_code", "cases"."discard_reason", "cases"."duplicate_of_id", "cases"."follows_up_id", "cases"."created_at", "cases"."updated_at", "cases"."resolved_at", "cases"."closed_at", "areas"."id", "areas"."code", "areas"."name", "customers"."id", "customers"."name", "customers"."account_number", "assignee"."name", "duplicate_of"."folio", "follows_up"."folio" from "cases" inner join "areas" on "areas"."id" = "cases"."area_id" inner join "customers" on "customers"."id" = "cases"."customer_id" left join "agents" "assignee" on "assignee"."id" = "cases"."assignee_id" left join "cases" "duplicate_of" on "duplicate_of"."id" = "cases"."duplicate_of_id" left join "cases" "follows_up" on "follows_up"."id" = "cases"."follows_up_id" where "cases"."id" = $1`;
+  'insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, default)';
+const PICK_AGENT = `update "agents" set last_assigned_at = $1
+  where id = (
+    select a.id from "agents" a
+    join "agent_areas" aa on aa.agent_id = a.id and aa.area_id = $2
+    where a.active and a.presence = 'en_linea'
+      and (select count(*) from "cases" c
+           where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
+    order by a.last_assigned_at asc nulls first, a.id
+    limit 1
+    for update of a skip locked)
+  returning id, name`;
+const INSERT_CASE = `with new_case as (insert into "cases" ("id", "folio", "request_type", "subtype", "channel", "customer_id", "raised_by", "representative_id", "raised_by_agent_id", "area_id", "assignee_id", "status", "priority", "subject", "cause_code", "discard_reason", "duplicate_of_id", "follows_up_id", "created_at", "updated_at", "resolved_at", "closed_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)),
+  first_message as (insert into "messages" ("id", "case_id", "kind", "channel", "external_id", "author_agent_id", "body", "delivery_status", "delivery_error", "metadata", "created_at") values ($23, $24, $25, $26, $27, $28, $29, $30, default, $31, $32)),
+  new_deadlines as (insert into "case_deadlines" ("case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at") values ($33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45), ($46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58))
+  insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $59, $60, $61, $62, $63, $64, $65, $66, $67), (default, $68, $69, $70, $71, $72, $73, $74, $75, $76)`;
 
 interface Settings {
   routingRules: RoutingRule[];
@@ -220,46 +238,54 @@ interface Settings {
 
 const json = (value: unknown) => JSON.stringify(value);
 
-/** The customer behind a phone, as `findOrCreateCustomerByContact` finds or makes it (without a WhatsApp twin). */
+/** The customer behind a phone, as `findOrCreateCustomerByContact` finds or makes it. */
 async function rawCustomer(tx: Sql, phone: string): Promise<string> {
-  const lockOwner = async (customerId: string) => {
-    const [row] = await tx.query<{ id: string }>(LOCK_CUSTOMER, [customerId]);
-    if (!row) throw new Error('customer vanished');
-    return row.id;
-  };
-  const [known] = await tx.query<{ customer_id: string }>(SELECT_CONTACT_POINT, ['phone', phone]);
-  if (known) return lockOwner(known.customer_id);
-  await tx.query(SELECT_CONTACT_POINT, ['whatsapp', phone]);
-  const [prospect] = await tx.query<{ id: string }>(
-    'insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values (default, default, $1, default, default, default) returning "id", "account_number", "name", "merged_into_id", "created_at", "updated_at"',
-    ['Cliente de prueba'],
-  );
-  if (!prospect) throw new Error('prospect not inserted');
-  const [point] = await tx.query<{ id: string; customer_id: string }>(
-    'insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values (default, $1, $2, $3, default) on conflict ("kind","address") do nothing returning "id", "customer_id", "kind", "address", "created_at"',
-    [prospect.id, 'phone', phone],
-  );
+  const [known] = await tx.query<{ customer_id: string }>(SELECT_CONTACT, [phone, 'phone', 'whatsapp']);
+  if (known) return known.customer_id;
+  const at = new Date().toISOString();
+  const id = randomUUID();
+  const [point] = await tx.query<{ id: string }>(INSERT_PROSPECT, [
+    id,
+    null,
+    'Cliente de prueba',
+    null,
+    at,
+    at,
+    id,
+    'phone',
+    phone,
+  ]);
   if (!point) {
-    const [winner] = await tx.query<{ customer_id: string }>(SELECT_CONTACT_POINT, ['phone', phone]);
-    await tx.query('delete from "customers" where "customers"."id" = $1', [prospect.id]);
+    // Another case claimed the phone meanwhile: the app drops its prospect and takes the winner.
+    await tx.query('delete from "customers" where "customers"."id" = $1', [id]);
+    const [winner] = await tx.query<{ customer_id: string }>(
+      'select "id", "customer_id", "kind", "address", "created_at" from "contact_points" where ("contact_points"."kind" = $1 and "contact_points"."address" = $2)',
+      ['phone', phone],
+    );
     if (!winner) throw new Error('contact point vanished');
-    return lockOwner(winner.customer_id);
+    await tx.query(
+      'select "id", "account_number", "name", "merged_into_id", "created_at", "updated_at" from "customers" where "customers"."id" = $1 for key share',
+      [winner.customer_id],
+    );
+    return winner.customer_id;
   }
   await tx.query(INSERT_EVENT, [
     null,
-    prospect.id,
+    id,
     'created',
     'sistema',
     null,
     null,
     json({ prospect: true, contactPointIds: [point.id] }),
     null,
-    new Date().toISOString(),
   ]);
-  return lockOwner(prospect.id);
+  return id;
 }
 
-/** The statements `POST /api/v1/cases` issues, in order, with values of the same shape. */
+/**
+ * The statements `POST /api/v1/cases` issues, in order, with values of the same shape. The settings and
+ * areas are in the server's memory between requests, so they are read once here too.
+ */
 async function rawCase(
   pool: { outside: Sql; transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> },
   setup: RawSetup,
@@ -267,153 +293,135 @@ async function rawCase(
 ): Promise<void> {
   const now = new Date();
   const at = now.toISOString();
+  const settings = setup.settings;
   await pool.outside.query(
     'select "agents"."id", "agents"."role", "sessions"."csrf_token" from "sessions" inner join "agents" on "agents"."id" = "sessions"."agent_id" where ("sessions"."token_hash" = $1 and "sessions"."expires_at" > $2 and "agents"."active" = $3)',
     [setup.tokenHash, at, true],
   );
-  const caseId = await pool.transaction(async (tx) => {
-    const [settingsRow] = await tx.query<{ settings: Settings }>(SELECT_SETTINGS, [1]);
-    if (!settingsRow) throw new Error('no settings');
-    const settings = settingsRow.settings;
+  await pool.transaction(async (tx) => {
     const customerId = await rawCustomer(tx, `+52${work.phone}`);
     const areaCode = routeToArea(settings.routingRules, {
       requestType: work.requestType,
       text: work.description,
     });
-    const [area] = await tx.query<{ id: number }>(
-      'select "id", "code", "name", "calendar", "active", "created_at" from "areas" where ("areas"."code" = $1 and "areas"."active" = $2)',
-      [areaCode, true],
-    );
-    if (!area) throw new Error(`no area ${areaCode}`);
+    const areaId = areaCode ? setup.areaIds.get(areaCode) : undefined;
+    if (areaId === undefined) throw new Error(`no area ${areaCode}`);
     const year = now.getUTCFullYear();
     const [next] = await tx.query<{ n: string }>('select atiende_next_folio_number($1)::text as n', [year]);
     const folio = formatFolio(settings.provider.folioPrefix, year, Number(next?.n));
-    const [created] = await tx.query<{ id: string }>(
-      'insert into "cases" ("id", "folio", "request_type", "subtype", "channel", "customer_id", "raised_by", "representative_id", "raised_by_agent_id", "area_id", "assignee_id", "status", "priority", "subject", "cause_code", "discard_reason", "duplicate_of_id", "follows_up_id", "created_at", "updated_at", "resolved_at", "closed_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, $9, default, default, $10, $11, default, default, default, $12, $13, $14, default, default) returning "id"',
-      [
-        folio,
-        work.requestType,
-        null,
-        work.channel,
-        customerId,
-        'agente',
-        null,
-        setup.adminId,
-        area.id,
-        'normal',
-        work.description,
-        null,
-        at,
-        at,
-      ],
-    );
-    if (!created) throw new Error('case not inserted');
-    const [message] = await tx.query<{ id: string }>(
-      'insert into "messages" ("id", "case_id", "kind", "channel", "external_id", "author_agent_id", "body", "delivery_status", "delivery_error", "metadata", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, default, $8, $9) returning "id"',
-      [created.id, 'entrante', work.channel, null, setup.adminId, work.description, null, null, at],
-    );
-    const actor = ['agente', setup.adminId] as const;
-    await tx.query(
-      'insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, $9), (default, $10, $11, $12, $13, $14, $15, $16, $17, $18)',
-      [
-        created.id,
-        null,
-        'created',
-        ...actor,
-        null,
-        json({
-          folio,
-          requestType: work.requestType,
-          subtype: null,
-          channel: work.channel,
-          customerId,
-          areaId: area.id,
-          priority: 'normal',
-          raisedBy: 'agente',
-          representativeId: null,
-          followsUpId: null,
-        }),
-        null,
-        at,
-        created.id,
-        null,
-        'message_added',
-        ...actor,
-        null,
-        json({ messageId: message?.id, kind: 'entrante', attachments: 0 }),
-        null,
-        at,
-      ],
-    );
-    // setDeadlines: the policy's two deadlines, each with a warning check and a due check.
-    // The settings come from the start of the request and a new case has no deadlines yet: no reads.
-    await tx.query('select "calendar" from "areas" where "areas"."id" = $1', [area.id]);
+    const [agent] = await tx.query<{ id: string }>(PICK_AGENT, [at, areaId]);
+    const caseId = randomUUID();
+    const messageId = randomUUID();
     const calendar = json(settings.deadlines?.businessCalendar ?? { zone: 'America/Monterrey' });
     const source = 'Plazo del contrato de adhesión registrado ante PROFECO';
-    const jobs: object[] = [];
-    for (const [kind, hours] of [
-      ['primera_respuesta', 2],
-      ['resolucion', 24],
-    ] as const) {
-      const target = json({ unit: 'hours', clock: 'calendar', amount: hours });
-      const due = new Date(now.getTime() + hours * 3_600_000);
-      await tx.query(UPSERT_DEADLINE, [
-        created.id,
-        kind,
-        target,
+    const deadlines = (
+      [
+        ['primera_respuesta', 2],
+        ['resolucion', 24],
+      ] as const
+    ).map(([kind, hours]) => ({
+      kind,
+      target: json({ unit: 'hours', clock: 'calendar', amount: hours }),
+      warn: new Date(now.getTime() + hours * 2_700_000).toISOString(),
+      due: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+    }));
+    const actor = ['agente', setup.adminId] as const;
+    await tx.query(INSERT_CASE, [
+      // the case
+      caseId,
+      folio,
+      work.requestType,
+      null,
+      work.channel,
+      customerId,
+      'agente',
+      null,
+      setup.adminId,
+      areaId,
+      agent?.id ?? null,
+      agent ? 'asignado' : 'nuevo',
+      'normal',
+      work.description,
+      null,
+      null,
+      null,
+      null,
+      at,
+      at,
+      null,
+      null,
+      // its first message
+      messageId,
+      caseId,
+      'entrante',
+      work.channel,
+      null,
+      setup.adminId,
+      work.description,
+      null,
+      null,
+      at,
+      // its deadlines
+      ...deadlines.flatMap((d) => [
+        caseId,
+        d.kind,
+        d.target,
         source,
         calendar,
         at,
-        due.toISOString(),
+        d.due,
+        null,
         0,
-        target,
-        source,
-        calendar,
-        due.toISOString(),
-        0,
-      ]);
-      for (const startAfter of [new Date(now.getTime() + hours * 2_700_000), due]) {
-        jobs.push({
-          id: null,
-          name: 'deadline-check',
-          data: { caseId: created.id, kind },
-          startAfter: startAfter.toISOString(),
-          singletonKey: null,
-          singletonOffset: 0,
-          groupId: null,
-          groupTier: null,
-          deadLetter: null,
-        });
-      }
-    }
-    // All checks of the case in one insert, as the app's enqueueMany does.
+        '[]',
+        null,
+        null,
+        null,
+      ]),
+      // its events
+      caseId,
+      null,
+      'created',
+      ...actor,
+      null,
+      json({
+        folio,
+        requestType: work.requestType,
+        subtype: null,
+        channel: work.channel,
+        customerId,
+        areaId,
+        priority: 'normal',
+        raisedBy: 'agente',
+        representativeId: null,
+        followsUpId: null,
+      }),
+      null,
+      at,
+      caseId,
+      null,
+      'message_added',
+      ...actor,
+      null,
+      json({ messageId, kind: 'entrante', attachments: 0 }),
+      null,
+      at,
+    ]);
+    // The warning and due checks of both deadlines in one insert, as the app's enqueueMany does.
+    const jobs = deadlines.flatMap((d) =>
+      [d.warn, d.due].map((startAfter) => ({
+        id: null,
+        name: 'deadline-check',
+        data: { caseId, kind: d.kind },
+        startAfter,
+        singletonKey: null,
+        singletonOffset: 0,
+        groupId: null,
+        groupTier: null,
+        deadLetter: null,
+      })),
+    );
     await tx.query(setup.jobInsert, [json(jobs)]);
-    const [agent] = await tx.query<{ id: string }>(PICK_AGENT, [area.id]);
-    if (agent) {
-      await tx.query('update "agents" set "last_assigned_at" = $1 where "agents"."id" = $2', [at, agent.id]);
-      await tx.query(
-        'update "cases" set "assignee_id" = $1, "status" = $2, "updated_at" = $3 where ("cases"."id" = $4 and "cases"."status" = $5)',
-        [agent.id, 'asignado', at, created.id, 'nuevo'],
-      );
-      await tx.query(INSERT_EVENT, [
-        created.id,
-        null,
-        'assigned',
-        'sistema',
-        null,
-        json({ status: 'nuevo', assigneeId: null }),
-        json({ status: 'asignado', assigneeId: agent.id }),
-        'round_robin',
-        at,
-      ]);
-    }
-    return created.id;
   });
-  await pool.outside.query(SELECT_CASE_VIEW, [caseId]);
-  await pool.outside.query(
-    'select "case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at" from "case_deadlines" where "case_deadlines"."case_id" in ($1)',
-    [caseId],
-  );
 }
 
 const ofClient = (client: {

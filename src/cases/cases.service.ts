@@ -85,8 +85,16 @@ export const AUTO_CLOSE_JOB = 'case-auto-close';
 
 const agentActor = (actor: Actor): EventActor => ({ kind: 'agente', agentId: actor.agentId });
 
-const yearIn = (zone: string, instant: Date) =>
-  Number(new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(instant));
+// Building a formatter costs far more than using one, and every case needs the year in its zone.
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+const yearIn = (zone: string, instant: Date) => {
+  let format = yearFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' });
+    yearFormats.set(zone, format);
+  }
+  return Number(format.format(instant));
+};
 
 const decodeAll = (list: AttachmentInput[]): Decoded[] =>
   list.map((attachment, i) => decodeAttachment(attachment, `attachments.${i}`));

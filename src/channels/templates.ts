@@ -16,10 +16,14 @@ export const MONTHS_ES = [
   'diciembre',
 ];
 
+// Building a formatter costs far more than using one; every acknowledgement formats a deadline.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** A date as customers read it: "25 de noviembre de 2026, 10:02 h", in the provider's time zone. */
 export function formatDateEs(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone,
       year: 'numeric',
       month: 'numeric',
@@ -27,10 +31,10 @@ export function formatDateEs(instant: Date, timeZone: string): string {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
+    });
+    formats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
   return `${Number(parts.day)} de ${MONTHS_ES[Number(parts.month) - 1]} de ${parts.year}, ${parts.hour}:${parts.minute} h`;
 }
 

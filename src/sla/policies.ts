@@ -149,15 +149,20 @@ export function policyFor(
 }
 
 const compiled = new Map<string, Calendar>();
+// The same spec object (from the cached settings) comes back on every case: found without serialising it.
+const compiledBySpec = new WeakMap<object, Calendar>();
 
 /** A compiled calendar per distinct spec, kept for the life of the process (compiling precomputes intervals). */
 export function calendarFor(spec: CalendarSpecInput): Calendar {
+  const known = compiledBySpec.get(spec);
+  if (known) return known;
   const key = JSON.stringify(spec);
   let calendar = compiled.get(key);
   if (!calendar) {
     calendar = compileCalendar(spec);
     compiled.set(key, calendar);
   }
+  compiledBySpec.set(spec, calendar);
   return calendar;
 }
 
