@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { readAttachment } from '../attachments/attachments.service.ts';
 import { type DecodedAttachment, messageValues, storeMessageAttachments } from '../cases/messages.ts';
 import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
 import type { AppContext } from '../context.ts';
-import type { Tx } from '../db/database.ts';
+import { queryRows, type Tx } from '../db/database.ts';
 import {
   cases,
   channelStates,
@@ -200,16 +200,20 @@ export async function windowOpen(tx: Tx, customerId: string, channel: string, no
   return Boolean(last && now.getTime() - last.getTime() <= CUSTOMER_SERVICE_WINDOW_MS);
 }
 
+/** The address the customer last wrote from on a case's channel, as its inbound messages recorded it. */
+const lastSenderOf = (caseId: SQL, channel: SQL) =>
+  sql<OutgoingMessage['to'] | null>`(select m.metadata -> 'sender' from ${messages} m
+    where m.case_id = ${caseId} and m.kind = 'entrante' and m.channel = ${channel}
+    order by m.created_at desc limit 1)`;
+
 /** Where a message goes: the address the customer last wrote from on that channel, else their contact point. */
-async function recipientOf(tx: Tx, kase: { id: string; customerId: string }, channel: string) {
-  const [last] = await tx
-    .select({ metadata: messages.metadata })
-    .from(messages)
-    .where(and(eq(messages.caseId, kase.id), eq(messages.kind, 'entrante'), eq(messages.channel, channel)))
-    .orderBy(desc(messages.createdAt))
-    .limit(1);
-  const sender = (last?.metadata as { sender?: OutgoingMessage['to'] } | null)?.sender;
-  if (sender) return sender;
+async function recipientOf(
+  tx: Tx,
+  kase: { customerId: string },
+  channel: string,
+  lastSender: OutgoingMessage['to'] | null,
+) {
+  if (lastSender) return lastSender;
   const kind = CONTACT_KIND_OF[channel as Channel];
   if (!kind) return undefined;
   const [point] = await tx
@@ -275,19 +279,23 @@ export async function sendOutbound(
   attempt: { retryCount: number },
 ): Promise<void> {
   const [row] = await deps.db
-    .select({ message: messages, kase: cases })
+    .select({
+      message: messages,
+      kase: cases,
+      lastSender: lastSenderOf(sql`${cases.id}`, sql`${messages.channel}`),
+    })
     .from(messages)
     .innerJoin(cases, eq(cases.id, messages.caseId))
     .where(eq(messages.id, job.messageId));
   if (row?.message.deliveryStatus !== 'pendiente') return;
-  const { message, kase } = row;
+  const { message, kase, lastSender } = row;
   const now = () => deps.clock.now();
   const adapter = deps.channels.get(message.channel as Channel);
   const fail = (reason: string, code?: string | number) =>
     deps.db.transaction((tx) => markFailed(tx, message.id, kase.id, reason, code, now()));
   if (!adapter || adapter.health().status === 'off')
     return fail(`The ${message.channel} channel is not configured`);
-  const to = await recipientOf(deps.db, kase, message.channel);
+  const to = await recipientOf(deps.db, kase, message.channel, lastSender);
   if (!to) return fail('The customer has no address on this channel');
   const metadata = (message.metadata ?? {}) as {
     automatic?: boolean;
@@ -306,28 +314,44 @@ export async function sendOutbound(
     ...thread,
   });
   if (result.ok) {
-    await deps.db.transaction(async (tx) => {
-      await tx
+    // One statement for the common case, since every acknowledgement comes through here: the message is
+    // marked sent, an error recorded for the channel is cleared (only then is its row locked, so
+    // concurrent sends do not queue on it), and a delivery report that raced ahead of the send is found.
+    const [early] = await queryRows<{
+      status: DeliveryStatus;
+      at: Date | string;
+      error: StatusUpdate['error'];
+    }>(
+      deps.db,
+      sql`with sent as (${deps.db
         .update(messages)
         .set({ externalId: result.externalId, deliveryStatus: 'enviado' })
-        .where(eq(messages.id, message.id));
-      const [early] = await tx
-        .select()
-        .from(outboundStatuses)
-        .where(
-          and(
-            eq(outboundStatuses.channel, message.channel),
-            eq(outboundStatuses.externalId, result.externalId),
-          ),
-        );
-      if (early)
-        await applyStatusToMessage(
+        .where(eq(messages.id, message.id))
+        .getSQL()}),
+      recovered as (${deps.db
+        .update(channelStates)
+        .set({ status: 'ok', detail: null, updatedAt: sql`now()` })
+        .where(and(eq(channelStates.channel, message.channel), eq(channelStates.status, 'error')))
+        .getSQL()})
+      select ${outboundStatuses.status} as status, ${outboundStatuses.at} as at, ${outboundStatuses.error} as error
+      from ${outboundStatuses}
+      where ${outboundStatuses.channel} = ${message.channel} and ${outboundStatuses.externalId} = ${result.externalId}`,
+    );
+    if (early) {
+      await deps.db.transaction((tx) =>
+        applyStatusToMessage(
           tx,
-          { ...early, channel: message.channel as Channel, error: early.error as StatusUpdate['error'] },
+          {
+            channel: message.channel as Channel,
+            externalId: result.externalId,
+            status: early.status,
+            at: new Date(early.at),
+            error: early.error ?? undefined,
+          },
           now(),
-        );
-      await setChannelState(tx, message.channel, 'ok', null);
-    });
+        ),
+      );
+    }
     return;
   }
   if (result.channelDown) {
