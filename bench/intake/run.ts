@@ -210,11 +210,13 @@ async function rawSetup(sql: Sql): Promise<RawSetup> {
 
 const SELECT_CONTACT =
   'select "contact_points"."id", "contact_points"."customer_id", "contact_points"."kind", "contact_points"."address", "contact_points"."created_at", "customers"."id", "customers"."account_number", "customers"."name", "customers"."merged_into_id", "customers"."created_at", "customers"."updated_at" from "contact_points" inner join "customers" on "customers"."id" = "contact_points"."customer_id" where ("contact_points"."address" = $1 and "contact_points"."kind" in ($2, $3)) for key share of "customers"';
-const INSERT_PROSPECT =
-  'with prospect as (insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6)) insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values (default, $7, $8, $9, default) on conflict ("kind","address") do nothing returning "id"';
-const INSERT_EVENT =
-  'insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, default)';
-const PICK_AGENT = `update "agents" set last_assigned_at = $1
+const INSERT_PROSPECT = `with prospect as (insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6)),
+  point as (insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values ($7, $8, $9, $10, default) on conflict ("kind","address") do nothing returning "id")
+  insert into "events" (customer_id, kind, actor_kind, after)
+  select $11, 'created', $12, $13::jsonb
+  from point
+  returning id`;
+const FOLIO_AND_AGENT = `with picked as (update "agents" set last_assigned_at = $1
   where id = (
     select a.id from "agents" a
     join "agent_areas" aa on aa.agent_id = a.id and aa.area_id = $2
@@ -224,7 +226,9 @@ const PICK_AGENT = `update "agents" set last_assigned_at = $1
     order by a.last_assigned_at asc nulls first, a.id
     limit 1
     for update of a skip locked)
-  returning id, name`;
+  returning id, name)
+  select atiende_next_folio_number($3)::text as n, picked.id as agent_id, picked.name as agent_name
+  from (select 1) as one left join picked on true`;
 const INSERT_CASE = `with new_case as (insert into "cases" ("id", "folio", "request_type", "subtype", "channel", "customer_id", "raised_by", "representative_id", "raised_by_agent_id", "area_id", "assignee_id", "status", "priority", "subject", "cause_code", "discard_reason", "duplicate_of_id", "follows_up_id", "created_at", "updated_at", "resolved_at", "closed_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)),
   first_message as (insert into "messages" ("id", "case_id", "kind", "channel", "external_id", "author_agent_id", "body", "delivery_status", "delivery_error", "metadata", "created_at") values ($23, $24, $25, $26, $27, $28, $29, $30, default, $31, $32)),
   new_deadlines as (insert into "case_deadlines" ("case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at") values ($33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45), ($46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58))
@@ -244,6 +248,7 @@ async function rawCustomer(tx: Sql, phone: string): Promise<string> {
   if (known) return known.customer_id;
   const at = new Date().toISOString();
   const id = randomUUID();
+  const pointId = randomUUID();
   const [point] = await tx.query<{ id: string }>(INSERT_PROSPECT, [
     id,
     null,
@@ -251,9 +256,13 @@ async function rawCustomer(tx: Sql, phone: string): Promise<string> {
     null,
     at,
     at,
+    pointId,
     id,
     'phone',
     phone,
+    id,
+    'sistema',
+    json({ prospect: true, contactPointIds: [pointId] }),
   ]);
   if (!point) {
     // Another case claimed the phone meanwhile: the app drops its prospect and takes the winner.
@@ -269,16 +278,6 @@ async function rawCustomer(tx: Sql, phone: string): Promise<string> {
     );
     return winner.customer_id;
   }
-  await tx.query(INSERT_EVENT, [
-    null,
-    id,
-    'created',
-    'sistema',
-    null,
-    null,
-    json({ prospect: true, contactPointIds: [point.id] }),
-    null,
-  ]);
   return id;
 }
 
@@ -307,9 +306,13 @@ async function rawCase(
     const areaId = areaCode ? setup.areaIds.get(areaCode) : undefined;
     if (areaId === undefined) throw new Error(`no area ${areaCode}`);
     const year = now.getUTCFullYear();
-    const [next] = await tx.query<{ n: string }>('select atiende_next_folio_number($1)::text as n', [year]);
+    const [next] = await tx.query<{ n: string; agent_id: string | null }>(FOLIO_AND_AGENT, [
+      at,
+      areaId,
+      year,
+    ]);
     const folio = formatFolio(settings.provider.folioPrefix, year, Number(next?.n));
-    const [agent] = await tx.query<{ id: string }>(PICK_AGENT, [at, areaId]);
+    const agent = next?.agent_id ? { id: next.agent_id } : undefined;
     const caseId = randomUUID();
     const messageId = randomUUID();
     const calendar = json(settings.deadlines?.businessCalendar ?? { zone: 'America/Monterrey' });

@@ -14,22 +14,23 @@ export async function pickAgent(
   areaId: number,
   now: Date,
 ): Promise<{ id: string; name: string } | undefined> {
-  const [row] = await queryRows<{ id: string; name: string }>(
-    tx,
-    sql`update ${agents} set last_assigned_at = ${now.toISOString()}
-        where id = (
-          select a.id from ${agents} a
-          join ${agentAreas} aa on aa.agent_id = a.id and aa.area_id = ${areaId}
-          where a.active and a.presence = 'en_linea'
-            and (select count(*) from ${cases} c
-                 where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
-          order by a.last_assigned_at asc nulls first, a.id
-          limit 1
-          for update of a skip locked)
-        returning id, name`,
-  );
+  const [row] = await queryRows<{ id: string; name: string }>(tx, pickAgentStatement(areaId, now));
   return row;
 }
+
+/** The statement behind `pickAgent`, for callers that run it together with another in one round trip. */
+export const pickAgentStatement = (areaId: number, now: Date) =>
+  sql`update ${agents} set last_assigned_at = ${now.toISOString()}
+      where id = (
+        select a.id from ${agents} a
+        join ${agentAreas} aa on aa.agent_id = a.id and aa.area_id = ${areaId}
+        where a.active and a.presence = 'en_linea'
+          and (select count(*) from ${cases} c
+               where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
+        order by a.last_assigned_at asc nulls first, a.id
+        limit 1
+        for update of a skip locked)
+      returning id, name`;
 
 /** Gives a `nuevo` case to the next agent of its area, if one is available; otherwise it waits in the queue. */
 export async function routeWithinArea(

@@ -54,7 +54,7 @@ import {
   setDeadlines,
 } from '../sla/deadlines.service.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
-import { assertAgentInArea, pickAgent, routeWithinArea } from './assignment.ts';
+import { assertAgentInArea, pickAgentStatement, routeWithinArea } from './assignment.ts';
 import type {
   AddMessageRequest,
   CaseResponse,
@@ -301,12 +301,16 @@ export async function openCaseRow(
 ): Promise<OpenedCase> {
   const { settings, areasById } = await deps.settings.current(tx);
   const year = yearIn(settings.provider.timeZone, row.now);
-  const [next] = await queryRows<{ n: string }>(
+  // The folio's number and the agent (round-robin) in one round trip.
+  const [next] = await queryRows<{ n: string; agent_id: string | null; agent_name: string | null }>(
     tx,
-    sql`select atiende_next_folio_number(${year})::text as n`,
+    sql`with picked as (${pickAgentStatement(row.areaId, row.now)})
+      select atiende_next_folio_number(${year})::text as n, picked.id as agent_id, picked.name as agent_name
+      from (select 1) as one left join picked on true`,
   );
-  const folio = formatFolio(settings.provider.folioPrefix, year, Number(next?.n));
-  const assignee = await pickAgent(tx, row.areaId, row.now);
+  if (!next) throw new Error('no folio number');
+  const folio = formatFolio(settings.provider.folioPrefix, year, Number(next.n));
+  const assignee = next.agent_id ? { id: next.agent_id, name: next.agent_name ?? '' } : undefined;
   const kase: CaseRow = {
     id: randomUUID(),
     folio,

@@ -61,10 +61,14 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
     .returning({ externalId: inboundReceipts.externalId });
   if (!claimed) return { externalId: message.externalId, duplicate: true };
 
-  const customer = await identifySender(tx, message);
+  const { customer, created } = await identifySender(tx, message);
   const { target, mentionedFolio } = message.thread
     ? await explicitThread(tx, message, customer.id)
-    : { target: await latestCaseOnChannel(tx, customer.id, message.channel), mentionedFolio: undefined };
+    : {
+        // A sender met just now has no cases yet.
+        target: created ? undefined : await latestCaseOnChannel(tx, customer.id, message.channel),
+        mentionedFolio: undefined,
+      };
   const metadata: Record<string, unknown> = {
     ...message.metadata,
     sender: {
@@ -209,18 +213,17 @@ async function identifySender(tx: Tx, message: IncomingMessage) {
         .returning();
       if (!prospect)
         throw new AppError('customer.insert', { status: 500, detail: 'Prospect insert returned nothing' });
-      return prospect;
+      return { customer: prospect, created: true };
     }
   }
   // Locked for update of its threads: one customer's messages are threaded one at a time, so several
   // photos sent together (delivered concurrently, maybe to different processes) open one case, not one each.
-  const { customer } = await findOrCreateCustomerByContact(tx, {
+  return findOrCreateCustomerByContact(tx, {
     kind: message.sender.kind,
     address: message.sender.address,
     name: message.sender.name,
     lock: 'no key update',
   });
-  return customer;
 }
 
 /** Chat channels are one conversation per customer: the newest case on the channel is the thread. */

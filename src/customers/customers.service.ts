@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/database.ts';
-import { authorizedRepresentatives, cases, contactPoints, customers } from '../db/schema.ts';
+import { authorizedRepresentatives, cases, contactPoints, customers, events } from '../db/schema.ts';
 import { appendEvent, appendEvents, type EventActor, type NewEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { type ContactKind, normalizeContactAddress } from './contact-points.ts';
@@ -413,29 +413,30 @@ export async function findOrCreateCustomerByContact(
     createdAt: new Date(),
     updatedAt: new Date(),
   };
-  const [point] = await queryRows<{ id: string }>(
+  const pointId = randomUUID();
+  // The prospect, its contact point and its `created` event in one statement; the event only if the
+  // point was claimed (append-only events cannot be taken back).
+  const [claimed] = await queryRows<{ id: number }>(
     tx,
-    sql`with prospect as (${tx.insert(customers).values(prospect).getSQL()})
-      ${tx
+    sql`with prospect as (${tx.insert(customers).values(prospect).getSQL()}),
+      point as (${tx
         .insert(contactPoints)
-        .values({ customerId: prospect.id, kind, address })
+        .values({ id: pointId, customerId: prospect.id, kind, address })
         .onConflictDoNothing({ target: [contactPoints.kind, contactPoints.address] })
         .returning({ id: contactPoints.id })
-        .getSQL()}`,
+        .getSQL()})
+      insert into ${events} (customer_id, kind, actor_kind, after)
+      select ${prospect.id}, 'created', ${system.kind}, ${JSON.stringify({ prospect: true, contactPointIds: [pointId] })}::jsonb
+      from point
+      returning id`,
   );
-  if (!point) {
+  if (!claimed) {
     // Another transaction claimed the address first: its customer is the sender.
     await tx.delete(customers).where(eq(customers.id, prospect.id));
     const winner = await contactPointAt(tx, kind, address);
     if (!winner) throw new Error(`contact point ${kind} vanished after a conflicting insert`);
     return { customer: await resolveCustomer(tx, winner.customerId, { lock }), created: false };
   }
-  await appendEvent(tx, {
-    kind: 'created',
-    actor: system,
-    customerId: prospect.id,
-    after: { prospect: true, contactPointIds: [point.id] },
-  });
   return { customer: prospect, created: true };
 }
 
