@@ -38,7 +38,7 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       name: SEND_JOB,
       // A send caught by a crash is picked up again after a minute, not after pg-boss's default 15.
       queue: { retryLimit: SEND_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
-      batchSize: 20,
+      batchSize: 50,
       handler: (data: { messageId: string }, meta) => sendOutbound(ctx, data, meta),
     },
     {
