@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
 import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/cases.service.ts';
@@ -12,7 +12,6 @@ import {
   attachmentBlobs,
   cases,
   contactPoints,
-  customers,
   inboundReceipts,
   messageAttachments,
   messages,
