@@ -354,16 +354,18 @@ export async function sendOutbound(
     }
     return;
   }
-  if (result.channelDown) {
-    await deps.db.transaction((tx) => setChannelState(tx, message.channel, 'error', result.reason));
-  }
-  if (result.retryable && attempt.retryCount < SEND_RETRY_LIMIT) {
-    throw new Error(`send failed, will retry: ${result.reason}`);
-  }
+  const retry = result.retryable && attempt.retryCount < SEND_RETRY_LIMIT;
   const reason = result.needsTemplate
     ? `Outside WhatsApp's 24-hour window: send an approved template instead (${result.reason})`
     : result.reason;
-  await fail(reason, result.code);
+  // The channel's state and the message's failure change together: health and case never disagree.
+  if (result.channelDown || !retry) {
+    await deps.db.transaction(async (tx) => {
+      if (result.channelDown) await setChannelState(tx, message.channel, 'error', result.reason);
+      if (!retry) await markFailed(tx, message.id, kase.id, reason, result.code, now());
+    });
+  }
+  if (retry) throw new Error(`send failed, will retry: ${result.reason}`);
 }
 
 /** What an e-mail reply needs to thread in the customer's mail client: subject, references and files. */
