@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../../context.ts';
-import { providerSettingsOf } from '../../settings/settings.service.ts';
 import { isPermanentRejection, receiveEmail } from './inbound.ts';
 
 export interface SmtpServerOptions {
@@ -43,7 +42,7 @@ export async function startSmtpServer(
     logger: false,
     async onRcptTo(address, _session, callback) {
       try {
-        const settings = await providerSettingsOf(ctx.db);
+        const { settings } = await ctx.settings.current(ctx.db);
         const domains = settings.channels
           .filter((c) => c.channel === 'email')
           .flatMap((c) => c.contactPoints.map((p) => p.value.split('@')[1]?.toLowerCase() ?? ''));
