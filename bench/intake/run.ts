@@ -209,7 +209,7 @@ async function rawSetup(sql: Sql): Promise<RawSetup> {
 }
 
 const SELECT_CONTACT =
-  'select "contact_points"."id", "contact_points"."customer_id", "contact_points"."kind", "contact_points"."address", "contact_points"."created_at", "customers"."id", "customers"."account_number", "customers"."name", "customers"."merged_into_id", "customers"."created_at", "customers"."updated_at" from "contact_points" inner join "customers" on "customers"."id" = "contact_points"."customer_id" where ("contact_points"."address" = $1 and "contact_points"."kind" in ($2, $3)) for key share of "customers"';
+  'select "contact_points"."id", "contact_points"."customer_id", "contact_points"."kind", "contact_points"."address", "contact_points"."created_at", "customers"."id", "customers"."account_number", "customers"."name", "customers"."merged_into_id", "customers"."created_at", "customers"."updated_at" from "contact_points" inner join "customers" on "customers"."id" = "contact_points"."customer_id" where ("contact_points"."address" = $1 and "contact_points"."kind" in ($2, $3)) order by "contact_points"."kind" = $4 desc limit $5 for key share of "customers"';
 const INSERT_PROSPECT = `with prospect as (insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6)),
   point as (insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values ($7, $8, $9, $10, default) on conflict ("kind","address") do nothing returning "id")
   insert into "events" (customer_id, kind, actor_kind, after)
@@ -244,7 +244,13 @@ const json = (value: unknown) => JSON.stringify(value);
 
 /** The customer behind a phone, as `findOrCreateCustomerByContact` finds or makes it. */
 async function rawCustomer(tx: Sql, phone: string): Promise<string> {
-  const [known] = await tx.query<{ customer_id: string }>(SELECT_CONTACT, [phone, 'phone', 'whatsapp']);
+  const [known] = await tx.query<{ customer_id: string }>(SELECT_CONTACT, [
+    phone,
+    'phone',
+    'whatsapp',
+    'phone',
+    1,
+  ]);
   if (known) return known.customer_id;
   const at = new Date().toISOString();
   const id = randomUUID();

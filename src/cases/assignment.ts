@@ -9,7 +9,7 @@ import { AppError } from '../http/errors.ts';
  * who got a case least recently. The chosen agent's row is locked (others skip it), so concurrent routing
  * in several processes spreads cases instead of piling them on one agent.
  */
-export async function pickAgent(
+async function pickAgent(
   tx: Tx,
   areaId: number,
   now: Date,

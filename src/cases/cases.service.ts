@@ -283,7 +283,6 @@ interface NewCaseRow {
 
 export interface OpenedCase {
   row: CaseRow;
-  messageId: string;
   assigneeName: string | null;
   deadlines: Array<typeof caseDeadlines.$inferSelect>;
 }
@@ -299,7 +298,8 @@ export async function openCaseRow(
   tx: Tx,
   row: NewCaseRow,
 ): Promise<OpenedCase> {
-  const { settings, areasById } = await deps.settings.current(tx);
+  const { settings } = await deps.settings.current(tx);
+  const area = await deps.settings.area(tx, row.areaId);
   const year = yearIn(settings.provider.timeZone, row.now);
   // The folio's number and the agent (round-robin) in one round trip.
   const [next] = await queryRows<{ n: string; agent_id: string | null; agent_name: string | null }>(
@@ -336,11 +336,7 @@ export async function openCaseRow(
     closedAt: null,
   };
   const messageId = row.firstMessage.id ?? randomUUID();
-  const deadlines = newCaseDeadlines(
-    settings,
-    kase,
-    (areasById.get(row.areaId)?.calendar ?? null) as CalendarSpecInput | null,
-  );
+  const deadlines = newCaseDeadlines(settings, kase, (area?.calendar ?? null) as CalendarSpecInput | null);
   const newEvents: NewEvent[] = [
     {
       kind: 'created',
@@ -395,7 +391,7 @@ export async function openCaseRow(
   );
   await storeMessageAttachments(deps, tx, messageId, row.firstMessage.attachments);
   await scheduleDeadlineChecks(deps, tx, deadlines, settings.deadlines.warnAt);
-  return { row: kase, messageId, assigneeName: assignee?.name ?? null, deadlines };
+  return { row: kase, assigneeName: assignee?.name ?? null, deadlines };
 }
 
 async function lockCase(tx: Tx, folio: string): Promise<CaseRow> {
@@ -956,15 +952,10 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
   };
 }
 
-export async function getCaseById(
-  tx: Tx,
-  id: string,
-  now: Date,
-  settings?: ProviderSettings,
-): Promise<CaseResponse> {
+export async function getCaseById(tx: Tx, id: string, now: Date): Promise<CaseResponse> {
   const [row] = await selectCases(tx).where(eq(cases.id, id));
   if (!row) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
-  return presentCase(row, await deadlinesOf(tx, [id], now, settings));
+  return presentCase(row, await deadlinesOf(tx, [id], now));
 }
 
 /** A case by folio (typed loosely; a wrong check digit fails before any query) with its whole timeline. */

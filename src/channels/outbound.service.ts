@@ -287,6 +287,10 @@ export async function sendOutbound(
     .from(messages)
     .innerJoin(cases, eq(cases.id, messages.caseId))
     .where(eq(messages.id, job.messageId));
+  if (row?.message.deliveryStatus === 'enviado' && row.message.externalId) {
+    // Sent by an earlier run of this job that stopped before applying a report that came ahead of it.
+    return applyStoredReport(deps, row.message.channel as Channel, row.message.externalId, deps.clock.now());
+  }
   if (row?.message.deliveryStatus !== 'pendiente') return;
   const { message, kase, lastSender } = row;
   const now = () => deps.clock.now();
@@ -317,11 +321,9 @@ export async function sendOutbound(
     // One statement for the common case, since every acknowledgement comes through here: the message is
     // marked sent, an error recorded for the channel is cleared (only then is its row locked, so
     // concurrent sends do not queue on it), and a delivery report that raced ahead of the send is found.
-    const [early] = await queryRows<{
-      status: DeliveryStatus;
-      at: Date | string;
-      error: StatusUpdate['error'];
-    }>(
+    // An error being recorded by a concurrent, uncommitted send is not waited for: it stays until the
+    // next success, which is what a token refused for one send and not another calls for anyway.
+    const [waiting] = await queryRows<{ waiting: number }>(
       deps.db,
       sql`with sent as (${deps.db
         .update(messages)
@@ -333,25 +335,11 @@ export async function sendOutbound(
         .set({ status: 'ok', detail: null, updatedAt: sql`now()` })
         .where(and(eq(channelStates.channel, message.channel), eq(channelStates.status, 'error')))
         .getSQL()})
-      select ${outboundStatuses.status} as status, ${outboundStatuses.at} as at, ${outboundStatuses.error} as error
-      from ${outboundStatuses}
+      select 1 as waiting from ${outboundStatuses}
       where ${outboundStatuses.channel} = ${message.channel} and ${outboundStatuses.externalId} = ${result.externalId}`,
     );
-    if (early) {
-      await deps.db.transaction((tx) =>
-        applyStatusToMessage(
-          tx,
-          {
-            channel: message.channel as Channel,
-            externalId: result.externalId,
-            status: early.status,
-            at: new Date(early.at),
-            error: early.error ?? undefined,
-          },
-          now(),
-        ),
-      );
-    }
+    // Should this fail or the process die now, the job runs again and finds the message sent (above).
+    if (waiting) await applyStoredReport(deps, message.channel as Channel, result.externalId, now());
     return;
   }
   const retry = result.retryable && attempt.retryCount < SEND_RETRY_LIMIT;
@@ -393,6 +381,27 @@ async function emailThread(deps: Pick<AppContext, 'db' | 'database'>, caseId: st
     files.push({ filename: a.filename, contentType, content: bytes });
   }
   return { subject: kase?.subject, references: earlier.map((m) => m.externalId as string), files };
+}
+
+/** Applies a delivery report stored because it arrived before its message was known to be sent. */
+async function applyStoredReport(
+  deps: Pick<AppContext, 'db'>,
+  channel: Channel,
+  externalId: string,
+  now: Date,
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const [stored] = await tx
+      .select()
+      .from(outboundStatuses)
+      .where(and(eq(outboundStatuses.channel, channel), eq(outboundStatuses.externalId, externalId)));
+    if (stored)
+      await applyStatusToMessage(
+        tx,
+        { ...stored, channel, error: (stored.error as StatusUpdate['error']) ?? undefined },
+        now,
+      );
+  });
 }
 
 async function applyStatusToMessage(tx: Tx, update: StatusUpdate, now: Date) {

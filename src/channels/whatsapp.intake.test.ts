@@ -1,11 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getCaseWithTimeline } from '../cases/cases.service.ts';
-import { cases, customers, inboundReceipts, messages } from '../db/schema.ts';
+import { cases, customers, inboundReceipts, messages, outboundStatuses } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
 import { waitUntil } from '../test/wait.ts';
+import { sendOutbound } from './outbound.service.ts';
 import { waId, waImage, waMessagesPayload, waStatusPayload, waText } from './testing/wa-payloads.ts';
 import { signMetaPayload } from './whatsapp/signature.ts';
 
@@ -218,6 +219,33 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       const [m] = await db().select().from(messages).where(eq(messages.externalId, next));
       return m?.deliveryStatus === 'entregado';
     });
+  });
+
+  it('applies a report that came ahead of the send when the send job runs again after a crash', async () => {
+    const wa = waId(++sender);
+    expect((await post(waMessagesPayload(wa, 'Bruno', [waText('Hola')]))).statusCode).toBe(200);
+    const [found] = await casesOf(wa);
+    const ack = async () =>
+      (
+        await db()
+          .select()
+          .from(messages)
+          .where(and(eq(messages.caseId, found?.kase.id as string), eq(messages.kind, 'saliente')))
+      )[0];
+    await until(async () => (await ack())?.deliveryStatus === 'enviado');
+    const sent = await ack();
+    // As if the process died after marking the message sent and before applying the stored report.
+    await db()
+      .insert(outboundStatuses)
+      .values({
+        channel: 'whatsapp',
+        externalId: sent?.externalId as string,
+        status: 'fallido',
+        at: new Date(),
+        error: { code: 131026, title: 'Message undeliverable' },
+      });
+    await sendOutbound(app.atiende.ctx, { messageId: sent?.id as string }, { retryCount: 1 });
+    expect(await ack()).toMatchObject({ deliveryStatus: 'fallido', deliveryError: expect.any(String) });
   });
 
   it('shows a failed status with its reason on the case (131047 outside the window)', async () => {

@@ -371,8 +371,9 @@ export async function findOrCreateCustomerByContact(
   const address = normalizeContactAddress(kind, input.address);
   const system: EventActor = { kind: 'sistema' };
   const sibling = SAME_NUMBER_KIND[kind];
-  // The address under its own kind and, for a phone number, under its WhatsApp twin: one person.
-  const found = await tx
+  // The address under its own kind, else under its WhatsApp (or phone) twin: one person. Only the row
+  // chosen is locked, so an unrelated customer holding the twin is not held up.
+  const [found] = await tx
     .select({ point: contactPoints, customer: customers })
     .from(contactPoints)
     .innerJoin(customers, eq(customers.id, contactPoints.customerId))
@@ -382,16 +383,16 @@ export async function findOrCreateCustomerByContact(
         inArray(contactPoints.kind, sibling ? [kind, sibling] : [kind]),
       ),
     )
+    .orderBy(sql`${contactPoints.kind} = ${kind} desc`)
+    .limit(1)
     .for(lock, { of: customers });
   const live = (customer: CustomerRow) =>
     customer.mergedIntoId ? resolveCustomer(tx, customer.id, { lock }) : customer;
 
-  const known = found.find((f) => f.point.kind === kind);
-  if (known) return { customer: await live(known.customer), created: false };
+  if (found?.point.kind === kind) return { customer: await live(found.customer), created: false };
 
-  const samePerson = found[0];
-  if (samePerson) {
-    const owner = await live(samePerson.customer);
+  if (found) {
+    const owner = await live(found.customer);
     const { point, inserted } = await claimContactPoint(tx, owner.id, kind, address);
     if (inserted) {
       await appendEvent(tx, {
@@ -405,13 +406,15 @@ export async function findOrCreateCustomerByContact(
     return { customer, created: false };
   }
 
+  const now = new Date();
+  // Dated by this process, like the cases opened for it, and its `created` event with the same instant.
   const prospect: CustomerRow = {
     id: randomUUID(),
     accountNumber: null,
     name: input.name?.trim() || null,
     mergedIntoId: null,
-    createdAt: new Date(),
-    updatedAt: new Date(),
+    createdAt: now,
+    updatedAt: now,
   };
   const pointId = randomUUID();
   // The prospect, its contact point and its `created` event in one statement; the event only if the
@@ -425,8 +428,8 @@ export async function findOrCreateCustomerByContact(
         .onConflictDoNothing({ target: [contactPoints.kind, contactPoints.address] })
         .returning({ id: contactPoints.id })
         .getSQL()})
-      insert into ${events} (customer_id, kind, actor_kind, after)
-      select ${prospect.id}, 'created', ${system.kind}, ${JSON.stringify({ prospect: true, contactPointIds: [pointId] })}::jsonb
+      insert into ${events} (customer_id, kind, actor_kind, after, created_at)
+      select ${prospect.id}, 'created', ${system.kind}, ${JSON.stringify({ prospect: true, contactPointIds: [pointId] })}::jsonb, ${prospect.createdAt.toISOString()}::timestamptz
       from point
       returning id`,
   );

@@ -36,7 +36,6 @@ export interface NewEvent {
   reason?: string | null;
 }
 
-/** Appends events in the caller's transaction; the database refuses any later change to them. */
 /** The rows of events to append, for callers that insert them together with other rows in one statement. */
 export const eventValues = (list: NewEvent[], at?: Date): Array<typeof events.$inferInsert> =>
   list.map((e) => ({
@@ -51,6 +50,7 @@ export const eventValues = (list: NewEvent[], at?: Date): Array<typeof events.$i
     ...(at ? { createdAt: at } : {}),
   }));
 
+/** Appends events in the caller's transaction; the database refuses any later change to them. */
 export async function appendEvents(tx: Tx, list: NewEvent[], at?: Date): Promise<void> {
   if (list.length === 0) return;
   await tx.insert(events).values(eventValues(list, at));

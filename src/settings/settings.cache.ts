@@ -54,4 +54,15 @@ export class SettingsCache {
     if (loading.generation === generation) this.snapshot = { value, ...loading };
     return value;
   }
+
+  /**
+   * An area by id. One missing from the snapshot may have been created by another process a moment ago,
+   * before its announcement arrived: the snapshot is then read again rather than the area taken as absent.
+   */
+  async area(tx: Tx, id: number): Promise<AreaRow | undefined> {
+    const known = (await this.current(tx)).areasById.get(id);
+    if (known) return known;
+    this.snapshot = undefined;
+    return (await this.current(tx)).areasById.get(id);
+  }
 }
