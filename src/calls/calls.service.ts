@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { type CaseDeps, createCase } from '../cases/cases.service.ts';
 import type { RequestType } from '../cases/request-types.ts';
 import { queueOutbound, templateSubjectOf, templateValues } from '../channels/outbound.service.ts';
-import { renderTemplate, templateText } from '../channels/templates.ts';
+import { fillWhatsappTemplate, renderTemplate, templateText } from '../channels/templates.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints } from '../db/schema.ts';
 import { providerSettingsOf } from '../settings/settings.service.ts';
@@ -46,18 +46,12 @@ async function queueReceipt(deps: CaseDeps, tx: Tx, caseId: string, agentId: str
   }
   const template = settings.whatsappTemplates.find((t) => t.name === 'acuse_folio');
   if (template && points.some((p) => p.kind === 'whatsapp')) {
-    const parameters = template.parameters.map((p) => (values[p] ?? '').trim());
-    const body = template.preview.replace(
-      /\{\{(\d+)\}\}/g,
-      (_m, n: string) => parameters[Number(n) - 1] ?? '',
-    );
     const id = await queueOutbound(deps, tx, {
       caseId,
       channel: 'whatsapp',
-      body,
+      ...fillWhatsappTemplate(template, values),
       automatic: true,
       authorAgentId: agentId,
-      template: { name: template.name, language: template.language, parameters },
       at,
     });
     return { channel: 'whatsapp' as const, messageId: id };

@@ -14,6 +14,7 @@ import {
   templateValues,
   windowOpen,
 } from '../channels/outbound.service.ts';
+import { fillWhatsappTemplate } from '../channels/templates.ts';
 import type { AppContext } from '../context.ts';
 import { findOrCreateCustomerByContact, resolveCustomer } from '../customers/customers.service.ts';
 import { assertRepresentativeMayAct } from '../customers/representatives.service.ts';
@@ -757,16 +758,12 @@ async function queueAgentReply(
           detail: 'No approved template by that name',
         });
       }
-      const values = templateValues(settings, await templateSubjectOf(tx, kase.id), null);
-      template = {
-        name: chosen.name,
-        language: chosen.language,
-        parameters: chosen.parameters.map((p) => (values[p] ?? '').trim()),
-      };
-      body = chosen.preview.replace(
-        /\{\{(\d+)\}\}/g,
-        (_m, n: string) => template?.parameters[Number(n) - 1] ?? '',
+      const filled = fillWhatsappTemplate(
+        chosen,
+        templateValues(settings, await templateSubjectOf(tx, kase.id), null),
       );
+      template = filled.template;
+      body = filled.body;
     } else if (!(await windowOpen(tx, kase.customerId, 'whatsapp', now))) {
       throw new AppError('channel.window_closed', {
         status: 409,

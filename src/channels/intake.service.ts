@@ -10,11 +10,10 @@ import {
 } from '../cases/cases.service.ts';
 import { parseFolio } from '../cases/folio.ts';
 import { isFinal } from '../cases/lifecycle.ts';
-import { type DecodedAttachment, insertMessage } from '../cases/messages.ts';
+import { addCustomerMessage, type DecodedAttachment } from '../cases/messages.ts';
 import { findOrCreateCustomerByContact } from '../customers/customers.service.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { IncomingMessage } from './adapter.ts';
 import { queueTemplatedNotice } from './outbound.service.ts';
@@ -103,13 +102,12 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
 
   let result: Received;
   if (target && !isFinal(target.status) && (await customerSpoke(deps, tx, target, now))) {
-    await insertMessage(
+    await addCustomerMessage(
       deps,
       tx,
       {
         id: messageId,
         caseId: target.id,
-        kind: 'entrante',
         channel: message.channel,
         body: message.text,
         externalId: message.externalId,
@@ -117,16 +115,6 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
         at: now,
       },
       files,
-    );
-    await appendEvent(
-      tx,
-      {
-        kind: 'message_added',
-        actor: { kind: 'cliente' },
-        caseId: target.id,
-        after: { messageId, kind: 'entrante' },
-      },
-      now,
     );
     result = {
       externalId: message.externalId,

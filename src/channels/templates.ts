@@ -61,6 +61,21 @@ export function templateText(
   return undefined;
 }
 
+/**
+ * An approved WhatsApp template filled for a case: the parameters Meta substitutes, in order, and the
+ * text the customer will read (its preview with `{{n}}` replaced), which is what the case shows.
+ */
+export function fillWhatsappTemplate(
+  template: ProviderSettings['whatsappTemplates'][number],
+  values: Record<string, string>,
+): { template: { name: string; language: string; parameters: string[] }; body: string } {
+  const parameters = template.parameters.map((p) => (values[p] ?? '').trim());
+  return {
+    template: { name: template.name, language: template.language, parameters },
+    body: template.preview.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => parameters[Number(n) - 1] ?? ''),
+  };
+}
+
 /** Fills `{placeholder}`s; an unknown placeholder is left visible rather than silently dropped. */
 export function renderTemplate(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
 import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/cases.service.ts';
 import { parseFolio } from '../cases/folio.ts';
-import { insertMessage } from '../cases/messages.ts';
+import { addCustomerMessage } from '../cases/messages.ts';
 import type { RequestType } from '../cases/request-types.ts';
 import { normalizeContactAddress } from '../customers/contact-points.ts';
 import { addContactPoint } from '../customers/customers.service.ts';
@@ -17,7 +17,6 @@ import {
   messages,
   portalAttempts,
 } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 import type { PortalLookup, PortalReply, PortalRequest } from './portal.schema.ts';
@@ -228,21 +227,11 @@ export async function replyFromPortal(
     const [kase] = await tx.select().from(cases).where(eq(cases.id, authorized.id)).for('update');
     if (!kase) throw notFound();
     if (await customerSpoke(deps, tx, kase, now)) {
-      const stored = await insertMessage(
+      await addCustomerMessage(
         deps,
         tx,
-        { caseId: kase.id, kind: 'entrante', channel: 'portal', body: input.body, externalId, at: now },
+        { caseId: kase.id, channel: 'portal', body: input.body, externalId, at: now },
         decoded,
-      );
-      await appendEvent(
-        tx,
-        {
-          kind: 'message_added',
-          actor: { kind: 'cliente' },
-          caseId: kase.id,
-          after: { messageId: stored.id, kind: 'entrante' },
-        },
-        now,
       );
       return kase.id;
     }
