@@ -10,7 +10,7 @@ import { JobQueue } from './jobs/queue.ts';
 import { jobDefinitions } from './jobs/registry.ts';
 import { LiveFeed } from './live/live.service.ts';
 import { SettingsCache } from './settings/settings.cache.ts';
-import { providerSettingsOf, seedSettingsIfEmpty } from './settings/settings.service.ts';
+import { seedSettingsIfEmpty } from './settings/settings.service.ts';
 
 export interface Atiende {
   ctx: AppContext;
@@ -58,15 +58,16 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
     if (admin.initialAdmin) options.onInitialAdmin?.(admin.initialAdmin);
     jobs = await JobQueue.start(database);
     live = await LiveFeed.start(database);
+    const settings = new SettingsCache();
     const ctx: AppContext = {
       config,
       database,
       db: database.db,
       jobs,
       clock: options.clock ?? systemClock,
-      settings: new SettingsCache(),
+      settings,
       logger,
-      channels: createChannelAdapters(config, await providerSettingsOf(database.db)),
+      channels: createChannelAdapters(config, (await settings.current(database.db)).settings),
       live,
     };
     await jobs.register(jobDefinitions(ctx), { work: options.work ?? config.workers });

@@ -6,7 +6,6 @@ import { queueOutbound, templateSubjectOf, templateValues } from '../channels/ou
 import { fillWhatsappTemplate, renderTemplate, templateText } from '../channels/templates.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints } from '../db/schema.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 
 export interface RegisterCall {
@@ -26,8 +25,8 @@ async function queueReceipt(deps: CaseDeps, tx: Tx, caseId: string, agentId: str
   const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId));
   if (!kase) return undefined;
   const points = await tx.select().from(contactPoints).where(eq(contactPoints.customerId, kase.customerId));
-  const settings = await providerSettingsOf(tx);
-  const due = (await deadlinesOf(tx, [caseId], now, settings)).get(caseId)?.resolucion?.dueAt;
+  const { settings } = await deps.settings.current(tx);
+  const due = (await deadlinesOf(deps, tx, [caseId], now)).get(caseId)?.resolucion?.dueAt;
   const values = templateValues(settings, await templateSubjectOf(tx, caseId), due ? new Date(due) : null);
   const at = now;
   if (points.some((p) => p.kind === 'email')) {

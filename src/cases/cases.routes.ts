@@ -58,7 +58,7 @@ export function casesRoutes(app: HttpApp, ctx: AppContext) {
         response: { 200: CaseListResponse },
       },
     },
-    async (request) => listCases(ctx.db, request.query, ctx.clock.now()),
+    async (request) => listCases(ctx, request.query, ctx.clock.now()),
   );
 
   app.get(
@@ -72,7 +72,7 @@ export function casesRoutes(app: HttpApp, ctx: AppContext) {
         response: { 200: CaseDetailResponse },
       },
     },
-    async (request) => getCaseWithTimeline(ctx.db, request.params.folio, ctx.clock.now()),
+    async (request) => getCaseWithTimeline(ctx, request.params.folio, ctx.clock.now()),
   );
 
   app.patch(
@@ -110,7 +110,7 @@ export function casesRoutes(app: HttpApp, ctx: AppContext) {
         request.body,
         actorOf(request),
       );
-      return reply.status(201).send({ messageId, case: await getCaseById(ctx.db, caseId, ctx.clock.now()) });
+      return reply.status(201).send({ messageId, case: await getCaseById(ctx, caseId, ctx.clock.now()) });
     },
   );
 

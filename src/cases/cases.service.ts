@@ -43,7 +43,7 @@ import {
 } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { AreaRow, SettingsSnapshot } from '../settings/settings.cache.ts';
-import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
+import type { ProviderSettings } from '../settings/settings.service.ts';
 import type { CalendarSpecInput } from '../sla/calendar.ts';
 import {
   deadlinesOf,
@@ -238,7 +238,7 @@ export async function createCase(
     );
   });
   if ('duplicateOf' in outcome)
-    return { ...(await getCaseById(deps.db, outcome.duplicateOf, now)), duplicate: true };
+    return { ...(await getCaseById(deps, outcome.duplicateOf, now)), duplicate: true };
   return outcome;
 }
 
@@ -420,7 +420,7 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
     await assertMayChange(tx, actor, kase.areaId);
     const to = input.status;
     assertTransition(kase.status, to);
-    const settings = await providerSettingsOf(tx);
+    const { settings } = await deps.settings.current(tx);
     const set: Partial<typeof cases.$inferInsert> = { status: to, updatedAt: now };
 
     if (to === 'asignado') {
@@ -497,7 +497,7 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
     await deadlinesOnStatus(deps, tx, kase.id, kase.status, to, now);
     const notice = customerNotice(kase.status, to, set.discardReason ?? null);
     if (notice) {
-      const due = (await deadlinesOf(tx, [kase.id], now, settings)).get(kase.id)?.resolucion?.dueAt;
+      const due = (await deadlinesOf(deps, tx, [kase.id], now)).get(kase.id)?.resolucion?.dueAt;
       await queueTemplatedNotice(deps, tx, kase, notice, due ? new Date(due) : null, now);
     }
     await appendEvent(
@@ -521,7 +521,7 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
     );
     return kase.id;
   });
-  return getCaseById(deps.db, id, now);
+  return getCaseById(deps, id, now);
 }
 
 /**
@@ -580,7 +580,7 @@ export async function transferCase(
     if (!input.agentId) await routeWithinArea(tx, { id: kase.id, areaId: area.id }, now);
     return kase.id;
   });
-  return getCaseById(deps.db, id, now);
+  return getCaseById(deps, id, now);
 }
 
 /**
@@ -622,7 +622,7 @@ export async function assignCase(deps: CaseDeps, folio: string, agentId: string,
     );
     return kase.id;
   });
-  return getCaseById(deps.db, id, now);
+  return getCaseById(deps, id, now);
 }
 
 /**
@@ -653,10 +653,10 @@ export async function updateCase(deps: CaseDeps, folio: string, input: UpdateCas
     if (requestType !== kase.requestType || subtype !== kase.subtype) {
       if (isFinal(kase.status))
         throw new AppError('case.final', { status: 409, detail: `A ${kase.status} case keeps its type` });
-      assertSubtype(await providerSettingsOf(tx), requestType, subtype ?? undefined);
+      assertSubtype((await deps.settings.current(tx)).settings, requestType, subtype ?? undefined);
       await tx.update(cases).set({ requestType, subtype, updatedAt: now }).where(eq(cases.id, kase.id));
       await setDeadlines(deps, tx, { ...kase, requestType, subtype });
-      const due = await deadlinesOf(tx, [kase.id], now);
+      const due = await deadlinesOf(deps, tx, [kase.id], now);
       await appendEvent(
         tx,
         {
@@ -676,7 +676,7 @@ export async function updateCase(deps: CaseDeps, folio: string, input: UpdateCas
     }
     return kase.id;
   });
-  return getCaseById(deps.db, id, now);
+  return getCaseById(deps, id, now);
 }
 
 /** An agent's reply, internal note, or the record of what the customer said (e.g. on a call). */
@@ -748,7 +748,7 @@ async function queueAgentReply(
   let body = request.body;
   let template: { name: string; language: string; parameters: string[] } | undefined;
   if (kase.channel === 'whatsapp') {
-    const settings = await providerSettingsOf(tx);
+    const { settings } = await deps.settings.current(tx);
     if (request.template) {
       const chosen = settings.whatsappTemplates.find((t) => t.name === request.template?.name);
       if (!chosen) {
@@ -820,7 +820,7 @@ async function queueAgentReply(
  * Returns false when the case is (or just became) final, so the caller opens a new linked case.
  */
 export async function customerSpoke(
-  deps: Pick<CaseDeps, 'jobs'>,
+  deps: Pick<CaseDeps, 'jobs' | 'settings'>,
   tx: Tx,
   kase: CaseRow,
   now: Date,
@@ -846,7 +846,7 @@ export async function customerSpoke(
     return true;
   }
   if (kase.status === 'resuelto') {
-    const settings = await providerSettingsOf(tx);
+    const { settings } = await deps.settings.current(tx);
     const windowEnds = (kase.resolvedAt?.getTime() ?? 0) + settings.cases.reopenWindowDays * 86_400_000;
     if (now.getTime() <= windowEnds) {
       await tx
@@ -949,14 +949,17 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
   };
 }
 
-export async function getCaseById(tx: Tx, id: string, now: Date): Promise<CaseResponse> {
-  const [row] = await selectCases(tx).where(eq(cases.id, id));
+type ReadDeps = Pick<AppContext, 'db' | 'settings'>;
+
+export async function getCaseById(deps: ReadDeps, id: string, now: Date): Promise<CaseResponse> {
+  const [row] = await selectCases(deps.db).where(eq(cases.id, id));
   if (!row) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
-  return presentCase(row, await deadlinesOf(tx, [id], now));
+  return presentCase(row, await deadlinesOf(deps, deps.db, [id], now));
 }
 
 /** A case by folio (typed loosely; a wrong check digit fails before any query) with its whole timeline. */
-export async function getCaseWithTimeline(tx: Tx, folio: string, now: Date) {
+export async function getCaseWithTimeline(deps: ReadDeps, folio: string, now: Date) {
+  const tx = deps.db;
   const parsed = parseFolio(folio);
   const [row] = await selectCases(tx).where(eq(cases.folio, parsed.folio));
   if (!row)
@@ -1015,7 +1018,7 @@ export async function getCaseWithTimeline(tx: Tx, folio: string, now: Date) {
   ]
     .sort((a, b) => a.at - b.at || a.order - b.order)
     .map((t) => t.entry);
-  return { ...presentCase(row, await deadlinesOf(tx, [row.kase.id], now)), timeline };
+  return { ...presentCase(row, await deadlinesOf(deps, tx, [row.kase.id], now)), timeline };
 }
 
 const encodeCursor = (row: CaseRow) =>
@@ -1039,7 +1042,8 @@ function decodeCursor(cursor: string): [string, string] {
  * Cases newest first, filtered, with full-text search (Spanish stemming, accents ignored) over the
  * folio, subject and every message of each case; paginated by an opaque cursor.
  */
-export async function listCases(tx: Tx, query: ListCasesQuery, now: Date) {
+export async function listCases(deps: ReadDeps, query: ListCasesQuery, now: Date) {
+  const tx = deps.db;
   const conditions: SQL[] = [];
   if (query.status) conditions.push(eq(cases.status, query.status));
   if (query.areaId) conditions.push(eq(cases.areaId, query.areaId));
@@ -1074,6 +1078,7 @@ export async function listCases(tx: Tx, query: ListCasesQuery, now: Date) {
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const deadlines = await deadlinesOf(
+    deps,
     tx,
     page.map((r) => r.kase.id),
     now,

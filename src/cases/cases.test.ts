@@ -109,20 +109,20 @@ describeEachDatabase('cases', (kind) => {
       kind: 'agente',
       agentId: holderOfB.agentId,
     });
-    const bAfter = await getCaseWithTimeline(db, b.folio, clock.now());
+    const bAfter = await getCaseWithTimeline(app.atiende.ctx, b.folio, clock.now());
     expect(bAfter.status).toBe('nuevo');
     expect(bAfter.assignee).toBeNull();
     expect(bAfter.timeline.at(-1)).toMatchObject({
       type: 'event',
       event: { kind: 'assigned', reason: 'agent_disconnected' },
     });
-    expect((await getCaseWithTimeline(db, a.folio, clock.now())).status).toBe('en_proceso');
+    expect((await getCaseWithTimeline(app.atiende.ctx, a.folio, clock.now())).status).toBe('en_proceso');
 
     // Back on line with room under the cap, the agent takes the oldest waiting case.
     await setPresence(app.atiende.ctx, holderOfB.agentId, 'en_linea', { kind: 'sistema' });
     const waiting = [
-      await getCaseWithTimeline(db, b.folio, clock.now()),
-      await getCaseWithTimeline(db, c.folio, clock.now()),
+      await getCaseWithTimeline(app.atiende.ctx, b.folio, clock.now()),
+      await getCaseWithTimeline(app.atiende.ctx, c.folio, clock.now()),
     ];
     expect(waiting.filter((k) => k.assignee?.id === holderOfB.agentId)).toHaveLength(1);
     for (const s of [soporte, soporte2])
@@ -210,7 +210,7 @@ describeEachDatabase('cases', (kind) => {
       body: 'x',
     });
     expect(note.statusCode).toBe(403);
-    expect((await getCaseWithTimeline(app.atiende.ctx.db, kase.folio, clock.now())).timeline).toHaveLength(3);
+    expect((await getCaseWithTimeline(app.atiende.ctx, kase.folio, clock.now())).timeline).toHaveLength(3);
   });
 
   it('transfers (turnar) with a reason: the case leaves its assignee and is queued in the new area', async () => {
@@ -235,7 +235,7 @@ describeEachDatabase('cases', (kind) => {
       assignee: null,
       area: { code: 'facturacion_cobranza' },
     });
-    const last = (await getCaseWithTimeline(app.atiende.ctx.db, kase.folio, clock.now())).timeline.at(-1);
+    const last = (await getCaseWithTimeline(app.atiende.ctx, kase.folio, clock.now())).timeline.at(-1);
     expect(last).toMatchObject({
       type: 'event',
       event: {
@@ -284,7 +284,7 @@ describeEachDatabase('cases', (kind) => {
       const [row] = await tx.select().from(cases).where(eq(cases.id, waiting.id));
       expect(await customerSpoke(ctx, tx, row as typeof cases.$inferSelect, clock.now())).toBe(true);
     });
-    expect((await getCaseWithTimeline(ctx.db, waiting.folio, clock.now())).status).toBe('en_proceso');
+    expect((await getCaseWithTimeline(ctx, waiting.folio, clock.now())).status).toBe('en_proceso');
 
     await changeStatus(
       ctx,
@@ -297,7 +297,7 @@ describeEachDatabase('cases', (kind) => {
       const [row] = await tx.select().from(cases).where(eq(cases.id, waiting.id));
       expect(await customerSpoke(ctx, tx, row as typeof cases.$inferSelect, clock.now())).toBe(true);
     });
-    expect((await getCaseWithTimeline(ctx.db, waiting.folio, clock.now())).status).toBe('en_proceso');
+    expect((await getCaseWithTimeline(ctx, waiting.folio, clock.now())).status).toBe('en_proceso');
 
     const resolved = await changeStatus(
       ctx,
@@ -309,7 +309,7 @@ describeEachDatabase('cases', (kind) => {
     expect(jobs.some((j) => (j.data as { caseId: string }).caseId === waiting.id)).toBe(true);
     clock.advance(8 * 86_400_000);
     await autoCloseResolved(ctx, { caseId: waiting.id, resolvedAt: resolved.resolvedAt as string });
-    expect((await getCaseWithTimeline(ctx.db, waiting.folio, clock.now())).status).toBe('cerrado');
+    expect((await getCaseWithTimeline(ctx, waiting.folio, clock.now())).status).toBe('cerrado');
     // Back to the present, so the sessions of the other tests have not expired.
     clock.advance(-11 * 86_400_000);
   });

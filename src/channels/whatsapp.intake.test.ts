@@ -101,9 +101,9 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     expect(ack.text.body).toContain(found?.kase.folio);
     expect(ack.text.body).toMatch(/a más tardar el \d+ de \w+ de 20\d\d, \d\d:\d\d h/);
     expect(ack.text.body).toContain('¡Hola Ana!');
-    const view = await getCaseWithTimeline(db(), found?.kase.folio as string, new Date());
+    const view = await getCaseWithTimeline(app.atiende.ctx, found?.kase.folio as string, new Date());
     await until(async () =>
-      (await getCaseWithTimeline(db(), found?.kase.folio as string, new Date())).timeline.some(
+      (await getCaseWithTimeline(app.atiende.ctx, found?.kase.folio as string, new Date())).timeline.some(
         (t) => t.type === 'message' && t.message.deliveryStatus === 'enviado',
       ),
     );
@@ -140,12 +140,12 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     expect(found).toHaveLength(1);
     const folio = found[0]?.kase.folio as string;
     await until(async () => {
-      const view = await getCaseWithTimeline(db(), folio, new Date());
+      const view = await getCaseWithTimeline(app.atiende.ctx, folio, new Date());
       return (
         view.timeline.filter((t) => t.type === 'message' && t.message.attachments.length > 0).length === 2
       );
     });
-    const view = await getCaseWithTimeline(db(), folio, new Date());
+    const view = await getCaseWithTimeline(app.atiende.ctx, folio, new Date());
     const inbound = view.timeline.flatMap((t) =>
       t.type === 'message' && t.message.kind === 'entrante' ? [t.message] : [],
     );
@@ -271,7 +271,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       },
     ]);
     expect((await post(failed)).statusCode).toBe(200);
-    const view = await getCaseWithTimeline(db(), found?.kase.folio as string, new Date());
+    const view = await getCaseWithTimeline(app.atiende.ctx, found?.kase.folio as string, new Date());
     const message = view.timeline.find((t) => t.type === 'message' && t.message.kind === 'saliente');
     expect(message?.type === 'message' && message.message).toMatchObject({
       deliveryStatus: 'fallido',

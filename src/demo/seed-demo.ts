@@ -20,7 +20,7 @@ import { ManualClock } from '../clock.ts';
 import { createCustomer } from '../customers/customers.service.ts';
 import { agents, areas, cases, customers } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
-import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
+import type { ProviderSettings } from '../settings/settings.service.ts';
 import {
   ASK_CUSTOMER,
   BUSINESSES,
@@ -764,7 +764,7 @@ export async function seedDemo(deps: CaseDeps, options: SeedDemoOptions = {}): P
   // The same data on an empty database; on a seeded one another stream, so new phones do not clash.
   const random = new Random(20_260_101 + (await countOf(cases)));
 
-  const settings = await providerSettingsOf(deps.db);
+  const { settings } = await deps.settings.current(deps.db);
   const areaRows = await deps.db.select().from(areas).where(eq(areas.active, true)).orderBy(asc(areas.id));
   if (areaRows.length === 0)
     throw new Error('The database has no active areas; start Atiende once to seed them');

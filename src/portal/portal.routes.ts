@@ -3,7 +3,6 @@ import { REQUEST_TYPE_LABELS_ES, REQUEST_TYPES } from '../cases/request-types.ts
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
 import { receiptHtml, receiptOf, receiptPdf } from '../receipts/receipt.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
 import { WeeklyHoursSchema } from '../sla/calendar.ts';
 import { channelsOpenness } from './opening-hours.ts';
 import {
@@ -50,7 +49,7 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async () => {
-      const settings = await providerSettingsOf(ctx.db);
+      const { settings } = await ctx.settings.current(ctx.db);
       return {
         provider: {
           name: settings.provider.name,
@@ -75,7 +74,7 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
         response: { 200: z.array(ChannelStatus) },
       },
     },
-    async () => channelsOpenness(await providerSettingsOf(ctx.db), ctx.clock.now()),
+    async () => channelsOpenness((await ctx.settings.current(ctx.db)).settings, ctx.clock.now()),
   );
 
   app.post(
@@ -110,7 +109,7 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request) => {
       const kase = await authorizeFolio(ctx, request.body, request.ip);
-      return portalView(ctx.db, kase.id, ctx.clock.now());
+      return portalView(ctx, kase.id, ctx.clock.now());
     },
   );
 
@@ -141,7 +140,7 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       const kase = await authorizeFolio(ctx, request.body, request.ip);
-      const receipt = await receiptOf(ctx.db, kase.id, ctx.clock.now());
+      const receipt = await receiptOf(ctx, kase.id, ctx.clock.now());
       if (request.body.format === 'pdf') {
         return reply
           .type('application/pdf')

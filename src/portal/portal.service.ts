@@ -5,9 +5,9 @@ import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/
 import { parseFolio } from '../cases/folio.ts';
 import { addCustomerMessage } from '../cases/messages.ts';
 import type { RequestType } from '../cases/request-types.ts';
+import type { AppContext } from '../context.ts';
 import { normalizeContactAddress } from '../customers/contact-points.ts';
 import { addContactPoint } from '../customers/customers.service.ts';
-import type { Tx } from '../db/database.ts';
 import {
   attachmentBlobs,
   cases,
@@ -153,7 +153,8 @@ export async function authorizeFolio(
 }
 
 /** What the customer sees of a case: status, the deadline, and the messages between them and the provider. */
-export async function portalView(tx: Tx, caseId: string, now: Date) {
+export async function portalView(deps: Pick<AppContext, 'db' | 'settings'>, caseId: string, now: Date) {
+  const tx = deps.db;
   const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId));
   if (!kase) throw notFound();
   const rows = await tx
@@ -176,7 +177,7 @@ export async function portalView(tx: Tx, caseId: string, now: Date) {
         rows.length > 0 ? rows.map((m) => m.id) : ['00000000-0000-0000-0000-000000000000'],
       ),
     );
-  const deadline = (await deadlinesOf(tx, [caseId], now)).get(caseId)?.resolucion ?? null;
+  const deadline = (await deadlinesOf(deps, tx, [caseId], now)).get(caseId)?.resolucion ?? null;
   return {
     folio: kase.folio,
     requestType: kase.requestType as RequestType,
@@ -253,5 +254,5 @@ export async function replyFromPortal(
     });
     return opened.row.id;
   });
-  return portalView(deps.db, caseId, now);
+  return portalView(deps, caseId, now);
 }

@@ -2,10 +2,9 @@ import { asc, eq } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
 import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
 import { formatDateEs } from '../channels/templates.ts';
-import type { Tx } from '../db/database.ts';
+import type { AppContext } from '../context.ts';
 import { cases, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
-import { providerSettingsOf } from '../settings/settings.service.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 
 const CHANNEL_LABELS: Record<string, string> = {
@@ -33,8 +32,13 @@ export interface Receipt {
  * The written proof of a request the Carta de Derechos Mínimos gives every customer: folio, date and
  * time, type, channel, summary, deadline, and the provider's name and contact data.
  */
-export async function receiptOf(tx: Tx, caseId: string, now: Date): Promise<Receipt> {
-  const settings = await providerSettingsOf(tx);
+export async function receiptOf(
+  deps: Pick<AppContext, 'db' | 'settings'>,
+  caseId: string,
+  now: Date,
+): Promise<Receipt> {
+  const tx = deps.db;
+  const { settings } = await deps.settings.current(tx);
   const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId));
   if (!kase) throw new AppError('case.not_found', { status: 404, detail: 'No such case' });
   const [first] = await tx
@@ -43,7 +47,7 @@ export async function receiptOf(tx: Tx, caseId: string, now: Date): Promise<Rece
     .where(eq(messages.caseId, caseId))
     .orderBy(asc(messages.createdAt))
     .limit(1);
-  const due = (await deadlinesOf(tx, [caseId], now, settings)).get(caseId)?.resolucion?.dueAt;
+  const due = (await deadlinesOf(deps, tx, [caseId], now)).get(caseId)?.resolucion?.dueAt;
   const zone = settings.provider.timeZone;
   const summary = (first?.body ?? kase.subject).replace(/\s+/g, ' ').trim();
   return {

@@ -3,17 +3,23 @@ import type { Actor } from '../auth/actor.ts';
 import { assertMayChange } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
-import { agentAreas, agents, areas, caseDeadlines, caseFlags, cases, DEADLINE_KINDS } from '../db/schema.ts';
+import { agentAreas, agents, caseDeadlines, caseFlags, cases, DEADLINE_KINDS } from '../db/schema.ts';
 import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import { type ProviderSettings, providerSettingsOf } from '../settings/settings.service.ts';
+import type { ProviderSettings } from '../settings/settings.service.ts';
 import { ALWAYS_OPEN, addBusinessMillis, businessMillisBetween, type CalendarSpecInput } from './calendar.ts';
-import { type DeadlineClock, type DeadlineState, deadlineStatus, warnInstant } from './deadline-state.ts';
+import {
+  type DeadlineClock,
+  type DeadlineState,
+  deadlineStatus,
+  resumeDeadline,
+  warnInstant,
+} from './deadline-state.ts';
 import { calendarFor, dueAt, policyFor, type Target } from './policies.ts';
 
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 type DeadlineRow = typeof caseDeadlines.$inferSelect;
-type Deps = Pick<AppContext, 'jobs'>;
+type Deps = Pick<AppContext, 'jobs' | 'settings'>;
 
 /** The job that checks a deadline when its warning or due instant comes. */
 export const DEADLINE_CHECK_JOB = 'deadline-check';
@@ -108,8 +114,8 @@ export async function setDeadlines(
   tx: Tx,
   kase: { id: string; requestType: string; subtype: string | null; areaId: number; createdAt: Date },
 ): Promise<void> {
-  const settings = await providerSettingsOf(tx);
-  const [area] = await tx.select({ calendar: areas.calendar }).from(areas).where(eq(areas.id, kase.areaId));
+  const { settings } = await deps.settings.current(tx);
+  const area = await deps.settings.area(tx, kase.areaId);
   const existing = await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, kase.id));
   const rows: DeadlineRow[] = [];
   const planned = planDeadlines(
@@ -158,17 +164,14 @@ export async function resumeDeadlines(
       ),
     );
   if (paused.length === 0) return;
-  const { deadlines } = await providerSettingsOf(tx);
+  const { deadlines } = (await deps.settings.current(tx)).settings;
   for (const row of paused) {
     const pausedAt = row.pausedAt as Date;
-    const cal = calendarOf(row);
-    const took = Math.max(0, businessMillisBetween(cal, pausedAt.getTime(), now.getTime()));
     const [resumed] = await tx
       .update(caseDeadlines)
       .set({
         pausedAt: null,
-        dueAt: new Date(addBusinessMillis(cal, row.dueAt, took)),
-        pausedMs: row.pausedMs + took,
+        ...resumeDeadline(calendarOf(row), clockOf(row), now),
         pauses: [...row.pauses, [pausedAt.toISOString(), now.toISOString()]],
       })
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, row.kind)))
@@ -215,7 +218,12 @@ export async function deadlinesOnStatus(
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, 'resolucion')))
       .returning();
     if (reopened)
-      await scheduleDeadlineChecks(deps, tx, [reopened], (await providerSettingsOf(tx)).deadlines.warnAt);
+      await scheduleDeadlineChecks(
+        deps,
+        tx,
+        [reopened],
+        (await deps.settings.current(tx)).settings.deadlines.warnAt,
+      );
   }
 }
 
@@ -246,7 +254,7 @@ export async function checkDeadline(
       .where(and(eq(caseDeadlines.caseId, job.caseId), eq(caseDeadlines.kind, job.kind)))
       .for('update');
     if (!row || row.metAt || row.pausedAt) return;
-    const { deadlines } = await providerSettingsOf(tx);
+    const { deadlines } = (await deps.settings.current(tx)).settings;
     const status = deadlineStatus(calendarOf(row), clockOf(row), now, deadlines.warnAt);
     const [kase] = await tx
       .select({ areaId: cases.areaId, assigneeId: cases.assigneeId })
@@ -302,9 +310,9 @@ export interface DeadlineView {
 }
 
 /** The deadlines of the given cases as the API shows them, evaluated at `now`. */
-export async function deadlinesOf(tx: Tx, caseIds: string[], now: Date, settings?: ProviderSettings) {
+export async function deadlinesOf(deps: Pick<AppContext, 'settings'>, tx: Tx, caseIds: string[], now: Date) {
   if (caseIds.length === 0) return new Map<string, DeadlineViews>();
-  const warnAt = (settings ?? (await providerSettingsOf(tx))).deadlines.warnAt;
+  const { warnAt } = (await deps.settings.current(tx)).settings.deadlines;
   const rows = await tx.select().from(caseDeadlines).where(inArray(caseDeadlines.caseId, caseIds));
   return presentDeadlines(rows, now, warnAt);
 }

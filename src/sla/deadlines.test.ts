@@ -29,7 +29,7 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
       },
       actorOf(agent),
     );
-  const view = (folio: string) => getCaseWithTimeline(app.atiende.ctx.db, folio, clock.now());
+  const view = (folio: string) => getCaseWithTimeline(app.atiende.ctx, folio, clock.now());
 
   beforeAll(async () => {
     app = await startTestApp(kind, { clock, work: false, config: { ATIENDE_SESSION_HOURS: '720' } });
