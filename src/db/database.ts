@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -68,7 +67,6 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
       pool,
       async migrate() {
         await pool.query('create extension if not exists unaccent');
-        await pool.query('create extension if not exists pg_trgm');
         await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
       },
       async exclusive(fn) {
@@ -95,7 +93,7 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir, { extensions: { unaccent, pg_trgm } });
+    pglite = await PGlite.create(dir, { extensions: { unaccent } });
   } catch (error) {
     lock?.release();
     throw error;
@@ -107,7 +105,7 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
     pglite,
     dataDir: target.dataDir ?? undefined,
     async migrate() {
-      await pglite.exec('create extension if not exists unaccent; create extension if not exists pg_trgm;');
+      await pglite.exec('create extension if not exists unaccent');
       await migratePglite(drizzlePglite(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     // The data-folder lock already makes this process the only one.

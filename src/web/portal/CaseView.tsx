@@ -1,5 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { newIdempotencyKey } from '../shared/a11y.ts';
 import { ApiError, readAttachments } from '../shared/api.ts';
 import { ErrorMessage } from '../shared/components.tsx';
 import { describedBy, Field } from '../shared/Field.tsx';
@@ -36,7 +37,7 @@ export function CaseView({
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState(false);
   // One key per reply being written: a double click or a retry after a timeout sends it once.
-  const replyKey = useRef(crypto.randomUUID());
+  const replyKey = useRef<string | undefined>(undefined);
 
   const send = async (event: FormEvent) => {
     event.preventDefault();
@@ -59,9 +60,9 @@ export function CaseView({
         ...credentials,
         body: body.trim(),
         attachments: await readAttachments(files),
-        idempotencyKey: replyKey.current,
+        idempotencyKey: (replyKey.current ??= newIdempotencyKey()),
       });
-      replyKey.current = crypto.randomUUID();
+      replyKey.current = undefined;
       setBody('');
       setFiles([]);
       setFileKey((k) => k + 1);
