@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { cases } from '../db/schema.ts';
 import type { HttpApp } from '../http/app.ts';
 import { requireActor } from '../http/auth.ts';
 import { eventsSince, type LiveEvent } from './live.service.ts';
@@ -47,27 +45,11 @@ export function liveRoutes(app: HttpApp, ctx: AppContext) {
       // higher one. Instead of a high-water mark, each stream remembers the ids it sent, and a resumed
       // stream replays a margin before the last id it saw; the console folds repeats into one refresh.
       const sent = new Set<number>();
-      let queue = Promise.resolve();
-      const send = (event: { id: number; kind: string; caseId: string | null; folio?: string | null }) => {
-        queue = queue
-          .then(async () => {
-            if (sent.has(event.id)) return;
-            sent.add(event.id);
-            if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
-            const folio =
-              event.folio !== undefined
-                ? event.folio
-                : event.caseId
-                  ? ((
-                      await ctx.db
-                        .select({ folio: cases.folio })
-                        .from(cases)
-                        .where(eq(cases.id, event.caseId))
-                    )[0]?.folio ?? null)
-                  : null;
-            write(reply, { id: event.id, kind: event.kind, caseId: event.caseId, folio });
-          })
-          .catch(() => {});
+      const send = (event: LiveEvent) => {
+        if (sent.has(event.id)) return;
+        sent.add(event.id);
+        if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
+        write(reply, event);
       };
       const unsubscribe = ctx.live.subscribe(send);
       const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 25_000);

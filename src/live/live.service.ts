@@ -26,6 +26,9 @@ export class LiveFeed {
   private client: pg.Client | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
+  // Folios never change, and a case's events come in runs: each is looked up once for every console.
+  private readonly folios = new Map<string, string>();
+  private emitting = Promise.resolve();
 
   private constructor(private readonly database: DatabaseHandle) {
     this.emitter.setMaxListeners(0);
@@ -37,14 +40,35 @@ export class LiveFeed {
     return feed;
   }
 
+  /** Emits an announced event with its case's folio, in the order announced; nothing when nobody listens. */
+  private announce(payload: string | undefined) {
+    if (!payload || this.emitter.listenerCount('event') === 0) return;
+    const event = JSON.parse(payload) as Omit<LiveEvent, 'folio'>;
+    this.emitting = this.emitting
+      .then(async () => {
+        this.emitter.emit('event', { ...event, folio: await this.folioOf(event.caseId) });
+      })
+      .catch(() => {
+        this.emitter.emit('event', { ...event, folio: null });
+      });
+  }
+
+  private async folioOf(caseId: string | null): Promise<string | null> {
+    if (!caseId) return null;
+    const known = this.folios.get(caseId);
+    if (known) return known;
+    const [row] = await this.database.db
+      .select({ folio: cases.folio })
+      .from(cases)
+      .where(eq(cases.id, caseId));
+    if (!row) return null;
+    if (this.folios.size >= 10_000) this.folios.delete(this.folios.keys().next().value as string);
+    this.folios.set(caseId, row.folio);
+    return row.folio;
+  }
+
   private async connect(): Promise<void> {
-    const announce = (payload: string | undefined) => {
-      if (payload)
-        this.emitter.emit(
-          'event',
-          JSON.parse(payload) as { id: number; kind: string; caseId: string | null },
-        );
-    };
+    const announce = (payload: string | undefined) => this.announce(payload);
     if (this.database.pglite) {
       const unlistenEvents = await this.database.pglite.listen(CHANNEL, announce);
       const unlistenSettings = await this.database.pglite.listen(SETTINGS_CHANNEL, settingsChanged);
@@ -63,10 +87,24 @@ export class LiveFeed {
       if (message.channel === SETTINGS_CHANNEL) settingsChanged();
       else announce(message.payload);
     });
-    client.on('error', () => this.reconnect());
-    client.on('end', () => this.reconnect());
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}; LISTEN ${SETTINGS_CHANNEL}`);
+    // A dropped connection reports both `error` and `end`: it is replaced once.
+    let lost = false;
+    const replace = () => {
+      if (lost) return;
+      lost = true;
+      this.reconnect();
+    };
+    client.on('error', replace);
+    client.on('end', replace);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}; LISTEN ${SETTINGS_CHANNEL}`);
+    } catch (error) {
+      // The caller decides what a failed attempt means (start-up fails, a reconnection tries again).
+      lost = true;
+      await client.end().catch(() => {});
+      throw error;
+    }
     // Changes made while the connection was down were not heard.
     settingsChanged();
     this.client = client;
@@ -80,7 +118,7 @@ export class LiveFeed {
     }, 1000).unref();
   }
 
-  subscribe(listener: (event: { id: number; kind: string; caseId: string | null }) => void): () => void {
+  subscribe(listener: (event: LiveEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
