@@ -28,3 +28,9 @@ export const REQUEST_TYPE_LABELS_ES: Record<RequestType, string> = {
   suspension: 'suspensión',
   arco: 'derechos ARCO',
 };
+
+/** The request type a customer picked (a button or list reply's code), if it names one. */
+export const asRequestType = (code: string | undefined): RequestType | undefined => {
+  const wanted = code?.toLowerCase();
+  return REQUEST_TYPES.find((t) => t === wanted);
+};

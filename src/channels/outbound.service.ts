@@ -306,7 +306,7 @@ export async function sendOutbound(
     template?: Template;
     messagingTag?: 'HUMAN_AGENT';
   };
-  const thread = message.channel === 'email' ? await emailThread(deps, kase.id, message.id) : {};
+  const thread = message.channel === 'email' ? await emailThread(deps, kase, message.id) : {};
   const result = await adapter.send({
     channel: message.channel as Channel,
     to,
@@ -357,8 +357,12 @@ export async function sendOutbound(
 }
 
 /** What an e-mail reply needs to thread in the customer's mail client: subject, references and files. */
-async function emailThread(deps: Pick<AppContext, 'db' | 'database'>, caseId: string, messageId: string) {
-  const [kase] = await deps.db.select({ subject: cases.subject }).from(cases).where(eq(cases.id, caseId));
+async function emailThread(
+  deps: Pick<AppContext, 'db' | 'database'>,
+  kase: { id: string; subject: string },
+  messageId: string,
+) {
+  const caseId = kase.id;
   const earlier = await deps.db
     .select({ externalId: messages.externalId })
     .from(messages)
@@ -380,7 +384,7 @@ async function emailThread(deps: Pick<AppContext, 'db' | 'database'>, caseId: st
     const { bytes, contentType } = await readAttachment(deps.database, a.sha256);
     files.push({ filename: a.filename, contentType, content: bytes });
   }
-  return { subject: kase?.subject, references: earlier.map((m) => m.externalId as string), files };
+  return { subject: kase.subject, references: earlier.map((m) => m.externalId as string), files };
 }
 
 /** Applies a delivery report stored because it arrived before its message was known to be sent. */

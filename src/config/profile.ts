@@ -153,7 +153,6 @@ export const ProfileSchema = z
   });
 
 export type Profile = z.infer<typeof ProfileSchema>;
-export type ProfileInput = z.input<typeof ProfileSchema>;
 
 /** Validates a profile given as parsed data; every problem is named by its path. */
 export function parseProfile(data: unknown): Profile {

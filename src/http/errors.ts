@@ -19,11 +19,3 @@ export class AppError extends Error {
     this.extra = options.extra;
   }
 }
-
-export const notFound = (what: string, detail?: string) =>
-  new AppError(`${what}.not_found`, { status: 404, detail: detail ?? `${what} not found` });
-
-export const badInput = (field: string, detail: string, code = 'request.invalid') =>
-  new AppError(code, { status: 400, field, detail });
-
-export const forbidden = (detail: string) => new AppError('auth.forbidden', { status: 403, detail });

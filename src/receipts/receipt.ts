@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
 import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
-import { formatDateEs } from '../channels/templates.ts';
+import { escapeHtml, formatDateEs } from '../channels/templates.ts';
 import type { AppContext } from '../context.ts';
 import { cases, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -66,12 +66,6 @@ export async function receiptOf(
     regulators: settings.provider.regulators,
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 const rows = (r: Receipt): Array<[string, string]> => [
   ['Folio', r.folio],

@@ -283,14 +283,15 @@ export async function checkDeadline(
         now,
       );
     };
+    let supervisors: string[] | undefined;
+    const areaSupervisors = async () => (supervisors ??= await supervisorsOf(tx, kase.areaId));
     if (status.elapsedFraction >= deadlines.warnAt && !row.warnedAt) {
-      const supervisors = await supervisorsOf(tx, kase.areaId);
-      await raise('por_vencer', kase.assigneeId ? [kase.assigneeId] : supervisors);
+      await raise('por_vencer', kase.assigneeId ? [kase.assigneeId] : await areaSupervisors());
       row.warnedAt = now;
     }
     if (status.state === 'vencido' && !row.breachedAt) {
-      const supervisors = await supervisorsOf(tx, kase.areaId);
-      await raise('vencido', [...new Set([...supervisors, ...(kase.assigneeId ? [kase.assigneeId] : [])])]);
+      const notify = [...(await areaSupervisors()), ...(kase.assigneeId ? [kase.assigneeId] : [])];
+      await raise('vencido', [...new Set(notify)]);
       row.breachedAt = now;
     }
     await tx

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REQUEST_TYPES, type RequestType } from '../../cases/request-types.ts';
+import { asRequestType } from '../../cases/request-types.ts';
 import type { IncomingMessage, StatusUpdate } from '../adapter.ts';
 
 const Attachment = z.object({
@@ -46,11 +46,6 @@ function events(raw: unknown): Array<z.infer<typeof Event>> {
   }
   return all.sort((a, b) => a.timestamp - b.timestamp);
 }
-
-const asRequestType = (payload: string | undefined): RequestType | undefined => {
-  const code = payload?.toLowerCase();
-  return REQUEST_TYPES.find((t) => t === code);
-};
 
 const CONTENT_TYPES: Record<string, IncomingMessage['contentType']> = {
   image: 'image',

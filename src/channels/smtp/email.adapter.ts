@@ -7,6 +7,7 @@ import type {
   OutgoingMessage,
   SendResult,
 } from '../adapter.ts';
+import { escapeHtml } from '../templates.ts';
 
 export interface EmailSettings {
   /** smtp(s)://user:pass@host:port for outbound mail; unset, the channel only receives. */
@@ -15,12 +16,6 @@ export interface EmailSettings {
   from: string;
   providerName: string;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 /** Our Message-ID for a reply, under the sender's domain so clients and spam filters accept it. */
 export const newMessageId = (from: string) => `${randomUUID()}@${from.split('@')[1] ?? 'atiende.local'}`;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import { and, eq } from 'drizzle-orm';
+import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, contactPoints, messages } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/app.ts';
@@ -116,6 +117,24 @@ describeEachDatabase('mailbox polling with IMAP', (kind) => {
       'Sigo sin servicio.',
     ]);
     expect(stored.every((m) => !(m.metadata as { unverified?: boolean }).unverified)).toBe(true);
-    expect(PROCESSED_FLAG).toBe('$AtiendeProcessed');
+    // The marks are on the mailbox server itself, where another poller (or process) would see them.
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      auth: { user: 'testuser', pass: 'testpass' },
+      logger: false,
+    });
+    await client.connect();
+    try {
+      await client.mailboxOpen('INBOX');
+      const flags: string[][] = [];
+      for await (const message of client.fetch('1:*', { flags: true }))
+        flags.push([...(message.flags ?? [])]);
+      expect(flags).toHaveLength(2);
+      for (const set of flags) expect(set).toContain(PROCESSED_FLAG);
+    } finally {
+      await client.logout();
+    }
   });
 });

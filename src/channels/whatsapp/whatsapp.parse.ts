@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REQUEST_TYPES, type RequestType } from '../../cases/request-types.ts';
+import { asRequestType } from '../../cases/request-types.ts';
 import { normalizeContactAddress } from '../../customers/contact-points.ts';
 import type { DeliveryStatus, IncomingMessage, StatusUpdate } from '../adapter.ts';
 
@@ -102,11 +102,6 @@ const MEDIA_LABELS: Record<MediaType, string> = {
   video: 'Video',
   document: 'Documento',
   sticker: 'Sticker',
-};
-
-const asRequestType = (code: string | undefined): RequestType | undefined => {
-  const wanted = code?.toLowerCase();
-  return REQUEST_TYPES.find((t) => t === wanted);
 };
 
 function* changes(payload: unknown): Generator<ChangeValue> {
