@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, contactPoints, messages } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
 import { waitUntil } from '../test/wait.ts';
+import { createMessengerAdapter } from './messenger/messenger.adapter.ts';
 import { parseMessengerInbound, parseMessengerStatuses } from './messenger/messenger.parse.ts';
 import { signMetaPayload } from './whatsapp/signature.ts';
 
@@ -199,5 +200,33 @@ describeEachDatabase('Facebook Messenger', (kind) => {
       code: 'channel.window_closed',
       otherContactPoints: [{ kind: 'email', address: `fb${sender}@example.test` }],
     });
+  });
+});
+
+describe('the Messenger adapter', () => {
+  it('reports the channel down on a refused token, and up again once a send goes through', async () => {
+    const graph = await startFakeGraph();
+    try {
+      const adapter = createMessengerAdapter({
+        baseUrl: graph.url,
+        pageAccessToken: 'page-access-token-for-tests',
+        appSecret: SECRET,
+        verifyToken: 'messenger-verify-token',
+      });
+      const message = {
+        channel: 'facebook' as const,
+        to: { kind: 'messenger' as const, address: '900000000000777' },
+        text: 'Hola',
+        folio: 'MON-2026-000001-5',
+        automatic: false,
+      };
+      graph.failNext(190);
+      expect(await adapter.send(message)).toMatchObject({ ok: false, channelDown: true });
+      expect(adapter.health().status).toBe('error');
+      expect(await adapter.send(message)).toMatchObject({ ok: true });
+      expect(adapter.health()).toEqual({ status: 'ok' });
+    } finally {
+      await graph.close();
+    }
   });
 });

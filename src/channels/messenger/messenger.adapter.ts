@@ -56,7 +56,11 @@ export function createMessengerAdapter(settings: MessengerSettings) {
       message_id?: string;
       error?: { code?: number; message?: string; error_subcode?: number };
     };
-    if (response.ok && json.message_id) return { ok: true, externalId: json.message_id };
+    if (response.ok && json.message_id) {
+      // A send that goes through shows the token works again.
+      downReason = undefined;
+      return { ok: true, externalId: json.message_id };
+    }
     const code = json.error?.code;
     const reason = json.error?.message ?? `HTTP ${response.status}`;
     if (code === TOKEN_INVALID) {
@@ -77,7 +81,7 @@ export function createMessengerAdapter(settings: MessengerSettings) {
     parseStatuses: parseMessengerStatuses,
     send,
     verifySignature: (raw: Buffer, header: string | undefined) =>
-      Boolean(settings.appSecret) && verifyMetaSignature(raw, header, settings.appSecret as string),
+      verifyMetaSignature(raw, header, settings.appSecret ?? ''),
     // Messenger attachment URLs are plain CDN links, fetched without the token.
     async fetchMedia(url: string) {
       const response = await doFetch(url, { signal: AbortSignal.timeout(30_000) });
@@ -86,9 +90,6 @@ export function createMessengerAdapter(settings: MessengerSettings) {
         bytes: Buffer.from(await response.arrayBuffer()),
         contentType: response.headers.get('content-type') ?? 'application/octet-stream',
       };
-    },
-    markDown(reason: string) {
-      downReason = reason;
     },
     health(): ChannelHealth {
       if (!enabled) return { status: 'off', detail: `Not configured: set ${missing.join(', ')}` };
