@@ -1,13 +1,11 @@
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import type { LiveEvent } from '../shared/types.ts';
-import { type Listener, LiveConnection, type LiveStatus } from './live-connection.ts';
+import { LiveConnection, type LiveStatus } from './live-connection.ts';
 
-interface Live {
-  status: LiveStatus;
-  subscribe(listener: Listener): () => void;
-}
-
-const LiveContext = createContext<Live | null>(null);
+// The connection and its status are separate contexts: a status change (a drop, a reconnection) must
+// not re-run the subscribers' effects, which would throw away a batch of events waiting to be handled.
+const ConnectionContext = createContext<LiveConnection | null>(null);
+const StatusContext = createContext<LiveStatus>('connecting');
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>('connecting');
@@ -16,15 +14,15 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     connection.open();
     return () => connection.close();
   }, [connection]);
-  const value = useMemo(
-    () => ({ status, subscribe: (listener: Listener) => connection.subscribe(listener) }),
-    [status, connection],
+  return (
+    <ConnectionContext.Provider value={connection}>
+      <StatusContext.Provider value={status}>{children}</StatusContext.Provider>
+    </ConnectionContext.Provider>
   );
-  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
 export function useLiveStatus(): LiveStatus {
-  return useContext(LiveContext)?.status ?? 'connecting';
+  return useContext(StatusContext);
 }
 
 /**
@@ -32,7 +30,7 @@ export function useLiveStatus(): LiveStatus {
  * call after a short pause, so a list refetches once.
  */
 export function useLiveEvents(onEvent: (events: LiveEvent[]) => void, settleMs = 250) {
-  const live = useContext(LiveContext);
+  const live = useContext(ConnectionContext);
   const handler = useRef(onEvent);
   handler.current = onEvent;
   useEffect(() => {
