@@ -10,9 +10,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { waMessagesPayload, waText } from '../../src/channels/testing/wa-payloads.ts';
 import { signMetaPayload } from '../../src/channels/whatsapp/signature.ts';
-import { createPostgresDatabase, dropPostgresDatabase } from '../../src/test/databases.ts';
 import { startFakeGraph } from '../../src/test/fake-graph.ts';
-import { startServerProcess } from '../../src/test/processes.ts';
+import { startServers } from '../../src/test/processes.ts';
 import { poster } from '../http-client.ts';
 
 const { values } = parseArgs({
@@ -37,19 +36,15 @@ const percentile = (sorted: number[], p: number) =>
 
 async function main() {
   const graph = await startFakeGraph();
-  const url = await createPostgresDatabase();
-  const servers = await Promise.all(
-    Array.from({ length: Number(values.processes) }, () =>
-      startServerProcess({
-        DATABASE_URL: url,
-        GRAPH_BASE_URL: graph.url,
-        WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
-        WHATSAPP_APP_SECRET: SECRET,
-        WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
-        WHATSAPP_PHONE_NUMBER_ID: '200000000000001',
-      }),
-    ),
-  );
+  const fleet = await startServers(Number(values.processes), {
+    GRAPH_BASE_URL: graph.url,
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+    WHATSAPP_APP_SECRET: SECRET,
+    WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
+    WHATSAPP_PHONE_NUMBER_ID: '200000000000001',
+  });
+  const servers = fleet.processes;
+  const url = fleet.databaseUrl as string;
   try {
     const unique = Math.round(deliveries * 0.9);
     // Each unique message comes from its own sender, so each opens a case and earns an acknowledgement.
@@ -124,9 +119,8 @@ async function main() {
       `  acknowledgements at the fake Graph server: ${acks} of ${unique}, all in ${acksIn.toFixed(1)} s from the first delivery (target < 60 s)`,
     );
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
+    await fleet.stop();
     await graph.close();
-    await dropPostgresDatabase(url);
   }
 }
 

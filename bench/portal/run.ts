@@ -14,13 +14,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { launchBrowser } from '../../src/test/chromium.ts';
 import { startServerProcess } from '../../src/test/processes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist/web');
-const CHROMIUM = process.env.ATIENDE_CHROMIUM ?? '/usr/bin/chromium';
 const RUNS = Math.min(Math.max(Number(process.argv[2] ?? 5) || 5, 1), 20);
 
 const PROFILE = {
@@ -82,19 +81,7 @@ async function main() {
     ATIENDE_DATA_DIR: dataDir,
     ATIENDE_WORKERS: 'false',
   });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchBrowser();
   const results: Array<{ load: number; lcp: number; channels: number; transferred: number }> = [];
   try {
     process.stdout.write(

@@ -1,23 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPostgresDatabase, describePostgres, dropPostgresDatabase } from '../test/databases.ts';
-import { loginOverHttp, type ServerProcess, startServerProcess } from '../test/processes.ts';
+import { describePostgres } from '../test/databases.ts';
+import { loginOverHttp, type ServerProcess, startServers } from '../test/processes.ts';
 
 describePostgres('folios under concurrency across two server processes', () => {
-  let url: string;
   let servers: ServerProcess[] = [];
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    url = await createPostgresDatabase();
     // Both start together: migrations and seeding must serialise themselves.
-    servers = await Promise.all([
-      startServerProcess({ DATABASE_URL: url }),
-      startServerProcess({ DATABASE_URL: url }),
-    ]);
+    ({ processes: servers, stop } = await startServers(2));
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    await dropPostgresDatabase(url);
-  });
+  afterAll(() => stop?.());
 
   it('gives 200 cases created in parallel across both processes 200 distinct folios', async () => {
     // A session lives in the shared database, so one login works on both processes.

@@ -1,23 +1,17 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPostgresDatabase, describePostgres, dropPostgresDatabase } from '../test/databases.ts';
-import { loginOverHttp, type ServerProcess, startServerProcess } from '../test/processes.ts';
+import { describePostgres } from '../test/databases.ts';
+import { loginOverHttp, type ServerProcess, startServers } from '../test/processes.ts';
 
 describePostgres('deadline escalation with two server processes', () => {
-  let url: string;
   let servers: ServerProcess[] = [];
+  let url: string | undefined;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    url = await createPostgresDatabase();
-    servers = await Promise.all([
-      startServerProcess({ DATABASE_URL: url }),
-      startServerProcess({ DATABASE_URL: url }),
-    ]);
+    ({ processes: servers, databaseUrl: url, stop } = await startServers(2));
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    await dropPostgresDatabase(url);
-  });
+  afterAll(() => stop?.());
 
   it('warns and escalates each deadline exactly once, whichever process runs the checks', async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { CHROMIUM_PATH } from './chromium.ts';
 
 /**
  * Says loudly which tests cannot run here. Under ATIENDE_TEST_STRICT=1 (as in CI) a missing PostgreSQL
@@ -8,7 +9,7 @@ export default function setup() {
   const missing: string[] = [];
   if (!process.env.DATABASE_URL)
     missing.push('PostgreSQL (set DATABASE_URL to run the data tests on it too)');
-  if (!existsSync(process.env.ATIENDE_CHROMIUM ?? '/usr/bin/chromium')) {
+  if (!existsSync(CHROMIUM_PATH)) {
     missing.push('Chromium (apt-get install -y chromium, for the browser tests)');
   }
   if (missing.length === 0) return;

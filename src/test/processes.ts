@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TEST_ADMIN } from './app.ts';
+import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from './databases.ts';
 
 const BIN = path.resolve('bin/atiende.mjs');
 
@@ -70,4 +73,44 @@ export async function loginOverHttp(
   const { csrfToken } = (await response.json()) as { csrfToken: string };
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+}
+
+export interface Servers {
+  /** One process per entry, all on the same database. */
+  processes: ServerProcess[];
+  /** The PostgreSQL database they share, when on PostgreSQL. */
+  databaseUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Atiende server processes on a fresh database of their own: PostgreSQL when DATABASE_URL is set
+ * (the only way to run several processes), otherwise one process on an embedded PGlite data folder.
+ */
+export async function startServers(count: number, env: Record<string, string> = {}): Promise<Servers> {
+  if (POSTGRES_URL) {
+    const url = await createPostgresDatabase();
+    const processes = await Promise.all(
+      Array.from({ length: count }, () => startServerProcess({ ...env, DATABASE_URL: url })),
+    );
+    return {
+      processes,
+      databaseUrl: url,
+      async stop() {
+        await Promise.all(processes.map((p) => p.stop()));
+        await dropPostgresDatabase(url);
+      },
+    };
+  }
+  if (count !== 1) throw new Error('several server processes need PostgreSQL (DATABASE_URL)');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'atiende-e2e-'));
+  // An empty DATABASE_URL overrides one inherited from the environment: this process stays on PGlite.
+  const server = await startServerProcess({ ...env, DATABASE_URL: '', ATIENDE_DATA_DIR: dataDir });
+  return {
+    processes: [server],
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,23 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { describe } from 'vitest';
-import { ROOT } from './build.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { CHROMIUM_PATH, launchBrowser } from '../../src/test/chromium.ts';
+import { type Servers, startServers } from '../../src/test/processes.ts';
+import { ensureWebBuild, ROOT } from './build.ts';
 
-/** Debian's Chromium; the browser tests drive it through playwright-core, which downloads no browser. */
-export const CHROMIUM_PATH = process.env.ATIENDE_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH, launchBrowser } from '../../src/test/chromium.ts';
 export const SCREENSHOTS = path.join(ROOT, 'artifacts/screenshots');
-
-// Quiet, reproducible runs: no updates, sync, first-run pages or QUIC probes reaching out.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /**
  * Declares browser tests: they run when Chromium is installed, show as skipped with the reason
@@ -33,11 +23,6 @@ export function describeBrowser(name: string, body: () => void) {
     );
     describe.skip(`${name} [browser — skipped: ${CHROMIUM_PATH} missing]`, body);
   }
-}
-
-/** Headless Chromium; Playwright gives every launch a fresh temporary profile and removes it on close. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
 }
 
 /** A page in a context of its own (own cookies and storage), like a separate person's browser. */
@@ -61,4 +46,31 @@ export async function openPage(
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * For the tests of one file: the built web app served by one Atiende process on a database of its own,
+ * and a browser; started before them and stopped after.
+ */
+export function portalUnderTest(): { readonly url: string; readonly browser: Browser } {
+  let servers: Servers | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    await ensureWebBuild();
+    servers = await startServers(1);
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await servers?.stop();
+  });
+  return {
+    get url() {
+      return servers?.processes[0]?.url ?? '';
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser has not started');
+      return browser;
+    },
+  };
 }

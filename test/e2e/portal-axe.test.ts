@@ -1,9 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, openPage, screenshot } from './browser.ts';
-import { ensureWebBuild } from './build.ts';
-import { type Servers, startServers } from './servers.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeBrowser, openPage, portalUnderTest, screenshot } from './browser.ts';
 
 /** Serious and critical WCAG 2.1 A/AA violations on the page as it stands, in a readable form. */
 async function seriousViolations(page: Page) {
@@ -59,33 +57,19 @@ const TEXT = {
 } as const;
 
 describeBrowser('accessibility of every portal state at 360 px (axe-core, WCAG 2.1 AA)', () => {
-  let servers: Servers;
-  let portalUrl: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    servers = await startServers(1);
-    portalUrl = servers.processes[0]?.url ?? '';
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.stop();
-  });
+  const portal = portalUnderTest();
 
   for (const language of ['es-MX', 'en'] as const) {
     it(`has no serious or critical violations in ${language}`, async () => {
       const text = TEXT[language];
-      const { context, page } = await openPage(browser, { width: 360, height: 800 });
+      const { context, page } = await openPage(portal.browser, { width: 360, height: 800 });
       const found: Record<string, Awaited<ReturnType<typeof seriousViolations>>> = {};
       const check = async (state: string) => {
         found[state] = await seriousViolations(page);
         await screenshot(page, `portal-${state}-${language}`);
       };
 
-      await page.goto(`${portalUrl}/portal`);
+      await page.goto(`${portal.url}/portal`);
       await page.locator('.channel').first().waitFor();
       if (language === 'en') {
         await page.getByRole('button', { name: 'English' }).click();

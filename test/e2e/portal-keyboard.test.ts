@@ -1,8 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, openPage, screenshot } from './browser.ts';
-import { ensureWebBuild } from './build.ts';
-import { type Servers, startServers } from './servers.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeBrowser, openPage, portalUnderTest, screenshot } from './browser.ts';
 
 interface Focused {
   tag: string;
@@ -45,26 +43,12 @@ async function tabTo(page: Page, name: string, unmarked: string[], maxStops = 40
 }
 
 describeBrowser('the customer portal with the keyboard alone', () => {
-  let servers: Servers;
-  let portalUrl: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    servers = await startServers(1);
-    portalUrl = servers.processes[0]?.url ?? '';
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.stop();
-  });
+  const portal = portalUnderTest();
 
   it('files a request, reads the folio, follows it and answers, then looks it up again, never touching a mouse', async () => {
-    const { context, page } = await openPage(browser, { width: 360, height: 800 });
+    const { context, page } = await openPage(portal.browser, { width: 360, height: 800 });
     const unmarked: string[] = [];
-    await page.goto(`${portalUrl}/portal`);
+    await page.goto(`${portal.url}/portal`);
     await page.locator('.channel').first().waitFor();
 
     await page.keyboard.press('Tab');

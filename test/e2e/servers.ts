@@ -1,46 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { TEST_ADMIN } from '../../src/test/app.ts';
-import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from '../../src/test/databases.ts';
-import { loginOverHttp, type ServerProcess, startServerProcess } from '../../src/test/processes.ts';
+import { loginOverHttp } from '../../src/test/processes.ts';
 
-export interface Servers {
-  /** One process per entry, all on the same database. */
-  processes: ServerProcess[];
-  stop(): Promise<void>;
-}
-
-/**
- * Atiende server processes on a fresh database of their own: PostgreSQL when DATABASE_URL is set
- * (the only way to run several processes), otherwise one process on an embedded PGlite data folder.
- */
-export async function startServers(count: number): Promise<Servers> {
-  if (POSTGRES_URL) {
-    const url = await createPostgresDatabase();
-    const processes = await Promise.all(
-      Array.from({ length: count }, () => startServerProcess({ DATABASE_URL: url })),
-    );
-    return {
-      processes,
-      async stop() {
-        await Promise.all(processes.map((p) => p.stop()));
-        await dropPostgresDatabase(url);
-      },
-    };
-  }
-  if (count !== 1) throw new Error('several server processes need PostgreSQL (DATABASE_URL)');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'atiende-e2e-'));
-  // An empty DATABASE_URL overrides one inherited from the environment: this process stays on PGlite.
-  const server = await startServerProcess({ DATABASE_URL: '', ATIENDE_DATA_DIR: dataDir });
-  return {
-    processes: [server],
-    async stop() {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export { type Servers, startServers } from '../../src/test/processes.ts';
 
 /** A tiny API client for setting the scene as an admin would, over real HTTP. */
 export async function adminApi(baseUrl: string) {
