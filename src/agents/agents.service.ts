@@ -133,6 +133,9 @@ export async function updateAgent(db: Db, id: string, input: UpdateAgentInput): 
 }
 
 export async function agentAreaIds(db: Tx, agentId: string): Promise<number[]> {
-  const rows = await db.select().from(agentAreas).where(eq(agentAreas.agentId, agentId));
+  const rows = await db
+    .select({ areaId: agentAreas.areaId })
+    .from(agentAreas)
+    .where(eq(agentAreas.agentId, agentId));
   return rows.map((r) => r.areaId);
 }

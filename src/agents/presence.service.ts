@@ -2,9 +2,10 @@ import { and, asc, eq, inArray, isNotNull, lt, ne } from 'drizzle-orm';
 import { routeWithinArea } from '../cases/assignment.ts';
 import type { CaseDeps } from '../cases/cases.service.ts';
 import type { Tx } from '../db/database.ts';
-import { agentAreas, agents, cases, type PRESENCES } from '../db/schema.ts';
+import { agents, cases, type PRESENCES } from '../db/schema.ts';
 import { appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { agentAreaIds } from './agents.service.ts';
 
 export type Presence = (typeof PRESENCES)[number];
 
@@ -89,9 +90,7 @@ async function returnAssignedCases(tx: Tx, agentId: string, now: Date, by: Event
 }
 
 async function drainQueues(tx: Tx, agentId: string, now: Date) {
-  const areaIds = (await tx.select().from(agentAreas).where(eq(agentAreas.agentId, agentId))).map(
-    (a) => a.areaId,
-  );
+  const areaIds = await agentAreaIds(tx, agentId);
   if (areaIds.length === 0) return;
   const waiting = await tx
     .select({ id: cases.id, areaId: cases.areaId })

@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
-import { type CaseDeps, createCase } from '../cases/cases.service.ts';
+import { type CaseDeps, createCase, type OpenedForRequest } from '../cases/cases.service.ts';
 import type { RequestType } from '../cases/request-types.ts';
-import { queueOutbound, templateSubjectOf, templateValues } from '../channels/outbound.service.ts';
+import { queueOutbound, templateValues } from '../channels/outbound.service.ts';
 import { fillWhatsappTemplate, renderTemplate, templateText } from '../channels/templates.ts';
 import type { Tx } from '../db/database.ts';
-import { cases, contactPoints } from '../db/schema.ts';
-import { deadlinesOf } from '../sla/deadlines.service.ts';
+import { contactPoints } from '../db/schema.ts';
 
 export interface RegisterCall {
   callerNumber: string;
@@ -21,13 +20,17 @@ export interface RegisterCall {
  * first, else an approved WhatsApp template (the customer has not written, so free text cannot go).
  * Returns the queued message, or nothing when the customer has no written channel.
  */
-async function queueReceipt(deps: CaseDeps, tx: Tx, caseId: string, agentId: string, now: Date) {
-  const [kase] = await tx.select().from(cases).where(eq(cases.id, caseId));
-  if (!kase) return undefined;
+async function queueReceipt(deps: CaseDeps, tx: Tx, opened: OpenedForRequest, agentId: string, now: Date) {
+  const kase = opened.row;
+  const caseId = kase.id;
   const points = await tx.select().from(contactPoints).where(eq(contactPoints.customerId, kase.customerId));
   const { settings } = await deps.settings.current(tx);
-  const due = (await deadlinesOf(deps, tx, [caseId], now)).get(caseId)?.resolucion?.dueAt;
-  const values = templateValues(settings, await templateSubjectOf(tx, caseId), due ? new Date(due) : null);
+  const due = opened.deadlines.find((d) => d.kind === 'resolucion')?.dueAt ?? null;
+  const values = templateValues(
+    settings,
+    { folio: kase.folio, requestType: kase.requestType, customerName: opened.customer.name },
+    due,
+  );
   const at = now;
   if (points.some((p) => p.kind === 'email')) {
     const text = templateText(settings, 'comprobante', 'email', kase.requestType);
@@ -79,7 +82,7 @@ export async function registerCall(deps: CaseDeps, call: RegisterCall, actor: Ac
     actor,
     {
       afterOpen: async (tx, opened) => {
-        receipt = await queueReceipt(deps, tx, opened.caseId, actor.agentId, deps.clock.now());
+        receipt = await queueReceipt(deps, tx, opened, actor.agentId, deps.clock.now());
       },
     },
   );

@@ -1,16 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { agentAreaIds } from '../agents/agents.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Tx } from '../db/database.ts';
-import { agentAreas } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
-
-export async function areaIdsOf(tx: Tx, agentId: string): Promise<number[]> {
-  const rows = await tx
-    .select({ areaId: agentAreas.areaId })
-    .from(agentAreas)
-    .where(eq(agentAreas.agentId, agentId));
-  return rows.map((r) => r.areaId);
-}
 
 /**
  * Every agent may read every case (a caller may ask anyone about any folio), but only agents of the
@@ -18,7 +9,7 @@ export async function areaIdsOf(tx: Tx, agentId: string): Promise<number[]> {
  */
 export async function assertMayChange(tx: Tx, actor: Actor, areaId: number): Promise<void> {
   if (actor.role === 'admin') return;
-  if (!(await areaIdsOf(tx, actor.agentId)).includes(areaId)) {
+  if (!(await agentAreaIds(tx, actor.agentId)).includes(areaId)) {
     throw new AppError('case.forbidden', {
       status: 403,
       detail: "Only agents of the case's area may change it",
@@ -29,7 +20,7 @@ export async function assertMayChange(tx: Tx, actor: Actor, areaId: number): Pro
 /** Supervisors of the case's area (and admins) may hand a case to another agent. */
 export async function assertMaySupervise(tx: Tx, actor: Actor, areaId: number): Promise<void> {
   if (actor.role === 'admin') return;
-  if (actor.role !== 'supervisor' || !(await areaIdsOf(tx, actor.agentId)).includes(areaId)) {
+  if (actor.role !== 'supervisor' || !(await agentAreaIds(tx, actor.agentId)).includes(areaId)) {
     throw new AppError('case.forbidden', {
       status: 403,
       detail: "Only a supervisor of the case's area may reassign it",

@@ -16,7 +16,11 @@ import {
 } from '../channels/outbound.service.ts';
 import { fillWhatsappTemplate } from '../channels/templates.ts';
 import type { AppContext } from '../context.ts';
-import { findOrCreateCustomerByContact, resolveCustomer } from '../customers/customers.service.ts';
+import {
+  type CustomerRow,
+  findOrCreateCustomerByContact,
+  resolveCustomer,
+} from '../customers/customers.service.ts';
 import { assertRepresentativeMayAct } from '../customers/representatives.service.ts';
 import { queryRows, type Tx } from '../db/database.ts';
 import {
@@ -135,11 +139,8 @@ export async function createCase(
   actor: Actor | null,
   options: {
     idempotencyKey?: string;
-    /** Runs in the case's transaction; told whether the customer was created by this very request. */
-    afterOpen?: (
-      tx: Tx,
-      opened: { caseId: string; customerId: string; customerCreated: boolean },
-    ) => Promise<void>;
+    /** Runs in the case's transaction with what it wrote; told whether this request created the customer. */
+    afterOpen?: (tx: Tx, opened: OpenedForRequest) => Promise<void>;
   } = {},
 ): Promise<CaseResponse & { duplicate?: boolean }> {
   const input = CreateCaseSchema.parse(request);
@@ -223,7 +224,7 @@ export async function createCase(
       actor: actor ? agentActor(actor) : { kind: raisedBy === 'representante' ? 'representante' : 'cliente' },
       followsUpId: null,
     });
-    await options.afterOpen?.(tx, { caseId: opened.row.id, customerId, customerCreated: created });
+    await options.afterOpen?.(tx, { ...opened, customer, customerCreated: created });
     // Answered from what the transaction wrote, without reading the case back.
     return presentCase(
       {
@@ -241,6 +242,10 @@ export async function createCase(
     return { ...(await getCaseById(deps, outcome.duplicateOf, now)), duplicate: true };
   return outcome;
 }
+
+/** Until when a customer's message reopens a case resolved at `resolvedAt`. */
+const reopenWindowEnd = (settings: ProviderSettings, resolvedAt: Date) =>
+  new Date(resolvedAt.getTime() + settings.cases.reopenWindowDays * 86_400_000);
 
 export const summarize = (text: string) => {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -281,6 +286,9 @@ interface NewCaseRow {
   actor: EventActor;
   followsUpId: string | null;
 }
+
+/** What `createCase` hands its `afterOpen`: the case as written, its customer, and whether it is new. */
+export type OpenedForRequest = OpenedCase & { customer: CustomerRow; customerCreated: boolean };
 
 export interface OpenedCase {
   row: CaseRow;
@@ -451,7 +459,7 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
       }
       set.causeCode = input.causeCode ?? null;
       set.resolvedAt = now;
-      const closeAt = new Date(now.getTime() + settings.cases.reopenWindowDays * 86_400_000);
+      const closeAt = reopenWindowEnd(settings, now);
       await deps.jobs.enqueue(
         tx,
         AUTO_CLOSE_JOB,
@@ -847,8 +855,7 @@ export async function customerSpoke(
   }
   if (kase.status === 'resuelto') {
     const { settings } = await deps.settings.current(tx);
-    const windowEnds = (kase.resolvedAt?.getTime() ?? 0) + settings.cases.reopenWindowDays * 86_400_000;
-    if (now.getTime() <= windowEnds) {
+    if (now <= reopenWindowEnd(settings, kase.resolvedAt ?? new Date(0))) {
       await tx
         .update(cases)
         .set({ status: 'en_proceso', resolvedAt: null, causeCode: null, updatedAt: now })
@@ -857,11 +864,7 @@ export async function customerSpoke(
       await statusEvent('en_proceso', 'reopened_by_customer');
       return true;
     }
-    await tx
-      .update(cases)
-      .set({ status: 'cerrado', closedAt: now, updatedAt: now })
-      .where(eq(cases.id, kase.id));
-    await statusEvent('cerrado', 'reopen_window_ended', { kind: 'sistema' });
+    await closeResolved(tx, kase.id, now);
     return false;
   }
   return !isFinal(kase.status);
@@ -873,23 +876,28 @@ export async function autoCloseResolved(deps: CaseDeps, data: { caseId: string; 
   await deps.db.transaction(async (tx) => {
     const [kase] = await tx.select().from(cases).where(eq(cases.id, data.caseId)).for('update');
     if (kase?.status !== 'resuelto' || kase.resolvedAt?.toISOString() !== data.resolvedAt) return;
-    await tx
-      .update(cases)
-      .set({ status: 'cerrado', closedAt: now, updatedAt: now })
-      .where(eq(cases.id, kase.id));
-    await appendEvent(
-      tx,
-      {
-        kind: 'status_changed',
-        actor: { kind: 'sistema' },
-        caseId: kase.id,
-        before: { status: 'resuelto' },
-        after: { status: 'cerrado' },
-        reason: 'reopen_window_ended',
-      },
-      now,
-    );
+    await closeResolved(tx, kase.id, now);
   });
+}
+
+/** Closes a resolved case because its reopen window ended, as the system. */
+async function closeResolved(tx: Tx, caseId: string, now: Date) {
+  await tx
+    .update(cases)
+    .set({ status: 'cerrado', closedAt: now, updatedAt: now })
+    .where(eq(cases.id, caseId));
+  await appendEvent(
+    tx,
+    {
+      kind: 'status_changed',
+      actor: { kind: 'sistema' },
+      caseId,
+      before: { status: 'resuelto' },
+      after: { status: 'cerrado' },
+      reason: 'reopen_window_ended',
+    },
+    now,
+  );
 }
 
 const assignee = alias(agents, 'assignee');

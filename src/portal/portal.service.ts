@@ -64,7 +64,7 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
         try {
           await addContactPoint(
             tx,
-            { customerId: opened.customerId, kind: 'email', address: input.email },
+            { customerId: opened.customer.id, kind: 'email', address: input.email },
             { kind: 'cliente' },
           );
         } catch (error) {
