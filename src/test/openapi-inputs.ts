@@ -39,7 +39,7 @@ const typeOf = (schema: JsonSchema): string | undefined => {
 };
 
 /** A value that looks plausible for the schema, so mutating one field at a time reaches deeper checks. */
-export function plausible(schema: JsonSchema): unknown {
+function plausible(schema: JsonSchema): unknown {
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[0];
   const alternative = (schema.anyOf ?? schema.oneOf)?.find((s) => typeOf(s) !== 'null');
@@ -70,7 +70,7 @@ export function plausible(schema: JsonSchema): unknown {
 }
 
 /** Values of the wrong type or out of bounds for the schema. */
-export function wrongValues(schema: JsonSchema): unknown[] {
+function wrongValues(schema: JsonSchema): unknown[] {
   const type = typeOf(schema);
   const values: unknown[] = [];
   if (schema.enum) values.push('__not_an_option__');

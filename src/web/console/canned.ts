@@ -37,7 +37,7 @@ const EVERY_AREA: CannedReply[] = [
   },
 ];
 
-export const CANNED_REPLIES: Record<string, CannedReply[]> = {
+const CANNED_REPLIES: Record<string, CannedReply[]> = {
   soporte_tecnico: [
     {
       id: 'reinicio',

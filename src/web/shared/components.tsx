@@ -21,7 +21,7 @@ export function LanguageSwitch() {
 }
 
 /** The text an API failure shows: known situations in the person's language, otherwise the server's detail. */
-export function useErrorText() {
+function useErrorText() {
   const { t } = useTranslation();
   return (error: ApiError) => {
     if (error.code === 'network.offline') return t('error.offline');

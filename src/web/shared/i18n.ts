@@ -4,7 +4,7 @@ import type { Language } from './format.ts';
 import commonEn from './locales/en.json';
 import commonEs from './locales/es-MX.json';
 
-export const LANGUAGES: Language[] = ['es-MX', 'en'];
+const LANGUAGES: Language[] = ['es-MX', 'en'];
 const STORAGE_KEY = 'atiende.language';
 
 const storedLanguage = (): Language => {
