@@ -55,12 +55,13 @@ export function CaseView({
     }
     setError(undefined);
     setSending(true);
+    replyKey.current ??= newIdempotencyKey();
     try {
       const next = await api.post<PortalCaseView>('/portal/replies', {
         ...credentials,
         body: body.trim(),
         attachments: await readAttachments(files),
-        idempotencyKey: (replyKey.current ??= newIdempotencyKey()),
+        idempotencyKey: replyKey.current,
       });
       replyKey.current = undefined;
       setBody('');
