@@ -54,6 +54,7 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
       const result = await login(ctx.db, request.body, {
         now: ctx.clock.now(),
         sessionHours: ctx.config.sessionHours,
+        clientAddress: request.ip,
       });
       reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         path: '/',

@@ -1,12 +1,22 @@
-import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { agents, apiTokens, sessions } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
+import {
+  clearThrottle,
+  type DelayPolicy,
+  takeTurn,
+  tooManyRequests,
+} from '../throttles/throttles.service.ts';
 import type { Actor } from './actor.ts';
 import { decoyPasswordHash, randomToken, sha256, verifyPassword } from './secrets.ts';
 
-/** Failed logins in a row that lock an account, and for how long. */
-export const LOCKOUT = { maxFailures: 5, minutes: 15 } as const;
+/**
+ * Login attempts per (e-mail, client address): five free, then a wait that doubles from 2 s up to 15 min.
+ * Keyed by address too, so a stranger guessing cannot keep the real agent out from elsewhere; keyed by the
+ * e-mail typed, known or not, so the answers never tell which accounts exist.
+ */
+export const LOGIN_DELAY: DelayPolicy = { free: 5, baseMs: 2_000, maxMs: 15 * 60_000, forgetMs: 60 * 60_000 };
 
 const invalidCredentials = () =>
   new AppError('auth.invalid_credentials', { status: 401, detail: 'Wrong e-mail or password' });
@@ -19,60 +29,38 @@ export interface LoginResult {
 }
 
 /**
- * Checks an agent's password and opens a session. After {@link LOCKOUT}.maxFailures wrong passwords in a
- * row the account refuses even the right one until the lockout ends; counters live in the database, so
- * every server process sees them.
+ * Checks an agent's password and opens a session. Each attempt takes a turn of {@link LOGIN_DELAY} before
+ * the (slow) password check, in the database, so every server process and parallel guess counts.
  */
 export async function login(
   db: Db,
   input: { email: string; password: string },
-  options: { now: Date; sessionHours: number },
+  options: { now: Date; sessionHours: number; clientAddress: string },
 ): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
+  const throttleKey = `login:${email}|${options.clientAddress}`;
+  const turn = await takeTurn(db, throttleKey, options.now, LOGIN_DELAY);
+  if (!turn.ok) {
+    throw tooManyRequests(
+      'auth.throttled',
+      turn.until,
+      options.now,
+      'Too many failed logins; wait and try again',
+    );
+  }
   const [agent] = await db.select().from(agents).where(eq(agents.email, email));
   if (!agent?.active) {
     await verifyPassword(await decoyPasswordHash(), input.password);
     throw invalidCredentials();
   }
-  // The attempt is counted before the (slow) password check, in one statement: parallel guesses each
-  // take a slot, and the one that reaches the limit locks the account for all the others.
-  const now = options.now.toISOString();
-  const lockedUntil = new Date(options.now.getTime() + LOCKOUT.minutes * 60_000).toISOString();
-  const [slot] = await db
-    .update(agents)
-    .set({
-      failedLogins: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then 0 else ${agents.failedLogins} + 1 end`,
-      lockedUntil: sql`case when ${agents.failedLogins} + 1 >= ${LOCKOUT.maxFailures} then ${lockedUntil}::timestamptz else null end`,
-    })
-    .where(
-      and(
-        eq(agents.id, agent.id),
-        or(isNull(agents.lockedUntil), lte(agents.lockedUntil, sql`${now}::timestamptz`)),
-      ),
-    )
-    .returning({ id: agents.id });
-  if (!slot) {
-    const [current] = await db
-      .select({ lockedUntil: agents.lockedUntil })
-      .from(agents)
-      .where(eq(agents.id, agent.id));
-    const until = current?.lockedUntil ?? options.now;
-    throw new AppError('auth.locked', {
-      status: 429,
-      detail: 'Too many failed logins; try again later',
-      extra: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - options.now.getTime()) / 1000)) },
-    });
-  }
   if (!(await verifyPassword(agent.passwordHash, input.password))) throw invalidCredentials();
+  await clearThrottle(db, throttleKey);
   const sessionToken = randomToken();
   const csrfToken = randomToken();
   const expiresAt = new Date(options.now.getTime() + options.sessionHours * 3_600_000);
-  await db.transaction(async (tx) => {
-    await tx.update(agents).set({ failedLogins: 0, lockedUntil: null }).where(eq(agents.id, agent.id));
-    await tx
-      .insert(sessions)
-      .values({ tokenHash: sha256(sessionToken), agentId: agent.id, csrfToken, expiresAt });
-  });
+  await db
+    .insert(sessions)
+    .values({ tokenHash: sha256(sessionToken), agentId: agent.id, csrfToken, expiresAt });
   return { sessionToken, csrfToken, expiresAt, agentId: agent.id };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
-import { LOCKOUT } from './auth.service.ts';
+import { LOGIN_DELAY } from './auth.service.ts';
 
 describeEachDatabase('authentication and authorization', (kind) => {
   let app: TestApp;
@@ -15,8 +15,8 @@ describeEachDatabase('authentication and authorization', (kind) => {
   afterAll(() => app?.close());
 
   const inject = (options: InjectOptions) => app.atiende.http.inject(options);
-  const loginAttempt = (email: string, password: string) =>
-    inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  const loginAttempt = (email: string, password: string, remoteAddress = '127.0.0.1') =>
+    inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress });
 
   it('logs the configured first admin in with an httpOnly, SameSite=Lax session cookie', async () => {
     const response = await loginAttempt(TEST_ADMIN.email, TEST_ADMIN.password);
@@ -36,18 +36,36 @@ describeEachDatabase('authentication and authorization', (kind) => {
     }
   });
 
-  it(`locks an account after ${LOCKOUT.maxFailures} wrong passwords, even against the right one, until it expires`, async () => {
+  it('slows down guessing per account and address, tells nobody who exists, and never locks the agent out', async () => {
     const agent = await app.sessionAs('agent');
     const email = (await agent.request('GET', '/api/v1/auth/session')).json().agent.email as string;
-    for (let i = 0; i < LOCKOUT.maxFailures; i++) {
-      expect((await loginAttempt(email, `wrong ${i}`)).statusCode).toBe(401);
+    const guesser = '198.51.100.9';
+    for (const target of [email, 'nobody@example.test']) {
+      // The attempt past the free ones is still checked; it is the next one that waits.
+      for (let i = 0; i <= LOGIN_DELAY.free; i++) {
+        expect((await loginAttempt(target, `wrong ${i}`, guesser)).statusCode).toBe(401);
+      }
+      const slowed = await loginAttempt(target, 'a long enough password', guesser);
+      expect(slowed.statusCode).toBe(429);
+      expect(slowed.json().code).toBe('auth.throttled');
+      expect(Number(slowed.headers['retry-after'])).toBe(LOGIN_DELAY.baseMs / 1000);
     }
-    const locked = await loginAttempt(email, 'a long enough password');
-    expect(locked.statusCode).toBe(429);
-    expect(locked.json().code).toBe('auth.locked');
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-    clock.advance(LOCKOUT.minutes * 60_000 + 1000);
+    // The agent, from their own address, is not held by the stranger's guesses.
     expect((await loginAttempt(email, 'a long enough password')).statusCode).toBe(200);
+    // The guesser waits, then gets one more try, and each miss doubles the wait.
+    clock.advance(LOGIN_DELAY.baseMs);
+    expect((await loginAttempt(email, 'still wrong', guesser)).statusCode).toBe(401);
+    const doubled = await loginAttempt(email, 'still wrong', guesser);
+    expect(Number(doubled.headers['retry-after'])).toBe((2 * LOGIN_DELAY.baseMs) / 1000);
+  });
+
+  it('counts parallel guesses before checking any of them', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => loginAttempt(TEST_ADMIN.email, `parallel ${i}`, '198.51.100.10')),
+    );
+    const checked = guesses.filter((r) => r.statusCode === 401).length;
+    expect(checked).toBe(LOGIN_DELAY.free + 1);
+    expect(guesses.filter((r) => r.statusCode === 429)).toHaveLength(20 - checked);
   });
 
   it('refuses a cookie-authenticated write without the CSRF token, and accepts it with the token', async () => {

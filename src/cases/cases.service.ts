@@ -285,6 +285,9 @@ interface NewCaseRow {
   };
   actor: EventActor;
   followsUpId: string | null;
+  /** A contact the sender gave but did not prove; see `cases.claimedContact`. */
+  claimedContact?: { kind: string; address: string } | null;
+  proposedCustomerId?: string | null;
 }
 
 /** What `createCase` hands its `afterOpen`: the case as written, its customer, and whether it is new. */
@@ -336,6 +339,8 @@ export async function openCaseRow(
     priority: row.priority,
     subject: row.subject,
     causeCode: null,
+    claimedContact: row.claimedContact ?? null,
+    proposedCustomerId: row.proposedCustomerId ?? null,
     discardReason: null,
     duplicateOfId: null,
     followsUpId: row.followsUpId,

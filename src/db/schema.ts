@@ -68,8 +68,9 @@ export const agents = pgTable(
     maxOpenCases: integer('max_open_cases').notNull().default(20),
     /** When routing last gave this agent a case: the least recent goes next (round-robin). */
     lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** Set by an admin's reset: the agent must choose a new password before anything else. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -211,6 +212,13 @@ export const cases = pgTable(
     priority: text('priority', { enum: PRIORITIES }).notNull().default('normal'),
     subject: text('subject').notNull(),
     causeCode: text('cause_code'),
+    /**
+     * The contact given by a sender who did not prove it (portal, unverified e-mail): it is the case's
+     * second factor and its reply address, but links the case to no account until confirmed.
+     */
+    claimedContact: jsonb('claimed_contact').$type<{ kind: string; address: string }>(),
+    /** The account holder that claimed contact belongs to, proposed to the agent for confirmation. */
+    proposedCustomerId: uuid('proposed_customer_id'),
     discardReason: text('discard_reason'),
     duplicateOfId: uuid('duplicate_of_id'),
     /** The final case a customer wrote about when this one was opened for it. */
@@ -365,6 +373,11 @@ export const inboundReceipts = pgTable(
     channel: text('channel').notNull(),
     externalId: text('external_id').notNull(),
     messageId: uuid('message_id'),
+    /**
+     * For keys a client chose (the portal's idempotency keys): a hash of the credential presented with
+     * it, so the key replayed with another credential is refused instead of answering someone else's case.
+     */
+    credential: text('credential'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.channel, t.externalId] })],
@@ -394,14 +407,64 @@ export const channelStates = pgTable('channel_states', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Folio lookups on the public portal, counted per folio and per client address to stop guessing. */
-export const portalAttempts = pgTable(
-  'portal_attempts',
+/**
+ * Every webhook delivery and inbound e-mail, kept as the bytes that arrived before the sender is answered.
+ * Unique by channel and SHA-256 of the bytes, so a redelivered batch is one row; jobs then take each
+ * message of it on its own, so one unusable message never holds back the others.
+ */
+export const inboundDeliveries = pgTable(
+  'inbound_deliveries',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    key: text('key').notNull(),
-    succeeded: boolean('succeeded').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    sha256: text('sha256').notNull(),
+    body: bytea('body').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
   },
-  (t) => [index('portal_attempts_key_at_idx').on(t.key, t.at)],
+  (t) => [
+    uniqueIndex('inbound_deliveries_channel_sha256_key').on(t.channel, t.sha256),
+    index('inbound_deliveries_pending_idx').on(t.receivedAt).where(sql`${t.processedAt} is null`),
+  ],
+);
+
+/**
+ * A message that could not be taken in (unparseable, or refused by the database), kept raw for an admin
+ * to look at and replay after a fix. One row per distinct message, however often it is redelivered.
+ */
+export const quarantinedMessages = pgTable(
+  'quarantined_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    sha256: text('sha256').notNull(),
+    deliveryId: uuid('delivery_id').references(() => inboundDeliveries.id, { onDelete: 'set null' }),
+    externalId: text('external_id'),
+    raw: bytea('raw').notNull(),
+    /** Why, as a code (SQLSTATE, parser error): never the message's content. */
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+    replayedAt: timestamp('replayed_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('quarantined_messages_channel_sha256_key').on(t.channel, t.sha256),
+    index('quarantined_messages_open_idx').on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+  ],
+);
+
+/**
+ * Counters for request limits, shared by every server process: one row per key (a folio, an address, an
+ * account and address), counted in fixed windows with one atomic upsert.
+ */
+export const throttles = pgTable(
+  'throttles',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    /** Not before this instant (a progressive delay after failures). */
+    blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  },
+  (t) => [index('throttles_window_idx').on(t.windowStart)],
 );

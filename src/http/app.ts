@@ -30,6 +30,7 @@ import { liveRoutes } from '../live/live.routes.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import { flagsRoutes } from '../sla/flags.routes.ts';
+import { databaseRateLimitStore } from '../throttles/rate-limit-store.ts';
 import { installAuthentication } from './auth.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -44,9 +45,12 @@ export type HttpApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-// A hop count trusts that many proxies nearest to the server; Fastify takes it as a predicate.
-const trustProxyOption = (value: boolean | number | string) =>
-  typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+// `true` trusts exactly one hop, the nearest proxy: trusting every hop would let a client's own
+// X-Forwarded-For pick the address the limits count. A hop count trusts that many nearest proxies.
+const trustProxyOption = (value: boolean | number | string) => {
+  const hops = value === true ? 1 : value;
+  return typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
+};
 
 /** Builds the HTTP server: the agents' API under /api/v1, its OpenAPI document, and browsable docs. */
 export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
@@ -74,6 +78,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    store: databaseRateLimitStore(ctx.db, ctx.clock),
     errorResponseBuilder: (_request, context) =>
       new AppError('request.rate_limited', {
         status: 429,

@@ -16,11 +16,14 @@ describeEachDatabase('bad input on every endpoint of the OpenAPI document', (kin
   });
   afterAll(() => app?.close());
 
-  /** Row counts of every table of Atiende's schema, to prove a refused request wrote nothing. */
+  /**
+   * Row counts of every table of Atiende's schema, to prove a refused request wrote nothing. Request
+   * limits count refused requests too (that is their job), so their counters are left out.
+   */
   const rowCounts = async () => {
     const tables = await queryRows<{ name: string }>(
       app.atiende.ctx.db,
-      sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like '__drizzle%' order by 1`,
+      sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like '__drizzle%' and table_name <> 'throttles' order by 1`,
     );
     const counts: Record<string, number> = {};
     for (const { name } of tables) {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
 import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/cases.service.ts';
@@ -15,14 +15,18 @@ import {
   inboundReceipts,
   messageAttachments,
   messages,
-  portalAttempts,
 } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
+import { clearThrottle, countHit, tooManyRequests } from '../throttles/throttles.service.ts';
 import type { PortalLookup, PortalReply, PortalRequest } from './portal.schema.ts';
 
-/** Lookups allowed before a pause: failures per folio, and all lookups per client address (shared by CGNAT). */
-export const PORTAL_LIMITS = { windowMs: 15 * 60_000, failuresPerFolio: 5, lookupsPerAddress: 60 } as const;
+/**
+ * Folio lookups allowed per window: per folio (the real protection: a folio has 10^n guesses, and its
+ * second factor is what is being guessed) and per client address, generous because Mexican mobile
+ * carriers put thousands of customers behind one address (carrier-grade NAT).
+ */
+export const PORTAL_LIMITS = { windowMs: 15 * 60_000, lookupsPerFolio: 5, lookupsPerAddress: 300 } as const;
 
 // One answer for an unknown folio and a wrong second factor, so the portal never confirms a folio exists.
 const notFound = () =>
@@ -81,33 +85,24 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
   };
 }
 
-async function assertNotThrottled(deps: CaseDeps, folio: string, clientAddress: string, now: Date) {
-  const since = new Date(now.getTime() - PORTAL_LIMITS.windowMs);
-  const [byFolio] = await deps.db
-    .select({ n: count() })
-    .from(portalAttempts)
-    .where(
-      and(
-        eq(portalAttempts.key, `folio:${folio}`),
-        eq(portalAttempts.succeeded, false),
-        gte(portalAttempts.at, since),
-      ),
-    );
-  const [byAddress] = await deps.db
-    .select({ n: count() })
-    .from(portalAttempts)
-    .where(and(eq(portalAttempts.key, `ip:${clientAddress}`), gte(portalAttempts.at, since)));
-  if (
-    (byFolio?.n ?? 0) >= PORTAL_LIMITS.failuresPerFolio ||
-    (byAddress?.n ?? 0) >= PORTAL_LIMITS.lookupsPerAddress
-  ) {
-    throw new AppError('portal.rate_limited', {
-      status: 429,
-      detail: 'Demasiados intentos. Espere unos minutos e intente de nuevo.',
-      extra: { retryAfterSeconds: PORTAL_LIMITS.windowMs / 1000 },
-    });
-  }
+/**
+ * Counts the lookup against its folio and its address before anything is checked, each in one atomic
+ * statement, so parallel guesses cannot all be evaluated before the limit is seen.
+ */
+async function takeLookup(deps: CaseDeps, folio: string, clientAddress: string, now: Date) {
+  const byAddress = await countHit(deps.db, `portal:ip:${clientAddress}`, PORTAL_LIMITS.windowMs, now);
+  if (byAddress.hits > PORTAL_LIMITS.lookupsPerAddress) throw portalThrottled(byAddress.windowEndsAt, now);
+  const byFolio = await countHit(deps.db, `portal:folio:${folio}`, PORTAL_LIMITS.windowMs, now);
+  if (byFolio.hits > PORTAL_LIMITS.lookupsPerFolio) throw portalThrottled(byFolio.windowEndsAt, now);
 }
+
+const portalThrottled = (until: Date, now: Date) =>
+  tooManyRequests(
+    'portal.rate_limited',
+    until,
+    now,
+    'Demasiados intentos. Espere unos minutos e intente de nuevo.',
+  );
 
 function factorMatches(factor: string, points: Array<{ kind: string; address: string }>): boolean {
   try {
@@ -133,7 +128,7 @@ export async function authorizeFolio(
 ) {
   const { folio } = parseFolio(input.folio);
   const now = deps.clock.now();
-  await assertNotThrottled(deps, folio, clientAddress, now);
+  await takeLookup(deps, folio, clientAddress, now);
   const [kase] = await deps.db.select().from(cases).where(eq(cases.folio, folio));
   const points = kase
     ? await deps.db
@@ -141,14 +136,9 @@ export async function authorizeFolio(
         .from(contactPoints)
         .where(eq(contactPoints.customerId, kase.customerId))
     : [];
-  const ok = Boolean(kase) && factorMatches(input.factor, points);
-  await deps.db
-    .insert(portalAttempts)
-    .values([
-      { key: `ip:${clientAddress}`, succeeded: ok, at: now },
-      ...(ok ? [] : [{ key: `folio:${folio}`, succeeded: false, at: now }]),
-    ]);
-  if (!ok || !kase) throw notFound();
+  if (!kase || !factorMatches(input.factor, points)) throw notFound();
+  // The customer got in: earlier misses on this folio were their own typing.
+  await clearThrottle(deps.db, `portal:folio:${folio}`);
   return kase;
 }
 

@@ -128,7 +128,7 @@ describeEachDatabase('the customer portal API', (kind) => {
   it('limits lookups per folio, and per client address', async () => {
     const body = request();
     const { folio } = (await call('POST', '/api/v1/portal/requests', body)).json();
-    for (let i = 0; i < PORTAL_LIMITS.failuresPerFolio; i++) {
+    for (let i = 0; i < PORTAL_LIMITS.lookupsPerFolio; i++) {
       expect(
         (await call('POST', '/api/v1/portal/lookup', { folio, factor: `81 9999 00${10 + i}` })).statusCode,
       ).toBe(404);
