@@ -52,6 +52,11 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
   let jobs: JobQueue | undefined;
   let live: LiveFeed | undefined;
   try {
+    if (database.tightenedFiles)
+      logger.warn(
+        { dataDir: database.dataDir, entries: database.tightenedFiles },
+        'data folder entries readable by others were made owner-only',
+      );
     const admin = await prepareDatabase(database, config);
     if (admin.seeded)
       logger.info({ profile: config.profilePath }, 'settings seeded from the provider profile');

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { stringify as toYaml } from 'yaml';
 import { createAgent } from './agents/agents.service.ts';
+import { revealInitialPassword } from './agents/initial-password.ts';
 import { prepareDatabase, startAtiende } from './app.ts';
 import { randomToken } from './auth/secrets.ts';
 import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
@@ -37,7 +38,7 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 async function openForCommand(config: Config, purpose: string): Promise<DatabaseHandle> {
   const handle = await openDatabase(databaseTarget(config), purpose);
   try {
-    showInitialAdmin((await prepareDatabase(handle, config)).initialAdmin);
+    showInitialAdmin(config)((await prepareDatabase(handle, config)).initialAdmin);
     return handle;
   } catch (error) {
     await handle.close();
@@ -58,16 +59,16 @@ async function withDatabase<T>(
   }
 }
 
-function showInitialAdmin(admin: { email: string; generatedPassword?: string } | undefined) {
-  if (admin?.generatedPassword) {
-    process.stdout.write(
-      `\nFirst administrator created — shown only this once:\n  e-mail:   ${admin.email}\n  password: ${admin.generatedPassword}\n\n`,
-    );
-  }
-}
+const showInitialAdmin =
+  (config: Config) => (admin: { email: string; generatedPassword?: string } | undefined) =>
+    revealInitialPassword(admin, {
+      dataDir: config.dataDir,
+      terminal: process.stdout.isTTY === true,
+      write: (text) => process.stdout.write(text),
+    });
 
 async function serve(config: Config) {
-  const atiende = await startAtiende(config, { onInitialAdmin: showInitialAdmin });
+  const atiende = await startAtiende(config, { onInitialAdmin: showInitialAdmin(config) });
   const address = await atiende.http.listen({ port: config.port, host: config.host });
   process.stdout.write(`Atiende listening on ${address} (${atiende.ctx.database.kind})\n`);
   const smtp =
@@ -209,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
         work: false,
         purpose: 'atiende seed-demo',
         logger: pino({ level: 'warn' }),
-        onInitialAdmin: showInitialAdmin,
+        onInitialAdmin: showInitialAdmin(config),
       });
       try {
         const result = await seedDemo(atiende.ctx, {

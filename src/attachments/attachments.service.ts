@@ -89,9 +89,9 @@ export async function storeAttachment(
   const folder = blobFolder(database);
   if (folder) {
     const file = blobPath(folder, sha256);
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, decoded.bytes);
+    await writeFile(temporary, decoded.bytes, { mode: 0o600 });
     await rename(temporary, file);
   }
   await tx

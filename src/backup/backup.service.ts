@@ -46,6 +46,7 @@ export async function restoreEmbedded(archivePath: string, dataDir: string): Pro
 export async function writeBackupFile(handle: DatabaseHandle, file: string): Promise<number> {
   const bytes = await backupEmbedded(handle);
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFile(file, bytes);
+  // A backup holds every customer's data: owner-only, like the data folder.
+  await writeFile(file, bytes, { mode: 0o600 });
   return bytes.length;
 }

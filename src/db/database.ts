@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { secureDataFolder } from './data-folder.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
 import * as schema from './schema.ts';
 
@@ -33,6 +33,8 @@ export interface DatabaseHandle {
   pool?: pg.Pool;
   /** The data folder of the embedded database. */
   dataDir?: string;
+  /** Entries of the data folder found with modes looser than owner-only, and tightened, at opening. */
+  tightenedFiles?: number;
   migrate(): Promise<void>;
   /** Runs fn while no other process holds the same lock (start-up work: migrations, seeding). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
@@ -86,14 +88,17 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
 
   let lock: DataDirLock | undefined;
   let dir: string | undefined;
+  let tightenedFiles = 0;
   if (target.dataDir) {
-    mkdirSync(target.dataDir, { recursive: true });
+    tightenedFiles = secureDataFolder(target.dataDir);
     lock = acquireDataDirLock(target.dataDir, purpose);
     dir = pgliteDir(target.dataDir);
   }
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dir, { extensions: { unaccent } });
+    // PGlite makes its files 0666: tightened again once it has made them.
+    if (target.dataDir) secureDataFolder(target.dataDir);
   } catch (error) {
     lock?.release();
     throw error;
@@ -104,15 +109,18 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
     db,
     pglite,
     dataDir: target.dataDir ?? undefined,
+    tightenedFiles,
     async migrate() {
       await pglite.exec('create extension if not exists unaccent');
       await migratePglite(drizzlePglite(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
+      if (target.dataDir) secureDataFolder(target.dataDir);
     },
     // The data-folder lock already makes this process the only one.
     exclusive: (fn) => fn(),
     close: once(async () => {
       try {
         await pglite.close();
+        if (target.dataDir) secureDataFolder(target.dataDir);
       } finally {
         lock?.release();
       }

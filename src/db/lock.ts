@@ -42,7 +42,7 @@ export function acquireDataDirLock(dataDir: string, purpose: string): DataDirLoc
   const info: LockInfo = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, JSON.stringify(info));
       closeSync(fd);
       return {

@@ -29,4 +29,12 @@ describe('cleanDeep', () => {
       e: [],
     });
   });
+
+  it('leaves raw bytes alone and never lets a key replace the prototype', () => {
+    const bytes = Buffer.from('a\u0000b');
+    expect(cleanDeep(bytes)).toBe(bytes);
+    const cleaned = cleanDeep(JSON.parse('{"__proto__": {"admin": true}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
+    expect((cleaned as { admin?: boolean }).admin).toBeUndefined();
+  });
 });

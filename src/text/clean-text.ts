@@ -15,13 +15,30 @@ export function cleanText(text: string): string {
   return text.toWellFormed().replace(CONTROL, '');
 }
 
-/** Cleans every string inside a parsed JSON value (keys too), leaving other values as they are. */
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};
+
+/**
+ * Cleans every string inside a parsed JSON value (keys too). Anything that is not JSON-shaped (a Buffer
+ * of raw bytes, say) is left as it is.
+ */
 export function cleanDeep<T>(value: T): T {
   if (typeof value === 'string') return cleanText(value) as T;
   if (Array.isArray(value)) return value.map(cleanDeep) as T;
-  if (value !== null && typeof value === 'object') {
+  if (isPlainObject(value)) {
     const cleaned: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) cleaned[cleanText(key)] = cleanDeep(inner);
+    for (const [key, inner] of Object.entries(value)) {
+      // Defined, not assigned: a "__proto__" key stays a plain property instead of replacing the prototype.
+      Object.defineProperty(cleaned, cleanText(key), {
+        value: cleanDeep(inner),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return cleaned as T;
   }
   return value;
