@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ensureInitialAdmin } from './agents/agents.service.ts';
 import { createChannelAdapters } from './channels/registry.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -9,6 +9,7 @@ import { buildHttpApp, type HttpApp } from './http/app.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { jobDefinitions } from './jobs/registry.ts';
 import { LiveFeed } from './live/live.service.ts';
+import { createLogger } from './logging/logger.ts';
 import { SettingsCache } from './settings/settings.cache.ts';
 import { seedSettingsIfEmpty } from './settings/settings.service.ts';
 
@@ -46,7 +47,7 @@ export async function prepareDatabase(database: DatabaseHandle, config: Config) 
 
 /** Opens and migrates the database, seeds a fresh one, starts the job queue and builds the HTTP app. */
 export async function startAtiende(config: Config, options: StartOptions = {}): Promise<Atiende> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ?? (await openDatabase(databaseTarget(config), options.purpose ?? 'atiende serve'));
   let jobs: JobQueue | undefined;

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { stringify as toYaml } from 'yaml';
 import { createAgent } from './agents/agents.service.ts';
 import { revealInitialPassword } from './agents/initial-password.ts';
@@ -13,6 +12,7 @@ import { readProfileFile } from './config/profile.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
 import { DEMO_PASSWORD, seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './http/errors.ts';
+import { createLogger } from './logging/logger.ts';
 import { diffJson, formatChanges } from './settings/diff.ts';
 import { applyProfile, currentProfile } from './settings/settings.service.ts';
 
@@ -209,7 +209,7 @@ export async function main(argv: string[]): Promise<number> {
       const atiende = await startAtiende(config, {
         work: false,
         purpose: 'atiende seed-demo',
-        logger: pino({ level: 'warn' }),
+        logger: createLogger('warn'),
         onInitialAdmin: showInitialAdmin(config),
       });
       try {

@@ -40,6 +40,18 @@ const EnvSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
   ),
+  ATIENDE_DB_CONNECT_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(120_000).default(5_000),
+  ),
+  ATIENDE_DB_STATEMENT_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  ),
+  ATIENDE_DB_LOCK_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  ),
   ATIENDE_ADMIN_EMAIL: z.preprocess(emptyToUndefined, EmailAddress.optional()),
   ATIENDE_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12).optional()),
   ATIENDE_PROFILE: z.preprocess(emptyToUndefined, z.string().default(EXAMPLE_PROFILE_PATH)),
@@ -95,6 +107,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** How long PostgreSQL may keep a request waiting: for a connection, a statement, a lock. */
+  databaseTimeouts: DatabaseTimeouts;
   initialAdmin: { email: string; password: string } | undefined;
   profilePath: string;
   trustProxy: boolean | number | string;
@@ -114,6 +128,12 @@ export interface Config {
     mailFrom?: string;
     imap?: { url: string; accessToken?: string };
   };
+}
+
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  lockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: path.resolve(e.ATIENDE_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseTimeouts: {
+      connectMs: e.ATIENDE_DB_CONNECT_TIMEOUT_MS,
+      statementMs: e.ATIENDE_DB_STATEMENT_TIMEOUT_MS,
+      lockMs: e.ATIENDE_DB_LOCK_TIMEOUT_MS,
+    },
     initialAdmin:
       e.ATIENDE_ADMIN_EMAIL && e.ATIENDE_ADMIN_PASSWORD
         ? { email: e.ATIENDE_ADMIN_EMAIL.toLowerCase(), password: e.ATIENDE_ADMIN_PASSWORD }

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import type { DatabaseTimeouts } from '../config/env.ts';
 import { secureDataFolder } from './data-folder.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
 import * as schema from './schema.ts';
@@ -22,7 +23,13 @@ const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string | null /* null: in memory, for tests */ }
-  | { kind: 'postgres'; url: string; poolSize?: number };
+  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: DatabaseTimeouts };
+
+/**
+ * Defaults for a server nobody configured: a request waits at most this long for a connection, a
+ * statement or a lock, and then fails as "unavailable, retry" instead of hanging.
+ */
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 5_000, statementMs: 30_000, lockMs: 5_000 };
 
 export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
@@ -59,7 +66,14 @@ export const pgliteDir = (dataDir: string) => path.join(dataDir, 'pglite');
  */
 export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 20 });
+    const timeouts = target.timeouts ?? DEFAULT_TIMEOUTS;
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 20,
+      connectionTimeoutMillis: timeouts.connectMs,
+      statement_timeout: timeouts.statementMs,
+      lock_timeout: timeouts.lockMs,
+    });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
@@ -68,8 +82,14 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
       db,
       pool,
       async migrate() {
-        await pool.query('create extension if not exists unaccent');
-        await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
+        // Migrations may rewrite big tables: their own connection, without the request timeouts.
+        const migrator = new pg.Pool({ connectionString: target.url, max: 1 });
+        try {
+          await migrator.query('create extension if not exists unaccent');
+          await migrateNodePg(drizzleNodePg(migrator), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await migrator.end();
+        }
       },
       async exclusive(fn) {
         // Several servers starting together take turns migrating and seeding.
@@ -129,9 +149,13 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
 }
 
 /** The database target the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite. */
-export function databaseTarget(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
+export function databaseTarget(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  databaseTimeouts: DatabaseTimeouts;
+}): DatabaseTarget {
   return config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl }
+    ? { kind: 'postgres', url: config.databaseUrl, timeouts: config.databaseTimeouts }
     : { kind: 'pglite', dataDir: config.dataDir };
 }
 

@@ -30,11 +30,13 @@ import { liveRoutes } from '../live/live.routes.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import { flagsRoutes } from '../sla/flags.routes.ts';
+import { cleanDeep } from '../text/clean-text.ts';
 import { databaseRateLimitStore } from '../throttles/rate-limit-store.ts';
 import { installAuthentication } from './auth.ts';
 import { AppError } from './errors.ts';
 import { healthRoutes } from './health.routes.ts';
 import { frameworkErrors, installProblemHandlers } from './problem.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { webRoutes } from './web.ts';
 
 export type HttpApp = FastifyInstance<
@@ -47,7 +49,7 @@ export type HttpApp = FastifyInstance<
 
 // `true` trusts exactly one hop, the nearest proxy: trusting every hop would let a client's own
 // X-Forwarded-For pick the address the limits count. A hop count trusts that many nearest proxies.
-const trustProxyOption = (value: boolean | number | string) => {
+export const trustProxyOption = (value: boolean | number | string) => {
   const hops = value === true ? 1 : value;
   return typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
 };
@@ -74,6 +76,13 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
     reply.header('x-request-id', request.id);
   });
   installProblemHandlers(app);
+  // Outside text is cleaned once, here, before any schema sees it (webhooks keep their raw bytes).
+  app.addHook('preValidation', async (request) => {
+    request.body = cleanDeep(request.body);
+    request.query = cleanDeep(request.query);
+    request.params = cleanDeep(request.params);
+  });
+  await installSecurityHeaders(app);
 
   await app.register(cookie);
   await app.register(rateLimit, {
@@ -104,7 +113,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
   installAuthentication(app, ctx);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

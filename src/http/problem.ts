@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { AppError } from './errors.ts';
+
+/** How long a client is told to wait when the database is unavailable. */
+export const UNAVAILABLE_RETRY_SECONDS = 5;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -38,7 +42,7 @@ function send(
     instance: request.url,
     ...problem,
   };
-  if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
+  if ((problem.status === 429 || problem.status === 503) && typeof problem.retryAfterSeconds === 'number') {
     reply.header('retry-after', String(problem.retryAfterSeconds));
   }
   return reply.status(problem.status).type('application/problem+json').send(body);
@@ -90,6 +94,15 @@ export function installProblemHandlers(app: FastifyInstance) {
     if (status && status >= 400 && status < 500) {
       const code = FASTIFY_CODES[(error as FastifyError).code] ?? 'request.invalid';
       return send(reply, request, { status, code, detail: error.message });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return send(reply, request, {
+        status: 503,
+        code: 'service.unavailable',
+        detail: 'The service is temporarily unavailable; retry shortly.',
+        retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS,
+      });
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, request, {
