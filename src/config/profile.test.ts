@@ -68,4 +68,23 @@ describe('parseProfile', () => {
     expect(detail).toContain('provider.timeZone');
     expect(detail).toContain('routingRules.0.area');
   });
+
+  it('refuses routing that leaves some request type with nowhere to go', async () => {
+    const profile = await readProfileFile(EXAMPLE_PROFILE_PATH);
+    const area = profile.areas[0]?.code ?? 'atencion';
+    const broken = {
+      ...profile,
+      routingRules: [
+        { requestTypes: ['falla'], keywords: [], area },
+        { requestTypes: [], keywords: ['cobro'], area },
+      ],
+    };
+    expect(() => parseProfile(broken)).toThrow(/routingRules: no rule without keywords routes .*queja/);
+    expect(() =>
+      parseProfile({
+        ...broken,
+        routingRules: [...broken.routingRules, { requestTypes: [], keywords: [], area }],
+      }),
+    ).not.toThrow();
+  });
 });

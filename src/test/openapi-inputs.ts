@@ -29,6 +29,11 @@ export interface BadRequest {
   url: string;
   headers?: Record<string, string>;
   payload?: string;
+  /**
+   * Hostile but harmless once cleaned (a NUL byte, a lone surrogate): the server may accept it. Every
+   * other generated request must be refused.
+   */
+  mayBeAccepted?: boolean;
 }
 
 const typeOf = (schema: JsonSchema): string | undefined => {
@@ -183,6 +188,116 @@ export function badRequestsFor(paths: Record<string, Record<string, Operation>>)
           });
         }
       }
+    }
+  }
+  return requests;
+}
+
+// Text that once failed whole transactions: PostgreSQL refuses NUL, and a lone surrogate cannot be encoded.
+const HOSTILE_TEXT = ['\u0000', 'abc\u0000def\u0000', '\ud800', 'fin\udfff', '\u0007\u001b[31m'];
+// Instants outside what the database or the API accept: year 0, and far-future years.
+const OUT_OF_RANGE_INSTANTS = ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '1066-10-14T09:00:00Z'];
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+// Cursors this API never issued: valid JSON of the wrong shape, an instant PostgreSQL cannot store.
+const MALFORMED_CURSORS = [
+  cursorOf(['0000-01-01T00:00:00Z', '00000000-0000-4000-8000-000000000000']),
+  cursorOf([1, 2]),
+  cursorOf({ at: 'x' }),
+  cursorOf(['2026-01-01T00:00:00Z', "' or 1=1 --"]),
+  Buffer.from('\u0000\u0000').toString('base64url'),
+];
+
+/** URL-encodes text, a lone surrogate as the bytes a careless client would send for it (invalid UTF-8). */
+const encodeHostile = (text: string) =>
+  [...text]
+    .map((c) => {
+      try {
+        return encodeURIComponent(c);
+      } catch {
+        return '%ED%A0%80';
+      }
+    })
+    .join('');
+
+const isString = (schema: JsonSchema) =>
+  typeOf(schema) === 'string' && !schema.enum && schema.const === undefined;
+const isInstant = (schema: JsonSchema) =>
+  schema.format === 'date-time' || (schema.anyOf ?? schema.oneOf ?? []).some((s) => s.format === 'date-time');
+
+/**
+ * The outside probe's requests: NUL bytes and lone surrogates in every string field, instants out of
+ * range, cursors never issued, and bodies one byte over the route's limit.
+ */
+export function hostileRequestsFor(
+  paths: Record<string, Record<string, Operation>>,
+  bodyLimitOf: (method: string, template: string) => number,
+): BadRequest[] {
+  const requests: BadRequest[] = [];
+  for (const [template, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const upper = method.toUpperCase();
+      const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path');
+      const concrete = template.replace(/\{[^}]+\}/g, (m) => {
+        const param = pathParams.find((p) => `{${p.name}}` === m);
+        return encodeURIComponent(String(param?.schema ? plausible(param.schema) : 'x'));
+      });
+      for (const param of pathParams) {
+        for (const bad of ['%00', 'a%00b', '%ED%A0%80', '%C0%80']) {
+          requests.push({
+            label: `${upper} ${template} path ${param.name}=${bad}`,
+            method: upper,
+            url: template.replace(`{${param.name}}`, bad).replace(/\{[^}]+\}/g, 'x'),
+          });
+        }
+      }
+      for (const param of (operation.parameters ?? []).filter((p) => p.in === 'query')) {
+        const schema = param.schema ?? {};
+        const values: Array<[string, boolean]> = [];
+        if (isString(schema)) for (const text of HOSTILE_TEXT) values.push([text, true]);
+        if (isInstant(schema)) for (const instant of OUT_OF_RANGE_INSTANTS) values.push([instant, false]);
+        if (param.name === 'cursor') for (const cursor of MALFORMED_CURSORS) values.push([cursor, false]);
+        for (const [value, mayBeAccepted] of values) {
+          requests.push({
+            label: `${upper} ${template} query ${param.name}=${JSON.stringify(value).slice(0, 30)}`,
+            method: upper,
+            url: `${concrete}?${param.name}=${encodeHostile(value)}`,
+            mayBeAccepted,
+          });
+        }
+      }
+      const body = operation.requestBody?.content['application/json']?.schema;
+      if (!body) continue;
+      const json = { 'content-type': 'application/json' };
+      const base = plausible(body) as Record<string, unknown>;
+      for (const [key, propSchema] of Object.entries(body.properties ?? {})) {
+        const values: Array<[unknown, boolean]> = [];
+        if (isString(propSchema)) {
+          for (const text of HOSTILE_TEXT) values.push([text, true]);
+          values.push([`${String(plausible(propSchema))}\u0000`, true]);
+        }
+        if (isInstant(propSchema)) for (const instant of OUT_OF_RANGE_INSTANTS) values.push([instant, false]);
+        for (const [value, mayBeAccepted] of values) {
+          requests.push({
+            label: `${upper} ${template} body.${key}=${JSON.stringify(value).slice(0, 30)}`,
+            method: upper,
+            url: concrete,
+            headers: json,
+            payload: JSON.stringify({ ...base, [key]: value }),
+            mayBeAccepted,
+          });
+        }
+      }
+      // A JSON document exactly one byte over the limit, so the limit itself is what refuses it.
+      const limit = bodyLimitOf(upper, template);
+      const frame = JSON.stringify({ ...base, padding: '' });
+      requests.push({
+        label: `${upper} ${template} body of ${limit + 1} bytes`,
+        method: upper,
+        url: concrete,
+        headers: json,
+        payload: `${frame.slice(0, -2)}${'x'.repeat(limit + 1 - frame.length)}"}`,
+        mayBeAccepted: false,
+      });
     }
   }
   return requests;

@@ -37,4 +37,10 @@ describe('cleanDeep', () => {
     expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
     expect((cleaned as { admin?: boolean }).admin).toBeUndefined();
   });
+
+  it('cleans the objects a query string is parsed into', () => {
+    const query = Object.create(Object.create(null)) as Record<string, string>;
+    query.q = 'abc\u0000def';
+    expect(cleanDeep(query)).toEqual({ q: 'abcdef' });
+  });
 });
