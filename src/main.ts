@@ -4,6 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { createAgent } from './agents/agents.service.ts';
 import { revealInitialPassword } from './agents/initial-password.ts';
 import { prepareDatabase, startAtiende } from './app.ts';
+import { resetPassword } from './auth/password.service.ts';
 import { randomToken } from './auth/secrets.ts';
 import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
 import { startSmtpServer } from './channels/smtp/smtp.server.ts';
@@ -21,6 +22,8 @@ const USAGE = `atiende <command> [options]
   serve                          run the server (HTTP API, jobs)
   migrate                        apply database migrations
   create-agent --email E --name N [--role admin|supervisor|agent] [--password P]
+  reset-password EMAIL           give an agent a temporary password (printed once) to change at the
+                                 next login, and end their sessions
   profile export [--out FILE]    write the current settings as a profile (YAML)
   profile import FILE [--dry-run] validate a profile, show the difference, apply it
   backup FILE                    archive the embedded database (server stopped; while it runs use
@@ -129,6 +132,18 @@ export async function main(argv: string[]): Promise<number> {
         });
         process.stdout.write(`Agent ${agent.email} (${agent.role}) created.\n`);
         if (!values.password) process.stdout.write(`Password (shown once): ${password}\n`);
+      });
+      return 0;
+    }
+    case 'reset-password': {
+      const email = rest[0];
+      if (!email) throw new AppError('cli.usage', { status: 400, detail: 'reset-password EMAIL' });
+      await withDatabase(config, 'atiende reset-password', async ({ db }) => {
+        const reset = await resetPassword(db, { email }, { now: new Date() });
+        process.stdout.write(
+          `Agent ${reset.email}: temporary password (shown once): ${reset.temporaryPassword}\n` +
+            `They must choose a new one at their next login; ${reset.sessionsEnded} session(s) ended.\n`,
+        );
       });
       return 0;
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resetPassword } from '../auth/password.service.ts';
 import type { AppContext } from '../context.ts';
 import { agents, PRESENCES } from '../db/schema.ts';
 import type { HttpApp } from '../http/app.ts';
@@ -10,6 +11,7 @@ import {
   createAgent,
   findAgent,
   presentAgent,
+  shareAnArea,
   UpdateAgentInput,
   updateAgent,
 } from './agents.service.ts';
@@ -27,6 +29,19 @@ export const AgentResponse = z.object({
   createdAt: z.string(),
 });
 const PresenceRequest = z.object({ presence: z.enum(PRESENCES) });
+// The body is optional: an empty POST asks for a generated password.
+export const PasswordResetRequest = z
+  .object({
+    /** A temporary password of the admin's choosing; without it one is generated. */
+    password: z.string().max(1000).optional(),
+  })
+  .nullish();
+export const PasswordResetResponse = z.object({
+  /** The generated temporary password: shown in this answer only. Absent when the admin gave one. */
+  temporaryPassword: z.string().optional(),
+  mustChangePassword: z.literal(true),
+  sessionsEnded: z.number().int(),
+});
 const IdParams = z.object({ id: z.uuid() });
 
 export function agentsRoutes(app: HttpApp, ctx: AppContext) {
@@ -89,7 +104,7 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      await updateAgent(ctx.db, request.params.id, request.body);
+      await updateAgent(ctx.db, request.params.id, request.body, ctx.clock.now());
       if (request.body.active === false) {
         await setPresence(ctx, request.params.id, 'desconectado', {
           kind: 'agente',
@@ -144,11 +159,47 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      await setPresence(ctx, request.params.id, request.body.presence, {
-        kind: 'agente',
-        agentId: actorOf(request).agentId,
-      });
-      return present(request.params.id);
+      const actor = actorOf(request);
+      const target = await findAgent(ctx.db, request.params.id);
+      if (!target) throw new AppError('agent.not_found', { status: 404, detail: 'No such agent' });
+      if (
+        actor.role !== 'admin' &&
+        actor.agentId !== target.id &&
+        !(await shareAnArea(ctx.db, actor.agentId, target.id))
+      ) {
+        throw new AppError('auth.forbidden', {
+          status: 403,
+          detail: 'Supervisors set the presence of agents of their own areas only',
+        });
+      }
+      await setPresence(ctx, target.id, request.body.presence, { kind: 'agente', agentId: actor.agentId });
+      return present(target.id);
+    },
+  );
+
+  app.post(
+    '/agents/:id/password-reset',
+    {
+      onRequest: requireActor('admin'),
+      schema: {
+        tags,
+        summary: 'Give an agent a temporary password, to change at their next login; ends their sessions',
+        params: IdParams,
+        body: PasswordResetRequest,
+        response: { 200: PasswordResetResponse },
+      },
+    },
+    async (request) => {
+      const result = await resetPassword(
+        ctx.db,
+        { agentId: request.params.id },
+        { password: request.body?.password, now: ctx.clock.now() },
+      );
+      return {
+        ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}),
+        mustChangePassword: true as const,
+        sessionsEnded: result.sessionsEnded,
+      };
     },
   );
 }

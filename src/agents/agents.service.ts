@@ -1,15 +1,17 @@
-import { count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertPasswordPolicy } from '../auth/password-policy.ts';
 import { hashPassword, randomToken } from '../auth/secrets.ts';
 import { EmailAddress } from '../config/email-address.ts';
 import type { Db, Tx } from '../db/database.ts';
-import { AGENT_ROLES, agentAreas, agents, areas, sessions } from '../db/schema.ts';
+import { AGENT_ROLES, agentAreas, agents, apiTokens, areas, sessions } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 
 export const CreateAgentInput = z.object({
   email: EmailAddress,
   name: z.string().trim().min(1).max(200),
-  password: z.string().min(12, 'at least 12 characters').max(200),
+  // The password policy, not the schema, says what is wrong with a password (422 `auth.weak_password`).
+  password: z.string().max(1000),
   role: z.enum(AGENT_ROLES).default('agent'),
   areaIds: z.array(z.number().int().positive()).max(50).default([]),
   maxOpenCases: z.number().int().min(0).max(1000).default(20),
@@ -18,9 +20,10 @@ export type CreateAgentInput = z.input<typeof CreateAgentInput>;
 
 export type AgentRow = typeof agents.$inferSelect;
 
-/** Creates an agent; an e-mail already in use is a 409. */
+/** Creates an agent; a password the policy refuses is a 422, an e-mail already in use a 409. */
 export async function createAgent(db: Db, input: CreateAgentInput): Promise<AgentRow> {
   const data = CreateAgentInput.parse(input);
+  assertPasswordPolicy(data.password, { field: 'password', email: data.email });
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     const inserted = await tx
@@ -70,7 +73,17 @@ export async function ensureInitialAdmin(
 ): Promise<{ email: string; generatedPassword?: string } | undefined> {
   if ((await countAgents(db)) > 0) return undefined;
   if (configured) {
-    await createAgent(db, { ...configured, name: 'Administrador', role: 'admin' });
+    try {
+      await createAgent(db, { ...configured, name: 'Administrador', role: 'admin' });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'auth.weak_password') throw error;
+      throw new AppError(error.code, {
+        status: error.status,
+        field: 'ATIENDE_ADMIN_PASSWORD',
+        detail: `ATIENDE_ADMIN_PASSWORD: ${error.detail}`,
+        extra: error.extra,
+      });
+    }
     return { email: configured.email };
   }
   const password = randomToken().slice(0, 20);
@@ -112,8 +125,16 @@ async function assertAreasExist(tx: Tx, areaIds: number[]) {
   }
 }
 
-/** Changes an agent; deactivating one also ends their sessions. */
-export async function updateAgent(db: Db, id: string, input: UpdateAgentInput): Promise<AgentRow> {
+/**
+ * Changes an agent. Deactivating one also ends their sessions and revokes their API tokens for good, so
+ * a later reactivation brings back the person, not an integration nobody remembers.
+ */
+export async function updateAgent(
+  db: Db,
+  id: string,
+  input: UpdateAgentInput,
+  now: Date = new Date(),
+): Promise<AgentRow> {
   return db.transaction(async (tx) => {
     const { areaIds, ...fields } = input;
     const [agent] = Object.values(fields).some((v) => v !== undefined)
@@ -127,7 +148,13 @@ export async function updateAgent(db: Db, id: string, input: UpdateAgentInput): 
         await tx.insert(agentAreas).values([...new Set(areaIds)].map((areaId) => ({ agentId: id, areaId })));
       }
     }
-    if (input.active === false) await tx.delete(sessions).where(eq(sessions.agentId, id));
+    if (input.active === false) {
+      await tx.delete(sessions).where(eq(sessions.agentId, id));
+      await tx
+        .update(apiTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(apiTokens.agentId, id), isNull(apiTokens.revokedAt)));
+    }
     return agent;
   });
 }
@@ -138,4 +165,15 @@ export async function agentAreaIds(db: Tx, agentId: string): Promise<number[]> {
     .from(agentAreas)
     .where(eq(agentAreas.agentId, agentId));
   return rows.map((r) => r.areaId);
+}
+
+/** Whether two agents belong to at least one common area. */
+export async function shareAnArea(db: Tx, agentId: string, otherId: string): Promise<boolean> {
+  const theirs = await agentAreaIds(db, otherId);
+  if (theirs.length === 0) return false;
+  const [row] = await db
+    .select({ n: count() })
+    .from(agentAreas)
+    .where(and(eq(agentAreas.agentId, agentId), inArray(agentAreas.areaId, theirs)));
+  return (row?.n ?? 0) > 0;
 }

@@ -5,6 +5,7 @@ import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor, SESSION_COOKIE } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { createApiToken, listApiTokens, login, logout, revokeApiToken } from './auth.service.ts';
+import { changeOwnPassword } from './password.service.ts';
 
 export const LoginRequest = z.object({
   email: z.string().trim().min(1).max(254),
@@ -16,7 +17,21 @@ const AgentSummary = z.object({
   name: z.string(),
   role: z.enum(['admin', 'supervisor', 'agent']),
 });
-export const SessionResponse = z.object({ agent: AgentSummary, csrfToken: z.string() });
+export const SessionResponse = z.object({
+  agent: AgentSummary,
+  csrfToken: z.string(),
+  /** After an admin's reset: the console offers only the password change until it is done. */
+  mustChangePassword: z.boolean(),
+});
+// Generous bounds: the policy, not the schema, tells the person what is wrong with a new password.
+export const ChangePasswordRequest = z.object({
+  currentPassword: z.string().min(1).max(1000),
+  newPassword: z.string().max(1000),
+});
+export const ChangePasswordResponse = z.object({
+  /** The agent's other sessions, now ended; this one goes on. */
+  sessionsEnded: z.number().int(),
+});
 export const ApiTokenResponse = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -65,7 +80,11 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
       });
       const agent = await findAgent(ctx.db, result.agentId);
       if (!agent) throw new AppError('auth.invalid_credentials', { status: 401 });
-      return { agent: summary(presentAgent(agent)), csrfToken: result.csrfToken };
+      return {
+        agent: summary(presentAgent(agent)),
+        csrfToken: result.csrfToken,
+        mustChangePassword: agent.mustChangePassword,
+      };
     },
   );
 
@@ -93,7 +112,38 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const agent = await findAgent(ctx.db, actorOf(request).agentId);
       if (!agent) throw new AppError('auth.required', { status: 401 });
-      return { agent: summary(presentAgent(agent)), csrfToken: request.csrfToken ?? '' };
+      return {
+        agent: summary(presentAgent(agent)),
+        csrfToken: request.csrfToken ?? '',
+        mustChangePassword: agent.mustChangePassword,
+      };
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags: ['auth'],
+        summary: "Change one's own password; ends every other session of the agent",
+        body: ChangePasswordRequest,
+        response: { 200: ChangePasswordResponse },
+      },
+    },
+    async (request) => {
+      const sessionToken = request.cookies[SESSION_COOKIE];
+      if (actorOf(request).via !== 'session' || !sessionToken) {
+        throw new AppError('auth.session_required', {
+          status: 403,
+          detail: 'A password is changed from a logged-in session, not with an API token',
+        });
+      }
+      return changeOwnPassword(
+        ctx.db,
+        { agentId: actorOf(request).agentId, sessionToken, ...request.body },
+        ctx.clock.now(),
+      );
     },
   );
 

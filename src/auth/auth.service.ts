@@ -68,25 +68,42 @@ export async function logout(db: Db, sessionToken: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, sha256(sessionToken)));
 }
 
-/** The session's agent and CSRF token, if the session exists, has not expired and its agent is active. */
+/**
+ * The session's agent and CSRF token, if the session exists, has not expired and its agent is active;
+ * with whether the agent must change their password before doing anything else.
+ */
 export async function resolveSession(
   db: Db,
   sessionToken: string,
   now: Date,
-): Promise<{ actor: Actor; csrfToken: string } | undefined> {
+): Promise<{ actor: Actor; csrfToken: string; mustChangePassword: boolean } | undefined> {
   const [row] = await db
-    .select({ agentId: agents.id, role: agents.role, csrfToken: sessions.csrfToken })
+    .select({
+      agentId: agents.id,
+      role: agents.role,
+      csrfToken: sessions.csrfToken,
+      mustChangePassword: agents.mustChangePassword,
+    })
     .from(sessions)
     .innerJoin(agents, eq(agents.id, sessions.agentId))
     .where(
       and(eq(sessions.tokenHash, sha256(sessionToken)), gt(sessions.expiresAt, now), eq(agents.active, true)),
     );
   return row
-    ? { actor: { agentId: row.agentId, role: row.role, via: 'session' }, csrfToken: row.csrfToken }
+    ? {
+        actor: { agentId: row.agentId, role: row.role, via: 'session' },
+        csrfToken: row.csrfToken,
+        mustChangePassword: row.mustChangePassword,
+      }
     : undefined;
 }
 
-export async function resolveApiToken(db: Db, token: string, now: Date): Promise<Actor | undefined> {
+/** The agent a token acts as, if it is not revoked and its agent is active; notes its use. */
+export async function resolveApiToken(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<{ actor: Actor; mustChangePassword: boolean } | undefined> {
   const [row] = await db
     .update(apiTokens)
     .set({ lastUsedAt: now })
@@ -99,8 +116,17 @@ export async function resolveApiToken(db: Db, token: string, now: Date): Promise
         eq(agents.active, true),
       ),
     )
-    .returning({ agentId: agents.id, role: agents.role });
-  return row ? { agentId: row.agentId, role: row.role, via: 'token' } : undefined;
+    .returning({
+      agentId: agents.id,
+      role: agents.role,
+      mustChangePassword: agents.mustChangePassword,
+    });
+  return row
+    ? {
+        actor: { agentId: row.agentId, role: row.role, via: 'token' },
+        mustChangePassword: row.mustChangePassword,
+      }
+    : undefined;
 }
 
 /** Issues an API token acting as the given agent; the secret is returned here once and never again. */

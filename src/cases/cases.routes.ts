@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { CLAIM_DECISIONS, settleClaim } from '../customers/claims.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import {
@@ -157,5 +158,26 @@ export function casesRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => assignCase(ctx, request.params.folio, request.body.agentId, actorOf(request)),
+  );
+
+  app.post(
+    '/cases/:folio/confirm-customer',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Confirm (or reject) that an unverified contact given on the portal is the account holder',
+        params: FolioParams,
+        body: z.object({ decision: z.enum(CLAIM_DECISIONS) }),
+        response: { 200: CaseResponse },
+      },
+    },
+    async (request) => {
+      const now = ctx.clock.now();
+      const { folio } = request.params;
+      const actor = actorOf(request);
+      const caseId = await settleClaim(ctx.db, { folio, decision: request.body.decision, actor, now });
+      return getCaseById(ctx, caseId, now);
+    },
   );
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AttachmentInput } from '../attachments/attachments.service.ts';
 import { CHANNELS, CONTACT_KINDS } from '../channels/channel.ts';
 import { CASE_STATUSES, DELIVERY_STATUSES, MESSAGE_KINDS, PRIORITIES, RAISED_BY } from '../db/schema.ts';
+import { Instant } from '../http/instant.ts';
 import { REQUEST_TYPES } from './request-types.ts';
 
 const Code = z.string().regex(/^[a-z][a-z0-9_]*$/);
@@ -80,8 +81,8 @@ export const ListCasesQuery = z.object({
   requestType: z.enum(REQUEST_TYPES).optional(),
   channel: z.enum(CHANNELS).optional(),
   customerId: z.uuid().optional(),
-  createdFrom: z.iso.datetime({ offset: true }).optional(),
-  createdTo: z.iso.datetime({ offset: true }).optional(),
+  createdFrom: Instant.optional(),
+  createdTo: Instant.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -119,6 +120,9 @@ export const CaseResponse = z.object({
   discardReason: z.string().nullable(),
   duplicateOfFolio: z.string().nullable(),
   followsUpFolio: z.string().nullable(),
+  /** A contact the customer gave on the portal without proving it, and the account holder it matches. */
+  claimedContact: z.object({ kind: z.string(), address: z.string() }).nullable(),
+  proposedCustomer: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),

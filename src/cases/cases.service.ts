@@ -17,7 +17,9 @@ import {
 import { fillWhatsappTemplate } from '../channels/templates.ts';
 import type { AppContext } from '../context.ts';
 import {
+  type ContactClaim,
   type CustomerRow,
+  findOrCreateCustomerByClaimedContact,
   findOrCreateCustomerByContact,
   resolveCustomer,
 } from '../customers/customers.service.ts';
@@ -46,6 +48,7 @@ import {
   presentEvent,
 } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { isAcceptedInstant } from '../http/instant.ts';
 import type { AreaRow, SettingsSnapshot } from '../settings/settings.cache.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import type { CalendarSpecInput } from '../sla/calendar.ts';
@@ -139,6 +142,10 @@ export async function createCase(
   actor: Actor | null,
   options: {
     idempotencyKey?: string;
+    /** A hash of what the caller presented with the key: the key replayed with another is refused. */
+    credential?: string;
+    /** The contact was not proven: an account holder's opens the case on a prospect, with a claim. */
+    unverifiedContact?: boolean;
     /** Runs in the case's transaction with what it wrote; told whether this request created the customer. */
     afterOpen?: (tx: Tx, opened: OpenedForRequest) => Promise<void>;
   } = {},
@@ -153,21 +160,28 @@ export async function createCase(
       // A double submit carries the same key: the database's uniqueness lets exactly one through.
       const [claimed] = await tx
         .insert(inboundReceipts)
-        .values({ channel: input.channel, externalId: options.idempotencyKey, receivedAt: now, messageId })
+        .values({
+          channel: input.channel,
+          externalId: options.idempotencyKey,
+          receivedAt: now,
+          messageId,
+          credential: options.credential ?? null,
+        })
         .onConflictDoNothing()
         .returning();
       if (!claimed) {
         const [earlier] = await tx
-          .select({ caseId: messages.caseId })
+          .select({ caseId: messages.caseId, credential: inboundReceipts.credential })
           .from(inboundReceipts)
-          .innerJoin(messages, eq(messages.id, inboundReceipts.messageId))
+          .leftJoin(messages, eq(messages.id, inboundReceipts.messageId))
           .where(
             and(
               eq(inboundReceipts.channel, input.channel),
               eq(inboundReceipts.externalId, options.idempotencyKey),
             ),
           );
-        if (!earlier)
+        if (earlier && earlier.credential !== (options.credential ?? null)) throw idempotencyConflict();
+        if (!earlier?.caseId)
           throw new AppError('request.in_progress', {
             status: 409,
             detail: 'The same request is being filed',
@@ -177,7 +191,7 @@ export async function createCase(
     }
     const snapshot = await deps.settings.current(tx);
     assertSubtype(snapshot.settings, input.requestType, input.subtype);
-    const { customer, created } = await customerOfCase(tx, input);
+    const { customer, created, claim } = await customerOfCase(tx, input, options.unverifiedContact ?? false);
     const customerId = customer.id;
     const raisedBy: (typeof RAISED_BY)[number] = input.raisedBy?.kind ?? (actor ? 'agente' : 'cliente');
     if (raisedBy === 'representante') {
@@ -223,6 +237,8 @@ export async function createCase(
       },
       actor: actor ? agentActor(actor) : { kind: raisedBy === 'representante' ? 'representante' : 'cliente' },
       followsUpId: null,
+      claimedContact: claim?.contact ?? null,
+      proposedCustomerId: claim?.holder.id ?? null,
     });
     await options.afterOpen?.(tx, { ...opened, customer, customerCreated: created });
     // Answered from what the transaction wrote, without reading the case back.
@@ -234,6 +250,7 @@ export async function createCase(
         assigneeName: opened.assigneeName,
         duplicateOfFolio: null,
         followsUpFolio: null,
+        proposedCustomer: claim?.holder ?? null,
       },
       presentDeadlines(opened.deadlines, now, snapshot.settings.deadlines.warnAt),
     );
@@ -252,15 +269,26 @@ export const summarize = (text: string) => {
   return line.length <= 120 ? line : `${line.slice(0, 117)}…`;
 };
 
-async function customerOfCase(tx: Tx, input: ReturnType<typeof CreateCaseSchema.parse>) {
+async function customerOfCase(
+  tx: Tx,
+  input: ReturnType<typeof CreateCaseSchema.parse>,
+  unverifiedContact: boolean,
+): Promise<{ customer: CustomerRow; created: boolean; claim?: ContactClaim }> {
   if (input.customerId) {
     // Locked so a merge committing meanwhile cannot leave the new case on a retired customer.
     const customer = await resolveCustomer(tx, input.customerId, { lock: 'key share', field: 'customerId' });
     return { customer, created: false };
   }
   const contact = input.contact as { kind: 'phone' | 'email' | 'whatsapp' | 'messenger'; address: string };
-  return findOrCreateCustomerByContact(tx, { ...contact, name: input.customerName });
+  const find = unverifiedContact ? findOrCreateCustomerByClaimedContact : findOrCreateCustomerByContact;
+  return find(tx, { ...contact, name: input.customerName });
 }
+
+const idempotencyConflict = () =>
+  new AppError('request.idempotency_conflict', {
+    status: 409,
+    detail: 'That idempotency key was already used with other details; make a new one',
+  });
 
 interface NewCaseRow {
   now: Date;
@@ -906,6 +934,7 @@ async function closeResolved(tx: Tx, caseId: string, now: Date) {
 }
 
 const assignee = alias(agents, 'assignee');
+const proposedCustomer = alias(customers, 'proposed_customer');
 const duplicateOf = alias(cases, 'duplicate_of');
 const followsUp = alias(cases, 'follows_up');
 
@@ -916,6 +945,7 @@ const caseView = {
   assigneeName: assignee.name,
   duplicateOfFolio: duplicateOf.folio,
   followsUpFolio: followsUp.folio,
+  proposedCustomer: { id: proposedCustomer.id, name: proposedCustomer.name },
 };
 
 const selectCases = (tx: Tx) =>
@@ -926,7 +956,8 @@ const selectCases = (tx: Tx) =>
     .innerJoin(customers, eq(customers.id, cases.customerId))
     .leftJoin(assignee, eq(assignee.id, cases.assigneeId))
     .leftJoin(duplicateOf, eq(duplicateOf.id, cases.duplicateOfId))
-    .leftJoin(followsUp, eq(followsUp.id, cases.followsUpId));
+    .leftJoin(followsUp, eq(followsUp.id, cases.followsUpId))
+    .leftJoin(proposedCustomer, eq(proposedCustomer.id, cases.proposedCustomerId));
 
 type CaseViewRow = Awaited<ReturnType<ReturnType<typeof selectCases>['execute']>>[number];
 
@@ -953,6 +984,8 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
     discardReason: k.discardReason,
     duplicateOfFolio: row.duplicateOfFolio,
     followsUpFolio: row.followsUpFolio,
+    claimedContact: k.claimedContact ?? null,
+    proposedCustomer: k.proposedCustomerId ? row.proposedCustomer : null,
     createdAt: k.createdAt.toISOString(),
     updatedAt: k.updatedAt.toISOString(),
     resolvedAt: k.resolvedAt?.toISOString() ?? null,
@@ -1039,8 +1072,12 @@ const encodeCursor = (row: CaseRow) =>
 
 function decodeCursor(cursor: string): [string, string] {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('bad cursor');
+    const [at, id] = decoded;
+    if (typeof at !== 'string' || !isAcceptedInstant(at)) throw new Error('bad cursor');
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+      throw new Error('bad cursor');
     return [at, id];
   } catch {
     throw new AppError('request.invalid', {

@@ -101,10 +101,22 @@ export interface ChannelHealth {
   detail?: string;
 }
 
+/**
+ * What one delivery of a transport holds, message by message: each comes with `raw`, the transport's
+ * payload cut down to that message alone (what is quarantined and replayed), so one message that
+ * cannot be taken in never costs the others.
+ */
+export interface InboundBatch {
+  messages: Array<{ message: IncomingMessage; raw: unknown }>;
+  /** Messages that cannot be read; `reason` is a code (`parse:timestamp`), never their content. */
+  unusable: Array<{ raw: unknown; reason: string; externalId?: string }>;
+}
+
 /** One door of the provider: turns its inbound traffic into messages and sends ours out through it. */
 export interface ChannelAdapter {
   channel: Channel;
-  parseInbound(raw: unknown): IncomingMessage[];
+  /** Webhook channels: the messages of a payload (already parsed from JSON and cleaned). */
+  parseInbound?(raw: unknown): InboundBatch;
   parseStatuses?(raw: unknown): StatusUpdate[];
   send(message: OutgoingMessage): Promise<SendResult>;
   /** Downloads media the transport holds for an inbound message (WhatsApp's two-step media fetch). */

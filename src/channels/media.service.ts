@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { decodeAttachment, storeAttachment } from '../attachments/attachments.service.ts';
 import type { AppContext } from '../context.ts';
+import type { Tx } from '../db/database.ts';
 import { messageAttachments, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { Channel } from './channel.ts';
@@ -17,8 +18,9 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /**
- * Fetches a stored inbound message's media from its transport and attaches it. A file type Atiende does
- * not accept is noted on the message instead, so agents know something arrived.
+ * Fetches a stored inbound message's media from its transport and attaches it. Media that cannot be
+ * had (a file type Atiende does not accept, a host not allowed, over the size limit) is noted on the
+ * message instead, so agents know something arrived.
  */
 export async function fetchInboundMedia(
   deps: Pick<AppContext, 'db' | 'database' | 'channels'>,
@@ -32,7 +34,16 @@ export async function fetchInboundMedia(
     .from(messages)
     .where(eq(messages.id, job.messageId));
   if (!message) return;
-  const { bytes, contentType } = await adapter.fetchMedia(job.mediaId);
+  let fetched: { bytes: Buffer; contentType: string };
+  try {
+    fetched = await adapter.fetchMedia(job.mediaId);
+  } catch (error) {
+    // Refused for good (a host not allowed, too large): noted for agents, not retried.
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    await noteRefused(deps.db, job.messageId, error.detail ?? error.code);
+    return;
+  }
+  const { bytes, contentType } = fetched;
   const type = (job.mimeType ?? contentType).split(';')[0]?.trim() ?? contentType;
   const filename = job.filename ?? `${job.mediaId}.${EXTENSIONS[type] ?? 'bin'}`;
   await deps.db.transaction(async (tx) => {
@@ -41,12 +52,7 @@ export async function fetchInboundMedia(
       decoded = decodeAttachment({ filename, contentType: type, data: bytes.toString('base64') }, 'media');
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      await tx
-        .update(messages)
-        .set({
-          metadata: sql`coalesce(${messages.metadata}, '{}'::jsonb) || ${JSON.stringify({ mediaRefused: error.detail })}::jsonb`,
-        })
-        .where(eq(messages.id, job.messageId));
+      await noteRefused(tx, job.messageId, error.detail ?? error.code);
       return;
     }
     const stored = await storeAttachment(deps.database, tx, decoded);
@@ -59,4 +65,13 @@ export async function fetchInboundMedia(
       .values({ messageId: job.messageId, sha256: stored.sha256, filename: stored.filename, position: n })
       .onConflictDoNothing();
   });
+}
+
+async function noteRefused(db: Tx, messageId: string, reason: string) {
+  await db
+    .update(messages)
+    .set({
+      metadata: sql`coalesce(${messages.metadata}, '{}'::jsonb) || ${JSON.stringify({ mediaRefused: reason })}::jsonb`,
+    })
+    .where(eq(messages.id, messageId));
 }

@@ -12,6 +12,7 @@ import { parseMessengerInbound, parseMessengerStatuses } from './messenger/messe
 import { signMetaPayload } from './whatsapp/signature.ts';
 
 const SECRET = 'messenger-secret-for-tests';
+const inbound = (payload: unknown) => parseMessengerInbound(payload).messages.map((m) => m.message);
 const fixture = (name: string) =>
   readFileSync(path.join(import.meta.dirname, 'messenger/fixtures', `${name}.json`), 'utf8');
 
@@ -62,6 +63,11 @@ describeEachDatabase('Facebook Messenger', (kind) => {
     );
   const until = (predicate: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(predicate, ms);
   const caseOf = async (sender: string) => {
+    // Webhooks are taken in by a job after Meta has its answer.
+    await until(async () => Boolean(await storedCaseOf(sender)));
+    return storedCaseOf(sender);
+  };
+  const storedCaseOf = async (sender: string) => {
     const [row] = await app.atiende.ctx.db
       .select({ kase: cases })
       .from(cases)
@@ -74,7 +80,7 @@ describeEachDatabase('Facebook Messenger', (kind) => {
   };
 
   it('parses the documented shapes: text, attachment, postback, quick reply; echoes are left out', () => {
-    expect(parseMessengerInbound(JSON.parse(fixture('fb-text')))).toMatchObject([
+    expect(inbound(JSON.parse(fixture('fb-text')))).toMatchObject([
       {
         channel: 'facebook',
         externalId: 'm_FAKE-TEXT-0001',
@@ -82,20 +88,20 @@ describeEachDatabase('Facebook Messenger', (kind) => {
         sender: { kind: 'messenger', address: '900000000000001' },
       },
     ]);
-    expect(parseMessengerInbound(JSON.parse(fixture('fb-image-attachment')))[0]).toMatchObject({
+    expect(inbound(JSON.parse(fixture('fb-image-attachment')))[0]).toMatchObject({
       contentType: 'image',
       media: [{ mediaId: expect.stringContaining('FAKE_IMAGE') }],
     });
-    expect(parseMessengerInbound(JSON.parse(fixture('fb-postback')))[0]).toMatchObject({
+    expect(inbound(JSON.parse(fixture('fb-postback')))[0]).toMatchObject({
       contentType: 'button',
       text: 'Empezar',
       externalId: 'm_FAKE-POSTBACK-0001',
     });
-    expect(parseMessengerInbound(JSON.parse(fixture('fb-quick-reply')))[0]).toMatchObject({
+    expect(inbound(JSON.parse(fixture('fb-quick-reply')))[0]).toMatchObject({
       text: 'Sí, confirmar',
       metadata: { quickReply: 'CONFIRMAR_CITA' },
     });
-    expect(parseMessengerInbound(JSON.parse(fixture('fb-echo')))).toEqual([]);
+    expect(inbound(JSON.parse(fixture('fb-echo')))).toEqual([]);
     expect(parseMessengerStatuses(JSON.parse(fixture('fb-delivery')))).toMatchObject([
       { externalId: 'm_FAKE-OUT-0001', status: 'entregado' },
     ]);
@@ -137,19 +143,18 @@ describeEachDatabase('Facebook Messenger', (kind) => {
       `m_${sender}-OUT-0001`,
       out?.externalId as string,
     );
+    const statusOf = async () =>
+      (
+        await app.atiende.ctx.db
+          .select()
+          .from(messages)
+          .where(eq(messages.id, out?.id as string))
+      )[0]?.deliveryStatus;
     expect((await post(delivery)).statusCode).toBe(200);
-    const [delivered] = await app.atiende.ctx.db
-      .select()
-      .from(messages)
-      .where(eq(messages.id, out?.id as string));
-    expect(delivered?.deliveryStatus).toBe('entregado');
+    await until(async () => (await statusOf()) === 'entregado');
     const read = as('fb-read', sender, Date.now() + 60_000 - 1785000060000);
     expect((await post(read)).statusCode).toBe(200);
-    const [seen] = await app.atiende.ctx.db
-      .select()
-      .from(messages)
-      .where(eq(messages.id, out?.id as string));
-    expect(seen?.deliveryStatus).toBe('leido');
+    await until(async () => (await statusOf()) === 'leido');
   });
 
   it('threads a postback into the open case', async () => {
@@ -158,11 +163,14 @@ describeEachDatabase('Facebook Messenger', (kind) => {
     await post(as('fb-text', sender, shift));
     await post(as('fb-postback', sender, shift));
     const kase = await caseOf(sender);
-    const inbound = await app.atiende.ctx.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.caseId, kase?.id as string), eq(messages.kind, 'entrante')));
-    expect(inbound.map((m) => m.body)).toEqual(['Hola, ¿siguen abiertos?', 'Empezar']);
+    const received = () =>
+      app.atiende.ctx.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.caseId, kase?.id as string), eq(messages.kind, 'entrante')))
+        .orderBy(messages.createdAt);
+    await until(async () => (await received()).length === 2);
+    expect((await received()).map((m) => m.body)).toEqual(['Hola, ¿siguen abiertos?', 'Empezar']);
   });
 
   it('tags a human reply after 24 h with HUMAN_AGENT, and refuses one after 7 days offering other contact points', async () => {
@@ -212,6 +220,7 @@ describe('the Messenger adapter', () => {
         pageAccessToken: 'page-access-token-for-tests',
         appSecret: SECRET,
         verifyToken: 'messenger-verify-token',
+        mediaHosts: [],
       });
       const message = {
         channel: 'facebook' as const,

@@ -12,7 +12,8 @@ export function createChannelAdapters(
   settings: ProviderSettings,
 ): Map<Channel, ChannelAdapter> {
   const adapters = new Map<Channel, ChannelAdapter>();
-  adapters.set('whatsapp', createWhatsAppAdapter({ baseUrl: config.graphBaseUrl, ...config.whatsapp }));
+  const media = { baseUrl: config.graphBaseUrl, mediaHosts: config.mediaHosts };
+  adapters.set('whatsapp', createWhatsAppAdapter({ ...media, ...config.whatsapp }));
   const profileMailbox = settings.channels.find((c) => c.channel === 'email')?.contactPoints[0]?.value;
   adapters.set(
     'email',
@@ -22,6 +23,6 @@ export function createChannelAdapters(
       providerName: settings.provider.name,
     }),
   );
-  adapters.set('facebook', createMessengerAdapter({ baseUrl: config.graphBaseUrl, ...config.messenger }));
+  adapters.set('facebook', createMessengerAdapter({ ...media, ...config.messenger }));
   return adapters;
 }

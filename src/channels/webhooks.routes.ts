@@ -4,8 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import type { ChannelAdapter } from './adapter.ts';
 import type { Channel } from './channel.ts';
-import { receiveMessages } from './intake.service.ts';
-import { applyStatuses } from './outbound.service.ts';
+import { storeDelivery } from './deliveries.service.ts';
 
 /** What a Meta channel adapter adds for its webhook: the subscription token and signature check. */
 export interface WebhookAdapter extends ChannelAdapter {
@@ -18,8 +17,10 @@ const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * Meta's webhooks (`/webhooks/<channel>`): the GET subscription handshake, and POSTs verified by
- * X-Hub-Signature-256 over the raw bytes exactly as received, stored before they are answered 200.
- * A bad signature stores nothing (401); a storage failure answers non-200 so Meta delivers again.
+ * X-Hub-Signature-256 over the raw bytes exactly as received, then stored as those bytes (one insert,
+ * its processing job queued with it) and answered 200: nothing in a payload can make Meta deliver it
+ * forever, since its messages are read by the job, each on its own. A bad signature stores nothing
+ * (401); a storage failure answers non-200 so Meta delivers again.
  */
 export async function webhookRoutes(
   app: FastifyInstance,
@@ -75,14 +76,7 @@ export async function webhookRoutes(
             detail: 'Missing or wrong X-Hub-Signature-256',
           });
         }
-        let payload: unknown;
-        try {
-          payload = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new AppError('request.malformed_json', { status: 400, detail: 'The body is not JSON' });
-        }
-        await receiveMessages(ctx, door.parseInbound(payload));
-        await applyStatuses(ctx, door.parseStatuses?.(payload) ?? []);
+        await storeDelivery(ctx, channel, raw);
         return reply.type('text/plain').send('EVENT_RECEIVED');
       },
     );

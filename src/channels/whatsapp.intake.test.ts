@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getCaseWithTimeline } from '../cases/cases.service.ts';
-import { cases, customers, inboundReceipts, messages, outboundStatuses } from '../db/schema.ts';
+import {
+  cases,
+  customers,
+  inboundDeliveries,
+  inboundReceipts,
+  messages,
+  outboundStatuses,
+} from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
@@ -27,6 +35,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
         WHATSAPP_APP_SECRET: SECRET,
         WHATSAPP_ACCESS_TOKEN: 'access-token-for-tests',
         WHATSAPP_PHONE_NUMBER_ID: '200000000000001',
+        ATIENDE_MEDIA_HOSTS: '127.0.0.1',
       },
     });
   });
@@ -64,6 +73,12 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       );
   };
 
+  /** The sender's case, once the delivery job has taken the webhook in. */
+  const caseOf = async (wa: string) => {
+    await until(async () => (await casesOf(wa)).length > 0);
+    return (await casesOf(wa))[0];
+  };
+
   it('answers the subscription handshake only with the right token', async () => {
     const ok = await app.atiende.http.inject({
       method: 'GET',
@@ -86,13 +101,15 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     expect(await casesOf(wa)).toHaveLength(0);
     const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(inboundReceipts);
     expect(row?.n ?? 0).toBe(0);
+    const [stored] = await db().select({ n: sql<number>`count(*)::int` }).from(inboundDeliveries);
+    expect(stored?.n ?? 0).toBe(0);
   });
 
   it('opens a case for a 521 sender and acknowledges on WhatsApp with the folio and the deadline, to +52 + 10 digits', async () => {
     const wa = waId(++sender);
     const response = await post(waMessagesPayload(wa, 'Ana Pérez', [waText('No tengo internet desde ayer')]));
     expect(response.statusCode).toBe(200);
-    const [found] = await casesOf(wa);
+    const found = await caseOf(wa);
     expect(found?.kase).toMatchObject({ channel: 'whatsapp', requestType: 'consulta', raisedBy: 'cliente' });
     const to = `52${wa.slice(-10)}`;
     await until(() => sendsTo(to).length === 1);
@@ -115,6 +132,12 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     const raw = JSON.stringify(waMessagesPayload(wa, 'Luis', [waText('Quiero contratar')]));
     const results = await Promise.all([post(null, { raw }), post(null, { raw }), post(null, { raw })]);
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const [delivery] = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(inboundDeliveries)
+      .where(eq(inboundDeliveries.sha256, createHash('sha256').update(raw).digest('hex')));
+    expect(delivery?.n).toBe(1);
+    await caseOf(wa);
     const found = await casesOf(wa);
     expect(found).toHaveLength(1);
     const stored = await db()
@@ -136,6 +159,12 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       waImage('900000000000002'),
     ]);
     expect((await post(payload)).statusCode).toBe(200);
+    await until(async () => {
+      const [kase] = await casesOf(wa);
+      if (!kase) return false;
+      const view = await getCaseWithTimeline(app.atiende.ctx, kase.kase.folio, new Date());
+      return view.timeline.filter((t) => t.type === 'message' && t.message.kind === 'entrante').length === 2;
+    });
     const found = await casesOf(wa);
     expect(found).toHaveLength(1);
     const folio = found[0]?.kase.folio as string;
@@ -163,11 +192,14 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       waText('¿Me ayudan?'),
     ]);
     expect((await post(payload)).statusCode).toBe(200);
-    const [found] = await casesOf(wa);
-    const stored = await db()
-      .select()
-      .from(messages)
-      .where(and(eq(messages.caseId, found?.kase.id as string), eq(messages.kind, 'entrante')));
+    const found = await caseOf(wa);
+    const inbound = () =>
+      db()
+        .select()
+        .from(messages)
+        .where(and(eq(messages.caseId, found?.kase.id as string), eq(messages.kind, 'entrante')));
+    await until(async () => (await inbound()).length === 2);
+    const stored = await inbound();
     expect(stored.map((m) => (m.metadata as { contentType: string }).contentType).sort()).toEqual([
       'text',
       'unsupported',
@@ -182,7 +214,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     );
     expect(raw).toContain('\\u00f1');
     expect((await post(null, { raw })).statusCode).toBe(200);
-    const [found] = await casesOf(wa);
+    const found = await caseOf(wa);
     expect(found?.kase.subject).toBe('Sin señal en la antena');
   });
 
@@ -191,7 +223,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     const to = `52${wa.slice(-10)}`;
     expect((await post(waMessagesPayload(wa, 'Sofía', [waText('Hola')]))).statusCode).toBe(200);
     await until(() => sendsTo(to).length === 1);
-    const [found] = await casesOf(wa);
+    const found = await caseOf(wa);
     const outbound = async () => {
       const [m] = await db()
         .select()
@@ -204,6 +236,15 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     expect((await post(waStatusPayload(wamid, 'read', wa))).statusCode).toBe(200);
     expect((await post(waStatusPayload(wamid, 'delivered', wa))).statusCode).toBe(200);
     expect((await post(waStatusPayload(wamid, 'sent', wa))).statusCode).toBe(200);
+    await until(async () => (await outbound())?.deliveryStatus === 'leido');
+    // Every report was applied, in whatever order: the earlier states never overwrite the latest.
+    await until(async () => {
+      const [pending] = await db()
+        .select({ n: sql<number>`count(*)::int` })
+        .from(inboundDeliveries)
+        .where(sql`${inboundDeliveries.processedAt} is null`);
+      return pending?.n === 0;
+    });
     expect((await outbound())?.deliveryStatus).toBe('leido');
 
     // The fake Graph server numbers its ids, so the next one is known before the send is made.
@@ -224,7 +265,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
   it('applies a report that came ahead of the send when the send job runs again after a crash', async () => {
     const wa = waId(++sender);
     expect((await post(waMessagesPayload(wa, 'Bruno', [waText('Hola')]))).statusCode).toBe(200);
-    const [found] = await casesOf(wa);
+    const found = await caseOf(wa);
     const ack = async () =>
       (
         await db()
@@ -251,7 +292,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
   it('shows a failed status with its reason on the case (131047 outside the window)', async () => {
     const wa = waId(++sender);
     expect((await post(waMessagesPayload(wa, 'Iván', [waText('Hola')]))).statusCode).toBe(200);
-    const [found] = await casesOf(wa);
+    const found = await caseOf(wa);
     await until(async () => {
       const [m] = await db()
         .select()
@@ -271,6 +312,11 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       },
     ]);
     expect((await post(failed)).statusCode).toBe(200);
+    await until(async () =>
+      (await getCaseWithTimeline(app.atiende.ctx, found?.kase.folio as string, new Date())).timeline.some(
+        (t) => t.type === 'event' && t.event.kind === 'delivery_failed',
+      ),
+    );
     const view = await getCaseWithTimeline(app.atiende.ctx, found?.kase.folio as string, new Date());
     const message = view.timeline.find((t) => t.type === 'message' && t.message.kind === 'saliente');
     expect(message?.type === 'message' && message.message).toMatchObject({
@@ -286,12 +332,12 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     const wa = waId(++sender);
     const to = `52${wa.slice(-10)}`;
     expect((await post(waMessagesPayload(wa, 'Raúl', [waText('Hola')]))).statusCode).toBe(200);
+    const first = await caseOf(wa);
     await until(async () => {
-      const [found] = await casesOf(wa);
       const [m] = await db()
         .select()
         .from(messages)
-        .where(and(eq(messages.caseId, found?.kase.id as string), eq(messages.kind, 'saliente')));
+        .where(and(eq(messages.caseId, first?.kase.id as string), eq(messages.kind, 'saliente')));
       return m?.deliveryStatus === 'enviado';
     }, 60_000);
     expect(sendsTo(to).length).toBeGreaterThanOrEqual(1);
@@ -303,7 +349,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       const health = (await app.atiende.http.inject({ method: 'GET', url: '/api/v1/health' })).json();
       return health.channels.whatsapp.status === 'error';
     });
-    const [found] = await casesOf(wa2);
+    const found = await caseOf(wa2);
     const [m] = await db()
       .select()
       .from(messages)
@@ -315,7 +361,7 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     const wa = waId(++sender);
     const to = `52${wa.slice(-10)}`;
     expect((await post(waMessagesPayload(wa, 'Olga', [waText('Hola')]))).statusCode).toBe(200);
-    const [found] = await casesOf(wa);
+    const found = await caseOf(wa);
     await db()
       .update(messages)
       .set({ createdAt: new Date(Date.now() - 25 * 3_600_000) })

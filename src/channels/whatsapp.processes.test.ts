@@ -74,10 +74,15 @@ describePostgres('WhatsApp webhooks across server processes', () => {
       deliver(b as ServerProcess, raw),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    const rows = await query<{ n: number }>(
-      "select count(*)::int as n from messages m join inbound_receipts r on r.message_id = m.id where m.kind = 'entrante' and m.channel = 'whatsapp'",
-    );
-    expect(rows[0]?.n).toBe(1);
+    const deliveries = await query<{ n: number }>('select count(*)::int as n from inbound_deliveries');
+    expect(deliveries[0]?.n).toBe(1);
+    const stored = async () =>
+      (
+        await query<{ n: number }>(
+          "select count(*)::int as n from messages m join inbound_receipts r on r.message_id = m.id where m.kind = 'entrante' and m.channel = 'whatsapp'",
+        )
+      )[0]?.n;
+    await until(async () => (await stored()) === 1);
     await until(() => sendsTo(wa).length >= 1);
     await new Promise((r) => setTimeout(r, 3000));
     expect(sendsTo(wa)).toHaveLength(1);
@@ -113,11 +118,16 @@ describePostgres('WhatsApp webhooks across server processes', () => {
         throw error;
       });
     await until(async () => (await attempt())?.status === 200);
-    const after = await query<{ n: number }>(
-      "select count(*)::int as n from messages m join cases c on c.id = m.case_id join contact_points cp on cp.customer_id = c.customer_id where cp.address = $1 and m.kind = 'entrante'",
-      [`+52${wa.slice(-10)}`],
-    );
-    expect(after[0]?.n).toBe(1);
+    const after = async () =>
+      (
+        await query<{ n: number }>(
+          "select count(*)::int as n from messages m join cases c on c.id = m.case_id join contact_points cp on cp.customer_id = c.customer_id where cp.address = $1 and m.kind = 'entrante'",
+          [`+52${wa.slice(-10)}`],
+        )
+      )[0]?.n;
+    await until(async () => (await after()) === 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await after()).toBe(1);
     await server.stop();
   });
 

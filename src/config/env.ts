@@ -100,6 +100,23 @@ const EnvSchema = z.object({
   MESSENGER_VERIFY_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
   MESSENGER_APP_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
   MESSENGER_PAGE_ACCESS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  ATIENDE_MEDIA_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('lookaside.fbsbx.com,*.fbcdn.net,*.whatsapp.net')
+      .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$|^[0-9a-f:]+$/,
+              'expected host names, *.domain wildcards or addresses, separated by commas',
+            ),
+        ),
+      ),
+  ),
 });
 
 export interface Config {
@@ -119,6 +136,8 @@ export interface Config {
   graphBaseUrl: string;
   whatsapp: { verifyToken?: string; appSecret?: string; accessToken?: string; phoneNumberId?: string };
   messenger: { verifyToken?: string; appSecret?: string; pageAccessToken?: string };
+  /** Hosts media is downloaded from (`*.domain` for its subdomains); a private address only if listed. */
+  mediaHosts: string[];
   email: {
     /** Inbound SMTP port, or undefined when turned off. */
     smtpPort: number | undefined;
@@ -175,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.ATIENDE_SESSION_HOURS,
     workers: e.ATIENDE_WORKERS === 'true',
     graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    mediaHosts: e.ATIENDE_MEDIA_HOSTS,
     whatsapp: {
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       appSecret: e.WHATSAPP_APP_SECRET,

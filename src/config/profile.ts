@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { MAX_ATTACHMENT_BYTES } from '../attachments/attachments.service.ts';
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CHANNELS } from '../channels/channel.ts';
 import { AppError } from '../http/errors.ts';
@@ -93,7 +94,9 @@ export const ProfileSchema = z
           name: z.string().regex(/^[a-z0-9_]+$/),
           language: z.string().default('es_MX'),
           /** What fills each {{n}}, in order: a placeholder name such as folio or nombre. */
-          parameters: z.array(z.enum(['folio', 'nombre', 'plazo', 'tipo', 'proveedor'])).default([]),
+          parameters: z
+            .array(z.enum(['folio', 'nombre', 'plazo', 'tipo', 'proveedor', 'codigo']))
+            .default([]),
           preview: z.string().min(1),
         }),
       )
@@ -116,6 +119,13 @@ export const ProfileSchema = z
         reopenWindowDays: z.number().int().min(0).max(90).default(7),
       })
       .default({ reopenWindowDays: 7 }),
+    /** What the public portal accepts with a request or a reply; omitted, 3 files of 10 MB. */
+    portal: z
+      .object({
+        maxAttachments: z.number().int().min(0).max(5),
+        maxAttachmentBytes: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
+      })
+      .optional(),
   })
   .superRefine((profile, ctx) => {
     const areaCodes = new Set<string>();
@@ -134,6 +144,21 @@ export const ProfileSchema = z
         });
       }
     });
+    // Keyword rules match only some texts: each type needs a rule without keywords, or some request
+    // of it would have nowhere to go.
+    const unrouted = REQUEST_TYPES.filter(
+      (type) =>
+        !profile.routingRules.some(
+          (r) => r.keywords.length === 0 && (r.requestTypes.length === 0 || r.requestTypes.includes(type)),
+        ),
+    );
+    if (unrouted.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routingRules'],
+        message: `no rule without keywords routes ${unrouted.join(', ')}; add a catch-all rule`,
+      });
+    }
     for (const type of REQUEST_TYPES) {
       if (!profile.deadlines.policies.some((p) => p.requestType === type && !p.subtype)) {
         ctx.addIssue({ code: 'custom', path: ['deadlines', 'policies'], message: `no policy for ${type}` });

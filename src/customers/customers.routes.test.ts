@@ -1,5 +1,7 @@
+import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
+import { areas } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { makeCase, uniquePhone } from './customers.factories.ts';
@@ -188,6 +190,49 @@ describeEachDatabase('customers API', (kind) => {
     expect((await admin.request('DELETE', `/api/v1/customers/${into.id}`)).statusCode).toBe(204);
     expect((await agent.request('GET', `/api/v1/customers/${into.id}`)).statusCode).toBe(404);
     expect((await agent.request('GET', `/api/v1/customers/${from.id}`)).statusCode).toBe(404);
+  });
+
+  it('lets only agents serving one of the customer’s cases, and admins, change its name, contact points and representatives', async () => {
+    const customer = await create({ accountNumber: `MON-90200-${kind}` });
+    // makeCase files the case in the first area.
+    const [caseArea, otherArea] = await app.atiende.ctx.db
+      .select()
+      .from(areas)
+      .orderBy(asc(areas.id))
+      .limit(2);
+    await makeCase(app.atiende.ctx.db, customer.id);
+    const outsider = await app.sessionAs('agent', [otherArea?.id as number]);
+    const outsideSupervisor = await app.sessionAs('supervisor', [otherArea?.id as number]);
+    const serving = await app.sessionAs('agent', [caseArea?.id as number]);
+    const pointId = customer.contactPoints[0]?.id;
+    const base = `/api/v1/customers/${customer.id}`;
+    const edits: Array<[string, string, object | undefined]> = [
+      ['PATCH', base, { name: 'Otro Nombre' }],
+      ['POST', `${base}/contact-points`, { kind: 'email', address: `intruso-${kind}@example.test` }],
+      ['DELETE', `${base}/contact-points/${pointId}`, undefined],
+      ['POST', `${base}/representatives`, { name: 'Alguien', contact: '81 5555 0001' }],
+    ];
+    for (const session of [outsider, outsideSupervisor]) {
+      for (const [method, url, body] of edits) {
+        const refused = await session.request(method, url, body);
+        expect(refused.statusCode, `${method} ${url}`).toBe(403);
+        expect(refused.json().code).toBe('customer.forbidden');
+      }
+    }
+    const unchanged = (await outsider.request('GET', base)).json();
+    expect(unchanged).toMatchObject({ name: null, contactPoints: [{ id: pointId }], representatives: [] });
+
+    const renamed = await serving.request('PATCH', base, { name: 'Ana Torres' });
+    expect(renamed.statusCode).toBe(200);
+    const representative = await serving.request('POST', `${base}/representatives`, {
+      name: 'Luis Torres',
+      contact: '81 5555 0002',
+    });
+    expect(representative.statusCode).toBe(201);
+    const revoke = `${base}/representatives/${representative.json().id}/revoke`;
+    expect((await outsider.request('POST', revoke, { reason: 'No' })).statusCode).toBe(403);
+    expect((await admin.request('POST', revoke, { reason: 'Lo pidió la clienta' })).statusCode).toBe(200);
+    expect((await admin.request('PATCH', base, { name: 'Ana Torres Ruiz' })).statusCode).toBe(200);
   });
 
   it('records, lists and revokes representatives, with an ID document larger than the default body limit', async () => {

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { EventActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
+import { assertMayEditCustomer } from './access.ts';
 import {
   AddContactPointRequest,
   AddRepresentativeRequest,
@@ -120,8 +121,12 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
         response: { 200: CustomerResponse },
       },
     },
-    async (request) =>
-      present(await updateCustomer(ctx.db, { id: request.params.id, ...request.body }, agentOf(request))),
+    async (request) => {
+      await assertMayEditCustomer(ctx.db, actorOf(request), request.params.id);
+      return present(
+        await updateCustomer(ctx.db, { id: request.params.id, ...request.body }, agentOf(request)),
+      );
+    },
   );
 
   app.delete(
@@ -154,6 +159,7 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
+      await assertMayEditCustomer(ctx.db, actorOf(request), request.params.id);
       const point = await addContactPoint(
         ctx.db,
         { customerId: request.params.id, ...request.body },
@@ -176,6 +182,7 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       const { id, contactPointId } = request.params;
+      await assertMayEditCustomer(ctx.db, actorOf(request), id);
       await removeContactPoint(ctx.db, { customerId: id, contactPointId }, agentOf(request));
       return reply.status(204).send(null);
     },
@@ -217,6 +224,7 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request, reply) => {
+      await assertMayEditCustomer(ctx.db, actorOf(request), request.params.id);
       const { expiresAt, ...body } = request.body;
       const now = ctx.clock.now();
       const row = await addRepresentative(
@@ -258,6 +266,7 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
+      await assertMayEditCustomer(ctx.db, actorOf(request), request.params.id);
       const now = ctx.clock.now();
       const row = await revokeRepresentative(
         ctx.db,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AttachmentInput } from '../attachments/attachments.service.ts';
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CASE_STATUSES, CONTACT_KIND_VALUES } from '../db/schema.ts';
+import { Instant } from '../http/instant.ts';
 
 const Name = z.string().trim().min(1).max(200);
 const AccountNumber = z.string().trim().min(1).max(50);
@@ -57,7 +58,7 @@ export const AddRepresentativeRequest = z.object({
     .nullable()
     .default(null)
     .describe('Request types they may raise; null for every procedure'),
-  expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  expiresAt: Instant.nullish(),
 });
 
 export const RevokeRepresentativeRequest = z.object({ reason: z.string().trim().min(1).max(500) });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/database.ts';
 import { authorizedRepresentatives, cases, contactPoints, customers, events } from '../db/schema.ts';
 import { appendEvent, appendEvents, type EventActor, type NewEvent } from '../events/events.service.ts';
@@ -441,6 +441,51 @@ export async function findOrCreateCustomerByContact(
     return { customer: await resolveCustomer(tx, winner.customerId, { lock }), created: false };
   }
   return { customer: prospect, created: true };
+}
+
+/** A contact given but not proven, and the account holder who has it on file. */
+export interface ContactClaim {
+  contact: { kind: ContactKind; address: string };
+  holder: { id: string; name: string | null };
+}
+
+/**
+ * The customer behind an address its sender did not prove (the portal's form, where anyone may type any
+ * number): as {@link findOrCreateCustomerByContact}, except that an address an account holder has on file
+ * gets a prospect of its own, with no contact point, and the holder comes back as a claim to confirm, so
+ * nothing of the account reaches whoever typed it.
+ */
+export async function findOrCreateCustomerByClaimedContact(
+  tx: Tx,
+  input: { kind: ContactKind; address: string; name?: string | null },
+): Promise<{ customer: CustomerRow; created: boolean; claim?: ContactClaim }> {
+  const address = normalizeContactAddress(input.kind, input.address);
+  const sibling = SAME_NUMBER_KIND[input.kind];
+  const [holder] = await tx
+    .select({ id: customers.id, name: customers.name })
+    .from(contactPoints)
+    .innerJoin(customers, eq(customers.id, contactPoints.customerId))
+    .where(
+      and(
+        eq(contactPoints.address, address),
+        inArray(contactPoints.kind, sibling ? [input.kind, sibling] : [input.kind]),
+        isNotNull(customers.accountNumber),
+      ),
+    )
+    .limit(1);
+  if (!holder) return findOrCreateCustomerByContact(tx, input);
+  const [prospect] = await tx
+    .insert(customers)
+    .values({ name: input.name?.trim() || null })
+    .returning();
+  if (!prospect) throw new Error('prospect not inserted');
+  await appendEvent(tx, {
+    kind: 'created',
+    actor: { kind: 'sistema' },
+    customerId: prospect.id,
+    after: { prospect: true, contactPointIds: [] },
+  });
+  return { customer: prospect, created: true, claim: { contact: { kind: input.kind, address }, holder } };
 }
 
 /**

@@ -23,6 +23,7 @@ import { authRoutes } from '../auth/auth.routes.ts';
 import { backupRoutes } from '../backup/backup.routes.ts';
 import { callsRoutes } from '../calls/calls.routes.ts';
 import { casesRoutes } from '../cases/cases.routes.ts';
+import { quarantineRoutes } from '../channels/quarantine.routes.ts';
 import { webhookRoutes } from '../channels/webhooks.routes.ts';
 import type { AppContext } from '../context.ts';
 import { customersRoutes } from '../customers/customers.routes.ts';
@@ -133,6 +134,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
       callsRoutes(typed, ctx);
       liveRoutes(typed, ctx);
       attachmentsRoutes(typed, ctx);
+      quarantineRoutes(typed, ctx);
     },
     { prefix: '/api/v1' },
   );

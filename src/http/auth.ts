@@ -12,26 +12,56 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     csrfToken: string | null;
+    /** The caller was recognised but must change their password before this route answers them. */
+    passwordChangeRequired: boolean;
   }
 }
+
+// What an agent with a temporary password may still do: see who they are, choose a password, or leave.
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set([
+  'GET /api/v1/auth/session',
+  'POST /api/v1/auth/password',
+  'POST /api/v1/auth/logout',
+]);
+
+const authenticationRequired = (request: FastifyRequest) =>
+  request.passwordChangeRequired
+    ? new AppError('auth.password_change_required', {
+        status: 403,
+        detail: 'Choose a new password first (POST /api/v1/auth/password)',
+      })
+    : new AppError('auth.required', { status: 401, detail: 'Log in or send an API token' });
 
 /**
  * Resolves who is calling (bearer token first, then the session cookie) on every request. Writes
  * authenticated by the cookie must carry the session's CSRF token in `X-CSRF-Token`: a cross-site form
  * can send the cookie but cannot read the token. Bearer tokens are not sent by browsers on their own,
- * so they need no such check.
+ * so they need no such check. An agent whose password was reset is known only to the routes that let
+ * them choose a new one; every other route needing a caller answers them 403
+ * `auth.password_change_required`, while public routes treat them as anyone.
  */
 export function installAuthentication(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfToken', null);
+  app.decorateRequest('passwordChangeRequired', false);
+  const admit = (request: FastifyRequest, actor: Actor, mustChangePassword: boolean) => {
+    if (
+      mustChangePassword &&
+      !OPEN_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url}`)
+    ) {
+      request.passwordChangeRequired = true;
+      return;
+    }
+    request.actor = actor;
+  };
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const actor = match?.[1] ? await resolveApiToken(ctx.db, match[1], ctx.clock.now()) : undefined;
-      if (!actor)
+      const resolved = match?.[1] ? await resolveApiToken(ctx.db, match[1], ctx.clock.now()) : undefined;
+      if (!resolved)
         throw new AppError('auth.invalid_token', { status: 401, detail: 'Invalid or revoked API token' });
-      request.actor = actor;
+      admit(request, resolved.actor, resolved.mustChangePassword);
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
@@ -47,16 +77,33 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext) {
         });
       }
     }
-    request.actor = session.actor;
     request.csrfToken = session.csrfToken;
+    admit(request, session.actor, session.mustChangePassword);
   });
+}
+
+/**
+ * For a request that stays open (the live stream): a check that its session or token would still be
+ * admitted now. Fails once the session is logged out or expired, the agent deactivated, the token revoked,
+ * or the password reset; a password change ends the agent's other sessions, so theirs fail too.
+ */
+export function admissionCheck(ctx: AppContext, request: FastifyRequest): () => Promise<boolean> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const cookie = request.cookies[SESSION_COOKIE];
+  return async () => {
+    const resolved = bearer
+      ? await resolveApiToken(ctx.db, bearer, ctx.clock.now())
+      : cookie
+        ? await resolveSession(ctx.db, cookie, ctx.clock.now())
+        : undefined;
+    return resolved !== undefined && !resolved.mustChangePassword;
+  };
 }
 
 /** An onRequest hook admitting only authenticated callers, optionally only some roles. */
 export function requireActor(...roles: Role[]): onRequestHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (!request.actor)
-      throw new AppError('auth.required', { status: 401, detail: 'Log in or send an API token' });
+    if (!request.actor) throw authenticationRequired(request);
     if (roles.length > 0 && !roles.includes(request.actor.role)) {
       throw new AppError('auth.forbidden', { status: 403, detail: `Requires role ${roles.join(' or ')}` });
     }
@@ -65,7 +112,6 @@ export function requireActor(...roles: Role[]): onRequestHookHandler {
 
 /** The authenticated actor of a route guarded by {@link requireActor}. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor)
-    throw new AppError('auth.required', { status: 401, detail: 'Log in or send an API token' });
+  if (!request.actor) throw authenticationRequired(request);
   return request.actor;
 }

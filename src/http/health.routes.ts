@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { channelHealth } from '../channels/health.ts';
+import { openQuarantineCount } from '../channels/quarantine.service.ts';
 import type { AppContext } from '../context.ts';
-import { queryRows } from '../db/database.ts';
 import type { HttpApp } from './app.ts';
 
 const ComponentHealth = z.object({ status: z.enum(['ok', 'error', 'off']), detail: z.string().optional() });
@@ -55,13 +55,7 @@ export function healthRoutes(app: HttpApp, ctx: AppContext) {
           () => Object.fromEntries([...ctx.channels].map(([name, adapter]) => [name, adapter.health()])),
         ),
         within(
-          async () => {
-            const [row] = await queryRows<{ n: number }>(
-              ctx.db,
-              sql`select count(*)::int as n from quarantined_messages where resolved_at is null`,
-            );
-            return row?.n ?? 0;
-          },
+          () => openQuarantineCount(ctx.db),
           () => null,
         ),
       ]);

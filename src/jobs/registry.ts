@@ -1,11 +1,13 @@
 import { PRESENCE_SWEEP_JOB, sweepStalePresence } from '../agents/presence.service.ts';
 import { AUTO_CLOSE_JOB, autoCloseResolved } from '../cases/cases.service.ts';
 import type { Channel } from '../channels/channel.ts';
+import { inboundDeliveryJob } from '../channels/deliveries.service.ts';
 import { MEDIA_FETCH_JOB } from '../channels/intake.service.ts';
 import { fetchInboundMedia } from '../channels/media.service.ts';
 import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound.service.ts';
 import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
+import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';
 import { checkDeadline, DEADLINE_CHECK_JOB, type DeadlineKind } from '../sla/deadlines.service.ts';
 import type { AnyJobDefinition } from './queue.ts';
 
@@ -24,6 +26,7 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
           },
         ]
       : []),
+    inboundDeliveryJob(ctx),
     {
       name: AUTO_CLOSE_JOB,
       queue: { retryLimit: 5, retryDelay: 30, retryBackoff: true },
@@ -51,6 +54,13 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
         mimeType?: string;
         filename?: string;
       }) => fetchInboundMedia(ctx, data),
+    },
+    {
+      name: CLEANUP_JOB,
+      cron: CLEANUP_CRON,
+      handler: async () => {
+        await cleanUp(ctx);
+      },
     },
     {
       name: PRESENCE_SWEEP_JOB,

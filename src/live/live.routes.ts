@@ -2,12 +2,14 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
-import { requireActor } from '../http/auth.ts';
+import { admissionCheck, requireActor } from '../http/auth.ts';
 import { eventsSince, type LiveEvent } from './live.service.ts';
 
 /** How far before the last id a console saw its resumed stream starts: commits reorder ids this much at most. */
 const REPLAY_MARGIN = 200;
 const REPLAY_PAGE = 500;
+/** How often an open stream makes sure its caller may still listen, when no event made it check sooner. */
+export const LIVE_RECHECK_MS = 30_000;
 
 const write = (reply: FastifyReply, event: LiveEvent) => {
   reply.raw.write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -17,6 +19,9 @@ const write = (reply: FastifyReply, event: LiveEvent) => {
  * Server-sent events for the agent console: every change to a case (new case, message, status,
  * transfer, deadline flag…) as `id: <event id>`. A console that reconnects sends Last-Event-ID and gets
  * what it missed first, so nothing is lost across a dropped connection or a switch of server process.
+ * The stream ends once its caller is no longer admitted (logged out, session expired, agent deactivated,
+ * password changed or reset): checked before each batch of events goes out, and every
+ * {@link LIVE_RECHECK_MS} in between, so a quiet stream does not outlive its session either.
  */
 export function liveRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
@@ -51,12 +56,42 @@ export function liveRoutes(app: HttpApp, ctx: AppContext) {
         if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
         write(reply, event);
       };
-      const unsubscribe = ctx.live.subscribe(send);
+      const stillAdmitted = admissionCheck(ctx, request);
+      let checking: Promise<boolean> | undefined;
+      // A database hiccup is no reason to drop every console: the stream goes on until a check answers.
+      const recheck = () => {
+        checking ??= stillAdmitted()
+          .catch(() => true)
+          .finally(() => {
+            checking = undefined;
+          });
+        return checking;
+      };
+      // Events arriving while a check is under way wait for it and go out together, in order.
+      const held: LiveEvent[] = [];
+      const receive = (event: LiveEvent) => {
+        held.push(event);
+        if (held.length > 1) return;
+        void recheck().then((admitted) => {
+          if (!admitted) return end();
+          for (const waiting of held.splice(0)) send(waiting);
+        });
+      };
+      const unsubscribe = ctx.live.subscribe(receive);
       const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 25_000);
-      request.raw.on('close', () => {
+      const watch = setInterval(() => {
+        void recheck().then((admitted) => admitted || end());
+      }, LIVE_RECHECK_MS);
+      const stop = () => {
         clearInterval(heartbeat);
+        clearInterval(watch);
         unsubscribe();
-      });
+      };
+      const end = () => {
+        stop();
+        reply.raw.end();
+      };
+      request.raw.on('close', stop);
       if (resumeFrom !== undefined) {
         let after = Math.max(-1, resumeFrom - REPLAY_MARGIN);
         for (;;) {

@@ -1,18 +1,25 @@
+import { Transform } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { REQUEST_TYPE_LABELS_ES, REQUEST_TYPES } from '../cases/request-types.ts';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
+import { AppError } from '../http/errors.ts';
 import { receiptHtml, receiptOf, receiptPdf } from '../receipts/receipt.ts';
 import { WeeklyHoursSchema } from '../sla/calendar.ts';
 import { channelsOpenness } from './opening-hours.ts';
+import { LARGEST_PORTAL_ATTACHMENTS, portalAttachmentLimits, portalBodyLimit } from './portal.limits.ts';
 import {
   PortalCaseView,
   PortalLookup,
   PortalReply,
   PortalRequest,
   PortalRequestCreated,
+  PortalVerificationCode,
+  PortalVerificationSent,
 } from './portal.schema.ts';
 import { authorizeFolio, fileRequest, portalView, replyFromPortal } from './portal.service.ts';
+import { confirmVerificationCode, sendVerificationCode } from './verify.service.ts';
 
 const ChannelStatus = z.object({
   code: z.string(),
@@ -30,8 +37,36 @@ const PortalInfo = z.object({
   requestTypes: z.array(z.object({ code: z.enum(REQUEST_TYPES), label: z.string() })),
   subtypes: z.array(z.object({ type: z.string(), code: z.string(), name: z.string() })),
 });
-// Attachments of up to 5 files of 10 MB, base64-encoded.
-const PORTAL_BODY_LIMIT = 75 * 1024 * 1024;
+/**
+ * Per client address, counted before the body is read; generous, because Mexican mobile carriers put
+ * thousands of customers behind one address (carrier-grade NAT). Folios have limits of their own.
+ */
+export const PORTAL_RATE_LIMIT = { max: 30, timeWindow: '1 minute' } as const;
+
+const tooLarge = (limit: number) =>
+  new AppError('request.too_large', { status: 413, detail: `The body may have at most ${limit} bytes` });
+
+/**
+ * Holds a request or reply to the body limit of the attachments the provider's settings allow now: a
+ * declared length over it is refused before anything is read, and a body sent without one (chunked) is
+ * cut off where it passes it. The route's own `bodyLimit` is the most any settings may allow.
+ */
+const withinSettingsLimit =
+  (ctx: AppContext) => async (request: FastifyRequest, _reply: unknown, payload: NodeJS.ReadableStream) => {
+    const { settings } = await ctx.settings.current(ctx.db);
+    const limit = portalBodyLimit(portalAttachmentLimits(settings));
+    if (Number(request.headers['content-length']) > limit) throw tooLarge(limit);
+    let received = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        done(received > limit ? tooLarge(limit) : null, chunk);
+      },
+    });
+    // Not `pipeline`: that would destroy the request itself, leaving no connection to answer 413 on.
+    payload.on('error', (error) => counted.destroy(error));
+    return payload.pipe(counted);
+  };
 
 /** The public API the customer portal uses: no login, a folio plus a second factor instead. */
 export function portalRoutes(app: HttpApp, ctx: AppContext) {
@@ -80,8 +115,9 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/portal/requests',
     {
-      bodyLimit: PORTAL_BODY_LIMIT,
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      bodyLimit: portalBodyLimit(LARGEST_PORTAL_ATTACHMENTS),
+      preParsing: withinSettingsLimit(ctx),
+      config: { rateLimit: PORTAL_RATE_LIMIT },
       schema: {
         tags,
         security,
@@ -99,6 +135,7 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/portal/lookup',
     {
+      config: { rateLimit: PORTAL_RATE_LIMIT },
       schema: {
         tags,
         security,
@@ -116,7 +153,9 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/portal/replies',
     {
-      bodyLimit: PORTAL_BODY_LIMIT,
+      bodyLimit: portalBodyLimit(LARGEST_PORTAL_ATTACHMENTS),
+      preParsing: withinSettingsLimit(ctx),
+      config: { rateLimit: PORTAL_RATE_LIMIT },
       schema: {
         tags,
         security,
@@ -131,6 +170,7 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/portal/receipt',
     {
+      config: { rateLimit: PORTAL_RATE_LIMIT },
       schema: {
         tags,
         security,
@@ -149,5 +189,36 @@ export function portalRoutes(app: HttpApp, ctx: AppContext) {
       }
       return reply.type('text/html; charset=utf-8').send(receiptHtml(receipt));
     },
+  );
+
+  app.post(
+    '/portal/verify',
+    {
+      config: { rateLimit: PORTAL_RATE_LIMIT },
+      schema: {
+        tags,
+        security,
+        summary: 'Send a code to the contact the case was filed with, as the account holder has it on file',
+        body: PortalLookup,
+        response: { 202: PortalVerificationSent },
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await sendVerificationCode(ctx, request.body, request.ip)),
+  );
+
+  app.post(
+    '/portal/verify/confirm',
+    {
+      config: { rateLimit: PORTAL_RATE_LIMIT },
+      schema: {
+        tags,
+        security,
+        summary: 'Give back the code: the case is linked to the account the contact belongs to',
+        body: PortalVerificationCode,
+        response: { 200: PortalCaseView },
+      },
+    },
+    async (request) => confirmVerificationCode(ctx, request.body, request.ip),
   );
 }

@@ -44,6 +44,8 @@ export const PortalCaseView = z.object({
   channel: z.string(),
   createdAt: z.string(),
   deadline: DeadlineResponse.nullable(),
+  /** The contact given matches an account, not yet shown to be the customer's own: see /portal/verify. */
+  unverified: z.boolean(),
   messages: z.array(
     z.object({
       kind: z.enum(MESSAGE_KINDS),
@@ -59,4 +61,16 @@ export const PortalReply = PortalLookup.extend({
   attachments: z.array(AttachmentInput).max(5).default([]),
   /** Generated once per reply form, so a double click sends one message. */
   idempotencyKey: z.string().trim().min(8).max(100).optional(),
+});
+
+export const PortalVerificationSent = z.object({
+  channel: z.enum(['whatsapp', 'email']),
+  expiresAt: z.string(),
+});
+
+export const PortalVerificationCode = PortalLookup.extend({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'six digits'),
 });

@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
+import { sha256 } from '../auth/secrets.ts';
 import { type CaseDeps, createCase, customerSpoke, openCaseRow } from '../cases/cases.service.ts';
 import { parseFolio } from '../cases/folio.ts';
 import { addCustomerMessage } from '../cases/messages.ts';
 import type { RequestType } from '../cases/request-types.ts';
 import type { AppContext } from '../context.ts';
-import { normalizeContactAddress } from '../customers/contact-points.ts';
+import { type ContactKind, normalizeContactAddress } from '../customers/contact-points.ts';
 import { addContactPoint } from '../customers/customers.service.ts';
 import {
   attachmentBlobs,
@@ -19,6 +20,7 @@ import {
 import { AppError } from '../http/errors.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 import { clearThrottle, countHit, tooManyRequests } from '../throttles/throttles.service.ts';
+import { assertPortalAttachments, portalAttachmentLimits } from './portal.limits.ts';
 import type { PortalLookup, PortalReply, PortalRequest } from './portal.schema.ts';
 
 /**
@@ -37,12 +39,19 @@ const notFound = () =>
 
 /**
  * Files a request from the portal: the customer is recognised by the phone or e-mail given (a new one
- * becomes a prospect), and the form's idempotency key makes a double submit file one case.
+ * becomes a prospect). Nobody proved that contact, so one an account holder has on file opens the case on
+ * a prospect of its own with the holder proposed to the agent (and to the customer, through a code). The
+ * form's idempotency key, with the same contact, makes a double submit file one case.
  */
 export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRequest>) {
+  assertPortalAttachments(
+    portalAttachmentLimits((await deps.settings.current(deps.db)).settings),
+    input.attachments,
+  );
   const contact = input.phone
     ? { kind: 'phone' as const, address: input.phone }
     : { kind: 'email' as const, address: input.email as string };
+  const address = normalizeContactAddress(contact.kind, contact.address, contact.kind);
   const description = input.accountNumber
     ? `${input.description}\n\nNúmero de cuenta indicado: ${input.accountNumber}`
     : input.description;
@@ -61,6 +70,8 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
     null,
     {
       idempotencyKey: input.idempotencyKey,
+      credential: sha256(`${contact.kind}:${address}`),
+      unverifiedContact: true,
       afterOpen: async (tx, opened) => {
         // Both contact details become second factors only for a customer this very request created:
         // adding an unverified address to someone else's account would let anyone claim it.
@@ -104,22 +115,29 @@ const portalThrottled = (until: Date, now: Date) =>
     'Demasiados intentos. Espere unos minutos e intente de nuevo.',
   );
 
-function factorMatches(factor: string, points: Array<{ kind: string; address: string }>): boolean {
+/** A second factor as typed, in its stored form: an e-mail address or a phone number; undefined if neither. */
+function normalizeFactor(factor: string): { kind: ContactKind; address: string } | undefined {
+  const kind = factor.includes('@') ? 'email' : 'phone';
   try {
-    if (factor.includes('@')) {
-      const email = normalizeContactAddress('email', factor);
-      return points.some((p) => p.kind === 'email' && p.address === email);
-    }
-    const phone = normalizeContactAddress('phone', factor);
-    return points.some((p) => (p.kind === 'phone' || p.kind === 'whatsapp') && p.address === phone);
+    return { kind, address: normalizeContactAddress(kind, factor) };
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+const SAME_PERSON_KINDS: Record<string, string[]> = { email: ['email'], phone: ['phone', 'whatsapp'] };
+
+function factorMatches(factor: string, points: Array<{ kind: string; address: string }>): boolean {
+  const given = normalizeFactor(factor);
+  if (!given) return false;
+  const kinds = SAME_PERSON_KINDS[given.kind] ?? [];
+  return points.some((p) => kinds.includes(p.kind) && p.address === given.address);
+}
+
 /**
- * Opens a folio for its customer: the folio alone reveals nothing; with the phone or e-mail on file it
- * answers the case. Attempts are limited per folio and per client address.
+ * Opens a folio for its customer: the folio alone reveals nothing; with the phone or e-mail on file (or
+ * the contact the case was filed with, proven or not) it answers the case. Attempts are limited per folio
+ * and per client address.
  */
 export async function authorizeFolio(
   deps: CaseDeps,
@@ -136,7 +154,8 @@ export async function authorizeFolio(
         .from(contactPoints)
         .where(eq(contactPoints.customerId, kase.customerId))
     : [];
-  if (!kase || !factorMatches(input.factor, points)) throw notFound();
+  const factors = kase?.claimedContact ? [...points, kase.claimedContact] : points;
+  if (!kase || !factorMatches(input.factor, factors)) throw notFound();
   // The customer got in: earlier misses on this folio were their own typing.
   await clearThrottle(deps.db, `portal:folio:${folio}`);
   return kase;
@@ -175,6 +194,7 @@ export async function portalView(deps: Pick<AppContext, 'db' | 'settings'>, case
     channel: kase.channel,
     createdAt: kase.createdAt.toISOString(),
     deadline,
+    unverified: kase.proposedCustomerId !== null,
     messages: rows.map((m) => ({
       kind: m.kind,
       body: m.body,
@@ -194,23 +214,39 @@ export async function replyFromPortal(
   clientAddress: string,
 ) {
   const authorized = await authorizeFolio(deps, input, clientAddress);
+  assertPortalAttachments(
+    portalAttachmentLimits((await deps.settings.current(deps.db)).settings),
+    input.attachments,
+  );
   const decoded = input.attachments.map((a, i) => decodeAttachment(a, `attachments.${i}`));
   const now = deps.clock.now();
   const externalId = input.idempotencyKey ? `reply:${input.idempotencyKey}` : null;
+  // Whoever replays the key must present the same folio and factor, or learns nothing of the first reply.
+  const factor = normalizeFactor(input.factor);
+  const credential = sha256(`${authorized.folio}\n${factor?.kind}:${factor?.address}`);
   const caseId = await deps.db.transaction(async (tx) => {
     if (externalId) {
       const [claimed] = await tx
         .insert(inboundReceipts)
-        .values({ channel: 'portal', externalId, receivedAt: now })
+        .values({ channel: 'portal', externalId, receivedAt: now, credential })
         .onConflictDoNothing()
         .returning();
       if (!claimed) {
         // The same reply again (a double click): answer with the case it already went to.
         const [earlier] = await tx
-          .select({ caseId: messages.caseId })
-          .from(messages)
-          .where(and(eq(messages.channel, 'portal'), eq(messages.externalId, externalId)));
-        if (!earlier)
+          .select({ caseId: messages.caseId, credential: inboundReceipts.credential })
+          .from(inboundReceipts)
+          .leftJoin(
+            messages,
+            and(eq(messages.channel, 'portal'), eq(messages.externalId, inboundReceipts.externalId)),
+          )
+          .where(and(eq(inboundReceipts.channel, 'portal'), eq(inboundReceipts.externalId, externalId)));
+        if (earlier?.credential !== credential)
+          throw new AppError('request.idempotency_conflict', {
+            status: 409,
+            detail: 'That idempotency key was already used with other details; make a new one',
+          });
+        if (!earlier.caseId)
           throw new AppError('request.in_progress', { status: 409, detail: 'The same reply is being sent' });
         return earlier.caseId;
       }
@@ -241,6 +277,9 @@ export async function replyFromPortal(
       firstMessage: { body: input.body, authorAgentId: null, attachments: decoded, externalId },
       actor: { kind: 'cliente' },
       followsUpId: kase.id,
+      // The follow-up is filed with the same unproven contact, so it is looked up and settled the same way.
+      claimedContact: kase.claimedContact,
+      proposedCustomerId: kase.proposedCustomerId,
     });
     return opened.row.id;
   });

@@ -1,9 +1,13 @@
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ManualClock } from '../clock.ts';
 import { cases } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
+import { portalBodyLimit } from './portal.limits.ts';
+import { PORTAL_RATE_LIMIT } from './portal.routes.ts';
 import { PORTAL_LIMITS } from './portal.service.ts';
 
 /** The text of a PDF, through pdf.js (the PDF is parsed, not searched as bytes). */
@@ -26,8 +30,16 @@ async function pdfText(bytes: Buffer): Promise<string> {
 describeEachDatabase('the customer portal API', (kind) => {
   let app: TestApp;
   let address = 0;
+  // A millisecond passes at every reading, so messages keep the order they were written in; tests that
+  // need more requests from one address than a minute's limit allows move it on by minutes.
+  const clock = new (class extends ManualClock {
+    override now() {
+      this.advance(1);
+      return super.now();
+    }
+  })(new Date('2026-11-25T16:00:00Z'));
   beforeAll(async () => {
-    app = await startTestApp(kind, { work: false });
+    app = await startTestApp(kind, { work: false, clock });
   });
   afterAll(() => app?.close());
 
@@ -142,15 +154,130 @@ describeEachDatabase('the customer portal API', (kind) => {
     const other = request();
     const created = (await call('POST', '/api/v1/portal/requests', other)).json();
     for (let i = 0; i < PORTAL_LIMITS.lookupsPerAddress; i++) {
+      // Within the route's own per-minute limit, so what trips below is the lookups' limit per address.
+      if (i > 0 && i % PORTAL_RATE_LIMIT.max === 0) clock.advance(60_001);
       await call('POST', '/api/v1/portal/lookup', { folio: created.folio, factor: other.phone }, shared);
     }
-    expect(
-      (await call('POST', '/api/v1/portal/lookup', { folio: created.folio, factor: other.phone }, shared))
-        .statusCode,
-    ).toBe(429);
+    clock.advance(60_001);
+    const overAddress = await call(
+      'POST',
+      '/api/v1/portal/lookup',
+      { folio: created.folio, factor: other.phone },
+      shared,
+    );
+    expect(overAddress.statusCode).toBe(429);
+    expect(overAddress.json().code).toBe('portal.rate_limited');
     expect(
       (await call('POST', '/api/v1/portal/lookup', { folio: created.folio, factor: other.phone })).statusCode,
     ).toBe(200);
+  });
+
+  it('evaluates exactly the allowed lookups of a folio when wrong guesses arrive all at once', async () => {
+    const { folio } = (await call('POST', '/api/v1/portal/requests', request())).json();
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call('POST', '/api/v1/portal/lookup', { folio, factor: `81 9999 ${String(1000 + i)}` }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.statusCode);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(PORTAL_LIMITS.lookupsPerFolio);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - PORTAL_LIMITS.lookupsPerFolio);
+  });
+
+  it('answers a reused idempotency key with other credentials with a conflict that reveals nothing', async () => {
+    const mine = request();
+    const theirs = request();
+    const created = await call('POST', '/api/v1/portal/requests', mine);
+    expect(created.statusCode).toBe(201);
+    const { folio } = created.json();
+    const sameKey = await call('POST', '/api/v1/portal/requests', {
+      ...theirs,
+      idempotencyKey: mine.idempotencyKey,
+    });
+    expect(sameKey.statusCode).toBe(409);
+    expect(sameKey.json().code).toBe('request.idempotency_conflict');
+    expect(sameKey.body).not.toContain(folio);
+    const doubleClick = await call('POST', '/api/v1/portal/requests', {
+      ...mine,
+      phone: mine.phone.replaceAll(' ', ''),
+    });
+    expect(doubleClick.statusCode).toBe(200);
+    expect(doubleClick.json().folio).toBe(folio);
+
+    const other = (await call('POST', '/api/v1/portal/requests', theirs)).json();
+    const key = `reply-${kind}-${Date.now()}`;
+    const reply = { folio, factor: mine.phone, body: 'Sigo sin servicio', idempotencyKey: key };
+    expect((await call('POST', '/api/v1/portal/replies', reply)).statusCode).toBe(200);
+    const replayed = await call('POST', '/api/v1/portal/replies', {
+      ...reply,
+      folio: other.folio,
+      factor: theirs.phone,
+    });
+    expect(replayed.statusCode).toBe(409);
+    expect(replayed.json().code).toBe('request.idempotency_conflict');
+    expect(replayed.body).not.toContain(folio);
+    expect(replayed.body).not.toContain('Sigo sin servicio');
+    const again = await call('POST', '/api/v1/portal/replies', { ...reply, factor: mine.email });
+    expect(again.statusCode).toBe(409);
+    const twice = await call('POST', '/api/v1/portal/replies', reply);
+    expect(twice.statusCode).toBe(200);
+    expect(twice.json().folio).toBe(folio);
+  });
+
+  it('takes bodies up to the limit the portal’s attachment settings make, refusing larger ones before reading them', async () => {
+    const admin = await app.sessionAs('admin');
+    const settings = (await admin.request('GET', '/api/v1/settings')).json();
+    const portal = { maxAttachments: 1, maxAttachmentBytes: 30_000 };
+    expect((await admin.request('PUT', '/api/v1/settings', { ...settings, portal })).statusCode).toBe(200);
+    try {
+      const limit = portalBodyLimit(portal);
+      const file = {
+        filename: 'foto.png',
+        contentType: 'image/png',
+        data: Buffer.alloc(30_000, 1).toString('base64'),
+      };
+      const json = JSON.stringify(request({ attachments: [file] }));
+      // JSON allows whitespace after the value, which pads a valid body to any length.
+      const sized = (length: number) =>
+        app.atiende.http.inject({
+          method: 'POST',
+          url: '/api/v1/portal/requests',
+          headers: { 'content-type': 'application/json' },
+          payload: json + ' '.repeat(length - Buffer.byteLength(json)),
+          remoteAddress: `198.51.100.${++address}`,
+        });
+      const over = await sized(limit + 1);
+      expect(over.statusCode).toBe(413);
+      expect(over.headers['content-type']).toContain('application/problem+json');
+      expect(over.json().code).toBe('request.too_large');
+      // A stream goes without a declared length: it is cut off as it passes the limit.
+      const chunked = await app.atiende.http.inject({
+        method: 'POST',
+        url: '/api/v1/portal/requests',
+        headers: { 'content-type': 'application/json' },
+        payload: Readable.from([json, ' '.repeat(limit + 1 - Buffer.byteLength(json))]),
+        remoteAddress: `198.51.100.${++address}`,
+      });
+      expect(chunked.statusCode).toBe(413);
+      const under = await sized(limit);
+      expect(under.statusCode, under.body.slice(0, 300)).toBe(201);
+
+      const twoFiles = await call('POST', '/api/v1/portal/requests', request({ attachments: [file, file] }));
+      expect(twoFiles.statusCode).toBe(422);
+      expect(twoFiles.json()).toMatchObject({ code: 'attachment.too_many', field: 'attachments' });
+    } finally {
+      await admin.request('PUT', '/api/v1/settings', settings);
+    }
+  });
+
+  it('limits replies per client address before reading their bodies', async () => {
+    const ip = `198.51.100.${++address}`;
+    for (let i = 0; i < PORTAL_RATE_LIMIT.max; i++) {
+      expect((await call('POST', '/api/v1/portal/replies', {}, ip)).statusCode).toBe(400);
+    }
+    const tripped = await call('POST', '/api/v1/portal/replies', {}, ip);
+    expect(tripped.statusCode).toBe(429);
+    expect(tripped.json().code).toBe('request.rate_limited');
   });
 
   it('refuses attachments of a forbidden type', async () => {

@@ -208,7 +208,7 @@ const MALFORMED_CURSORS = [
 ];
 
 /** URL-encodes text, a lone surrogate as the bytes a careless client would send for it (invalid UTF-8). */
-const encodeHostile = (text: string) =>
+export const encodeHostile = (text: string) =>
   [...text]
     .map((c) => {
       try {

@@ -9,6 +9,7 @@ import {
 } from 'mailparser';
 import { normalizeContactAddress } from '../../customers/contact-points.ts';
 import { AppError } from '../../http/errors.ts';
+import { cleanText } from '../../text/clean-text.ts';
 import { htmlToText } from './html-text.ts';
 import { trimQuotedReply } from './reply-trim.ts';
 
@@ -131,7 +132,8 @@ function detectAutoReason(headers: Headers, fromAddress: string, subject: string
 }
 
 /** `<a@b> <c@d>` (or ids without brackets) → `['a@b', 'c@d']`. */
-function messageIds(value: string): string[] {
+function messageIds(dirty: string): string[] {
+  const value = cleanText(dirty);
   const bracketed = [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1] as string);
   return bracketed.length > 0 ? bracketed : value.split(/\s+/).filter((id) => id.includes('@'));
 }
@@ -186,9 +188,9 @@ function parseBounce(attachments: Attachment[], headers: Headers, fullText: stri
     headerValues(headers, 'x-failed-recipients')[0]?.split(',')[0]?.trim();
   return {
     originalMessageId,
-    recipient: address?.toLowerCase(),
+    recipient: address === undefined ? undefined : cleanText(address.toLowerCase()),
     status,
-    diagnostic: withoutTypePrefix(fieldValue(recipient, 'diagnostic-code')),
+    diagnostic: withoutTypePrefix(cleanText(fieldValue(recipient, 'diagnostic-code') ?? '')),
     action,
     failed: action ? action === 'failed' : !status?.startsWith('4'),
   };
@@ -201,7 +203,8 @@ function addressees(field: AddressObject | AddressObject[] | undefined): EmailAd
     .flatMap((a) => (a.group ? a.group : [a]))
     .flatMap((a) => {
       const address = a.address?.trim().toLowerCase();
-      return address?.includes('@') ? [{ address, ...(a.name ? { name: a.name } : {}) }] : [];
+      const name = cleanText(a.name ?? '');
+      return address?.includes('@') ? [{ address: cleanText(address), ...(name ? { name } : {}) }] : [];
     });
 }
 
@@ -216,8 +219,9 @@ function parseDate(headers: Headers, raw: string | undefined): Date | null {
  * Reads a raw RFC 5322 message (any charset and transfer encoding mailparser knows) into what the
  * e-mail intake needs: who wrote, the new text separated from the quoted reply, threading ids, the
  * folio in the subject, attachments, and whether a machine wrote it (auto-reply, bounce) — with the
- * failed recipient and our original Message-ID for bounces. Throws `email.no_sender` (422) for a
- * message without a From address.
+ * failed recipient and our original Message-ID for bounces. Every text it returns is cleaned (no NUL
+ * nor lone surrogate, which PostgreSQL would refuse). Throws `email.no_sender` (422) for a message
+ * without a From address and `email.unreadable` (422) for one mailparser cannot read.
  */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const mail = await simpleParser(raw, {
@@ -226,6 +230,11 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     skipHtmlToText: true,
     skipTextToHtml: true,
     skipTextLinks: true,
+  }).catch((error: unknown) => {
+    throw new AppError('email.unreadable', {
+      status: 422,
+      detail: `The message cannot be parsed: ${(error as Error).message}`,
+    });
   });
   const headers = mail.headers;
 
@@ -238,11 +247,13 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     });
   }
   const from = { ...sender, address: normalizeContactAddress('email', sender.address, 'from') };
-  const subject = mail.subject ?? '';
+  const subject = cleanText(mail.subject ?? '');
 
   const html = typeof mail.html === 'string' && mail.html.trim() !== '' ? mail.html : undefined;
   const plain = mail.text?.trim() ? mail.text : undefined;
-  const fullText = (plain ?? (html ? htmlToText(html) : '')).replace(/\r\n?/g, '\n').trim();
+  const fullText = cleanText(plain ?? (html ? htmlToText(html) : ''))
+    .replace(/\r\n?/g, '\n')
+    .trim();
 
   const autoReason = detectAutoReason(headers, from.address, subject);
   const type = contentType(headers);
@@ -276,11 +287,11 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     attachments: mail.attachments
       .filter((a) => !reportParts.has(a.contentType.toLowerCase()))
       .map((a) => ({
-        ...(a.filename ? { filename: a.filename } : {}),
-        contentType: a.contentType,
+        ...(a.filename ? { filename: cleanText(a.filename) } : {}),
+        contentType: cleanText(a.contentType),
         content: a.content,
         inline: a.contentDisposition === 'inline' || a.related === true,
-        ...(a.cid ? { contentId: a.cid } : {}),
+        ...(a.cid ? { contentId: cleanText(a.cid) } : {}),
       })),
     ...(folio ? { folioInSubject: folio } : {}),
     autoReason,

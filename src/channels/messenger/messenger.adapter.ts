@@ -1,4 +1,5 @@
 import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
+import { downloadAllowedMedia } from '../media-download.ts';
 import { verifyMetaSignature } from '../whatsapp/signature.ts';
 import { parseMessengerInbound, parseMessengerStatuses } from './messenger.parse.ts';
 
@@ -7,6 +8,8 @@ export interface MessengerSettings {
   pageAccessToken?: string;
   appSecret?: string;
   verifyToken?: string;
+  /** Where attachments may be downloaded from (ATIENDE_MEDIA_HOSTS). */
+  mediaHosts: string[];
   fetch?: typeof fetch;
 }
 
@@ -82,14 +85,16 @@ export function createMessengerAdapter(settings: MessengerSettings) {
     send,
     verifySignature: (raw: Buffer, header: string | undefined) =>
       verifyMetaSignature(raw, header, settings.appSecret ?? ''),
-    // Messenger attachment URLs are plain CDN links, fetched without the token.
+    // Messenger attachment URLs are plain CDN links, fetched without the token — but they come from the
+    // payload, so only from Meta's hosts.
     async fetchMedia(url: string) {
-      const response = await doFetch(url, { signal: AbortSignal.timeout(30_000) });
-      if (!response.ok) throw new Error(`media download failed: HTTP ${response.status}`);
-      return {
-        bytes: Buffer.from(await response.arrayBuffer()),
-        contentType: response.headers.get('content-type') ?? 'application/octet-stream',
-      };
+      const response = await downloadAllowedMedia(url, {
+        allowedHosts: settings.mediaHosts,
+        timeoutMs: 30_000,
+      });
+      if (response.status < 200 || response.status >= 300)
+        throw new Error(`media download failed: HTTP ${response.status}`);
+      return { bytes: response.bytes, contentType: response.contentType };
     },
     health(): ChannelHealth {
       if (!enabled) return { status: 'off', detail: `Not configured: set ${missing.join(', ')}` };

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import type {
-  ChannelAdapter,
-  ChannelHealth,
-  IncomingMessage,
-  OutgoingMessage,
-  SendResult,
-} from '../adapter.ts';
+import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
 import { escapeHtml } from '../templates.ts';
 
 export interface EmailSettings {
@@ -81,8 +75,6 @@ export function createEmailAdapter(settings: EmailSettings) {
 
   return {
     channel: 'email',
-    // Inbound mail is parsed by the SMTP server and the mailbox poller, not through a webhook.
-    parseInbound: (): IncomingMessage[] => [],
     send,
     health(): ChannelHealth {
       if (downReason) return { status: 'error', detail: downReason };

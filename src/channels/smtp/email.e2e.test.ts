@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cases, contactPoints, messages } from '../../db/schema.ts';
+import { cases, contactPoints, inboundDeliveries, messages, quarantinedMessages } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { describeEachDatabase, describePostgres, POSTGRES_URL } from '../../test/databases.ts';
 import { waitUntil } from '../../test/wait.ts';
@@ -68,7 +68,6 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
       port: 0,
       host: '127.0.0.1',
       maxSize: 5 * 1024 * 1024,
-      resolver: async () => [],
     });
   });
   afterAll(async () => {
@@ -88,6 +87,11 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
       .from(cases)
       .innerJoin(contactPoints, eq(contactPoints.customerId, cases.customerId))
       .where(and(eq(contactPoints.kind, 'email'), eq(contactPoints.address, address)));
+  /** The sender's cases once the delivery job has taken the mail in (the 250 only means stored). */
+  const casesOnceTaken = async (address: string, count = 1) => {
+    await until(async () => (await casesOf(address)).length >= count);
+    return casesOf(address);
+  };
 
   it('opens a case from a mail, acknowledges it with the folio in the subject, threads the reply, and ignores an out-of-office', async () => {
     const from = `cliente.${kind}@example.test`;
@@ -97,7 +101,7 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
       subject: 'Sin internet desde ayer',
       text: 'Buenas tardes, no tengo servicio de internet desde ayer en la colonia Centro.\n\nSaludos,\nLaura',
     });
-    const [opened] = await casesOf(from);
+    const [opened] = await casesOnceTaken(from);
     expect(opened?.kase).toMatchObject({
       channel: 'email',
       subject: expect.stringContaining('Sin internet'),
@@ -127,12 +131,24 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
       headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
       text: 'Estoy fuera de la oficina hasta el lunes.',
     });
+    const received = () =>
+      app.atiende.ctx.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.caseId, opened?.kase.id as string), eq(messages.kind, 'entrante')))
+        .orderBy(messages.createdAt);
+    await until(async () => (await received()).length === 2);
+    // The out-of-office was stored after the reply: once it has been read, it has opened nothing.
+    await until(async () => {
+      const [pending] = await app.atiende.ctx.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(inboundDeliveries)
+        .where(isNull(inboundDeliveries.processedAt));
+      return pending?.n === 0;
+    });
     const all = await casesOf(from);
     expect(all).toHaveLength(1);
-    const inboundMessages = await app.atiende.ctx.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.caseId, opened?.kase.id as string), eq(messages.kind, 'entrante')));
+    const inboundMessages = await received();
     expect(inboundMessages.map((m) => m.body)).toEqual([
       expect.stringContaining('no tengo servicio'),
       'Sigo sin servicio.',
@@ -149,7 +165,7 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
       subject: 'Cobro doble',
       text: 'Me cobraron dos veces.',
     });
-    const [original] = await casesOf(owner);
+    const [original] = await casesOnceTaken(owner);
     const stranger = `extrano.${kind}@example.test`;
     await sendAsCustomer({
       from: stranger,
@@ -157,7 +173,7 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
       subject: `[Folio ${original?.kase.folio}] quiero detalles`,
       text: 'Denme los datos de esa cuenta.',
     });
-    const [theirs] = await casesOf(stranger);
+    const [theirs] = await casesOnceTaken(stranger);
     expect(theirs?.kase.id).not.toBe(original?.kase.id);
     const [first] = await app.atiende.ctx.db
       .select()
@@ -166,6 +182,59 @@ describeEachDatabase('e-mail in and out on real sockets', (kind) => {
     expect((first?.metadata as { mentionedFolio?: string } | undefined)?.mentionedFolio).toBe(
       original?.kase.folio,
     );
+  });
+
+  it('answers 250 to a mail with a NUL in it and stores it cleaned, not 451 forever', async () => {
+    const from = `nul.${kind}@example.test`;
+    const info = await sendAsCustomer({
+      from,
+      to: 'atencionclientes@monetmovil.com',
+      subject: 'Factura\u0000 duplicada',
+      text: 'Me cobraron dos veces\u0000 este mes.',
+      textEncoding: 'quoted-printable',
+    });
+    expect(info.response).toMatch(/^250/);
+    const [opened] = await casesOnceTaken(from);
+    expect(opened?.kase.subject).toBe('Factura duplicada');
+    const [stored] = await app.atiende.ctx.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.caseId, opened?.kase.id as string), eq(messages.kind, 'entrante')));
+    expect(stored?.body).toBe('Me cobraron dos veces este mes.');
+  });
+
+  it('quarantines a mail the database refuses for good (a Message-ID we used ourselves) and takes the next', async () => {
+    const owner = `propio.${kind}@example.test`;
+    await sendAsCustomer({
+      from: owner,
+      to: 'atencionclientes@monetmovil.com',
+      subject: 'Hola',
+      text: 'Hola',
+    });
+    await until(() => sink.received.some((m) => m.to === owner));
+    const ours = sink.received.find((m) => m.to === owner)?.messageId as string;
+    const copycat = `copia.${kind}@example.test`;
+    const copy = await sendAsCustomer({
+      from: copycat,
+      to: 'atencionclientes@monetmovil.com',
+      subject: 'Copia',
+      text: 'Mismo Message-ID que un correo de Atiende.',
+      messageId: `<${ours}>`,
+    });
+    expect(copy.response).toMatch(/^250/);
+    await sendAsCustomer({
+      from: copycat,
+      to: 'atencionclientes@monetmovil.com',
+      subject: 'Otro',
+      text: 'Otro.',
+    });
+    await casesOnceTaken(copycat);
+    const [held] = await app.atiende.ctx.db
+      .select()
+      .from(quarantinedMessages)
+      .where(and(eq(quarantinedMessages.channel, 'email'), eq(quarantinedMessages.externalId, ours)));
+    expect(held?.reason).toBe('sqlstate:23505');
+    expect(held?.resolvedAt).toBeNull();
   });
 
   it('refuses mail for other domains', async () => {
@@ -189,7 +258,6 @@ describePostgres('e-mail while the database is down', () => {
       port: 0,
       host: '127.0.0.1',
       maxSize: 1024 * 1024,
-      resolver: async () => [],
     });
   });
   afterAll(async () => {
@@ -227,10 +295,16 @@ describePostgres('e-mail while the database is down', () => {
     expect(before).toHaveLength(0);
     await send();
     await send();
-    const after = await app.atiende.ctx.db
-      .select()
-      .from(messages)
-      .where(eq(messages.externalId, 'retry-once@example.test'));
-    expect(after).toHaveLength(1);
+    const stored = () =>
+      app.atiende.ctx.db.select().from(messages).where(eq(messages.externalId, 'retry-once@example.test'));
+    await waitUntil(async () => (await stored()).length > 0);
+    await waitUntil(async () => {
+      const [pending] = await app.atiende.ctx.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(inboundDeliveries)
+        .where(isNull(inboundDeliveries.processedAt));
+      return pending?.n === 0;
+    });
+    expect(await stored()).toHaveLength(1);
   });
 });

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, contactPoints, messages } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { describeEachDatabase } from '../../test/databases.ts';
-import { PROCESSED_FLAG, pollMailbox, trustFromAuthenticationResults } from './imap.poller.ts';
+import { waitUntil } from '../../test/wait.ts';
+import { PROCESSED_FLAG, pollMailbox } from './imap.poller.ts';
+import { trustFromAuthenticationResults } from './inbound.ts';
 
 // Hoodiecrow: a scriptable IMAP server for client tests, by the author of imapflow. CommonJS, untyped.
 interface Hoodiecrow {
@@ -16,15 +18,22 @@ interface Hoodiecrow {
 }
 const hoodiecrow = createRequire(import.meta.url)('hoodiecrow-imap') as (options: object) => Hoodiecrow;
 
-const mail = (messageId: string, from: string, dmarc: 'pass' | 'fail', body: string) =>
+const mail = (
+  messageId: string,
+  from: string,
+  dmarc: 'pass' | 'fail',
+  body: string,
+  extra: { subject?: string; headers?: string[] } = {},
+) =>
   [
     `Authentication-Results: mx.google.com;\r\n       dkim=pass header.i=@example.test;\r\n       spf=pass smtp.mailfrom=${from};\r\n       dmarc=${dmarc} (p=NONE) header.from=example.test`,
     `From: Cliente <${from}>`,
     'To: atencionclientes@monetmovil.com',
-    'Subject: Sin internet',
+    `Subject: ${extra.subject ?? 'Sin internet'}`,
     `Message-ID: <${messageId}>`,
     'Date: Wed, 25 Nov 2026 10:00:00 -0600',
     'Content-Type: text/plain; charset=utf-8',
+    ...(extra.headers ?? []),
     '',
     body,
   ]
@@ -57,7 +66,7 @@ describeEachDatabase('mailbox polling with IMAP', (kind) => {
   let port: number;
 
   beforeAll(async () => {
-    app = await startTestApp(kind, { work: false });
+    app = await startTestApp(kind);
     server = hoodiecrow({
       plugins: ['SASL-IR', 'XOAUTH2', 'ID', 'ENABLE', 'UNSELECT'],
       storage: {
@@ -93,31 +102,19 @@ describeEachDatabase('mailbox polling with IMAP', (kind) => {
     await app?.close();
   });
 
-  it('takes every message not yet processed, marks it, and never takes it twice', async () => {
-    const settings = { url: `imap://testuser:testpass@127.0.0.1:${port}/INBOX` };
-    expect(await pollMailbox(app.atiende.ctx, settings)).toBe(2);
-    // The OAuth2 way in (Google Workspace, Microsoft 365) sees the same mailbox, now with nothing new.
-    expect(
-      await pollMailbox(app.atiende.ctx, {
-        url: `imap://testuser@127.0.0.1:${port}/INBOX`,
-        accessToken: 'testtoken',
-      }),
-    ).toBe(0);
-    const stored = await app.atiende.ctx.db
-      .select({ body: messages.body, metadata: messages.metadata })
+  const settings = () => ({ url: `imap://testuser:testpass@127.0.0.1:${port}/INBOX` });
+  const inboundFrom = (address: string) =>
+    app.atiende.ctx.db
+      .select({ body: messages.body, metadata: messages.metadata, subject: cases.subject })
       .from(messages)
       .innerJoin(cases, eq(cases.id, messages.caseId))
       .innerJoin(
         contactPoints,
         and(eq(contactPoints.customerId, cases.customerId), eq(contactPoints.kind, 'email')),
       )
-      .where(and(eq(contactPoints.address, `imap.${kind}@example.test`), eq(messages.kind, 'entrante')));
-    expect(stored.map((m) => m.body).sort()).toEqual([
-      'No tengo servicio desde la mañana.',
-      'Sigo sin servicio.',
-    ]);
-    expect(stored.every((m) => !(m.metadata as { unverified?: boolean }).unverified)).toBe(true);
-    // The marks are on the mailbox server itself, where another poller (or process) would see them.
+      .where(and(eq(contactPoints.address, address), eq(messages.kind, 'entrante')))
+      .orderBy(messages.createdAt);
+  const withClient = async <T>(use: (client: ImapFlow) => Promise<T>): Promise<T> => {
     const client = new ImapFlow({
       host: '127.0.0.1',
       port,
@@ -127,14 +124,66 @@ describeEachDatabase('mailbox polling with IMAP', (kind) => {
     });
     await client.connect();
     try {
-      await client.mailboxOpen('INBOX');
-      const flags: string[][] = [];
-      for await (const message of client.fetch('1:*', { flags: true }))
-        flags.push([...(message.flags ?? [])]);
-      expect(flags).toHaveLength(2);
-      for (const set of flags) expect(set).toContain(PROCESSED_FLAG);
+      return await use(client);
     } finally {
       await client.logout();
     }
+  };
+
+  it('takes every message not yet processed, marks it, and never takes it twice', async () => {
+    expect(await pollMailbox(app.atiende.ctx, settings())).toBe(2);
+    // The OAuth2 way in (Google Workspace, Microsoft 365) sees the same mailbox, now with nothing new.
+    expect(
+      await pollMailbox(app.atiende.ctx, {
+        url: `imap://testuser@127.0.0.1:${port}/INBOX`,
+        accessToken: 'testtoken',
+      }),
+    ).toBe(0);
+    // Stored raw by the poll, taken in by the delivery job.
+    await waitUntil(async () => (await inboundFrom(`imap.${kind}@example.test`)).length === 2);
+    const stored = await inboundFrom(`imap.${kind}@example.test`);
+    expect(stored.map((m) => m.body).sort()).toEqual([
+      'No tengo servicio desde la mañana.',
+      'Sigo sin servicio.',
+    ]);
+    expect(stored.every((m) => !(m.metadata as { unverified?: boolean }).unverified)).toBe(true);
+    // The marks are on the mailbox server itself, where another poller (or process) would see them.
+    const flags = await withClient(async (client) => {
+      await client.mailboxOpen('INBOX');
+      const all: string[][] = [];
+      for await (const message of client.fetch('1:*', { flags: true })) all.push([...(message.flags ?? [])]);
+      return all;
+    });
+    expect(flags).toHaveLength(2);
+    for (const set of flags) expect(set).toContain(PROCESSED_FLAG);
+  });
+
+  it('takes a message with a NUL in its body and subject cleaned, without holding up the mail behind it', async () => {
+    const from = `nul.${kind}@example.test`;
+    await withClient(async (client) => {
+      await client.append('INBOX', mail(`nul-1-${kind}@example.test`, from, 'pass', 'Primero.'));
+      await client.append(
+        'INBOX',
+        mail(`nul-2-${kind}@example.test`, from, 'pass', 'Me cobraron dos veces=00 este mes.', {
+          subject: '=?utf-8?Q?Factura=00_duplicada?=',
+          headers: ['Content-Transfer-Encoding: quoted-printable'],
+        }),
+      );
+      await client.append('INBOX', mail(`nul-3-${kind}@example.test`, from, 'pass', 'Tercero.'));
+    });
+    expect(await pollMailbox(app.atiende.ctx, settings())).toBe(3);
+    await waitUntil(async () => (await inboundFrom(from)).length === 3);
+    const stored = await inboundFrom(from);
+    expect(stored.map((m) => m.body)).toEqual(['Primero.', 'Me cobraron dos veces este mes.', 'Tercero.']);
+    expect(stored[1]?.metadata).toMatchObject({ subject: 'Factura duplicada' });
+    expect(await pollMailbox(app.atiende.ctx, settings())).toBe(0);
+    const flags = await withClient(async (client) => {
+      await client.mailboxOpen('INBOX');
+      const all: string[][] = [];
+      for await (const message of client.fetch('1:*', { flags: true })) all.push([...(message.flags ?? [])]);
+      return all;
+    });
+    expect(flags).toHaveLength(5);
+    for (const set of flags) expect(set).toContain(PROCESSED_FLAG);
   });
 });

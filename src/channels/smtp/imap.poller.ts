@@ -1,42 +1,17 @@
 import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
-import { type EmailTrust, isPermanentRejection, receiveEmail } from './inbound.ts';
+import { storeDelivery } from '../deliveries.service.ts';
 
 /** The job that takes new mail from the provider's mailbox, when one is configured instead of SMTP. */
 export const EMAIL_POLL_JOB = 'email-poll';
 /** The keyword set on every message Atiende has stored, so it is never taken twice. */
 export const PROCESSED_FLAG = '$AtiendeProcessed';
-/** Also set on a message that could never be stored (no sender, say), for the mailbox's owner to look at. */
-export const REJECTED_FLAG = '$AtiendeRejected';
 
 export interface ImapSettings {
   /** imaps://user:password@host:993/INBOX (the password may be omitted when an access token is given). */
   url: string;
   /** OAuth2 access token: Google Workspace and Microsoft 365 refuse plain passwords over IMAP. */
   accessToken?: string;
-}
-
-/**
- * The verdict the mailbox's own server stamped (the first Authentication-Results header is the one it
- * added): mail read from a mailbox no longer carries the sending server's address, so SPF cannot be
- * checked again here.
- */
-export function trustFromAuthenticationResults(raw: Buffer): EmailTrust {
-  const head = raw.toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const header = /^authentication-results:(.*)$/im.exec(unfolded)?.[1] ?? '';
-  const result = (name: string) =>
-    new RegExp(`\\b${name}=(\\w+)`, 'i').exec(header)?.[1]?.toLowerCase() ?? 'none';
-  const dmarc = result('dmarc');
-  return {
-    verified: dmarc === 'pass',
-    spf: result('spf'),
-    dkim: result('dkim'),
-    dmarc,
-    reason: header
-      ? `Authentication-Results: ${header.trim().slice(0, 200)}`
-      : 'no Authentication-Results header',
-  };
 }
 
 function connect(settings: ImapSettings) {
@@ -57,14 +32,15 @@ function connect(settings: ImapSettings) {
 }
 
 /**
- * Takes every message not yet marked processed, stores it through the e-mail intake, then marks it
- * (seen and processed). A message that fails to store stays unmarked and is taken again next time;
- * storing is idempotent by Message-ID, so a crash between storing and marking duplicates nothing.
+ * Takes every message not yet marked processed: stores it raw (read by a job afterwards, so nothing it
+ * says can stop the mail behind it), then marks it seen and processed. A message whose storing fails
+ * (the database is down) stays unmarked and is taken again next time; the same bytes are stored once,
+ * so a crash between storing and marking duplicates nothing. Returns how many messages it took.
  */
 export async function pollMailbox(ctx: AppContext, settings: ImapSettings): Promise<number> {
   const { client, mailbox } = connect(settings);
   await client.connect();
-  let stored = 0;
+  let taken = 0;
   try {
     const lock = await client.getMailboxLock(mailbox);
     try {
@@ -74,21 +50,9 @@ export async function pollMailbox(ctx: AppContext, settings: ImapSettings): Prom
         if (message.source) pending.push({ uid: message.uid, source: message.source });
       }
       for (const { uid, source } of pending) {
-        try {
-          await receiveEmail(
-            ctx,
-            source,
-            { remoteAddress: '', helo: '' },
-            { mta: 'atiende', trust: trustFromAuthenticationResults(source) },
-          );
-          stored++;
-        } catch (error) {
-          // A message that can never be taken is set aside, so it does not block the mail behind it.
-          if (!isPermanentRejection(error)) throw error;
-          ctx.logger.warn({ err: error, uid }, 'mailbox message refused');
-          await client.messageFlagsAdd(String(uid), [REJECTED_FLAG], { uid: true });
-        }
+        await storeDelivery(ctx, 'email', source, { kind: 'mailbox' });
         await client.messageFlagsAdd(String(uid), ['\\Seen', PROCESSED_FLAG], { uid: true });
+        taken++;
       }
     } finally {
       lock.release();
@@ -96,5 +60,5 @@ export async function pollMailbox(ctx: AppContext, settings: ImapSettings): Prom
   } finally {
     await client.logout().catch(() => {});
   }
-  return stored;
+  return taken;
 }

@@ -3,19 +3,67 @@ import type { CaseDeps } from '../../cases/cases.service.ts';
 import type { AppContext } from '../../context.ts';
 import { messages } from '../../db/schema.ts';
 import { appendEvent } from '../../events/events.service.ts';
-import { AppError } from '../../http/errors.ts';
 import { toIncomingMessage } from '../email/email.incoming.ts';
 import { parseEmail } from '../email/email.parse.ts';
-import { verifyEmailTrust } from '../email/email.trust.ts';
+import { type EmailTrust, verifyEmailTrust } from '../email/email.trust.ts';
 import { type Received, receiveMessages } from '../intake.service.ts';
 
-export type EmailTrust = Awaited<ReturnType<typeof verifyEmailTrust>>;
+/** Where an e-mail came from, which decides how its sender can be checked. */
+export type EmailSource =
+  | {
+      kind: 'smtp';
+      /** The connecting server's address and greeting, for SPF. */
+      remoteAddress: string;
+      helo: string;
+      mailFrom?: string;
+    }
+  | { kind: 'mailbox' };
 
-export interface SmtpEnvelope {
-  /** The connecting server's address and greeting, for SPF. */
-  remoteAddress: string;
-  helo: string;
-  mailFrom?: string;
+/**
+ * The verdict the mailbox's own server stamped (the first Authentication-Results header is the one it
+ * added): mail read from a mailbox no longer carries the sending server's address, so SPF cannot be
+ * checked again here.
+ */
+export function trustFromAuthenticationResults(raw: Buffer): EmailTrust {
+  const head = raw.toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const header = /^authentication-results:(.*)$/im.exec(unfolded)?.[1] ?? '';
+  const result = (name: string) =>
+    new RegExp(`\\b${name}=(\\w+)`, 'i').exec(header)?.[1]?.toLowerCase() ?? 'none';
+  const dmarc = result('dmarc');
+  return {
+    verified: dmarc === 'pass',
+    spf: result('spf'),
+    dkim: result('dkim'),
+    dmarc,
+    reason: header
+      ? `Authentication-Results: ${header.trim().slice(0, 200)}`
+      : 'no Authentication-Results header',
+  };
+}
+
+/**
+ * How far an e-mail's sender can be trusted: SPF/DKIM/DMARC for mail taken by SMTP, the mailbox server's
+ * verdict for mail taken from a mailbox, and nothing at all when the source is unknown (a message
+ * replayed from quarantine), so such a message is never linked to an account by its From line.
+ */
+export function emailTrust(raw: Buffer, source: EmailSource | undefined): Promise<EmailTrust> {
+  if (source?.kind === 'smtp') {
+    return verifyEmailTrust(raw, {
+      ip: source.remoteAddress,
+      helo: source.helo,
+      mta: 'atiende',
+      ...(source.mailFrom ? { sender: source.mailFrom } : {}),
+    });
+  }
+  if (source?.kind === 'mailbox') return Promise.resolve(trustFromAuthenticationResults(raw));
+  return Promise.resolve({
+    verified: false,
+    spf: 'none',
+    dkim: 'none',
+    dmarc: 'none',
+    reason: 'source unknown: not checked',
+  });
 }
 
 export type EmailOutcome =
@@ -62,21 +110,15 @@ async function markBounced(
 }
 
 /**
- * One e-mail, as received by SMTP or taken from a mailbox: auto-replies and bulk mail never open cases
- * (no reply loops), a bounce marks the message it refers to as failed, and everything else goes through
- * the common intake path, marked unverified when SPF/DKIM/DMARC do not vouch for the sender. Throws when
- * storing fails, so the SMTP server answers a temporary error and the sender retries.
+ * One e-mail, stored raw by the SMTP server or the mailbox poller: auto-replies and bulk mail never
+ * open cases (no reply loops), a bounce marks the message it refers to as failed, and everything else
+ * goes through the common intake path, marked unverified when `trust` (asked only for such mail, since
+ * it may need DNS) does not vouch for the sender.
  */
 export async function receiveEmail(
   deps: CaseDeps,
   raw: Buffer,
-  envelope: SmtpEnvelope,
-  options: {
-    resolver?: (name: string, rrtype: string) => Promise<unknown>;
-    mta: string;
-    /** For mail taken from a mailbox: the verdict its own server stamped, instead of checking again. */
-    trust?: EmailTrust;
-  },
+  trustOf: () => Promise<EmailTrust>,
 ): Promise<EmailOutcome> {
   const parsed = await parseEmail(raw);
   if (parsed.autoReason) {
@@ -90,15 +132,7 @@ export async function receiveEmail(
     }
     return { kind: 'ignored', reason: parsed.autoReason };
   }
-  const trust =
-    options.trust ??
-    (await verifyEmailTrust(raw, {
-      ip: envelope.remoteAddress,
-      helo: envelope.helo,
-      mta: options.mta,
-      sender: envelope.mailFrom,
-      resolver: options.resolver,
-    }));
+  const trust = await trustOf();
   const message = {
     ...toIncomingMessage(parsed, trust),
     thread: {
@@ -120,14 +154,4 @@ export async function receiveEmail(
   const [received] = await receiveMessages(deps, [message]);
   if (!received) throw new Error('intake returned nothing for an e-mail');
   return { kind: 'received', received };
-}
-
-/**
- * Whether a failure to take a message is about the message itself (no sender, an address that cannot be
- * one, a Message-ID already used by another message): retrying will never help, so it is refused for good.
- */
-export function isPermanentRejection(error: unknown): boolean {
-  if (error instanceof AppError) return error.status < 500;
-  const cause = (error as { cause?: { code?: string }; code?: string }).cause ?? (error as { code?: string });
-  return cause?.code === '23505';
 }

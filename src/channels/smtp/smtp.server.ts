@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../../context.ts';
-import { isPermanentRejection, receiveEmail } from './inbound.ts';
+import { storeDelivery } from '../deliveries.service.ts';
 
 export interface SmtpServerOptions {
   port: number;
@@ -10,7 +10,6 @@ export interface SmtpServerOptions {
   /** Largest message accepted, in bytes (announced with SIZE, enforced while reading). */
   maxSize: number;
   tls?: { certPath: string; keyPath: string };
-  resolver?: (name: string, rrtype: string) => Promise<unknown>;
 }
 
 export interface RunningSmtpServer {
@@ -23,8 +22,10 @@ const accepts = (domains: string[], address: string) =>
 
 /**
  * Inbound SMTP: recipients only at the provider's e-mail domains (from its e-mail contact points), a
- * size limit, STARTTLS when a certificate is configured. A message is stored before the final 250; if
- * storing fails the answer is a temporary 451, so the sending server tries again later.
+ * size limit, STARTTLS when a certificate is configured. The message is stored raw, with its envelope
+ * for the sender checks, before the final 250, and read by a job afterwards: what it says can never
+ * turn it away. Only a message over the size limit is refused for good (552); if storing fails (the
+ * database is down) the answer is a temporary 451, so the sending server tries again later.
  */
 export async function startSmtpServer(
   ctx: AppContext,
@@ -63,23 +64,14 @@ export async function startSmtpServer(
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(Object.assign(new Error('Message too large'), { responseCode: 552 }));
         }
-        receiveEmail(
-          ctx,
-          Buffer.concat(chunks),
-          {
-            remoteAddress: session.remoteAddress,
-            helo: session.hostNameAppearsAs || session.clientHostname,
-            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-          },
-          { resolver: options.resolver, mta: 'atiende' },
-        ).then(
+        storeDelivery(ctx, 'email', Buffer.concat(chunks), {
+          kind: 'smtp',
+          remoteAddress: session.remoteAddress,
+          helo: session.hostNameAppearsAs || session.clientHostname,
+          ...(session.envelope.mailFrom ? { mailFrom: session.envelope.mailFrom.address } : {}),
+        }).then(
           () => callback(),
           (error: Error) => {
-            if (isPermanentRejection(error)) {
-              return callback(
-                Object.assign(new Error(`Message refused: ${error.message}`), { responseCode: 550 }),
-              );
-            }
             ctx.logger.error({ err: error }, 'inbound e-mail not stored');
             callback(
               Object.assign(new Error('Temporary failure storing the message, try again later'), {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cases, contactPoints } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { describeEachDatabase } from '../../test/databases.ts';
+import { waitUntil } from '../../test/wait.ts';
 import { type RunningSmtpServer, startSmtpServer } from './smtp.server.ts';
 
 // A self-signed certificate for localhost and 127.0.0.1, made for these tests only.
@@ -20,8 +21,8 @@ describeEachDatabase('inbound SMTP with STARTTLS', (kind) => {
   let plain: RunningSmtpServer;
 
   beforeAll(async () => {
-    app = await startTestApp(kind, { work: false });
-    const options = { port: 0, host: '127.0.0.1', maxSize: 1024 * 1024, resolver: async () => [] };
+    app = await startTestApp(kind);
+    const options = { port: 0, host: '127.0.0.1', maxSize: 1024 * 1024 };
     withTls = await startSmtpServer(app.atiende.ctx, { ...options, tls: { certPath, keyPath } });
     plain = await startSmtpServer(app.atiende.ctx, options);
   });
@@ -52,12 +53,14 @@ describeEachDatabase('inbound SMTP with STARTTLS', (kind) => {
     const from = `cifrado.${kind}@example.test`;
     const info = await sendEncrypted(withTls.port, from);
     expect(info.response).toMatch(/^250/);
-    const opened = await app.atiende.ctx.db
-      .select({ folio: cases.folio, channel: cases.channel })
-      .from(cases)
-      .innerJoin(contactPoints, eq(contactPoints.customerId, cases.customerId))
-      .where(and(eq(contactPoints.kind, 'email'), eq(contactPoints.address, from)));
-    expect(opened).toEqual([{ folio: expect.stringMatching(/^MON-/), channel: 'email' }]);
+    const opened = () =>
+      app.atiende.ctx.db
+        .select({ folio: cases.folio, channel: cases.channel })
+        .from(cases)
+        .innerJoin(contactPoints, eq(contactPoints.customerId, cases.customerId))
+        .where(and(eq(contactPoints.kind, 'email'), eq(contactPoints.address, from)));
+    await waitUntil(async () => (await opened()).length > 0);
+    expect(await opened()).toEqual([{ folio: expect.stringMatching(/^MON-/), channel: 'email' }]);
   });
 
   it('does not offer STARTTLS without a certificate, so a sender that requires it gives up', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ATTACHMENT_BYTES } from '../../attachments/attachments.service.ts';
 import { type FakeGraph, startFakeGraph } from '../../test/fake-graph.ts';
 import type { OutgoingMessage } from '../adapter.ts';
 import { signMetaPayload } from './signature.ts';
@@ -11,6 +12,8 @@ const SETTINGS = {
   phoneNumberId: '200000000000001',
   appSecret: 'app-secret-for-tests',
   verifyToken: 'verify-token-for-tests',
+  // The fake Graph API serves its media downloads itself, on the loopback address.
+  mediaHosts: ['127.0.0.1'],
 };
 
 const message = (extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
@@ -31,7 +34,7 @@ describe('WhatsApp adapter', () => {
   afterAll(() => graph?.close());
 
   it('is off, naming what is missing, until every setting is given', async () => {
-    const none = createWhatsAppAdapter({ baseUrl: 'https://graph.facebook.com/v26.0' });
+    const none = createWhatsAppAdapter({ baseUrl: 'https://graph.facebook.com/v26.0', mediaHosts: [] });
     expect(none.enabled).toBe(false);
     expect(none.client).toBeUndefined();
     expect(none.health()).toEqual({
@@ -101,6 +104,26 @@ describe('WhatsApp adapter', () => {
     expect(requests.every((r) => r.headers.authorization === `Bearer ${SETTINGS.accessToken}`)).toBe(true);
   });
 
+  it('refuses a media URL on a host not on the list without sending the token there, and oversized media', async () => {
+    graph.addMedia('300000000000005', Buffer.from('jpeg'), 'image/jpeg');
+    const metaHostsOnly = createWhatsAppAdapter({
+      baseUrl: graph.url,
+      ...SETTINGS,
+      mediaHosts: ['lookaside.fbsbx.com', '*.fbcdn.net', '*.whatsapp.net'],
+    });
+    const before = graph.sent.length;
+    await expect(metaHostsOnly.fetchMedia?.('300000000000005')).rejects.toMatchObject({
+      code: 'channel.media_refused',
+    });
+    expect(graph.sent.slice(before).map((r) => r.path)).toEqual(['/300000000000005']);
+
+    graph.addMedia('300000000000006', Buffer.alloc(MAX_ATTACHMENT_BYTES + 1), 'video/mp4');
+    const adapter = createWhatsAppAdapter({ baseUrl: graph.url, ...SETTINGS });
+    await expect(adapter.fetchMedia?.('300000000000006')).rejects.toMatchObject({
+      code: 'channel.media_refused',
+    });
+  });
+
   it('checks signatures with the app secret and parses the payloads', () => {
     const adapter = createWhatsAppAdapter({ baseUrl: graph.url, ...SETTINGS });
     const raw = readFileSync(path.join(import.meta.dirname, 'fixtures', 'wa-text.json'));
@@ -108,7 +131,7 @@ describe('WhatsApp adapter', () => {
     expect(adapter.verifySignature(raw, signMetaPayload(raw, 'someone-else'))).toBe(false);
     expect(adapter.verifySignature(raw)).toBe(false);
     const payload: unknown = JSON.parse(raw.toString('utf8'));
-    expect(adapter.parseInbound(payload)).toHaveLength(1);
+    expect(adapter.parseInbound?.(payload).messages).toHaveLength(1);
     expect(adapter.parseStatuses?.(payload)).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface WhatsAppSettings {
   phoneNumberId?: string;
   appSecret?: string;
   verifyToken?: string;
+  /** Where media may be downloaded from (ATIENDE_MEDIA_HOSTS). */
+  mediaHosts: string[];
   fetch?: typeof fetch;
 }
 
@@ -41,6 +43,7 @@ export function createWhatsAppAdapter(settings: WhatsAppSettings): WhatsAppAdapt
           baseUrl: settings.baseUrl,
           accessToken: settings.accessToken,
           phoneNumberId: settings.phoneNumberId,
+          mediaHosts: settings.mediaHosts,
           ...(settings.fetch ? { fetch: settings.fetch } : {}),
         })
       : undefined;

@@ -7,6 +7,8 @@ import { toWhatsAppRecipient, WhatsAppClient } from './whatsapp.client.ts';
 
 const TOKEN = 'access-token-for-tests';
 const PHONE_NUMBER_ID = '200000000000001';
+// The fake Graph API serves its media downloads itself, on the loopback address.
+const MEDIA_HOSTS = ['127.0.0.1'];
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
 
@@ -28,7 +30,12 @@ describe('WhatsAppClient against the fake Graph API', () => {
 
   beforeAll(async () => {
     graph = await startFakeGraph();
-    client = new WhatsAppClient({ baseUrl: graph.url, accessToken: TOKEN, phoneNumberId: PHONE_NUMBER_ID });
+    client = new WhatsAppClient({
+      baseUrl: graph.url,
+      accessToken: TOKEN,
+      phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
+    });
   });
   afterEach(() => graph.reset());
   afterAll(() => graph?.close());
@@ -115,6 +122,7 @@ describe('WhatsAppClient against the fake Graph API', () => {
       baseUrl: graph.url,
       accessToken: TOKEN,
       phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
       fetch: fetchStub,
     });
     const result = await stubbed.sendText('+525500000001', 'Hola');
@@ -130,6 +138,7 @@ describe('WhatsAppClient against the fake Graph API', () => {
       baseUrl: 'http://127.0.0.1:1',
       accessToken: TOKEN,
       phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
     });
     expect(await unreachable.sendText('+525500000001', 'Hola')).toMatchObject({ ok: false, retryable: true });
     const timingOut: typeof fetch = async () => {
@@ -139,6 +148,7 @@ describe('WhatsAppClient against the fake Graph API', () => {
       baseUrl: graph.url,
       accessToken: TOKEN,
       phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
       fetch: timingOut,
     });
     expect(await slow.sendText('+525500000001', 'Hola')).toMatchObject({
@@ -152,12 +162,13 @@ describe('WhatsAppClient against the fake Graph API', () => {
       baseUrl: graph.url,
       accessToken: TOKEN,
       phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
       fetch: noId,
     });
     expect(await odd.sendText('+525500000001', 'Hola')).toMatchObject({ ok: false, retryable: false });
   });
 
-  it('passes a timeout signal on every call', async () => {
+  it('passes a timeout signal on every API call (the download has a timeout of its own)', async () => {
     const signals: Array<AbortSignal | null | undefined> = [];
     const recording: typeof fetch = async (input, init) => {
       signals.push(init?.signal);
@@ -167,12 +178,13 @@ describe('WhatsAppClient against the fake Graph API', () => {
       baseUrl: graph.url,
       accessToken: TOKEN,
       phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
       fetch: recording,
     });
     graph.addMedia('300000000000099', Buffer.from('x'), 'image/png');
     await watched.sendText('+525500000001', 'Hola');
     await watched.downloadMedia((await watched.mediaUrl('300000000000099')).url);
-    expect(signals).toHaveLength(3);
+    expect(signals).toHaveLength(2);
     expect(signals.every((s) => s instanceof AbortSignal)).toBe(true);
   });
 
@@ -225,6 +237,7 @@ describe('WhatsAppClient against the fake Graph API', () => {
       baseUrl: graph.url,
       accessToken: '',
       phoneNumberId: PHONE_NUMBER_ID,
+      mediaHosts: MEDIA_HOSTS,
     });
     await expect(
       tokenless.downloadMedia(`${graph.url}/media-download/300000000000003`),

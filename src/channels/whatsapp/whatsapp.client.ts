@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
 import type { SendResult } from '../adapter.ts';
+import { downloadAllowedMedia } from '../media-download.ts';
 
 export interface WhatsAppClientOptions {
   /** Graph API root including the version, e.g. `https://graph.facebook.com/v26.0`. */
   baseUrl: string;
   accessToken: string;
   phoneNumberId: string;
+  /** Where media may be downloaded from (ATIENDE_MEDIA_HOSTS): the token goes nowhere else. */
+  mediaHosts: string[];
   fetch?: typeof fetch;
 }
 
@@ -93,15 +96,20 @@ export class WhatsAppClient {
     return { url: parsed.data.url, ...(parsed.data.mime_type ? { mimeType: parsed.data.mime_type } : {}) };
   }
 
-  /** Step two: the bytes behind a URL from `mediaUrl`, which Meta serves only with the access token. */
+  /**
+   * Step two: the bytes behind a URL from `mediaUrl`, which Meta serves only with the access token — so
+   * the URL must be on an allowed media host before the token is sent (`channel.media_refused`).
+   */
   async downloadMedia(url: string): Promise<{ bytes: Buffer; contentType: string }> {
-    const response = await this.#request(url, DOWNLOAD_TIMEOUT_MS);
-    if (!response.ok)
-      throw mediaError('the media download', response.status, await response.json().catch(() => undefined));
-    return {
-      bytes: Buffer.from(await response.arrayBuffer()),
-      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
-    };
+    const response = await downloadAllowedMedia(url, {
+      allowedHosts: this.#options.mediaHosts,
+      headers: { authorization: `Bearer ${this.#options.accessToken}` },
+      timeoutMs: DOWNLOAD_TIMEOUT_MS,
+    });
+    if (response.status < 200 || response.status >= 300) {
+      throw mediaError('the media download', response.status, jsonOf(response.bytes));
+    }
+    return { bytes: response.bytes, contentType: response.contentType };
   }
 
   #request(
@@ -162,6 +170,14 @@ function describe(status: number, error: z.infer<typeof ErrorResponse>['error'] 
   const message = error?.message ?? `HTTP ${status}`;
   const details = error?.error_data?.details;
   return details && details !== message ? `${message}: ${details}` : message;
+}
+
+function jsonOf(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function mediaError(what: string, status: number, json: unknown): AppError {

@@ -6,6 +6,8 @@ import { parseWhatsAppInbound, parseWhatsAppStatuses } from './whatsapp.parse.ts
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
 
+const messagesOf = (payload: unknown) => parseWhatsAppInbound(payload).messages.map((m) => m.message);
+
 const SENDER = {
   kind: 'whatsapp',
   address: '+525500000001',
@@ -41,7 +43,7 @@ const payloadWith = (messages: unknown[]) => ({
 
 describe('parseWhatsAppInbound', () => {
   it('reads a text from a 521 id as the +52 contact, keeping the wa_id as the conversation key', () => {
-    expect(parseWhatsAppInbound(fixture('wa-text'))).toEqual([
+    expect(messagesOf(fixture('wa-text'))).toEqual([
       {
         channel: 'whatsapp',
         externalId: 'wamid.FAKE-IN-TEXT-0001',
@@ -70,12 +72,12 @@ describe('parseWhatsAppInbound', () => {
       { mediaId: '300000000000003', mimeType: 'application/pdf', filename: 'identificacion.pdf' },
     ],
   ])('reads %s with its media id for the download job', (name, contentType, text, media) => {
-    const [message] = parseWhatsAppInbound(fixture(name));
+    const [message] = messagesOf(fixture(name));
     expect(message).toMatchObject({ contentType, text, media: [media], sender: SENDER });
   });
 
   it('reads video and sticker media, describing them when there is no caption', () => {
-    const messages = parseWhatsAppInbound(
+    const messages = messagesOf(
       payloadWith([
         {
           type: 'video',
@@ -101,20 +103,20 @@ describe('parseWhatsAppInbound', () => {
   });
 
   it('describes a location with its name, address and coordinates', () => {
-    const [message] = parseWhatsAppInbound(fixture('wa-location'));
+    const [message] = messagesOf(fixture('wa-location'));
     expect(message).toMatchObject({
       contentType: 'location',
       text: '📍 Ubicación: Sucursal Centro (ficticia), Av. Ficticia 123, Col. Centro, Ciudad de México (19.4326077, -99.133208)',
       metadata: { location: { latitude: 19.4326077, longitude: -99.133208 } },
     });
-    const [pin] = parseWhatsAppInbound(
+    const [pin] = messagesOf(
       payloadWith([{ type: 'location', location: { latitude: 25.67, longitude: -100.31 } }]),
     );
     expect(pin?.text).toBe('📍 Ubicación: (25.67, -100.31)');
   });
 
   it('reads button and list replies as their title, answering the message that offered them', () => {
-    expect(parseWhatsAppInbound(fixture('wa-interactive-button-reply'))).toMatchObject([
+    expect(messagesOf(fixture('wa-interactive-button-reply'))).toMatchObject([
       {
         contentType: 'interactive',
         text: 'Confirmar',
@@ -123,7 +125,7 @@ describe('parseWhatsAppInbound', () => {
         metadata: { replyId: 'confirmar_cita' },
       },
     ]);
-    expect(parseWhatsAppInbound(fixture('wa-interactive-list-reply'))).toMatchObject([
+    expect(messagesOf(fixture('wa-interactive-list-reply'))).toMatchObject([
       {
         contentType: 'interactive',
         text: '10:30',
@@ -134,18 +136,18 @@ describe('parseWhatsAppInbound', () => {
   });
 
   it('takes the request type from a reply whose id names one', () => {
-    expect(parseWhatsAppInbound(fixture('wa-interactive-request-type'))).toMatchObject([
+    expect(messagesOf(fixture('wa-interactive-request-type'))).toMatchObject([
       { text: 'Reportar una falla', requestType: 'falla', inReplyTo: 'wamid.FAKE-OUT-MENU-0001' },
       { text: 'Cancelar mi servicio', requestType: 'cancelacion' },
     ]);
-    const [button] = parseWhatsAppInbound(
+    const [button] = messagesOf(
       payloadWith([{ type: 'button', button: { text: 'Tengo una queja', payload: 'QUEJA' } }]),
     );
     expect(button).toMatchObject({ contentType: 'button', requestType: 'queja' });
   });
 
   it("reads a template's quick-reply button as the text the customer pressed", () => {
-    expect(parseWhatsAppInbound(fixture('wa-button'))).toMatchObject([
+    expect(messagesOf(fixture('wa-button'))).toMatchObject([
       {
         contentType: 'button',
         text: 'Reagendar',
@@ -156,10 +158,10 @@ describe('parseWhatsAppInbound', () => {
   });
 
   it('describes a reaction and points at the message reacted to; a removed one too', () => {
-    expect(parseWhatsAppInbound(fixture('wa-reaction'))).toMatchObject([
+    expect(messagesOf(fixture('wa-reaction'))).toMatchObject([
       { contentType: 'reaction', text: 'Reaccionó 👍 a un mensaje', inReplyTo: 'wamid.FAKE-OUT-0001' },
     ]);
-    const removed = parseWhatsAppInbound(
+    const removed = messagesOf(
       payloadWith([
         { type: 'reaction', reaction: { message_id: 'wamid.FAKE-OUT-0001', emoji: '' } },
         { type: 'reaction', reaction: { message_id: 'wamid.FAKE-OUT-0002' } },
@@ -172,7 +174,7 @@ describe('parseWhatsAppInbound', () => {
   });
 
   it("stores Meta's unsupported message as such, naming what it was", () => {
-    expect(parseWhatsAppInbound(fixture('wa-unsupported'))).toMatchObject([
+    expect(messagesOf(fixture('wa-unsupported'))).toMatchObject([
       {
         externalId: 'wamid.FAKE-IN-UNSUPPORTED-0001',
         contentType: 'unsupported',
@@ -183,7 +185,7 @@ describe('parseWhatsAppInbound', () => {
   });
 
   it('keeps reading after an unknown type, a malformed body or an unreadable message', () => {
-    const messages = parseWhatsAppInbound(
+    const batch = parseWhatsAppInbound(
       payloadWith([
         { type: 'hologram', hologram: { id: '1' } },
         { type: 'text', text: { body: '¿Me ayudan?' } },
@@ -194,6 +196,11 @@ describe('parseWhatsAppInbound', () => {
         { type: 'text', text: { body: 'Sigo aquí' } },
       ]),
     );
+    expect(batch.unusable.map((u) => [u.externalId, u.reason])).toEqual([
+      [undefined, 'parse:id'],
+      ['wamid.TEST-5', 'parse:from'],
+    ]);
+    const messages = batch.messages.map((m) => m.message);
     expect(messages.map((m) => [m.externalId, m.contentType, m.text])).toEqual([
       ['wamid.TEST-0', 'unsupported', '[Mensaje no compatible: hologram]'],
       ['wamid.TEST-1', 'text', '¿Me ayudan?'],
@@ -204,7 +211,7 @@ describe('parseWhatsAppInbound', () => {
   });
 
   it('reads every entry of a batch', () => {
-    const messages = parseWhatsAppInbound(fixture('wa-batch-two-entries'));
+    const messages = messagesOf(fixture('wa-batch-two-entries'));
     expect(messages).toMatchObject([
       { externalId: 'wamid.FAKE-IN-TEXT-0002', text: 'Gracias', sender: SENDER },
     ]);
@@ -220,14 +227,14 @@ describe('parseWhatsAppInbound', () => {
     if (!second || !change?.value.messages[0]) throw new Error('fixture changed');
     change.value.messages[0].id = 'wamid.FAKE-IN-TEXT-SECOND';
     twoEntries.entry.push(second);
-    expect(parseWhatsAppInbound(twoEntries).map((m) => m.externalId)).toEqual([
+    expect(messagesOf(twoEntries).map((m) => m.externalId)).toEqual([
       'wamid.FAKE-IN-TEXT-0001',
       'wamid.FAKE-IN-TEXT-SECOND',
     ]);
   });
 
   it('decodes text and names sent as \\u00f1 escapes, every message of the batch', () => {
-    const messages = parseWhatsAppInbound(fixture('wa-batch-escaped-spanish'));
+    const messages = messagesOf(fixture('wa-batch-escaped-spanish'));
     expect(messages.map((m) => m.text)).toEqual([
       'Señal intermitente desde el miércoles 😞',
       '¿Pueden revisar la antena? Gracias, señorita',
@@ -240,17 +247,52 @@ describe('parseWhatsAppInbound', () => {
     });
   });
 
+  it('reports impossible values as unusable, each alone, and reads the rest', () => {
+    const batch = parseWhatsAppInbound(
+      payloadWith([
+        { type: 'text', text: { body: 'Antes' } },
+        { timestamp: '99999999999999999999', type: 'text', text: { body: 'a' } },
+        { timestamp: 1e20, type: 'text', text: { body: 'b' } },
+        { timestamp: '1e20', type: 'text', text: { body: 'c' } },
+        { id: `wamid.${'x'.repeat(1_000_000)}`, type: 'text', text: { body: 'd' } },
+        { type: 'location', location: { latitude: 1e308, longitude: -100.31 } },
+        { type: 'text', text: { body: 'Después' } },
+      ]),
+    );
+    expect(batch.messages.map((m) => m.message.text)).toEqual(['Antes', 'Después']);
+    expect(batch.unusable.map((u) => u.reason)).toEqual([
+      'parse:timestamp',
+      'parse:timestamp',
+      'parse:timestamp',
+      'parse:id',
+      'parse:location',
+    ]);
+    expect(batch.unusable[3]?.externalId).toBeUndefined();
+  });
+
+  it('gives each message a payload of its own, the same in any batch, that reads back as that message', () => {
+    const [first, second] = parseWhatsAppInbound(
+      payloadWith([
+        { type: 'text', text: { body: 'uno' } },
+        { type: 'text', text: { body: 'dos' } },
+      ]),
+    ).messages;
+    const alone = parseWhatsAppInbound(payloadWith([{ type: 'text', text: { body: 'uno' } }])).messages[0];
+    expect(JSON.stringify(alone?.raw)).toBe(JSON.stringify(first?.raw));
+    expect(parseWhatsAppInbound(second?.raw).messages.map((m) => m.message)).toEqual([second?.message]);
+  });
+
   it('ignores what is not a WhatsApp messages webhook', () => {
-    expect(parseWhatsAppInbound(null)).toEqual([]);
-    expect(parseWhatsAppInbound('hola')).toEqual([]);
-    expect(parseWhatsAppInbound({ object: 'page', entry: [] })).toEqual([]);
+    expect(messagesOf(null)).toEqual([]);
+    expect(messagesOf('hola')).toEqual([]);
+    expect(messagesOf({ object: 'page', entry: [] })).toEqual([]);
     expect(
-      parseWhatsAppInbound({
+      messagesOf({
         object: 'whatsapp_business_account',
         entry: [{ changes: [{ field: 'account_update', value: {} }] }],
       }),
     ).toEqual([]);
-    expect(parseWhatsAppInbound(fixture('wa-status-sent'))).toEqual([]);
+    expect(messagesOf(fixture('wa-status-sent'))).toEqual([]);
     expect(parseWhatsAppStatuses(fixture('wa-text'))).toEqual([]);
   });
 });

@@ -1,27 +1,31 @@
 import { z } from 'zod';
 import { asRequestType } from '../../cases/request-types.ts';
 import { normalizeContactAddress } from '../../customers/contact-points.ts';
-import type { DeliveryStatus, IncomingMessage, StatusUpdate } from '../adapter.ts';
+import type { DeliveryStatus, InboundBatch, IncomingMessage, StatusUpdate } from '../adapter.ts';
+import {
+  ExternalId,
+  externalIdOf,
+  isPlausibleInstant,
+  UnusableMessage,
+  unusableReason,
+} from '../unusable.ts';
 
 // Only the envelope is checked strictly enough to reject what is not a WhatsApp webhook; every change,
 // message and status inside is parsed on its own so one odd item never costs the rest of a batch.
 const Envelope = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({ changes: z.array(z.unknown()).default([]) })),
+  entry: z.array(z.object({ id: z.string().optional(), changes: z.array(z.unknown()).default([]) })),
 });
 
+const Contact = z.object({
+  wa_id: z.string().optional(),
+  profile: z.object({ name: z.string().optional() }).optional(),
+});
 const Change = z.object({
   field: z.literal('messages'),
   value: z.object({
     metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
-    contacts: z
-      .array(
-        z.object({
-          wa_id: z.string().optional(),
-          profile: z.object({ name: z.string().optional() }).optional(),
-        }),
-      )
-      .default([]),
+    contacts: z.array(Contact).default([]),
     messages: z.array(z.unknown()).default([]),
     statuses: z.array(z.unknown()).default([]),
   }),
@@ -31,7 +35,9 @@ type ChangeValue = z.infer<typeof Change>['value'];
 // Meta documents the timestamp as a string of unix seconds; a number is accepted all the same.
 const UnixSeconds = z
   .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
-  .transform((s) => new Date(Number(s) * 1000));
+  .transform((s) => Number(s) * 1000)
+  .refine(isPlausibleInstant)
+  .transform((ms) => new Date(ms));
 
 const MetaError = z.object({
   code: z.union([z.number(), z.string()]),
@@ -42,7 +48,7 @@ const MetaError = z.object({
 
 const Message = z.object({
   from: z.string(),
-  id: z.string(),
+  id: ExternalId,
   timestamp: UnixSeconds,
   type: z.string(),
   context: z.object({ id: z.string().optional() }).optional(),
@@ -60,8 +66,8 @@ const Media = z.object({
 const Bodies = {
   text: z.object({ body: z.string() }),
   location: z.object({
-    latitude: z.number(),
-    longitude: z.number(),
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
     name: z.string().optional(),
     address: z.string().optional(),
     url: z.string().optional(),
@@ -79,7 +85,7 @@ const Bodies = {
 };
 
 const Status = z.object({
-  id: z.string(),
+  id: ExternalId,
   status: z.string(),
   timestamp: UnixSeconds,
   errors: z.array(MetaError).optional(),
@@ -104,15 +110,23 @@ const MEDIA_LABELS: Record<MediaType, string> = {
   sticker: 'Sticker',
 };
 
-function* changes(payload: unknown): Generator<ChangeValue> {
+interface MessagesChange {
+  entryId?: string;
+  value: ChangeValue;
+}
+
+/** The `messages` changes of a webhook; `unreadable` gets those that say they are but cannot be read. */
+function changesOf(payload: unknown, unreadable?: (raw: unknown) => void): MessagesChange[] {
   const envelope = Envelope.safeParse(payload);
-  if (!envelope.success) return;
-  for (const entry of envelope.data.entry) {
-    for (const raw of entry.changes) {
+  if (!envelope.success) return [];
+  return envelope.data.entry.flatMap(({ id, changes }) =>
+    changes.flatMap((raw) => {
       const change = Change.safeParse(raw);
-      if (change.success) yield change.data.value;
-    }
-  }
+      if (change.success) return [{ ...(id ? { entryId: id } : {}), value: change.data.value }];
+      if ((raw as { field?: unknown } | null)?.field === 'messages') unreadable?.(raw);
+      return [];
+    }),
+  );
 }
 
 type Content = Pick<IncomingMessage, 'text' | 'contentType' | 'media' | 'requestType' | 'inReplyTo'> & {
@@ -147,7 +161,8 @@ function contentOf(message: Message, raw: Record<string, unknown>): Content {
     }
     case 'location': {
       const location = Bodies.location.safeParse(raw.location);
-      if (!location.success) return unsupported(type);
+      // Coordinates off the globe are not a place anyone can go to: refused rather than shown.
+      if (!location.success) throw new UnusableMessage('parse:location');
       const { latitude, longitude, name, address, url } = location.data;
       const place = [name, address].filter(Boolean).join(', ');
       return {
@@ -211,7 +226,7 @@ function parseMessage(value: ChangeValue, raw: unknown): IncomingMessage {
     sender: {
       kind: 'whatsapp',
       // Mexican ids often keep the pre-2019 mobile `1` (521…): the address drops it, the key keeps wa_id.
-      address: normalizeContactAddress('whatsapp', message.from),
+      address: normalizeContactAddress('whatsapp', message.from, 'from'),
       ...(contact?.profile?.name ? { name: contact.profile.name } : {}),
       conversationKey: contact?.wa_id ?? message.from,
     },
@@ -230,22 +245,61 @@ function parseMessage(value: ChangeValue, raw: unknown): IncomingMessage {
 }
 
 /**
+ * A webhook holding one message alone, with its sender's contact: the same message re-batched by Meta
+ * gives the same bytes, and it reads back through this parser when replayed.
+ */
+function alone(change: MessagesChange, raw: unknown) {
+  const from = (raw as { from?: unknown } | null)?.from;
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        ...(change.entryId ? { id: change.entryId } : {}),
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              metadata: change.value.metadata,
+              contacts: change.value.contacts.filter((c) => c.wa_id === from),
+              messages: [raw],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
  * Every customer message of a WhatsApp Cloud API webhook, across all its entries and changes, in the
  * order Meta sent them. Types Atiende does not show arrive as `unsupported` with their type in the text;
- * a message that cannot be read at all (no id or sender) is left out without affecting the others.
+ * a message that cannot be read (no id, a sender that is no number, an impossible timestamp or place)
+ * is reported unusable without affecting the others.
  */
-export function parseWhatsAppInbound(payload: unknown): IncomingMessage[] {
-  const out: IncomingMessage[] = [];
-  for (const value of changes(payload)) {
-    for (const raw of value.messages) {
+export function parseWhatsAppInbound(payload: unknown): InboundBatch {
+  const batch: InboundBatch = { messages: [], unusable: [] };
+  const changes = changesOf(payload, (raw) =>
+    batch.unusable.push({
+      raw: { object: 'whatsapp_business_account', entry: [{ changes: [raw] }] },
+      reason: 'parse:change',
+    }),
+  );
+  for (const change of changes) {
+    for (const raw of change.value.messages) {
+      const single = alone(change, raw);
       try {
-        out.push(parseMessage(value, raw));
-      } catch {
-        // Unreadable: nothing identifies it well enough to store, and the rest of the batch still counts.
+        batch.messages.push({ message: parseMessage(change.value, raw), raw: single });
+      } catch (error) {
+        const externalId = externalIdOf(raw, 'id');
+        batch.unusable.push({
+          raw: single,
+          reason: unusableReason(error),
+          ...(externalId ? { externalId } : {}),
+        });
       }
     }
   }
-  return out;
+  return batch;
 }
 
 function statusError(error: z.infer<typeof MetaError>): NonNullable<StatusUpdate['error']> {
@@ -260,7 +314,7 @@ function statusError(error: z.infer<typeof MetaError>): NonNullable<StatusUpdate
 /** Delivery reports (sent, delivered, read, failed with Meta's first error) of a WhatsApp webhook. */
 export function parseWhatsAppStatuses(payload: unknown): StatusUpdate[] {
   const out: StatusUpdate[] = [];
-  for (const value of changes(payload)) {
+  for (const { value } of changesOf(payload)) {
     for (const raw of value.statuses) {
       const parsed = Status.safeParse(raw);
       if (!parsed.success) continue;

@@ -3,13 +3,20 @@ import { useTranslation } from 'react-i18next';
 import { useFocusHeading } from '../shared/a11y.ts';
 import { ApiError } from '../shared/api.ts';
 import { LanguageSwitch } from '../shared/components.tsx';
-import { Link, matchPath, useLocation } from '../shared/router.tsx';
-import type { Presence, SessionInfo } from '../shared/types.ts';
+import { Link, matchPath, navigate, useLocation } from '../shared/router.tsx';
+import type { Presence } from '../shared/types.ts';
 import { api } from './api.ts';
+import { ChangePassword } from './ChangePassword.tsx';
 import { Login } from './Login.tsx';
 import { LiveProvider, useLiveStatus } from './live.tsx';
-import { NAV, ROUTES } from './routes.tsx';
-import { loadSession, type SessionData, SessionProvider, useSession } from './session.tsx';
+import { NAV, PATHS, ROUTES } from './routes.tsx';
+import {
+  type ConsoleSessionInfo,
+  loadSession,
+  type SessionData,
+  SessionProvider,
+  useSession,
+} from './session.tsx';
 
 const HEARTBEAT_MS = 30_000;
 
@@ -95,6 +102,13 @@ function Shell() {
           <span className="console-header__me">
             {session.agent.name} · {t(`role.${session.agent.role}`)}
           </span>
+          <Link
+            to={PATHS.password}
+            className="console-header__account"
+            aria-current={section === 'account' ? 'page' : undefined}
+          >
+            {t('header.changePassword')}
+          </Link>
           <LanguageSwitch />
           <button type="button" className="button button--small" onClick={() => void session.logout()}>
             {t('header.logout')}
@@ -108,7 +122,60 @@ function Shell() {
   );
 }
 
-type State = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'ready'; data: SessionData };
+/**
+ * After an admin's reset the API answers nothing but the password change, so the console offers only
+ * that, with a way out; once done the usual console loads.
+ */
+function ForcedPasswordChange({
+  info,
+  onChanged,
+  onLogout,
+}: {
+  info: ConsoleSessionInfo;
+  onChanged: () => Promise<void>;
+  onLogout: () => void;
+}) {
+  const { t } = useTranslation(['console', 'common']);
+  const logout = async () => {
+    await api.post('/auth/logout').catch(() => undefined);
+    api.setCsrfToken(null);
+    onLogout();
+  };
+  return (
+    <>
+      <header className="console-header">
+        <span className="console-header__brand">{t('appName')}</span>
+        <div className="console-header__tools">
+          <span className="console-header__me">
+            {info.agent.name} · {t(`role.${info.agent.role}`)}
+          </span>
+          <LanguageSwitch />
+          <button type="button" className="button button--small" onClick={() => void logout()}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" className="console-main" tabIndex={-1}>
+        <ChangePassword forced onChanged={onChanged} />
+      </main>
+    </>
+  );
+}
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'anonymous' }
+  | { kind: 'passwordChange'; info: ConsoleSessionInfo }
+  | { kind: 'ready'; data: SessionData };
+
+/** What a session leads to: the forced password change, or the console with everything it needs. */
+async function stateOf(info: ConsoleSessionInfo): Promise<State> {
+  if (info.mustChangePassword) {
+    api.setCsrfToken(info.csrfToken);
+    return { kind: 'passwordChange', info };
+  }
+  return { kind: 'ready', data: await loadSession(info) };
+}
 
 /** The agent console: a login, then the shell with live updates and presence, routed by path. */
 export function App() {
@@ -121,19 +188,27 @@ export function App() {
 
   useEffect(() => {
     api
-      .get<SessionInfo>('/auth/session')
-      .then(loadSession)
-      .then((data) => setState({ kind: 'ready', data }))
+      .get<ConsoleSessionInfo>('/auth/session')
+      .then(stateOf)
+      .then(setState)
       .catch(() => setState({ kind: 'anonymous' }));
   }, []);
 
-  const onLogin = useCallback(async (info: SessionInfo) => {
-    setState({ kind: 'ready', data: await loadSession(info) });
+  const onLogin = useCallback(async (info: ConsoleSessionInfo) => {
+    setState(await stateOf(info));
   }, []);
   const onLogout = useCallback(() => setState({ kind: 'anonymous' }), []);
 
   if (state.kind === 'loading') return <p className="console-loading">{t('common:loading')}</p>;
   if (state.kind === 'anonymous') return <Login onLogin={onLogin} />;
+  if (state.kind === 'passwordChange') {
+    const { info } = state;
+    const onChanged = async () => {
+      navigate(PATHS.inbox, { replace: true });
+      await onLogin({ ...info, mustChangePassword: false });
+    };
+    return <ForcedPasswordChange info={info} onChanged={onChanged} onLogout={onLogout} />;
+  }
   return (
     <SessionProvider key={state.data.agent.id} initial={state.data} onLogout={onLogout}>
       <LiveProvider>

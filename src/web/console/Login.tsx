@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
 import { ErrorMessage, LanguageSwitch } from '../shared/components.tsx';
 import { Field } from '../shared/Field.tsx';
-import type { SessionInfo } from '../shared/types.ts';
 import { api } from './api.ts';
+import type { ConsoleSessionInfo } from './session.tsx';
 
-export function Login({ onLogin }: { onLogin: (info: SessionInfo) => Promise<void> }) {
+export function Login({ onLogin }: { onLogin: (info: ConsoleSessionInfo) => Promise<void> }) {
   const { t } = useTranslation(['console', 'common']);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -21,7 +21,7 @@ export function Login({ onLogin }: { onLogin: (info: SessionInfo) => Promise<voi
     setError(undefined);
     setInvalid(false);
     try {
-      await onLogin(await api.post<SessionInfo>('/auth/login', { email: email.trim(), password }));
+      await onLogin(await api.post<ConsoleSessionInfo>('/auth/login', { email: email.trim(), password }));
     } catch (caught) {
       if (!(caught instanceof ApiError)) throw caught;
       if (caught.status === 401 || caught.status === 400) setInvalid(true);

@@ -3,11 +3,12 @@ import type { Role } from '../shared/types.ts';
 import { AdminAgents } from './admin/AdminAgents.tsx';
 import { AdminAreas } from './admin/AdminAreas.tsx';
 import { AdminChannels } from './admin/AdminChannels.tsx';
+import { ChangePassword } from './ChangePassword.tsx';
 import { RegisterCall } from './calls/RegisterCall.tsx';
 import { CasePage } from './case/CasePage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
 
-export type Section = 'inbox' | 'call' | 'admin';
+export type Section = 'inbox' | 'call' | 'admin' | 'account';
 
 export interface RouteDef {
   path: string;
@@ -24,6 +25,7 @@ export const PATHS = {
   adminAgents: '/app/admin/agents',
   adminAreas: '/app/admin/areas',
   adminChannels: '/app/admin/channels',
+  password: '/app/account/password',
 } as const;
 
 /**
@@ -46,6 +48,7 @@ export const ROUTES: RouteDef[] = [
     roles: ['admin', 'supervisor'],
     render: () => <AdminChannels />,
   },
+  { path: PATHS.password, section: 'account', render: () => <ChangePassword /> },
 ];
 
 export const NAV: Array<{

@@ -2,6 +2,12 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 import type { Agent, AgentSummary, Area, Presence, ProviderSettings, SessionInfo } from '../shared/types.ts';
 import { api } from './api.ts';
 
+/** `GET /auth/session` and the login's answer, as the console reads them. */
+export interface ConsoleSessionInfo extends SessionInfo {
+  /** After an admin's reset: nothing but the password change until it is done. */
+  mustChangePassword?: boolean;
+}
+
 export interface SessionData {
   agent: AgentSummary;
   me: Agent;

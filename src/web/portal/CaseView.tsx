@@ -11,6 +11,7 @@ import { MAX_ATTACHMENT_BYTES } from '../shared/validation.ts';
 import { api } from './api.ts';
 import type { Credentials } from './Lookup.tsx';
 import { downloadReceipt, printReceipt } from './receipt.ts';
+import { VerifyContact } from './VerifyContact.tsx';
 
 /** A folio as its customer sees it: status, the promised date, the conversation, and a reply box. */
 export function CaseView({
@@ -21,7 +22,8 @@ export function CaseView({
   onBack,
 }: {
   info: PortalInfo;
-  view: PortalCaseView;
+  // `unverified` is answered by the portal API; the shared type predates it.
+  view: PortalCaseView & { unverified?: boolean };
   credentials: Credentials;
   onChange: (view: PortalCaseView) => void;
   onBack: () => void;
@@ -123,6 +125,7 @@ export function CaseView({
           {t('created.pdf')}
         </button>
       </div>
+      {view.unverified && <VerifyContact credentials={credentials} onVerified={onChange} />}
       <section aria-labelledby="messages-heading">
         <h2 id="messages-heading">{t('case.messagesHeading')}</h2>
         {view.messages.length === 0 ? (

@@ -2,9 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../shared/api.ts';
 import { ErrorMessage } from '../../shared/components.tsx';
-import { Field } from '../../shared/Field.tsx';
+import { describedBy, Field } from '../../shared/Field.tsx';
 import { type Agent, ROLES, type Role } from '../../shared/types.ts';
 import { api } from '../api.ts';
+import { weakPasswordText } from '../password.ts';
 import { useSession } from '../session.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
 
@@ -83,47 +84,109 @@ function EditAgent({ agent, onDone }: { agent: Agent; onDone: (notice: string) =
     void save(draft, t('admin.agents.saved'));
   };
   return (
-    <form className="form panel" onSubmit={submit} aria-labelledby="edit-agent-heading">
-      <h2 id="edit-agent-heading">{t('admin.agents.edit', { name: agent.name })}</h2>
-      <Field id="edit-name" label={t('admin.agents.name')}>
-        <input
-          id="edit-name"
-          value={draft.name}
-          onChange={(event) => setDraft({ ...draft, name: event.target.value })}
+    <>
+      <form className="form panel" onSubmit={submit} aria-labelledby="edit-agent-heading">
+        <h2 id="edit-agent-heading">{t('admin.agents.edit', { name: agent.name })}</h2>
+        <Field id="edit-name" label={t('admin.agents.name')}>
+          <input
+            id="edit-name"
+            value={draft.name}
+            onChange={(event) => setDraft({ ...draft, name: event.target.value })}
+          />
+        </Field>
+        <Field id="edit-role" label={t('admin.agents.role')}>
+          <RoleSelect id="edit-role" value={draft.role} onChange={(role) => setDraft({ ...draft, role })} />
+        </Field>
+        <AreaChoices
+          name="edit-areas"
+          value={draft.areaIds}
+          onChange={(areaIds) => setDraft({ ...draft, areaIds })}
         />
-      </Field>
-      <Field id="edit-role" label={t('admin.agents.role')}>
-        <RoleSelect id="edit-role" value={draft.role} onChange={(role) => setDraft({ ...draft, role })} />
-      </Field>
-      <AreaChoices
-        name="edit-areas"
-        value={draft.areaIds}
-        onChange={(areaIds) => setDraft({ ...draft, areaIds })}
-      />
-      <Field id="edit-max" label={t('admin.agents.maxOpenCases')}>
-        <input
-          id="edit-max"
-          type="number"
-          min={0}
-          max={1000}
-          value={draft.maxOpenCases}
-          onChange={(event) => setDraft({ ...draft, maxOpenCases: Number(event.target.value) })}
-        />
-      </Field>
+        <Field id="edit-max" label={t('admin.agents.maxOpenCases')}>
+          <input
+            id="edit-max"
+            type="number"
+            min={0}
+            max={1000}
+            value={draft.maxOpenCases}
+            onChange={(event) => setDraft({ ...draft, maxOpenCases: Number(event.target.value) })}
+          />
+        </Field>
+        <ErrorMessage error={failure} />
+        <div className="actions">
+          <button type="submit" className="button button--primary">
+            {t('admin.agents.save')}
+          </button>
+          <button
+            type="button"
+            className={agent.active ? 'button button--danger' : 'button'}
+            onClick={() => void save({ active: !agent.active }, t('admin.agents.saved'))}
+          >
+            {agent.active ? t('admin.agents.deactivate') : t('admin.agents.reactivate')}
+          </button>
+        </div>
+      </form>
+      <ResetPassword agent={agent} onDone={onDone} />
+    </>
+  );
+}
+
+/**
+ * An admin's password reset: asked once more, then the temporary password is shown here only, to be
+ * handed over in person; the agent chooses their own at the next login.
+ */
+function ResetPassword({ agent, onDone }: { agent: Agent; onDone: (notice: string) => Promise<void> }) {
+  const { t } = useTranslation(['console', 'common']);
+  const [confirming, setConfirming] = useState(false);
+  const [temporary, setTemporary] = useState<string>();
+  const [failure, setFailure] = useState<ApiError>();
+  const reset = async () => {
+    setFailure(undefined);
+    try {
+      const answer = await api.post<{ temporaryPassword: string }>(`/agents/${agent.id}/password-reset`);
+      setConfirming(false);
+      setTemporary(answer.temporaryPassword);
+      await onDone(t('admin.agents.resetDone', { name: agent.name }));
+    } catch (caught) {
+      if (!(caught instanceof ApiError)) throw caught;
+      setFailure(caught);
+    }
+  };
+  return (
+    <section className="form panel" aria-labelledby="reset-password-heading">
+      <h2 id="reset-password-heading">{t('admin.agents.resetHeading', { name: agent.name })}</h2>
+      {temporary ? (
+        <div className="folio-box">
+          <p className="folio-box__label">{t('admin.agents.temporaryLabel', { name: agent.name })}</p>
+          <p className="temporary-password" data-testid="temporary-password">
+            {temporary}
+          </p>
+          <p>{t('admin.agents.temporaryHint', { name: agent.name })}</p>
+        </div>
+      ) : confirming ? (
+        <>
+          <p>{t('admin.agents.resetConfirm', { name: agent.name })}</p>
+          <div className="actions">
+            <button type="button" className="button button--danger" onClick={() => void reset()}>
+              {t('admin.agents.resetConfirmButton')}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirming(false)}>
+              {t('admin.agents.cancel')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <p>{t('admin.agents.resetIntro')}</p>
+          <div className="actions">
+            <button type="button" className="button" onClick={() => setConfirming(true)}>
+              {t('admin.agents.reset')}
+            </button>
+          </div>
+        </>
+      )}
       <ErrorMessage error={failure} />
-      <div className="actions">
-        <button type="submit" className="button button--primary">
-          {t('admin.agents.save')}
-        </button>
-        <button
-          type="button"
-          className={agent.active ? 'button button--danger' : 'button'}
-          onClick={() => void save({ active: !agent.active }, t('admin.agents.saved'))}
-        >
-          {agent.active ? t('admin.agents.deactivate') : t('admin.agents.reactivate')}
-        </button>
-      </div>
-    </form>
+    </section>
   );
 }
 
@@ -133,6 +196,7 @@ function CreateAgent({ onDone }: { onDone: (notice: string) => Promise<void> }) 
   const [password, setPassword] = useState('');
   const [draft, setDraft] = useState<AgentDraft>({ name: '', role: 'agent', areaIds: [], maxOpenCases: 20 });
   const [failure, setFailure] = useState<ApiError>();
+  const weakPassword = failure && weakPasswordText(t, failure);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setFailure(undefined);
@@ -171,15 +235,15 @@ function CreateAgent({ onDone }: { onDone: (notice: string) => Promise<void> }) 
         id="new-password"
         label={t('admin.agents.password')}
         hint={t('admin.agents.passwordHint')}
+        error={weakPassword}
         required
       >
         <input
-          id="new-password"
+          {...describedBy('new-password', { hint: true, error: weakPassword })}
           type="password"
           autoComplete="new-password"
           required
           minLength={12}
-          aria-describedby="new-password-hint"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
@@ -192,7 +256,7 @@ function CreateAgent({ onDone }: { onDone: (notice: string) => Promise<void> }) 
         value={draft.areaIds}
         onChange={(areaIds) => setDraft({ ...draft, areaIds })}
       />
-      <ErrorMessage error={failure} />
+      <ErrorMessage error={weakPassword ? undefined : failure} />
       <button type="submit" className="button button--primary">
         {t('admin.agents.create')}
       </button>

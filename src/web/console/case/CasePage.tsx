@@ -18,6 +18,7 @@ import { Composer, type ComposerHandle } from './Composer.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { WRITABLE_CHANNELS } from './lifecycle.ts';
 import { Timeline } from './Timeline.tsx';
+import { UnverifiedContact } from './UnverifiedContact.tsx';
 
 // Delivery receipts (sent, delivered, read) raise no live event; while one is due, look again now and then.
 const DELIVERY_POLL_MS = 5_000;
@@ -167,6 +168,7 @@ export function CasePage({ folio }: { folio: string }) {
           <p className="muted shortcuts">{t('case.shortcuts')}</p>
         </div>
         <div className="case__side">
+          <UnverifiedContact kase={c} onChanged={kase.reload} />
           <CaseActions ref={actions} kase={c} onChanged={kase.reload} />
           <CustomerPanel kase={c} />
         </div>
