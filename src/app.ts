@@ -11,7 +11,7 @@ import { jobDefinitions } from './jobs/registry.ts';
 import { LiveFeed } from './live/live.service.ts';
 import { createLogger } from './logging/logger.ts';
 import { SettingsCache } from './settings/settings.cache.ts';
-import { seedSettingsIfEmpty } from './settings/settings.service.ts';
+import { migrateSettings, seedSettingsIfEmpty } from './settings/settings.service.ts';
 
 export interface Atiende {
   ctx: AppContext;
@@ -33,15 +33,17 @@ export interface StartOptions {
 }
 
 /**
- * Brings a database up to date — migrations, the provider's settings on first start, a first admin — with
- * other processes doing the same kept waiting, so two servers starting together do it once.
+ * Brings a database up to date — migrations, the provider's settings on first start (or, seeded before,
+ * the defaults of settings added since), a first admin — with other processes doing the same kept
+ * waiting, so two servers starting together do it once.
  */
 export async function prepareDatabase(database: DatabaseHandle, config: Config) {
   return database.exclusive(async () => {
     await database.migrate();
     const seeded = await seedSettingsIfEmpty(database.db, config.profilePath);
+    const settings = seeded ? { changes: [] } : await migrateSettings(database.db);
     const initialAdmin = await ensureInitialAdmin(database.db, config.initialAdmin);
-    return { seeded, initialAdmin };
+    return { seeded, settings, initialAdmin };
   });
 }
 
@@ -61,6 +63,16 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
     const admin = await prepareDatabase(database, config);
     if (admin.seeded)
       logger.info({ profile: config.profilePath }, 'settings seeded from the provider profile');
+    if (admin.settings.changes.length > 0)
+      logger.info(
+        { changes: admin.settings.changes.map((c) => c.path) },
+        'settings given the defaults of new settings',
+      );
+    if (admin.settings.invalid)
+      logger.warn(
+        { problems: admin.settings.invalid },
+        'stored settings fail the current schema; left unchanged',
+      );
     if (admin.initialAdmin) options.onInitialAdmin?.(admin.initialAdmin);
     jobs = await JobQueue.start(database);
     live = await LiveFeed.start(database);

@@ -11,7 +11,7 @@ import { startSmtpServer } from './channels/smtp/smtp.server.ts';
 import { type Config, loadConfig } from './config/env.ts';
 import { readProfileFile } from './config/profile.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
-import { DEMO_PASSWORD, seedDemo } from './demo/seed-demo.ts';
+import { DEMO_PASSWORD, DEMO_SIZE, seedDemo } from './demo/seed-demo.ts';
 import { AppError } from './http/errors.ts';
 import { createLogger } from './logging/logger.ts';
 import { diffJson, formatChanges } from './settings/diff.ts';
@@ -228,9 +228,12 @@ export async function main(argv: string[]): Promise<number> {
         onInitialAdmin: showInitialAdmin(config),
       });
       try {
+        const customers = values.customers ? Number(values.customers) : undefined;
+        const cases = values.cases ? Number(values.cases) : undefined;
+        progress(`Creating ${customers ?? DEMO_SIZE.customers} demo customers, then their cases…`);
         const result = await seedDemo(atiende.ctx, {
-          customers: values.customers ? Number(values.customers) : undefined,
-          cases: values.cases ? Number(values.cases) : undefined,
+          customers,
+          cases,
           onProgress: (done, total) => {
             if (done === total || done % 50 === 0) progress(`  ${done}/${total} cases`);
           },

@@ -6,6 +6,9 @@ import type { HttpApp } from '../http/app.ts';
 import { requireActor } from '../http/auth.ts';
 import { readAttachment } from './attachments.service.ts';
 
+/** Types a browser shows itself and that run nothing: the console previews these in the case. */
+const PREVIEWABLE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf']);
+
 export function attachmentsRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/attachments/:sha256',
@@ -15,6 +18,12 @@ export function attachmentsRoutes(app: HttpApp, ctx: AppContext) {
         tags: ['cases'],
         summary: 'Download an attachment of a case message (agents read every case)',
         params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+        querystring: z.object({
+          inline: z
+            .enum(['1'])
+            .optional()
+            .describe('1: show a picture or PDF in the browser instead of downloading it'),
+        }),
       },
     },
     async (request, reply) => {
@@ -31,11 +40,13 @@ export function attachmentsRoutes(app: HttpApp, ctx: AppContext) {
           .normalize('NFD')
           .replace(/[^\x20-\x7e]/g, '')
           .replace(/["\\]/g, '_') || 'adjunto';
+      const disposition =
+        request.query.inline === '1' && PREVIEWABLE.has(contentType) ? 'inline' : 'attachment';
       return reply
         .type(contentType)
         .header(
           'content-disposition',
-          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+          `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
         )
         .header('x-content-type-options', 'nosniff')
         .send(bytes);

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { CLAIM_DECISIONS, settleClaim } from '../customers/claims.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
+import { listCases } from './case-list.ts';
 import {
   AddMessageRequest,
   AssignRequest,
@@ -22,7 +23,6 @@ import {
   createCase,
   getCaseById,
   getCaseWithTimeline,
-  listCases,
   transferCase,
   updateCase,
 } from './cases.service.ts';
@@ -54,7 +54,8 @@ export function casesRoutes(app: HttpApp, ctx: AppContext) {
       onRequest: requireActor(),
       schema: {
         tags,
-        summary: 'List and search cases (newest first, cursor pagination)',
+        summary:
+          'List and search cases over all of them: filters, newest first or nearest deadline first, cursor pagination, exact total; a search also lists the customers it names',
         querystring: ListCasesQuery,
         response: { 200: CaseListResponse },
       },

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { AttachmentInput } from '../attachments/attachments.service.ts';
 import { CHANNELS, CONTACT_KINDS } from '../channels/channel.ts';
-import { CASE_STATUSES, DELIVERY_STATUSES, MESSAGE_KINDS, PRIORITIES, RAISED_BY } from '../db/schema.ts';
+import {
+  CASE_STATUSES,
+  DEADLINE_KINDS,
+  DELIVERY_STATUSES,
+  MESSAGE_KINDS,
+  PRIORITIES,
+  RAISED_BY,
+} from '../db/schema.ts';
 import { Instant } from '../http/instant.ts';
+import { DEADLINE_STATES } from '../sla/deadline-state.ts';
 import { REQUEST_TYPES } from './request-types.ts';
 
 const Code = z.string().regex(/^[a-z][a-z0-9_]*$/);
@@ -70,13 +78,51 @@ export const AddMessageRequest = z.object({
   attachments: z.array(AttachmentInput).max(10).default([]),
   /** WhatsApp outside the 24-hour window: an approved template to send instead of free text. */
   template: z.object({ name: z.string().min(1).max(100) }).optional(),
+  /**
+   * A reply: the customer's contact point to answer on (one of theirs, or the contact given with the
+   * case); without it the reply goes on the case's channel.
+   */
+  replyVia: z
+    .object({ kind: z.enum(['whatsapp', 'email', 'messenger']), address: z.string().trim().min(1).max(320) })
+    .optional(),
 });
 export type AddMessageRequest = z.input<typeof AddMessageRequest>;
 
+export const CASE_SORTS = ['recientes', 'plazo'] as const;
+export const DEADLINE_FILTERS = ['vencido', 'por_vencer', 'en_tiempo', 'fuera_de_plazo'] as const;
+
 export const ListCasesQuery = z.object({
-  q: z.string().trim().min(1).max(200).optional(),
-  status: z.enum(CASE_STATUSES).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Folio (with or without dashes or check digit), customer name (partial, accents ignored), phone in any writing, e-mail, account number, or words of the case',
+    ),
+  /** One status, or `abiertos` for every status with work still to do. */
+  status: z.enum([...CASE_STATUSES, 'abiertos']).optional(),
   areaId: z.coerce.number().int().positive().optional(),
+  areaIds: z
+    .string()
+    .regex(/^[1-9]\d{0,8}(,[1-9]\d{0,8}){0,49}$/, 'Comma-separated area ids (at most 50)')
+    .optional()
+    .describe('Cases of any of these areas'),
+  unassigned: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: nobody holds the case; false: somebody does'),
+  deadline: z
+    .enum(DEADLINE_FILTERS)
+    .optional()
+    .describe(
+      'vencido, por_vencer, en_tiempo: the state of the nearest pending deadline (paused ones are in none); fuera_de_plazo: a deadline met late, or the nearest pending one overdue',
+    ),
+  sort: z
+    .enum(CASE_SORTS)
+    .default('recientes')
+    .describe('recientes: newest first; plazo: nearest pending due date first, cases without one last'),
   assigneeId: z.uuid().optional(),
   requestType: z.enum(REQUEST_TYPES).optional(),
   channel: z.enum(CHANNELS).optional(),
@@ -92,9 +138,15 @@ const Ref = z.object({ id: z.string(), name: z.string().nullable() });
 
 export const DeadlineResponse = z.object({
   dueAt: z.string(),
-  state: z.enum(['en_tiempo', 'por_vencer', 'vencido', 'pausado']),
+  state: z.enum(DEADLINE_STATES),
   remainingMs: z.number(),
   metAt: z.string().nullable(),
+  lateByMs: z
+    .number()
+    .nullable()
+    .describe(
+      'Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null',
+    ),
   target: z.object({
     amount: z.number(),
     unit: z.enum(['minutes', 'hours', 'days']),
@@ -133,6 +185,8 @@ export const CaseResponse = z.object({
   }),
   /** The deadline told to the customer: the resolution deadline. */
   deadline: DeadlineResponse.nullable(),
+  /** The first response until it is met, then the resolution; null when both are met. */
+  nearestDeadline: DeadlineResponse.extend({ kind: z.enum(DEADLINE_KINDS) }).nullable(),
 });
 export type CaseResponse = z.infer<typeof CaseResponse>;
 
@@ -166,5 +220,30 @@ export const TimelineEntry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: EventResponse }),
 ]);
 
-export const CaseDetailResponse = CaseResponse.extend({ timeline: z.array(TimelineEntry) });
-export const CaseListResponse = z.object({ items: z.array(CaseResponse), nextCursor: z.string().nullable() });
+export const CaseDetailResponse = CaseResponse.extend({
+  timeline: z.array(TimelineEntry),
+  /** Why a message sent without a chosen type got the type it opened with: the phrase that matched. */
+  classification: z
+    .object({ requestType: z.enum(REQUEST_TYPES), subtype: z.string().nullable(), rule: z.string() })
+    .nullable(),
+});
+export const CUSTOMER_MATCHES = ['nombre', 'telefono', 'correo', 'cuenta'] as const;
+
+export const CustomerMatch = z.object({
+  id: z.uuid(),
+  name: z.string().nullable(),
+  accountNumber: z.string().nullable(),
+  matchedOn: z.enum(CUSTOMER_MATCHES),
+  /** Cases not yet resolved, closed or discarded. */
+  openCases: z.number().int(),
+});
+export type CustomerMatch = z.infer<typeof CustomerMatch>;
+
+export const CaseListResponse = z.object({
+  items: z.array(CaseResponse),
+  nextCursor: z.string().nullable(),
+  /** Every case matching the filters, not only this page. */
+  total: z.number().int(),
+  /** With `q`: customers it matches (at most 10, best first), listed before the cases; else empty. */
+  customers: z.array(CustomerMatch),
+});

@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type AttachmentInput, decodeAttachment } from '../attachments/attachments.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Channel } from '../channels/channel.ts';
-import {
-  CUSTOMER_SERVICE_WINDOW_MS,
-  HUMAN_AGENT_WINDOW_MS,
-  lastCustomerMessageAt,
-  queueOutbound,
-  queueTemplatedNotice,
-  templateSubjectOf,
-  templateValues,
-  windowOpen,
-} from '../channels/outbound.service.ts';
-import { fillWhatsappTemplate } from '../channels/templates.ts';
+import { queueTemplatedNotice } from '../channels/outbound.service.ts';
 import type { AppContext } from '../context.ts';
 import {
   type ContactClaim,
@@ -31,7 +21,6 @@ import {
   attachmentBlobs,
   caseDeadlines,
   cases,
-  contactPoints,
   customers,
   events,
   inboundReceipts,
@@ -48,11 +37,11 @@ import {
   presentEvent,
 } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import { isAcceptedInstant } from '../http/instant.ts';
 import type { AreaRow, SettingsSnapshot } from '../settings/settings.cache.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import type { CalendarSpecInput } from '../sla/calendar.ts';
 import {
+  type DeadlineView,
   deadlinesOf,
   deadlinesOnStatus,
   meetDeadline,
@@ -61,6 +50,7 @@ import {
   scheduleDeadlineChecks,
   setDeadlines,
 } from '../sla/deadlines.service.ts';
+import { nearestPendingKind, nextDueColumns } from '../sla/next-due.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
 import { assertAgentInArea, pickAgentStatement, routeWithinArea } from './assignment.ts';
 import type {
@@ -68,10 +58,10 @@ import type {
   CaseResponse,
   ChangeStatusRequest,
   CreateCaseRequest,
-  ListCasesQuery,
   UpdateCaseRequest,
 } from './cases.schema.ts';
 import { CreateCaseRequest as CreateCaseSchema } from './cases.schema.ts';
+import { classificationOf } from './classification.ts';
 import { formatFolio, parseFolio } from './folio.ts';
 import {
   assertTransition,
@@ -81,6 +71,7 @@ import {
   REASSIGNABLE_STATUSES,
 } from './lifecycle.ts';
 import { insertMessage, messageValues, storeMessageAttachments } from './messages.ts';
+import { queueAgentReply } from './reply-channel.ts';
 import type { RequestType } from './request-types.ts';
 import { routeToArea } from './routing.ts';
 
@@ -376,9 +367,15 @@ export async function openCaseRow(
     updatedAt: row.now,
     resolvedAt: null,
     closedAt: null,
+    // Set from the deadlines below, which need the case's id and opening instant.
+    nextDueKind: null,
+    nextDueAt: null,
+    nextWarnAt: null,
+    deadlineMetLate: false,
   };
   const messageId = row.firstMessage.id ?? randomUUID();
   const deadlines = newCaseDeadlines(settings, kase, (area?.calendar ?? null) as CalendarSpecInput | null);
+  Object.assign(kase, nextDueColumns(deadlines, settings.deadlines.warnAt));
   const newEvents: NewEvent[] = [
     {
       kind: 'created',
@@ -774,88 +771,6 @@ export async function addAgentMessage(
 }
 
 /**
- * An agent's reply, queued on the case's channel. On WhatsApp, outside the 24-hour window only an
- * approved template may go out: free text is refused up front (409) with the templates to choose from.
- */
-async function queueAgentReply(
-  deps: CaseDeps,
-  tx: Tx,
-  kase: CaseRow,
-  request: AddMessageRequest,
-  attachments: Decoded[],
-  actor: Actor,
-  now: Date,
-): Promise<string> {
-  let body = request.body;
-  let template: { name: string; language: string; parameters: string[] } | undefined;
-  if (kase.channel === 'whatsapp') {
-    const { settings } = await deps.settings.current(tx);
-    if (request.template) {
-      const chosen = settings.whatsappTemplates.find((t) => t.name === request.template?.name);
-      if (!chosen) {
-        throw new AppError('channel.unknown_template', {
-          status: 422,
-          field: 'template.name',
-          detail: 'No approved template by that name',
-        });
-      }
-      const filled = fillWhatsappTemplate(
-        chosen,
-        templateValues(settings, await templateSubjectOf(tx, kase.id), null),
-      );
-      template = filled.template;
-      body = filled.body;
-    } else if (!(await windowOpen(tx, kase.customerId, 'whatsapp', now))) {
-      throw new AppError('channel.window_closed', {
-        status: 409,
-        field: 'body',
-        detail:
-          'The customer last wrote on WhatsApp more than 24 hours ago: only an approved template can go out',
-        extra: { templates: settings.whatsappTemplates.map((t) => ({ name: t.name, preview: t.preview })) },
-      });
-    }
-  }
-  let messagingTag: 'HUMAN_AGENT' | undefined;
-  if (kase.channel === 'facebook') {
-    const last = await lastCustomerMessageAt(tx, kase.customerId, 'facebook');
-    const age = last ? now.getTime() - last.getTime() : Number.POSITIVE_INFINITY;
-    if (age > HUMAN_AGENT_WINDOW_MS) {
-      const others = await tx
-        .select()
-        .from(contactPoints)
-        .where(eq(contactPoints.customerId, kase.customerId));
-      throw new AppError('channel.window_closed', {
-        status: 409,
-        field: 'body',
-        detail:
-          'The customer last wrote on Messenger more than 7 days ago: Meta allows no reply there any more. Reach them through another contact point.',
-        extra: {
-          otherContactPoints: others
-            .filter((p) => p.kind !== 'messenger')
-            .map((p) => ({ kind: p.kind, address: p.address })),
-        },
-      });
-    }
-    if (age > CUSTOMER_SERVICE_WINDOW_MS) messagingTag = 'HUMAN_AGENT';
-  }
-  return queueOutbound(
-    deps,
-    tx,
-    {
-      caseId: kase.id,
-      channel: kase.channel,
-      body,
-      automatic: false,
-      authorAgentId: actor.agentId,
-      template,
-      messagingTag,
-      at: now,
-    },
-    attachments,
-  );
-}
-
-/**
  * What the customer's words do to a case waiting on them: a case `en_espera_cliente` goes back to
  * `en_proceso`; a `resuelto` one reopens within the reopen window, and is closed once it has passed.
  * Returns false when the case is (or just became) final, so the caller opens a new linked case.
@@ -948,7 +863,8 @@ const caseView = {
   proposedCustomer: { id: proposedCustomer.id, name: proposedCustomer.name },
 };
 
-const selectCases = (tx: Tx) =>
+/** Cases with what their presentation needs (area, customer, assignee, linked folios). */
+export const selectCases = (tx: Tx) =>
   tx
     .select(caseView)
     .from(cases)
@@ -967,6 +883,7 @@ type Deadlines = Awaited<ReturnType<typeof deadlinesOf>>;
 export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseResponse {
   const k = row.kase;
   const own = deadlines.get(k.id) ?? {};
+  const nearest = nearestPendingKind(own);
   return {
     id: k.id,
     folio: k.folio,
@@ -992,6 +909,7 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
     closedAt: k.closedAt?.toISOString() ?? null,
     deadlines: { primera_respuesta: own.primera_respuesta ?? null, resolucion: own.resolucion ?? null },
     deadline: own.resolucion ?? null,
+    nearestDeadline: nearest ? { ...(own[nearest] as DeadlineView), kind: nearest } : null,
   };
 }
 
@@ -1064,77 +982,10 @@ export async function getCaseWithTimeline(deps: ReadDeps, folio: string, now: Da
   ]
     .sort((a, b) => a.at - b.at || a.order - b.order)
     .map((t) => t.entry);
-  return { ...presentCase(row, await deadlinesOf(deps, tx, [row.kase.id], now)), timeline };
-}
-
-const encodeCursor = (row: CaseRow) =>
-  Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('bad cursor');
-    const [at, id] = decoded;
-    if (typeof at !== 'string' || !isAcceptedInstant(at)) throw new Error('bad cursor');
-    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
-      throw new Error('bad cursor');
-    return [at, id];
-  } catch {
-    throw new AppError('request.invalid', {
-      status: 400,
-      field: 'cursor',
-      detail: 'Not a cursor this API issued',
-    });
-  }
-}
-
-/**
- * Cases newest first, filtered, with full-text search (Spanish stemming, accents ignored) over the
- * folio, subject and every message of each case; paginated by an opaque cursor.
- */
-export async function listCases(deps: ReadDeps, query: ListCasesQuery, now: Date) {
-  const tx = deps.db;
-  const conditions: SQL[] = [];
-  if (query.status) conditions.push(eq(cases.status, query.status));
-  if (query.areaId) conditions.push(eq(cases.areaId, query.areaId));
-  if (query.assigneeId) conditions.push(eq(cases.assigneeId, query.assigneeId));
-  if (query.requestType) conditions.push(eq(cases.requestType, query.requestType));
-  if (query.channel) conditions.push(eq(cases.channel, query.channel));
-  if (query.customerId) conditions.push(eq(cases.customerId, query.customerId));
-  if (query.createdFrom) conditions.push(gte(cases.createdAt, new Date(query.createdFrom)));
-  if (query.createdTo) conditions.push(lte(cases.createdAt, new Date(query.createdTo)));
-  if (query.q) {
-    const tsquery = sql`websearch_to_tsquery('spanish'::regconfig, atiende_unaccent(${query.q}))`;
-    const folioQuery = query.q.toUpperCase().replace(/\s/g, '');
-    conditions.push(
-      or(
-        sql`to_tsvector('spanish'::regconfig, atiende_unaccent(${cases.folio} || ' ' || ${cases.subject})) @@ ${tsquery}`,
-        sql`exists (select 1 from ${messages} m where m.case_id = ${cases.id}
-              and to_tsvector('spanish'::regconfig, atiende_unaccent(m.body)) @@ ${tsquery})`,
-        sql`${cases.folio} like ${`%${folioQuery.replace(/[%_\\]/g, '')}%`}`,
-      ) as SQL,
-    );
-  }
-  if (query.cursor) {
-    const [at, id] = decodeCursor(query.cursor);
-    conditions.push(
-      or(lt(cases.createdAt, new Date(at)), and(eq(cases.createdAt, new Date(at)), lt(cases.id, id))) as SQL,
-    );
-  }
-  const rows = await selectCases(tx)
-    .where(and(...conditions))
-    .orderBy(desc(cases.createdAt), desc(cases.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const deadlines = await deadlinesOf(
-    deps,
-    tx,
-    page.map((r) => r.kase.id),
-    now,
-  );
   return {
-    items: page.map((row) => presentCase(row, deadlines)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.kase) : null,
+    ...presentCase(row, await deadlinesOf(deps, tx, [row.kase.id], now)),
+    timeline,
+    // Only the message that opened the case carries one (an acknowledgement may share its instant).
+    classification: messageRows.map((m) => classificationOf(m.metadata)).find(Boolean) ?? null,
   };
 }

@@ -15,6 +15,8 @@ export const TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = 
 };
 
 export const FINAL_STATUSES: readonly CaseStatus[] = ['cerrado', 'descartado'];
+/** Statuses with work still to do: what an inbox lists unless asked for more. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['nuevo', 'asignado', 'en_proceso', 'en_espera_cliente'];
 /** States in which an agent holds the case, so a supervisor may hand it to another agent of the area. */
 export const REASSIGNABLE_STATUSES: readonly CaseStatus[] = ['asignado', 'en_proceso', 'en_espera_cliente'];
 /** Request types whose resolution must say whose fault it was (it drives compensation and reports). */

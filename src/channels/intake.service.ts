@@ -8,6 +8,7 @@ import {
   openCaseRow,
   summarize,
 } from '../cases/cases.service.ts';
+import { classifyRequest } from '../cases/classification.ts';
 import { parseFolio } from '../cases/folio.ts';
 import { isFinal } from '../cases/lifecycle.ts';
 import { addCustomerMessage, type DecodedAttachment } from '../cases/messages.ts';
@@ -126,11 +127,17 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
     };
   } else {
     const snapshot = await deps.settings.current(tx);
-    const requestType = message.requestType ?? 'consulta';
+    // Without a type the customer picked, the text decides (a failure gets the repair clock, not a
+    // consulta's); the phrase that decided is kept on the first message for the agent to see.
+    const classified = message.requestType
+      ? undefined
+      : classifyRequest([message.subject, message.text].filter(Boolean).join('\n'), snapshot.settings);
+    if (classified) metadata.classification = classified;
+    const requestType = message.requestType ?? classified?.requestType ?? 'consulta';
     const opened = await openCaseRow(deps, tx, {
       now,
       requestType,
-      subtype: null,
+      subtype: classified?.subtype ?? null,
       channel: message.channel,
       customerId: customer.id,
       raisedBy: 'cliente',

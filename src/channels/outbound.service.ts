@@ -59,6 +59,8 @@ export async function queueOutbound(
     authorAgentId?: string | null;
     template?: Template;
     messagingTag?: 'HUMAN_AGENT';
+    /** The customer's address the agent chose to answer on; otherwise found when sending. */
+    to?: { kind: ContactKind; address: string };
     at: Date;
   },
   attachments: DecodedAttachment[] = [],
@@ -77,6 +79,9 @@ export async function queueOutbound(
       automatic: message.automatic,
       ...(message.template ? { template: message.template } : {}),
       ...(message.messagingTag ? { messagingTag: message.messagingTag } : {}),
+      ...(message.to ? { to: message.to } : {}),
+      // Lets the send skip looking for files on the many messages (acknowledgements) that have none.
+      ...(attachments.length > 0 ? { attachments: attachments.length } : {}),
     },
     at: message.at,
   });
@@ -299,14 +304,21 @@ export async function sendOutbound(
     deps.db.transaction((tx) => markFailed(tx, message.id, kase.id, reason, code, now()));
   if (!adapter || adapter.health().status === 'off')
     return fail(`The ${message.channel} channel is not configured`);
-  const to = await recipientOf(deps.db, kase, message.channel, lastSender);
-  if (!to) return fail('The customer has no address on this channel');
   const metadata = (message.metadata ?? {}) as {
     automatic?: boolean;
     template?: Template;
     messagingTag?: 'HUMAN_AGENT';
+    to?: OutgoingMessage['to'];
+    attachments?: number;
   };
-  const thread = message.channel === 'email' ? await emailThread(deps, kase, message.id) : {};
+  const to = metadata.to ?? (await recipientOf(deps.db, kase, message.channel, lastSender));
+  if (!to) return fail('The customer has no address on this channel');
+  const thread =
+    message.channel === 'email'
+      ? await emailThread(deps, kase, message.id)
+      : metadata.attachments
+        ? { files: await filesOf(deps, message.id) }
+        : {};
   const result = await adapter.send({
     channel: message.channel as Channel,
     to,
@@ -374,6 +386,15 @@ async function emailThread(
       ),
     )
     .orderBy(messages.createdAt);
+  return {
+    subject: kase.subject,
+    references: earlier.map((m) => m.externalId as string),
+    files: await filesOf(deps, messageId),
+  };
+}
+
+/** The files of a stored message, in order, with their bytes. */
+async function filesOf(deps: Pick<AppContext, 'db' | 'database'>, messageId: string) {
   const attached = await deps.db
     .select()
     .from(messageAttachments)
@@ -384,7 +405,7 @@ async function emailThread(
     const { bytes, contentType } = await readAttachment(deps.database, a.sha256);
     files.push({ filename: a.filename, contentType, content: bytes });
   }
-  return { subject: kase.subject, references: earlier.map((m) => m.externalId as string), files };
+  return files;
 }
 
 /** Applies a delivery report stored because it arrived before its message was known to be sent. */

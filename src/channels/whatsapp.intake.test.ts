@@ -110,7 +110,13 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
     const response = await post(waMessagesPayload(wa, 'Ana Pérez', [waText('No tengo internet desde ayer')]));
     expect(response.statusCode).toBe(200);
     const found = await caseOf(wa);
-    expect(found?.kase).toMatchObject({ channel: 'whatsapp', requestType: 'consulta', raisedBy: 'cliente' });
+    // No type was picked: the text makes it a failure report (issue #14), with the phrase shown to agents.
+    expect(found?.kase).toMatchObject({
+      channel: 'whatsapp',
+      requestType: 'falla',
+      subtype: 'sin_servicio',
+      raisedBy: 'cliente',
+    });
     const to = `52${wa.slice(-10)}`;
     await until(() => sendsTo(to).length === 1);
     const ack = sendsTo(to)[0]?.body as { type: string; text: { body: string } };
@@ -125,6 +131,11 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
       ),
     );
     expect(view.deadlines.primera_respuesta?.metAt).toBeNull();
+    expect(view.classification).toEqual({
+      requestType: 'falla',
+      subtype: 'sin_servicio',
+      rule: 'no tengo internet',
+    });
   });
 
   it('treats a redelivery as nothing new: one message, one acknowledgement', async () => {

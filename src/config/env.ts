@@ -42,7 +42,7 @@ const EnvSchema = z.object({
   ),
   ATIENDE_DB_CONNECT_TIMEOUT_MS: z.preprocess(
     emptyToUndefined,
-    z.coerce.number().int().min(100).max(120_000).default(5_000),
+    z.coerce.number().int().min(100).max(120_000).default(10_000),
   ),
   ATIENDE_DB_STATEMENT_TIMEOUT_MS: z.preprocess(
     emptyToUndefined,
@@ -50,7 +50,7 @@ const EnvSchema = z.object({
   ),
   ATIENDE_DB_LOCK_TIMEOUT_MS: z.preprocess(
     emptyToUndefined,
-    z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+    z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   ),
   ATIENDE_ADMIN_EMAIL: z.preprocess(emptyToUndefined, EmailAddress.optional()),
   ATIENDE_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12).optional()),

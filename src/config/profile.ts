@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { MAX_ATTACHMENT_BYTES } from '../attachments/attachments.service.ts';
+import { ClassificationSchema, DEFAULT_CLASSIFICATION_RULES } from '../cases/classification.ts';
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CHANNELS } from '../channels/channel.ts';
 import { AppError } from '../http/errors.ts';
@@ -126,6 +127,8 @@ export const ProfileSchema = z
         maxAttachmentBytes: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
       })
       .optional(),
+    /** Phrase rules that type a chat or e-mail message sent without a chosen type; first match wins. */
+    classification: ClassificationSchema.default({ rules: DEFAULT_CLASSIFICATION_RULES }),
   })
   .superRefine((profile, ctx) => {
     const areaCodes = new Set<string>();

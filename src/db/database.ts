@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -19,6 +20,9 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction, or the database itself when the caller needs no transaction of its own. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 
+/** Searches fold accents (unaccent) and find names by parts (pg_trgm's trigram indexes). */
+const EXTENSIONS = 'create extension if not exists unaccent; create extension if not exists pg_trgm;';
+
 const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 export type DatabaseTarget =
@@ -26,10 +30,11 @@ export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: DatabaseTimeouts };
 
 /**
- * Defaults for a server nobody configured: a request waits at most this long for a connection, a
- * statement or a lock, and then fails as "unavailable, retry" instead of hanging.
+ * Defaults for a server nobody configured: a request waits at most this long for a connection (the wait
+ * for a free one in the pool included), a statement or a lock, and then fails as "unavailable, retry"
+ * instead of hanging. Generous enough that a burst on a busy machine queues rather than fails.
  */
-const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 5_000, statementMs: 30_000, lockMs: 5_000 };
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, statementMs: 30_000, lockMs: 10_000 };
 
 export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
@@ -85,7 +90,7 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
         // Migrations may rewrite big tables: their own connection, without the request timeouts.
         const migrator = new pg.Pool({ connectionString: target.url, max: 1 });
         try {
-          await migrator.query('create extension if not exists unaccent');
+          await migrator.query(EXTENSIONS);
           await migrateNodePg(drizzleNodePg(migrator), { migrationsFolder: MIGRATIONS_FOLDER });
         } finally {
           await migrator.end();
@@ -116,7 +121,7 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir, { extensions: { unaccent } });
+    pglite = await PGlite.create(dir, { extensions: { unaccent, pg_trgm } });
     // PGlite makes its files 0666: tightened again once it has made them.
     if (target.dataDir) secureDataFolder(target.dataDir);
   } catch (error) {
@@ -131,7 +136,7 @@ export async function openDatabase(target: DatabaseTarget, purpose = 'atiende'):
     dataDir: target.dataDir ?? undefined,
     tightenedFiles,
     async migrate() {
-      await pglite.exec('create extension if not exists unaccent');
+      await pglite.exec(EXTENSIONS);
       await migratePglite(drizzlePglite(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
       if (target.dataDir) secureDataFolder(target.dataDir);
     },

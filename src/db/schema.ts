@@ -190,6 +190,8 @@ export const CASE_STATUSES = [
 export const PRIORITIES = ['baja', 'normal', 'alta', 'urgente'] as const;
 export const RAISED_BY = ['cliente', 'representante', 'agente'] as const;
 
+export const DEADLINE_KINDS = ['primera_respuesta', 'resolucion'] as const;
+
 export const cases = pgTable(
   'cases',
   {
@@ -227,9 +229,22 @@ export const cases = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * The nearest pending deadline (first response until it is met, then resolution), kept by whatever
+     * writes `case_deadlines`, in the same transaction, so lists filter and sort by it in the database.
+     * Null kind: nothing pending (met, resolved, closed, discarded).
+     */
+    nextDueKind: text('next_due_kind', { enum: DEADLINE_KINDS }),
+    /** Its due date; null while it is paused before falling due (neither late nor on time: waiting). */
+    nextDueAt: timestamp('next_due_at', { withTimezone: true }),
+    /** When it turns `por_vencer` (the warning share of its target, in its calendar). */
+    nextWarnAt: timestamp('next_warn_at', { withTimezone: true }),
+    /** Some deadline of the case was met after its due date: a breach on record. */
+    deadlineMetLate: boolean('deadline_met_late').notNull().default(false),
   },
   (t) => [
     index('cases_area_status_idx').on(t.areaId, t.status),
+    index('cases_next_due_idx').on(t.nextDueAt, t.id),
     index('cases_assignee_status_idx').on(t.assigneeId, t.status),
     index('cases_customer_idx').on(t.customerId),
     index('cases_created_idx').on(t.createdAt, t.id),
@@ -240,6 +255,7 @@ export const cases = pgTable(
     check('cases_priority_check', sql`${t.priority} in ('baja', 'normal', 'alta', 'urgente')`),
     check('cases_assigned_has_assignee', sql`${t.status} <> 'asignado' or ${t.assigneeId} is not null`),
     check('cases_nuevo_unassigned', sql`${t.status} <> 'nuevo' or ${t.assigneeId} is null`),
+    check('cases_next_due_kind_check', sql`${t.nextDueKind} in ('primera_respuesta', 'resolucion')`),
   ],
 );
 
@@ -307,8 +323,6 @@ export const events = pgTable(
   (t) => [index('events_case_idx').on(t.caseId, t.id), index('events_customer_idx').on(t.customerId, t.id)],
 );
 
-export const DEADLINE_KINDS = ['primera_respuesta', 'resolucion'] as const;
-
 /**
  * A case's deadlines, computed when it opens from the policy of its type. Each keeps the calendar it
  * counts in, so pauses and recomputations measure time the same way the deadline was set.
@@ -341,7 +355,10 @@ export const caseDeadlines = pgTable(
   ],
 );
 
-/** Warnings and breaches raised on cases: listed for the agents they concern, never silently removed. */
+/**
+ * Deadline alerts: one per deadline of a case, at its current state (`por_vencer`, then `vencido`), listed
+ * for the agents it concerns until the deadline is met; cleared, never deleted.
+ */
 export const caseFlags = pgTable(
   'case_flags',
   {
@@ -355,9 +372,12 @@ export const caseFlags = pgTable(
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     acknowledgedBy: uuid('acknowledged_by'),
+    /** The deadline was met, or the case resolved, closed or discarded: the alert is off the boards. */
+    clearedAt: timestamp('cleared_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('case_flags_once_key').on(t.caseId, t.deadlineKind, t.kind),
+    // One alert per deadline, at its current state: a breach replaces the warning.
+    uniqueIndex('case_flags_deadline_key').on(t.caseId, t.deadlineKind),
     index('case_flags_open_idx').on(t.acknowledgedAt, t.raisedAt),
   ],
 );

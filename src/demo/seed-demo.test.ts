@@ -36,6 +36,8 @@ describeEachDatabase('demo seed', (kind) => {
     if (!supervisor) throw new Error('no supervisor');
     const session = await app.login(supervisor.email, supervisor.password);
     expect((await session.request('GET', '/api/v1/cases?limit=1')).statusCode).toBe(200);
+    // Progress counts cases only: 1/30 … 30/30.
+    expect(progress).toHaveLength(30);
     expect(progress.at(-1)).toBe(1);
   });
 
@@ -108,6 +110,19 @@ describeEachDatabase('demo seed', (kind) => {
       );
     expect(replies[0]?.n).toBeGreaterThan(0);
     expect(await app.atiende.ctx.jobs.findJobs(SEND_JOB)).toEqual([]);
+  });
+
+  it('gives sent replies the receipts their channel would have reported, never "pendiente" for ever', async () => {
+    const states = await db()
+      .select({ channel: messages.channel, status: messages.deliveryStatus, n: count() })
+      .from(messages)
+      .where(eq(messages.kind, 'saliente'))
+      .groupBy(messages.channel, messages.deliveryStatus);
+    expect(states.filter((s) => s.status === 'pendiente')).toEqual([]);
+    const of = (channel: string) => states.filter((s) => s.channel === channel).map((s) => s.status);
+    expect(of('whatsapp')).toContain('leido');
+    expect(of('email').every((status) => status === 'enviado')).toBe(true);
+    expect(of('telefono').every((status) => status === null)).toBe(true);
   });
 
   it('runs again on the same database, reusing the agents and adding more', async () => {

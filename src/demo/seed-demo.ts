@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { agentAreaIds, createAgent, updateAgent } from '../agents/agents.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { CaseResponse, CreateCaseRequest } from '../cases/cases.schema.ts';
@@ -13,12 +13,13 @@ import {
 } from '../cases/cases.service.ts';
 import { CAUSE_REQUIRED_TYPES } from '../cases/lifecycle.ts';
 import { REQUEST_TYPES, type RequestType } from '../cases/request-types.ts';
+import type { DeliveryStatus } from '../channels/adapter.ts';
 import { CHANNELS, type Channel } from '../channels/channel.ts';
 import { CUSTOMER_SERVICE_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, SEND_JOB } from '../channels/outbound.service.ts';
 import { MONTHS_ES } from '../channels/templates.ts';
 import { ManualClock } from '../clock.ts';
 import { createCustomer } from '../customers/customers.service.ts';
-import { agents, areas, cases, customers } from '../db/schema.ts';
+import { agents, areas, cases, customers, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import {
@@ -45,11 +46,13 @@ import {
 /** Every demo agent logs in with this; printed by the CLI, so it must never guard real data. */
 export const DEMO_PASSWORD = 'demo-atiende-2026';
 const EMAIL_DOMAIN = 'monetmovil.com';
+/** How much a run adds unless told otherwise. */
+export const DEMO_SIZE = { customers: 300, cases: 400 };
 
 export interface SeedDemoOptions {
   customers?: number;
   cases?: number;
-  /** Called after each customer and each case; `total` is customers plus cases. */
+  /** Called after each case; `total` is the number of cases (customers are quick and not counted). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -506,6 +509,8 @@ interface Seeding {
   /** Nothing is dated after this. */
   limit: number;
   opened: OpenedCase[];
+  /** Every case this run opened, discarded ones included. */
+  caseIds: string[];
 }
 
 const agentOf = (s: Seeding, areaId: number) =>
@@ -599,6 +604,7 @@ async function openDiscarded(s: Seeding, plan: CasePlan): Promise<void> {
     request,
     request.channel === 'telefono' ? random.pick(s.team.all) : null,
   );
+  s.caseIds.push(kase.id);
   clock.set(new Date(Math.min(start + random.int(10, 240) * MINUTE, s.limit)));
   await changeStatus(
     s.deps,
@@ -652,6 +658,7 @@ async function openAndWork(s: Seeding, plan: CasePlan): Promise<void> {
     request,
     request.channel === 'telefono' ? random.pick(s.team.all) : null,
   );
+  s.caseIds.push(kase.id);
   s.opened.push({
     folio: kase.folio,
     at: plan.at,
@@ -746,6 +753,56 @@ async function openAndWork(s: Seeding, plan: CasePlan): Promise<void> {
   }
 }
 
+// How far the demo's sent messages got. E-mail has no delivery or read receipts, so it stays "enviado".
+const DELIVERY_WEIGHTS: Partial<Record<Channel, Partial<Record<DeliveryStatus, number>>>> = {
+  whatsapp: { leido: 75, entregado: 20, enviado: 5 },
+  facebook: { leido: 70, entregado: 25, enviado: 5 },
+  email: { enviado: 1 },
+};
+// A message of the last few minutes may not have been read yet.
+const RECENT_WEIGHTS: Partial<Record<DeliveryStatus, number>> = { enviado: 30, entregado: 50, leido: 20 };
+const RECENT_MS = 30 * MINUTE;
+
+/**
+ * The demo sends nothing (see {@link withoutSends}), so its replies would wait as "pendiente" for ever.
+ * They are given the receipts a real channel would have reported by now.
+ */
+async function settleDeliveries(db: CaseDeps['db'], random: Random, caseIds: string[], now: number) {
+  const byStatus = new Map<DeliveryStatus, string[]>();
+  for (let from = 0; from < caseIds.length; from += 500) {
+    const pending = await db
+      .select({ id: messages.id, channel: messages.channel, createdAt: messages.createdAt })
+      .from(messages)
+      .where(
+        and(
+          inArray(messages.caseId, caseIds.slice(from, from + 500)),
+          eq(messages.kind, 'saliente'),
+          eq(messages.deliveryStatus, 'pendiente'),
+        ),
+      )
+      .orderBy(asc(messages.createdAt), asc(messages.id));
+    for (const message of pending) {
+      const weights =
+        message.channel !== 'email' && now - message.createdAt.getTime() < RECENT_MS
+          ? RECENT_WEIGHTS
+          : DELIVERY_WEIGHTS[message.channel as Channel];
+      if (!weights) continue;
+      const status = random.weighted(weights);
+      const ids = byStatus.get(status) ?? [];
+      ids.push(message.id);
+      byStatus.set(status, ids);
+    }
+  }
+  for (const [status, ids] of byStatus) {
+    for (let from = 0; from < ids.length; from += 500) {
+      await db
+        .update(messages)
+        .set({ deliveryStatus: status })
+        .where(inArray(messages.id, ids.slice(from, from + 500)));
+    }
+  }
+}
+
 /**
  * Fills the database with the example provider's desk for trying the product: the supervisor and one or
  * two agents per area (password {@link DEMO_PASSWORD}), customers of Monterrey and Saltillo, and cases of
@@ -753,10 +810,10 @@ async function openAndWork(s: Seeding, plan: CasePlan): Promise<void> {
  * at back-dated times. Deterministic on an empty database; a second run reuses the agents and adds more.
  */
 export async function seedDemo(deps: CaseDeps, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
-  const customerTotal = options.customers ?? 300;
-  const caseTotal = options.cases ?? 400;
+  const customerTotal = options.customers ?? DEMO_SIZE.customers;
+  const caseTotal = options.cases ?? DEMO_SIZE.cases;
   let done = 0;
-  const progress = () => options.onProgress?.(++done, customerTotal + caseTotal);
+  const progress = () => options.onProgress?.(++done, caseTotal);
 
   const countOf = async (table: typeof customers | typeof cases) =>
     (await deps.db.select({ n: count() }).from(table))[0]?.n ?? 0;
@@ -776,7 +833,6 @@ export async function seedDemo(deps: CaseDeps, options: SeedDemoOptions = {}): P
   const people: DemoCustomer[] = [];
   for (let i = 0; i < customerTotal; i++) {
     people.push(await seedCustomer(deps, random));
-    progress();
   }
 
   const now = deps.clock.now().getTime();
@@ -791,12 +847,14 @@ export async function seedDemo(deps: CaseDeps, options: SeedDemoOptions = {}): P
     people,
     limit: now - MINUTE,
     opened: [],
+    caseIds: [],
   };
   for (const plan of planCases(random, caseTotal, now, settings.provider.timeZone)) {
     if (plan.outcome === 'spam' || plan.outcome === 'duplicado') await openDiscarded(seeding, plan);
     else await openAndWork(seeding, plan);
     progress();
   }
+  await settleDeliveries(deps.db, random, seeding.caseIds, now);
 
   return {
     agents: team.credentials,

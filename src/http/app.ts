@@ -28,6 +28,7 @@ import { webhookRoutes } from '../channels/webhooks.routes.ts';
 import type { AppContext } from '../context.ts';
 import { customersRoutes } from '../customers/customers.routes.ts';
 import { liveRoutes } from '../live/live.routes.ts';
+import { RequestLog } from '../logging/request-log.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import { flagsRoutes } from '../sla/flags.routes.ts';
@@ -59,6 +60,7 @@ export const trustProxyOption = (value: boolean | number | string) => {
 export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    logController: new RequestLog(),
     trustProxy: trustProxyOption(ctx.config.trustProxy),
     bodyLimit: 1024 * 1024,
     frameworkErrors,

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { loggableError, loggableUrl } from './logger.ts';
+import { createLogger, humanLine, loggableError, loggableUrl } from './logger.ts';
 
 describe('loggableUrl', () => {
   it.each([
@@ -80,5 +80,55 @@ describe('loggableError', () => {
     );
     expect(lines.join('')).toContain('22021');
     expect(lines.join('')).not.toContain('+528112345678');
+  });
+});
+
+describe('the human format for terminals', () => {
+  const capture = () => {
+    const lines: string[] = [];
+    return { lines, out: { write: (text: string) => lines.push(text) } };
+  };
+
+  it('writes one line per record: time, level, request, message, remaining fields', () => {
+    const line = humanLine({
+      level: 20,
+      time: new Date(2026, 0, 5, 9, 3, 7, 42).getTime(),
+      pid: 1,
+      hostname: 'h',
+      reqId: 'r-1',
+      req: { method: 'GET', url: '/api/v1/cases?q=…', remoteAddress: '127.0.0.1' },
+      status: 200,
+      ms: 12,
+      msg: 'request completed',
+    });
+    expect(line).toBe(
+      '09:03:07.042 DEBUG GET /api/v1/cases?q=… request completed reqId=r-1 status=200 ms=12\n',
+    );
+  });
+
+  it('quotes values with spaces and adds an error with its frames below', () => {
+    const line = humanLine({
+      level: 50,
+      time: 0,
+      msg: 'unhandled error',
+      area: 'Atención a quejas',
+      err: { message: 'boom', code: 'E1', stack: '    at f (a.ts:1:1)' },
+    });
+    expect(line).toMatch(/ERROR unhandled error area="Atención a quejas" error=boom code=E1\n {4}at f/);
+  });
+
+  it('is what createLogger writes when asked for people, with the same serializers', () => {
+    const { lines, out } = capture();
+    const logger = createLogger('debug', { human: true, out });
+    logger.debug({ req: { method: 'GET', url: '/api/v1/customers?phone=8112345678' } }, 'request completed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('DEBUG GET /api/v1/customers?phone=… request completed');
+    expect(lines[0]).not.toContain('8112345678');
+  });
+
+  it('stays JSON for log collectors', () => {
+    const { lines, out } = capture();
+    createLogger('info', { human: false, out }).info({ status: 200 }, 'ok');
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 30, msg: 'ok', status: 200 });
   });
 });

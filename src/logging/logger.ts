@@ -47,9 +47,71 @@ const stackOnly = (error: Error) =>
     .filter((line) => line.startsWith('    at '))
     .join('\n');
 
-/** The one logger of a process, with serializers that keep secrets and personal data out of logs. */
-export function createLogger(level: string): Logger {
-  return pino({
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+// What every line has, or what the human line already shows in its own place.
+const SHOWN_APART = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'req', 'err', 'error']);
+
+const clock = (time: unknown) => {
+  const date = new Date(typeof time === 'number' ? time : Date.now());
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+};
+
+const scalar = (value: unknown) =>
+  typeof value === 'string' ? (/[\s"=]/.test(value) ? JSON.stringify(value) : value) : JSON.stringify(value);
+
+/**
+ * A pino record as one line a person reads in a terminal: local time, level, message, the request and
+ * the remaining fields as key=value. A logged error adds its frames below, indented.
+ */
+export function humanLine(record: Record<string, unknown>): string {
+  const level = (LEVEL_NAMES[Number(record.level)] ?? String(record.level)).padEnd(5);
+  const parts = [clock(record.time), level];
+  const req = record.req as { method?: string; url?: string } | undefined;
+  if (req?.method) parts.push(`${req.method} ${req.url ?? ''}`);
+  if (typeof record.msg === 'string' && record.msg) parts.push(record.msg);
+  for (const [key, value] of Object.entries(record)) {
+    if (!SHOWN_APART.has(key) && value !== undefined) parts.push(`${key}=${scalar(value)}`);
+  }
+  const err = (record.err ?? record.error) as { message?: string; code?: string; stack?: string } | undefined;
+  if (err) {
+    parts.push(`error=${scalar(err.message ?? '')}${err.code ? ` code=${err.code}` : ''}`);
+    if (err.stack) return `${parts.join(' ')}\n${err.stack}\n`;
+  }
+  return `${parts.join(' ')}\n`;
+}
+
+/** A pino destination writing {@link humanLine}s; anything that is not a JSON record passes unchanged. */
+export function humanDestination(out: { write(text: string): unknown }): { write(chunk: string): void } {
+  return {
+    write(chunk: string) {
+      try {
+        out.write(humanLine(JSON.parse(chunk) as Record<string, unknown>));
+      } catch {
+        out.write(chunk);
+      }
+    },
+  };
+}
+
+/**
+ * The one logger of a process, with serializers that keep secrets and personal data out of logs. On a
+ * terminal the lines are for people (see {@link humanLine}); under a service manager or in a container
+ * they stay JSON for the log collector.
+ */
+export function createLogger(
+  level: string,
+  options: { human?: boolean; out?: { write(text: string): unknown } } = {},
+): Logger {
+  const human = options.human ?? process.stdout.isTTY === true;
+  const settings = {
     level,
     serializers: {
       err: loggableError,
@@ -60,5 +122,7 @@ export function createLogger(level: string): Logger {
         remoteAddress: request.ip,
       }),
     },
-  });
+  };
+  if (human) return pino(settings, humanDestination(options.out ?? process.stdout));
+  return options.out ? pino(settings, options.out) : pino(settings);
 }

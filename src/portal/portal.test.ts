@@ -308,7 +308,7 @@ describeEachDatabase('the customer portal API', (kind) => {
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain(folio);
     expect(html.body).toContain('Monet Móvil');
-    expect(html.body).toContain('reporte de falla');
+    expect(html.body).toContain('Reporte de falla');
     const pdf = await call('POST', '/api/v1/portal/receipt', { folio, factor: body.phone, format: 'pdf' });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const text = await pdfText(pdf.rawPayload);

@@ -1,11 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
-import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
+import type { RequestType } from '../cases/request-types.ts';
 import { escapeHtml, formatDateEs } from '../channels/templates.ts';
 import type { AppContext } from '../context.ts';
 import { cases, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
+// The console's own words for request types, so the receipt and the agent name a request alike.
+import common from '../web/shared/locales/es-MX.json' with { type: 'json' };
 
 const CHANNEL_LABELS: Record<string, string> = {
   telefono: 'Teléfono',
@@ -55,7 +57,7 @@ export async function receiptOf(
     legalName: settings.provider.legalName,
     folio: kase.folio,
     filedAt: formatDateEs(kase.createdAt, zone),
-    requestType: REQUEST_TYPE_LABELS_ES[kase.requestType as RequestType] ?? kase.requestType,
+    requestType: common.requestType[kase.requestType as RequestType] ?? kase.requestType,
     channel: CHANNEL_LABELS[kase.channel] ?? kase.channel,
     summary: summary.length > 600 ? `${summary.slice(0, 597)}…` : summary,
     deadline: due ? formatDateEs(new Date(due), zone) : null,
@@ -67,13 +69,31 @@ export async function receiptOf(
   };
 }
 
+/**
+ * "a la Procuraduría…", "al Instituto…": a regulator's name with the article Spanish needs after
+ * "acudir a". Names of institutions are feminine when their head noun is (Comisión, Procuraduría,
+ * Secretaría, Agencia, Autoridad…), which its ending tells; one already starting with an article is kept.
+ */
+export function toRegulator(name: string): string {
+  const trimmed = name.trim();
+  const first = trimmed.split(/\s+/)[0]?.toLowerCase() ?? '';
+  if (['la', 'las', 'los'].includes(first)) return `a ${trimmed}`;
+  if (first === 'el') return `al ${trimmed.slice(3)}`;
+  const feminine = /(a|ión|dad|tad|tud|umbre)$/.test(first);
+  return feminine ? `a la ${trimmed}` : `al ${trimmed}`;
+}
+
+/** What the customer can do when unhappy with the answer, with both regulators. */
+const recourse = (r: Receipt) =>
+  `Si no está conforme con la atención, puede acudir ${toRegulator(r.regulators.consumer)} o ${toRegulator(r.regulators.telecom)}.`;
+
 const rows = (r: Receipt): Array<[string, string]> => [
   ['Folio', r.folio],
   ['Fecha y hora de la solicitud', r.filedAt],
   ['Tipo de solicitud', r.requestType],
   ['Medio de atención', r.channel],
   ['Resumen', r.summary],
-  ['Plazo de atención', r.deadline ?? 'Le será informado por su asesor'],
+  ['Plazo de atención', r.deadline ?? 'Su asesor se lo informará'],
 ];
 
 /** A printable HTML page of the receipt, self-contained (no scripts, inline styles). */
@@ -85,12 +105,20 @@ export function receiptHtml(r: Receipt): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acuse de recibo ${escapeHtml(r.folio)} — ${escapeHtml(r.provider)}</title>
 <style>
-  body { font-family: system-ui, sans-serif; color: #111; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+  body { font-family: system-ui, sans-serif; color: #111; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; overflow-wrap: anywhere; }
   h1 { font-size: 1.4rem; margin-bottom: 0.2rem; }
-  .folio { font-size: 2rem; font-weight: 700; letter-spacing: 0.05em; margin: 1rem 0; }
-  dl { display: grid; grid-template-columns: 12rem 1fr; gap: 0.4rem 1rem; }
+  .folio { font-size: clamp(1.3rem, 7vw, 2rem); font-weight: 700; letter-spacing: 0.03em; margin: 1rem 0; white-space: nowrap; }
+  dl { display: grid; grid-template-columns: 12rem minmax(0, 1fr); gap: 0.4rem 1rem; }
   dt { font-weight: 600; }
+  dd { margin: 0; }
+  ul { padding-left: 1.2rem; }
   footer { margin-top: 2rem; font-size: 0.9rem; color: #333; }
+  /* On a phone each label goes above its value, so neither is squeezed into a narrow column. */
+  @media (max-width: 32rem) {
+    body { margin: 1rem auto; }
+    dl { grid-template-columns: minmax(0, 1fr); gap: 0.1rem; }
+    dd { margin-bottom: 0.6rem; }
+  }
   @media print { body { margin: 0; } }
 </style>
 </head>
@@ -108,7 +136,7 @@ ${rows(r)
 <ul>
 ${r.contacts.map((c) => `  <li>${escapeHtml(c.name)}: ${escapeHtml(c.display)}</li>`).join('\n')}
 </ul>
-<p>Si no está conforme con la atención, puede acudir a ${escapeHtml(r.regulators.consumer)} o a ${escapeHtml(r.regulators.telecom)}.</p>
+<p>${escapeHtml(recourse(r))}</p>
 </footer>
 </body>
 </html>
@@ -144,11 +172,7 @@ export function receiptPdf(r: Receipt): Promise<Buffer> {
       .fontSize(10)
       .text('Conserve este folio para dar seguimiento a su solicitud. Medios de atención:');
     for (const c of r.contacts) doc.text(`• ${c.name}: ${c.display}`);
-    doc
-      .moveDown()
-      .text(
-        `Si no está conforme con la atención, puede acudir a ${r.regulators.consumer} o a ${r.regulators.telecom}.`,
-      );
+    doc.moveDown().text(recourse(r));
     doc.end();
   });
 }

@@ -3,7 +3,7 @@ import { ProfileSchema } from '../config/profile.ts';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
-import { applyProfile, currentProfile } from './settings.service.ts';
+import { applyProfile, applySection, currentProfile, SETTINGS_SECTIONS } from './settings.service.ts';
 
 const ChangeResponse = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() });
 
@@ -38,5 +38,29 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
         actorAgentId: actorOf(request).agentId,
       }),
     }),
+  );
+
+  app.patch(
+    '/settings/:section',
+    {
+      onRequest: requireActor('admin'),
+      schema: {
+        tags: ['settings'],
+        summary: 'Replace one section of the settings; the whole result is validated and returned',
+        description:
+          'The body is the new value of the section, in profile form (an object or a list). A result that ' +
+          'is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`.',
+        params: z.object({ section: z.enum(SETTINGS_SECTIONS) }),
+        body: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
+        response: { 200: ProfileSchema },
+      },
+    },
+    async (request) =>
+      (
+        await applySection(ctx.db, request.params.section, request.body, {
+          source: 'api',
+          actorAgentId: actorOf(request).agentId,
+        })
+      ).profile,
   );
 }

@@ -1,6 +1,14 @@
 import { addBusinessMillis, businessMillisBetween, type Calendar } from './calendar.ts';
 
-export type DeadlineState = 'en_tiempo' | 'por_vencer' | 'vencido' | 'pausado';
+export const DEADLINE_STATES = [
+  'en_tiempo',
+  'por_vencer',
+  'vencido',
+  'pausado',
+  'atendido_a_tiempo',
+  'atendido_fuera_de_plazo',
+] as const;
+export type DeadlineState = (typeof DEADLINE_STATES)[number];
 
 /** A deadline's clock: when it started and falls due, time spent paused, and when it was met. */
 export interface DeadlineClock {
@@ -18,6 +26,8 @@ export interface DeadlineStatus {
   remainingMs: number;
   /** Share of the target's time already used, from 0 (just opened) to 1 (due) and beyond. */
   elapsedFraction: number;
+  /** For a deadline met after its due date: how late, in the same measure as `remainingMs`; else null. */
+  lateByMs: number | null;
 }
 
 const ms = (d: Date) => d.getTime();
@@ -27,8 +37,8 @@ export const targetLength = (cal: Calendar, d: DeadlineClock) =>
   businessMillisBetween(cal, ms(d.startedAt), ms(d.dueAt)) - d.pausedMs;
 
 /**
- * Where a deadline stands at `now`. A met deadline keeps the state it was met in; a paused one says
- * `pausado` and keeps the time it had left when it paused.
+ * Where a deadline stands at `now`. A met deadline says whether it was met in time or late (and how
+ * late); a paused one says `pausado` and keeps the time it had left when it paused.
  */
 export function deadlineStatus(cal: Calendar, d: DeadlineClock, now: Date, warnAt: number): DeadlineStatus {
   const until = d.metAt ?? d.pausedAt ?? now;
@@ -36,12 +46,17 @@ export function deadlineStatus(cal: Calendar, d: DeadlineClock, now: Date, warnA
   const used = businessMillisBetween(cal, ms(d.startedAt), ms(until)) - d.pausedMs;
   const elapsedFraction = total > 0 ? used / total : 1;
   const remainingMs = businessMillisBetween(cal, ms(until), ms(d.dueAt));
+  const late = ms(until) > ms(d.dueAt);
+  if (d.metAt)
+    return late
+      ? { state: 'atendido_fuera_de_plazo', remainingMs, elapsedFraction, lateByMs: -remainingMs }
+      : { state: 'atendido_a_tiempo', remainingMs, elapsedFraction, lateByMs: null };
   let state: DeadlineState;
-  if (ms(until) > ms(d.dueAt)) state = 'vencido';
-  else if (d.pausedAt && !d.metAt) state = 'pausado';
-  else if (!d.metAt && elapsedFraction >= warnAt) state = 'por_vencer';
+  if (late) state = 'vencido';
+  else if (d.pausedAt) state = 'pausado';
+  else if (elapsedFraction >= warnAt) state = 'por_vencer';
   else state = 'en_tiempo';
-  return { state, remainingMs, elapsedFraction };
+  return { state, remainingMs, elapsedFraction, lateByMs: null };
 }
 
 /** The instant the warning share of the target is reached, for a running deadline. */

@@ -15,6 +15,7 @@ import {
   resumeDeadline,
   warnInstant,
 } from './deadline-state.ts';
+import { storeNextDue } from './next-due.ts';
 import { calendarFor, dueAt, policyFor, type Target } from './policies.ts';
 
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
@@ -132,27 +133,37 @@ export async function setDeadlines(
       .returning();
     if (row) rows.push(row);
   }
+  await storeNextDue(tx, kase.id, rows, settings.deadlines.warnAt);
   await scheduleDeadlineChecks(deps, tx, rows, settings.deadlines.warnAt);
 }
 
-/** Stops the clocks of a case's running deadlines (the case waits on the customer). */
-export async function pauseDeadlines(tx: Tx, caseId: string, now: Date): Promise<void> {
-  await tx
-    .update(caseDeadlines)
-    .set({ pausedAt: now })
-    .where(
-      and(eq(caseDeadlines.caseId, caseId), isNull(caseDeadlines.metAt), isNull(caseDeadlines.pausedAt)),
-    );
+/** Keeps the case row's nearest pending deadline in step after its deadlines changed. */
+async function refreshNextDue(deps: Deps, tx: Tx, caseId: string) {
+  const rows = await tx.select().from(caseDeadlines).where(eq(caseDeadlines.caseId, caseId));
+  await storeNextDue(tx, caseId, rows, (await deps.settings.current(tx)).settings.deadlines.warnAt);
 }
 
-/** Restarts paused clocks: each due date moves later by the open time the pause took in its calendar. */
-export async function resumeDeadlines(
+/** Stops the clocks of a case's running deadlines (the case waits on the customer); true if any stopped. */
+async function pauseDeadlines(tx: Tx, caseId: string, now: Date): Promise<boolean> {
+  const paused = await tx
+    .update(caseDeadlines)
+    .set({ pausedAt: now })
+    .where(and(eq(caseDeadlines.caseId, caseId), isNull(caseDeadlines.metAt), isNull(caseDeadlines.pausedAt)))
+    .returning({ kind: caseDeadlines.kind });
+  return paused.length > 0;
+}
+
+/**
+ * Restarts paused clocks: each due date moves later by the open time the pause took in its calendar.
+ * True if any restarted.
+ */
+async function resumeDeadlines(
   deps: Deps,
   tx: Tx,
   caseId: string,
   now: Date,
   kind?: DeadlineKind,
-): Promise<void> {
+): Promise<boolean> {
   const paused = await tx
     .select()
     .from(caseDeadlines)
@@ -163,7 +174,7 @@ export async function resumeDeadlines(
         kind ? eq(caseDeadlines.kind, kind) : undefined,
       ),
     );
-  if (paused.length === 0) return;
+  if (paused.length === 0) return false;
   const { deadlines } = (await deps.settings.current(tx)).settings;
   for (const row of paused) {
     const pausedAt = row.pausedAt as Date;
@@ -178,6 +189,24 @@ export async function resumeDeadlines(
       .returning();
     if (resumed) await scheduleDeadlineChecks(deps, tx, [resumed], deadlines.warnAt);
   }
+  return true;
+}
+
+/** Marks a deadline met and takes its alert off the boards; true if it was still pending. */
+async function meet(deps: Deps, tx: Tx, caseId: string, kind: DeadlineKind, now: Date): Promise<boolean> {
+  // Only this deadline's pause ends: a reminder sent while waiting on the customer keeps the others paused.
+  const resumed = await resumeDeadlines(deps, tx, caseId, now, kind);
+  const met = await tx
+    .update(caseDeadlines)
+    .set({ metAt: now })
+    .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, kind), isNull(caseDeadlines.metAt)))
+    .returning({ kind: caseDeadlines.kind });
+  if (met.length === 0) return resumed;
+  await tx
+    .update(caseFlags)
+    .set({ clearedAt: now })
+    .where(and(eq(caseFlags.caseId, caseId), eq(caseFlags.deadlineKind, kind), isNull(caseFlags.clearedAt)));
+  return true;
 }
 
 /** Marks a deadline met (first response given, case resolved); a met deadline raises nothing more. */
@@ -188,15 +217,13 @@ export async function meetDeadline(
   kind: DeadlineKind,
   now: Date,
 ): Promise<void> {
-  // Only this deadline's pause ends: a reminder sent while waiting on the customer keeps the others paused.
-  await resumeDeadlines(deps, tx, caseId, now, kind);
-  await tx
-    .update(caseDeadlines)
-    .set({ metAt: now })
-    .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, kind), isNull(caseDeadlines.metAt)));
+  if (await meet(deps, tx, caseId, kind, now)) await refreshNextDue(deps, tx, caseId);
 }
 
-/** What a change of status does to the clocks: pause while waiting on the customer, stop when resolved. */
+/**
+ * What a change of status does to the clocks: pause while waiting on the customer, stop when resolved,
+ * run the resolution again on reopening (with its alert back on the boards if it had one).
+ */
 export async function deadlinesOnStatus(
   deps: Deps,
   tx: Tx,
@@ -205,26 +232,32 @@ export async function deadlinesOnStatus(
   to: string,
   now: Date,
 ) {
-  if (to === 'en_espera_cliente') return pauseDeadlines(tx, caseId, now);
-  if (from === 'en_espera_cliente') await resumeDeadlines(deps, tx, caseId, now);
+  let changed = false;
+  if (to === 'en_espera_cliente') changed = await pauseDeadlines(tx, caseId, now);
+  else if (from === 'en_espera_cliente') changed = await resumeDeadlines(deps, tx, caseId, now);
   if (to === 'resuelto' || to === 'cerrado' || to === 'descartado') {
-    for (const kind of DEADLINE_KINDS) await meetDeadline(deps, tx, caseId, kind, now);
-    return;
-  }
-  if (from === 'resuelto' && to === 'en_proceso') {
+    for (const kind of DEADLINE_KINDS) changed = (await meet(deps, tx, caseId, kind, now)) || changed;
+  } else if (from === 'resuelto' && to === 'en_proceso') {
     const [reopened] = await tx
       .update(caseDeadlines)
       .set({ metAt: null })
       .where(and(eq(caseDeadlines.caseId, caseId), eq(caseDeadlines.kind, 'resolucion')))
       .returning();
-    if (reopened)
+    if (reopened) {
+      changed = true;
+      await tx
+        .update(caseFlags)
+        .set({ clearedAt: null })
+        .where(and(eq(caseFlags.caseId, caseId), eq(caseFlags.deadlineKind, 'resolucion')));
       await scheduleDeadlineChecks(
         deps,
         tx,
         [reopened],
         (await deps.settings.current(tx)).settings.deadlines.warnAt,
       );
+    }
   }
+  if (changed) await refreshNextDue(deps, tx, caseId);
 }
 
 async function supervisorsOf(tx: Tx, areaId: number): Promise<string[]> {
@@ -262,16 +295,25 @@ export async function checkDeadline(
       .where(eq(cases.id, row.caseId));
     if (!kase) return;
     const raise = async (flag: 'por_vencer' | 'vencido', notify: string[]) => {
-      await tx
-        .insert(caseFlags)
-        .values({
-          caseId: row.caseId,
-          deadlineKind: row.kind,
-          kind: flag,
-          notifyAgentIds: notify,
-          raisedAt: now,
-        })
-        .onConflictDoNothing();
+      const alert = {
+        caseId: row.caseId,
+        deadlineKind: row.kind,
+        kind: flag,
+        notifyAgentIds: notify,
+        raisedAt: now,
+      };
+      const target = [caseFlags.caseId, caseFlags.deadlineKind];
+      // One alert per deadline: a breach replaces the warning (and wants seeing again); a warning never
+      // replaces a breach.
+      if (flag === 'vencido')
+        await tx
+          .insert(caseFlags)
+          .values(alert)
+          .onConflictDoUpdate({
+            target,
+            set: { ...alert, acknowledgedAt: null, acknowledgedBy: null, clearedAt: null },
+          });
+      else await tx.insert(caseFlags).values(alert).onConflictDoNothing({ target });
       await appendEvent(
         tx,
         {
@@ -306,6 +348,7 @@ export interface DeadlineView {
   state: DeadlineState;
   remainingMs: number;
   metAt: string | null;
+  lateByMs: number | null;
   target: Target;
   source: string;
 }
@@ -331,6 +374,7 @@ export function presentDeadlines(rows: DeadlineRow[], now: Date, warnAt: number)
       state: status.state,
       remainingMs: status.remainingMs,
       metAt: row.metAt?.toISOString() ?? null,
+      lateByMs: status.lateByMs,
       target: row.target as Target,
       source: row.source,
     };
@@ -339,15 +383,22 @@ export function presentDeadlines(rows: DeadlineRow[], now: Date, warnAt: number)
   return result;
 }
 
-/** Open warnings and breaches addressed to an agent (or all, for supervisors' and admins' boards). */
+/**
+ * Alerts of deadlines still pending, addressed to an agent (or all, for supervisors' and admins' boards),
+ * each with the deadline's current due date.
+ */
 export async function listFlags(tx: Tx, filter: { agentId?: string; includeAcknowledged: boolean }) {
-  const conditions = [];
+  const conditions = [isNull(caseFlags.clearedAt)];
   if (filter.agentId) conditions.push(sql`${filter.agentId}::uuid = any(${caseFlags.notifyAgentIds})`);
   if (!filter.includeAcknowledged) conditions.push(isNull(caseFlags.acknowledgedAt));
   return tx
-    .select({ flag: caseFlags, folio: cases.folio })
+    .select({ flag: caseFlags, folio: cases.folio, dueAt: caseDeadlines.dueAt })
     .from(caseFlags)
     .innerJoin(cases, eq(cases.id, caseFlags.caseId))
+    .innerJoin(
+      caseDeadlines,
+      and(eq(caseDeadlines.caseId, caseFlags.caseId), eq(caseDeadlines.kind, caseFlags.deadlineKind)),
+    )
     .where(and(...conditions))
     .orderBy(caseFlags.raisedAt);
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.ts';
 import { addAgentMessage, changeStatus, createCase, getCaseWithTimeline } from '../cases/cases.service.ts';
 import { ManualClock } from '../clock.ts';
-import { areas, caseFlags, events } from '../db/schema.ts';
+import { areas, caseFlags, cases, events } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { checkDeadline } from './deadlines.service.ts';
@@ -73,7 +73,8 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     );
     expect((await view(kase.folio)).deadlines.primera_respuesta).toMatchObject({
       metAt: clock.now().toISOString(),
-      state: 'en_tiempo',
+      state: 'atendido_a_tiempo',
+      lateByMs: null,
     });
 
     clock.set(at('2026-11-13T17:00'));
@@ -117,7 +118,73 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     expect(moved.json().deadline.dueAt).toBe(at('2026-11-14T10:00').toISOString());
   });
 
-  it('warns the assignee at 80% and escalates to the supervisors at breach, once each, with flags that stay', async () => {
+  it('shows the nearest pending deadline, a first response met late with how late, and one alert per deadline', async () => {
+    clock.set(at('2026-11-13T10:00'));
+    const kase = await queja();
+    expect(kase.nearestDeadline).toMatchObject({
+      kind: 'primera_respuesta',
+      dueAt: at('2026-11-13T14:00').toISOString(),
+      state: 'en_tiempo',
+    });
+    await changeStatus(app.atiende.ctx, kase.folio, { status: 'asignado' }, actorOf(agent));
+    const check = (kind: 'primera_respuesta' | 'resolucion') =>
+      checkDeadline(app.atiende.ctx, { caseId: kase.id, kind });
+    const alerts = async () =>
+      (await app.atiende.ctx.db.select().from(caseFlags).where(eq(caseFlags.caseId, kase.id)))
+        .map((f) => [f.deadlineKind, f.kind, f.clearedAt !== null])
+        .sort();
+
+    // The first check comes after the due date: the breach alone, not a warning beside it.
+    clock.set(at('2026-11-13T14:30'));
+    await check('primera_respuesta');
+    expect(await alerts()).toEqual([['primera_respuesta', 'vencido', false]]);
+    expect((await view(kase.folio)).nearestDeadline).toMatchObject({
+      kind: 'primera_respuesta',
+      state: 'vencido',
+    });
+
+    clock.set(at('2026-11-13T15:00'));
+    await addAgentMessage(
+      app.atiende.ctx,
+      kase.folio,
+      { kind: 'saliente', body: 'Lo revisamos' },
+      actorOf(agent),
+    );
+    const answered = await view(kase.folio);
+    expect(answered.deadlines.primera_respuesta).toMatchObject({
+      state: 'atendido_fuera_de_plazo',
+      metAt: clock.now().toISOString(),
+      lateByMs: 3_600_000,
+    });
+    expect(answered.nearestDeadline).toMatchObject({ kind: 'resolucion', state: 'en_tiempo' });
+    expect(await alerts()).toEqual([['primera_respuesta', 'vencido', true]]);
+    const [row] = await app.atiende.ctx.db.select().from(cases).where(eq(cases.id, kase.id));
+    expect(row).toMatchObject({
+      nextDueKind: 'resolucion',
+      nextDueAt: new Date(answered.deadlines.resolucion?.dueAt as string),
+      deadlineMetLate: true,
+    });
+
+    // Weeks overdue when first checked: one alert, vencido; the timeline still records the warning and the
+    // breach, once each per deadline.
+    clock.set(at('2026-12-04T10:00'));
+    await Promise.all([check('resolucion'), check('resolucion')]);
+    expect(await alerts()).toEqual([
+      ['primera_respuesta', 'vencido', true],
+      ['resolucion', 'vencido', false],
+    ]);
+    const kinds = (await app.atiende.ctx.db.select().from(events).where(eq(events.caseId, kase.id))).map(
+      (e) => e.kind,
+    );
+    expect(kinds.filter((k) => k === 'deadline_breached')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'deadline_warning')).toHaveLength(2);
+    const board = (await supervisor.request('GET', '/api/v1/flags?everyone=true')).json();
+    expect(board.filter((f: { caseId: string }) => f.caseId === kase.id)).toMatchObject([
+      { deadlineKind: 'resolucion', kind: 'vencido', dueAt: answered.deadlines.resolucion?.dueAt },
+    ]);
+  });
+
+  it('warns the assignee at 80% and escalates to the supervisors at breach, once each, with one alert per deadline that leaves when it is met', async () => {
     clock.set(at('2026-11-13T10:00'));
     const kase = await queja();
     await changeStatus(app.atiende.ctx, kase.folio, { status: 'asignado' }, actorOf(agent));
@@ -143,10 +210,10 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     clock.set(at('2026-11-23T10:01'));
     await Promise.all([check(), check()]);
     const flags = await flagsOf();
-    expect(flags.map((f) => f.kind).sort()).toEqual(['por_vencer', 'vencido']);
-    expect(flags.find((f) => f.kind === 'vencido')?.notifyAgentIds.sort()).toEqual(
-      [supervisor.agentId, agent.agentId].sort(),
-    );
+    // The breach replaced the warning: one alert for the deadline, at its current state.
+    expect(flags.map((f) => f.kind)).toEqual(['vencido']);
+    expect(flags[0]?.notifyAgentIds.sort()).toEqual([supervisor.agentId, agent.agentId].sort());
+    expect(flags[0]?.raisedAt).toEqual(clock.now());
     const kinds = (await app.atiende.ctx.db.select().from(events).where(eq(events.caseId, kase.id))).map(
       (e) => e.kind,
     );
@@ -158,7 +225,11 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     const breach = mine.find(
       (f: { folio: string; kind: string }) => f.folio === kase.folio && f.kind === 'vencido',
     );
-    expect(breach).toBeDefined();
+    expect(breach).toMatchObject({
+      deadlineKind: 'resolucion',
+      raisedAt: clock.now().toISOString(),
+      dueAt: at('2026-11-23T10:00').toISOString(),
+    });
     expect((await supervisor.request('POST', `/api/v1/flags/${breach.id}/acknowledge`)).statusCode).toBe(200);
     const after = (await supervisor.request('GET', '/api/v1/flags')).json();
     expect(after.some((f: { id: string }) => f.id === breach.id)).toBe(false);
@@ -166,7 +237,7 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     expect(all.find((f: { id: string }) => f.id === breach.id)).toMatchObject({
       acknowledgedBy: supervisor.agentId,
     });
-    // Resolving late leaves the breach on record.
+    // Resolving late says so, and how late; the alert leaves the boards but stays on record.
     await changeStatus(app.atiende.ctx, kase.folio, { status: 'en_proceso' }, actorOf(agent));
     await changeStatus(
       app.atiende.ctx,
@@ -174,7 +245,13 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
       { status: 'resuelto', causeCode: 'atribuible_proveedor' },
       actorOf(agent),
     );
-    expect((await view(kase.folio)).deadline?.state).toBe('vencido');
-    expect(await flagsOf()).toHaveLength(2);
+    expect((await view(kase.folio)).deadline).toMatchObject({
+      state: 'atendido_fuera_de_plazo',
+      lateByMs: 60_000,
+    });
+    expect((await view(kase.folio)).nearestDeadline).toBeNull();
+    expect(await flagsOf()).toMatchObject([{ kind: 'vencido', clearedAt: clock.now() }]);
+    const board = (await supervisor.request('GET', '/api/v1/flags?all=true&everyone=true')).json();
+    expect(board.some((f: { caseId: string }) => f.caseId === kase.id)).toBe(false);
   });
 });

@@ -9,10 +9,13 @@ const FlagResponse = z.object({
   id: z.uuid(),
   caseId: z.uuid(),
   folio: z.string(),
+  /** Which deadline of the case the alert is about. */
   deadlineKind: z.enum(['primera_respuesta', 'resolucion']),
+  /** Its current state: a breach replaces the warning. */
   kind: z.enum(['por_vencer', 'vencido']),
   notifyAgentIds: z.array(z.string()),
-  raisedAt: z.string(),
+  raisedAt: z.string().describe('When the alert reached its current kind (warning given, deadline breached)'),
+  dueAt: z.string().describe('When the deadline falls (or fell) due'),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(),
 });
@@ -23,7 +26,7 @@ const ListFlagsQuery = z.object({
   everyone: z.enum(['true', 'false']).default('false'),
 });
 
-const present = ({ flag, folio }: Awaited<ReturnType<typeof listFlags>>[number]) => ({
+const present = ({ flag, folio, dueAt }: Awaited<ReturnType<typeof listFlags>>[number]) => ({
   id: flag.id,
   caseId: flag.caseId,
   folio,
@@ -31,6 +34,7 @@ const present = ({ flag, folio }: Awaited<ReturnType<typeof listFlags>>[number])
   kind: flag.kind,
   notifyAgentIds: flag.notifyAgentIds,
   raisedAt: flag.raisedAt.toISOString(),
+  dueAt: dueAt.toISOString(),
   acknowledgedAt: flag.acknowledgedAt?.toISOString() ?? null,
   acknowledgedBy: flag.acknowledgedBy,
 });
@@ -43,7 +47,8 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
       onRequest: requireActor(),
       schema: {
         tags,
-        summary: 'Deadline warnings (por_vencer) and breaches (vencido) addressed to me',
+        summary:
+          'Alerts on deadlines still pending, one per deadline at its current state (por_vencer or vencido), addressed to me',
         querystring: ListFlagsQuery,
         response: { 200: z.array(FlagResponse) },
       },
@@ -72,7 +77,7 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
         tags,
         summary: 'Mark a flag seen; it stays on record',
         params: z.object({ id: z.uuid() }),
-        response: { 200: FlagResponse.omit({ folio: true }) },
+        response: { 200: FlagResponse.omit({ folio: true, dueAt: true }) },
       },
     },
     async (request) => {

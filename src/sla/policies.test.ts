@@ -115,12 +115,13 @@ describe('deadline state with a pause over a rest day', () => {
     expect(resumed.dueAt).toEqual(at('2026-11-23T12:00'));
   });
 
-  it('keeps the state in which it was met', () => {
+  it('says whether it was met in time or late, and how late in business time', () => {
     expect(
-      deadlineStatus(mty, { ...running, metAt: at('2026-11-20T11:00') }, at('2026-12-01T10:00'), 0.8).state,
-    ).toBe('en_tiempo');
+      deadlineStatus(mty, { ...running, metAt: at('2026-11-20T11:00') }, at('2026-12-01T10:00'), 0.8),
+    ).toMatchObject({ state: 'atendido_a_tiempo', lateByMs: null });
+    // Due Monday 10:00, met Tuesday 11:00: a whole business day (9 h) and one hour late.
     expect(
-      deadlineStatus(mty, { ...running, metAt: at('2026-11-24T11:00') }, at('2026-12-01T10:00'), 0.8).state,
-    ).toBe('vencido');
+      deadlineStatus(mty, { ...running, metAt: at('2026-11-24T11:00') }, at('2026-12-01T10:00'), 0.8),
+    ).toMatchObject({ state: 'atendido_fuera_de_plazo', lateByMs: 10 * 3_600_000 });
   });
 });

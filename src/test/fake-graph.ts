@@ -11,8 +11,19 @@ export interface RecordedRequest {
   /** Path and query string as received (Messenger passes its token in the query). */
   path: string;
   headers: IncomingHttpHeaders;
-  /** The body parsed as JSON; undefined when there is none or it is not JSON. */
+  /**
+   * The body parsed as JSON, or a multipart form's fields (JSON fields parsed) with each file as
+   * `{ filename, type, size, sha256 }`; undefined when there is none or it is neither.
+   */
   body: unknown;
+}
+
+/** A file received in a multipart request (a WhatsApp media upload, a Messenger attachment). */
+export interface ReceivedFile {
+  filename: string;
+  type: string;
+  size: number;
+  sha256: string;
 }
 
 export interface FakeGraph {
@@ -26,6 +37,8 @@ export interface FakeGraph {
   failAlways(kind: FakeFailure): void;
   /** Clears scripted failures; recorded requests, media and ids are kept. */
   reset(): void;
+  /** Files uploaded to WhatsApp's media endpoint, by the id the fake answered. */
+  readonly uploads: Map<string, ReceivedFile>;
   /** The id the next successful send will get (`wamid.FAKE-<n>`). */
   peekNextId(): string;
   /** Serves `GET /{id}` (the media URL step) and the download it points to, which needs a bearer token. */
@@ -68,14 +81,47 @@ const bearer = (headers: IncomingHttpHeaders) => /^Bearer \S+$/.test(headers.aut
 const routeOf = (path: string) => new URL(path, 'http://fake').pathname.replace(/^\/v\d+\.\d+(?=\/)/, '');
 const isSend = (request: RecordedRequest) =>
   request.method === 'POST' && /^\/(me|\d+)\/messages$/.test(routeOf(request.path));
+const isUpload = (request: RecordedRequest) =>
+  request.method === 'POST' && /^\/\d+\/media$/.test(routeOf(request.path));
+
+const parseJson = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A multipart body as Meta would read it: fields (JSON ones parsed) and files described, not kept. */
+async function parseForm(bytes: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(new Uint8Array(bytes), {
+    headers: { 'content-type': contentType },
+  }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === 'string') fields[key] = parseJson(value) ?? value;
+    else {
+      const content = Buffer.from(await value.arrayBuffer());
+      fields[key] = {
+        filename: value.name,
+        type: value.type,
+        size: content.length,
+        sha256: createHash('sha256').update(content).digest('hex'),
+      } satisfies ReceivedFile;
+    }
+  }
+  return fields;
+}
 
 /** A local stand-in for Meta's Graph API: WhatsApp and Messenger sends, and WhatsApp's media download. */
 export async function startFakeGraph(): Promise<FakeGraph> {
   const sent: RecordedRequest[] = [];
+  const uploads = new Map<string, ReceivedFile>();
   const media = new Map<string, { bytes: Buffer; mimeType: string }>();
   let failures: FakeFailure[] = [];
   let always: FakeFailure | undefined;
   let counter = 0;
+  let uploadCounter = 0;
   let url = '';
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -100,8 +146,20 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     });
   };
 
+  // Meta's upload answers only the media id; the file must come with its type and the product.
+  const answerUpload = (res: ServerResponse, request: RecordedRequest) => {
+    if (!bearer(request.headers)) return json(res, MISSING_TOKEN.status, MISSING_TOKEN.body);
+    const form = (request.body ?? {}) as { file?: ReceivedFile; messaging_product?: string; type?: string };
+    if (!form.file || form.messaging_product !== 'whatsapp' || !form.type)
+      return json(res, 400, metaError(100, '(#100) The parameter file is required.'));
+    const id = `media.FAKE-${++uploadCounter}`;
+    uploads.set(id, form.file);
+    return json(res, 200, { id });
+  };
+
   const answer = (res: ServerResponse, request: RecordedRequest) => {
     if (isSend(request)) return answerSend(res, request);
+    if (isUpload(request)) return answerUpload(res, request);
     const path = routeOf(request.path);
     const download = /^\/media-download\/([^/]+)$/.exec(path);
     const id = decodeURIComponent(download?.[1] ?? path.slice(1));
@@ -128,11 +186,14 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+    req.on('end', async () => {
+      const bytes = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
       let body: unknown;
       try {
-        body = text ? JSON.parse(text) : undefined;
+        body = contentType.startsWith('multipart/form-data')
+          ? await parseForm(bytes, contentType)
+          : parseJson(bytes.toString('utf8'));
       } catch {
         body = undefined;
       }
@@ -159,6 +220,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   return {
     url,
     sent,
+    uploads,
     failNext(kind, times = 1) {
       failures.push(...Array.from({ length: times }, () => kind));
     },

@@ -1,6 +1,7 @@
 import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
 import { downloadAllowedMedia } from '../media-download.ts';
 import { verifyMetaSignature } from '../whatsapp/signature.ts';
+import { messengerAttachmentType } from './messenger.media.ts';
 import { parseMessengerInbound, parseMessengerStatuses } from './messenger.parse.ts';
 
 export interface MessengerSettings {
@@ -33,25 +34,19 @@ export function createMessengerAdapter(settings: MessengerSettings) {
   ];
   const enabled = missing.length === 0;
 
-  async function send(message: OutgoingMessage): Promise<SendResult> {
-    const body = {
-      recipient: { id: message.to.conversationKey ?? message.to.address },
-      ...(message.messagingTag
-        ? { messaging_type: 'MESSAGE_TAG', tag: message.messagingTag }
-        : { messaging_type: 'RESPONSE' }),
-      message: { text: message.text },
-    };
+  const sendUrl = () =>
+    `${settings.baseUrl}/me/messages?access_token=${encodeURIComponent(settings.pageAccessToken ?? '')}`;
+
+  /** One Send API call: JSON for text, multipart when a file is uploaded with it (`filedata`). */
+  async function post(body: string | FormData): Promise<SendResult> {
     let response: Response;
     try {
-      response = await doFetch(
-        `${settings.baseUrl}/me/messages?access_token=${encodeURIComponent(settings.pageAccessToken ?? '')}`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(10_000),
-        },
-      );
+      response = await doFetch(sendUrl(), {
+        method: 'POST',
+        ...(typeof body === 'string' ? { headers: { 'content-type': 'application/json' } } : {}),
+        body,
+        signal: AbortSignal.timeout(typeof body === 'string' ? 10_000 : 30_000),
+      });
     } catch (error) {
       return { ok: false, retryable: true, reason: `Messenger unreachable: ${(error as Error).message}` };
     }
@@ -74,6 +69,50 @@ export function createMessengerAdapter(settings: MessengerSettings) {
     if (response.status >= 500 || (code !== undefined && RATE_LIMITED.has(code)))
       return { ok: false, retryable: true, code, reason };
     return { ok: false, retryable: false, code, reason };
+  }
+
+  /**
+   * The text, then each file as an attachment uploaded with its own message (Messenger carries no text
+   * and attachment together). The first message's id stands for the reply; a part refused after the
+   * first went out is not retried, which would repeat what the customer already has.
+   */
+  async function send(message: OutgoingMessage): Promise<SendResult> {
+    const envelope = {
+      recipient: { id: message.to.conversationKey ?? message.to.address },
+      ...(message.messagingTag
+        ? { messaging_type: 'MESSAGE_TAG', tag: message.messagingTag }
+        : { messaging_type: 'RESPONSE' }),
+    };
+    const parts: Array<() => Promise<SendResult>> = [
+      () => post(JSON.stringify({ ...envelope, message: { text: message.text } })),
+      ...(message.files ?? []).map((file) => () => {
+        const form = new FormData();
+        for (const [key, value] of Object.entries(envelope))
+          form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+        const type = messengerAttachmentType(file.contentType);
+        form.append('message', JSON.stringify({ attachment: { type, payload: { is_reusable: false } } }));
+        form.append(
+          'filedata',
+          new Blob([new Uint8Array(file.content)], { type: file.contentType }),
+          file.filename,
+        );
+        return post(form);
+      }),
+    ];
+    let first: string | undefined;
+    for (const [index, part] of parts.entries()) {
+      const result = await part();
+      if (!result.ok) {
+        if (index === 0) return result;
+        return {
+          ...result,
+          retryable: false,
+          reason: `Only ${index} of ${parts.length} parts reached Messenger: ${result.reason}`,
+        };
+      }
+      first ??= result.externalId;
+    }
+    return { ok: true, externalId: first ?? '' };
   }
 
   return {

@@ -2,6 +2,7 @@ import { AppError } from '../../http/errors.ts';
 import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
 import { verifyMetaSignature } from './signature.ts';
 import { WhatsAppClient } from './whatsapp.client.ts';
+import { CAPTIONED, WHATSAPP_MEDIA } from './whatsapp.media.ts';
 import { parseWhatsAppInbound, parseWhatsAppStatuses } from './whatsapp.parse.ts';
 
 export interface WhatsAppSettings {
@@ -24,6 +25,50 @@ export type WhatsAppAdapter = ChannelAdapter & {
   /** Reports the channel as down (a refused token) until a send succeeds again. */
   markDown(reason: string): void;
 };
+
+/**
+ * A reply with files: every file is uploaded first (nothing reaches the customer if one upload fails, so
+ * the whole send can be retried), then the text and one media message per file, in order. The first
+ * message's id stands for the reply. A part refused after the first went out is not retried, since that
+ * would repeat what the customer already has: the reply is reported failed with what went out.
+ */
+async function sendWithFiles(
+  client: WhatsAppClient,
+  to: string,
+  text: string,
+  files: NonNullable<OutgoingMessage['files']>,
+): Promise<SendResult> {
+  const uploaded = [];
+  for (const file of files) {
+    const rule = WHATSAPP_MEDIA[file.contentType];
+    // The reply path refuses these before queueing; a message stored before that check cannot go.
+    if (!rule)
+      return { ok: false, retryable: false, reason: `WhatsApp cannot carry ${file.contentType} files` };
+    const upload = await client.uploadMedia(file);
+    if (!upload.ok) return upload;
+    uploaded.push({ ...rule, id: upload.id, filename: file.filename });
+  }
+  // A single captioned file says it all in one message, as people send them on WhatsApp.
+  const [only] = uploaded;
+  const parts: Array<() => Promise<SendResult>> =
+    uploaded.length === 1 && only && CAPTIONED.has(only.type) && text.length <= 1024
+      ? [() => client.sendMedia(to, { ...only, caption: text })]
+      : [() => client.sendText(to, text), ...uploaded.map((media) => () => client.sendMedia(to, media))];
+  let first: string | undefined;
+  for (const [index, part] of parts.entries()) {
+    const result = await part();
+    if (!result.ok) {
+      if (index === 0) return result;
+      return {
+        ...result,
+        retryable: false,
+        reason: `Only ${index} of ${parts.length} parts reached WhatsApp: ${result.reason}`,
+      };
+    }
+    first ??= result.externalId;
+  }
+  return { ok: true, externalId: first ?? '' };
+}
 
 /**
  * WhatsApp through Meta's Cloud API. Sends what it is told (a template when the message names one, else
@@ -56,7 +101,9 @@ export function createWhatsAppAdapter(settings: WhatsAppSettings): WhatsAppAdapt
     }
     const result = message.template
       ? await client.sendTemplate(message.to.address, message.template)
-      : await client.sendText(message.to.address, message.text);
+      : message.files?.length
+        ? await sendWithFiles(client, message.to.address, message.text, message.files)
+        : await client.sendText(message.to.address, message.text);
     if (result.ok) downReason = undefined;
     else if (result.channelDown) downReason = result.reason;
     return result;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
 import type { SendResult } from '../adapter.ts';
 import { downloadAllowedMedia } from '../media-download.ts';
+import type { WhatsAppMediaRule } from './whatsapp.media.ts';
 
 export interface WhatsAppClientOptions {
   /** Graph API root including the version, e.g. `https://graph.facebook.com/v26.0`. */
@@ -39,6 +40,14 @@ const ErrorResponse = z.object({
   }),
 });
 const MediaUrlResponse = z.object({ url: z.string(), mime_type: z.string().optional() });
+const UploadResponse = z.object({ id: z.string().min(1) });
+
+/** A file to send: its bytes go up first (`uploadMedia`), then a media message names the id Meta gave. */
+export interface WhatsAppFile {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
 
 /**
  * The number to send to. Many Mexican WhatsApp ids keep the `1` Mexico dropped in 2019 (`521…`), and
@@ -82,6 +91,45 @@ export class WhatsAppClient {
   }
 
   /**
+   * Uploads a file to the phone number's media store; the id it answers is what a media message sends.
+   * A refusal is a failed send result, so the caller treats it like any other (retry, give up, token).
+   */
+  async uploadMedia(
+    file: WhatsAppFile,
+  ): Promise<{ ok: true; id: string } | Extract<SendResult, { ok: false }>> {
+    const url = `${this.#options.baseUrl}/${encodeURIComponent(this.#options.phoneNumberId)}/media`;
+    const form = new FormData();
+    form.append('messaging_product', 'whatsapp');
+    form.append('type', file.contentType);
+    form.append('file', new Blob([new Uint8Array(file.content)], { type: file.contentType }), file.filename);
+    let response: Response;
+    let json: unknown;
+    try {
+      response = await this.#request(url, DOWNLOAD_TIMEOUT_MS, { method: 'POST', body: form });
+      json = await response.json().catch(() => undefined);
+    } catch (error) {
+      return { ok: false, retryable: true, reason: `WhatsApp unreachable: ${(error as Error).message}` };
+    }
+    const uploaded = UploadResponse.safeParse(json);
+    if (response.ok && uploaded.success) return { ok: true, id: uploaded.data.id };
+    const result = sendResult(response.ok ? 502 : response.status, json);
+    return result.ok
+      ? { ok: false, retryable: true, reason: 'WhatsApp answered the upload without an id' }
+      : result;
+  }
+
+  /** A media message for an uploaded file; pictures, videos and documents may carry a caption. */
+  sendMedia(
+    to: string,
+    media: { type: WhatsAppMediaRule['type']; id: string; filename: string; caption?: string },
+  ): Promise<SendResult> {
+    const object: Record<string, string> = { id: media.id };
+    if (media.caption) object.caption = media.caption;
+    if (media.type === 'document') object.filename = media.filename;
+    return this.#send({ to: toWhatsAppRecipient(to), type: media.type, [media.type]: object });
+  }
+
+  /**
    * Step one of a media download: Meta's short-lived URL (about 5 minutes) for a media id from a
    * webhook. Throws `channel.media_unavailable` when Meta refuses.
    */
@@ -115,7 +163,7 @@ export class WhatsAppClient {
   #request(
     url: string,
     timeoutMs: number,
-    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+    init: { method?: string; headers?: Record<string, string>; body?: string | FormData } = {},
   ): Promise<Response> {
     return this.#fetch(url, {
       ...init,

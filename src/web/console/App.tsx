@@ -7,8 +7,10 @@ import { Link, matchPath, navigate, useLocation } from '../shared/router.tsx';
 import type { Presence } from '../shared/types.ts';
 import { api } from './api.ts';
 import { ChangePassword } from './ChangePassword.tsx';
+import { ShortcutsDialog } from './inbox/ShortcutsDialog.tsx';
 import { Login } from './Login.tsx';
 import { LiveProvider, useLiveStatus } from './live.tsx';
+import { useNewCaseAlerts } from './notifications/alerts.tsx';
 import { NAV, PATHS, ROUTES } from './routes.tsx';
 import {
   type ConsoleSessionInfo,
@@ -62,6 +64,7 @@ function Shell() {
   const { path } = useLocation();
   useHeartbeat();
   useFocusHeading(path);
+  useNewCaseAlerts();
 
   const allowed = (roles?: string[]) => !roles || roles.includes(session.agent.role);
   let section: string | undefined;
@@ -118,6 +121,7 @@ function Shell() {
       <main id="main" className="console-main" tabIndex={-1}>
         {page}
       </main>
+      <ShortcutsDialog />
     </>
   );
 }
@@ -182,9 +186,11 @@ export function App() {
   const { t } = useTranslation(['console', 'common']);
   const [state, setState] = useState<State>({ kind: 'loading' });
 
+  // Once logged in, the shell's new-case alerts own the title (they put the count in front).
+  const ready = state.kind === 'ready';
   useEffect(() => {
-    document.title = `${t('appName')} · ${t('title')}`;
-  }, [t]);
+    if (!ready) document.title = `${t('appName')} · ${t('title')}`;
+  }, [t, ready]);
 
   useEffect(() => {
     api

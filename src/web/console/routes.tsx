@@ -6,6 +6,7 @@ import { AdminChannels } from './admin/AdminChannels.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { RegisterCall } from './calls/RegisterCall.tsx';
 import { CasePage } from './case/CasePage.tsx';
+import { CustomerPage } from './customers/CustomerPage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
 
 export type Section = 'inbox' | 'call' | 'admin' | 'account';
@@ -21,6 +22,7 @@ export interface RouteDef {
 export const PATHS = {
   inbox: '/',
   case: (folio: string) => `/app/cases/${encodeURIComponent(folio)}`,
+  customer: (id: string) => `/app/customers/${encodeURIComponent(id)}`,
   call: '/app/calls/new',
   adminAgents: '/app/admin/agents',
   adminAreas: '/app/admin/areas',
@@ -38,6 +40,11 @@ export const ROUTES: RouteDef[] = [
     path: '/app/cases/:folio',
     section: 'inbox',
     render: ({ folio = '' }) => <CasePage key={folio} folio={folio} />,
+  },
+  {
+    path: '/app/customers/:id',
+    section: 'inbox',
+    render: ({ id = '' }) => <CustomerPage key={id} id={id} />,
   },
   { path: PATHS.call, section: 'call', render: () => <RegisterCall /> },
   { path: PATHS.adminAgents, section: 'admin', roles: ['admin'], render: () => <AdminAgents /> },

@@ -8,6 +8,7 @@ import type { PortalInfo } from '../shared/types.ts';
 import { api } from './api.ts';
 import { Home } from './Home.tsx';
 import { type Credentials, Lookup } from './Lookup.tsx';
+import { NotFound } from './NotFound.tsx';
 import { Privacy } from './Privacy.tsx';
 import { PORTAL_PATHS } from './paths.ts';
 import { RequestForm } from './RequestForm.tsx';
@@ -28,10 +29,12 @@ export function App() {
     { to: PORTAL_PATHS.lookup, label: t('nav.lookup') },
   ];
   const current = path.replace(/\/$/, '') || PORTAL_PATHS.home;
+  const known = (Object.values(PORTAL_PATHS) as string[]).includes(current);
   const provider = info.data?.provider.name ?? '';
   // Each view names itself in the title, which is what a screen reader announces after navigating.
-  const view =
-    current === PORTAL_PATHS.request
+  const view = !known
+    ? t('notFound.heading')
+    : current === PORTAL_PATHS.request
       ? t('nav.request')
       : current === PORTAL_PATHS.lookup
         ? t('nav.lookup')
@@ -56,7 +59,8 @@ export function App() {
       />
     );
   else if (current === PORTAL_PATHS.privacy) content = <Privacy info={info.data} />;
-  else content = <Home info={info.data} />;
+  else if (current === PORTAL_PATHS.home) content = <Home info={info.data} />;
+  else content = <NotFound />;
 
   return (
     <>

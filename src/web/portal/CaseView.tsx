@@ -9,6 +9,7 @@ import { currentLanguage } from '../shared/i18n.ts';
 import type { PortalCaseView, PortalInfo } from '../shared/types.ts';
 import { MAX_ATTACHMENT_BYTES } from '../shared/validation.ts';
 import { api } from './api.ts';
+import { Breakable } from './Breakable.tsx';
 import type { Credentials } from './Lookup.tsx';
 import { downloadReceipt, printReceipt } from './receipt.ts';
 import { VerifyContact } from './VerifyContact.tsx';
@@ -88,7 +89,9 @@ export function CaseView({
 
   return (
     <>
-      <h1>{t('case.heading', { folio: view.folio })}</h1>
+      <h1>
+        <Breakable text={t('case.heading', { folio: view.folio })} />
+      </h1>
       <dl className="summary">
         <div>
           <dt>{t('case.type')}</dt>

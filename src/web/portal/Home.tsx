@@ -6,6 +6,7 @@ import { currentLanguage } from '../shared/i18n.ts';
 import { Link } from '../shared/router.tsx';
 import type { PortalChannel, PortalInfo } from '../shared/types.ts';
 import { api } from './api.ts';
+import { Breakable } from './Breakable.tsx';
 import { PORTAL_PATHS } from './paths.ts';
 
 const hrefOf = (point: PortalChannel['contactPoints'][number]): string | undefined => {
@@ -79,7 +80,15 @@ export function Home({ info }: { info: PortalInfo }) {
                   {channel.contactPoints.map((point) => {
                     const href = hrefOf(point);
                     return (
-                      <li key={point.value}>{href ? <a href={href}>{point.display}</a> : point.display}</li>
+                      <li key={point.value}>
+                        {href ? (
+                          <a href={href}>
+                            <Breakable text={point.display} />
+                          </a>
+                        ) : (
+                          <Breakable text={point.display} />
+                        )}
+                      </li>
                     );
                   })}
                 </ul>

@@ -13,6 +13,30 @@ export interface Credentials {
   factor: string;
 }
 
+// The case a customer opened stays open through a reload, for this tab only: sessionStorage is gone
+// when the tab closes, and "look up another folio" forgets it at once (the factor is personal data).
+const OPEN_CASE = 'atiende.portal.case';
+
+function savedCase(): Credentials | undefined {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(OPEN_CASE) ?? 'null') as Partial<Credentials> | null;
+    return saved?.folio && saved.factor ? { folio: saved.folio, factor: saved.factor } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const rememberCase = (credentials: Credentials | undefined) => {
+  try {
+    if (credentials) sessionStorage.setItem(OPEN_CASE, JSON.stringify(credentials));
+    else sessionStorage.removeItem(OPEN_CASE);
+  } catch {
+    // Storage refused (private mode, quota): the case just does not survive a reload.
+  }
+};
+
+type Errors = { folio?: string; factor?: string };
+
 /** Following a folio: asks for it and the second factor, then shows the case and lets the customer answer. */
 export function Lookup({
   info,
@@ -26,8 +50,11 @@ export function Lookup({
   const { t } = useTranslation(['portal', 'common']);
   const [folio, setFolio] = useState(initial.folio);
   const [factor, setFactor] = useState(initial.factor);
-  const [errors, setErrors] = useState<{ folio?: string; factor?: string }>({});
+  const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<ApiError>();
+  const handedIn = initial.folio && initial.factor ? initial : undefined;
+  const [restoring] = useState(() => (handedIn ? undefined : savedCase()));
+  const [opening, setOpening] = useState(Boolean(handedIn ?? restoring));
   const [searching, setSearching] = useState(false);
   const [found, setFound] = useState<{ view: PortalCaseView; credentials: Credentials }>();
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -38,27 +65,43 @@ export function Lookup({
     try {
       const view = await api.post<PortalCaseView>('/portal/lookup', credentials);
       setFound({ view, credentials });
+      rememberCase(credentials);
       onStep(`case:${view.folio}`);
     } catch (caught) {
       if (!(caught instanceof ApiError)) throw caught;
+      if (credentials === restoring) rememberCase(undefined);
       setFailure(caught);
     } finally {
       setSearching(false);
     }
   };
 
-  // Arriving from a request just filed, the folio and factor are known: open it straight away.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only the credentials handed in on arrival count.
+  // Arriving from a request just filed, or reloading a case opened in this tab: open it straight away.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the credentials known on arrival count.
   useEffect(() => {
-    if (initial.folio && initial.factor) void lookUp(initial);
+    const known = handedIn ?? restoring;
+    if (known) void lookUp(known).finally(() => setOpening(false));
   }, []);
+
+  const check = (values: Credentials): Errors => ({
+    folio: values.folio.trim() ? undefined : t('lookup.errors.folio'),
+    factor: values.factor.trim().length >= 3 ? undefined : t('lookup.errors.factor'),
+  });
+  // While typing, an error goes as soon as its field is right; new ones wait for the next submit.
+  const edit = (values: Credentials) => {
+    setFolio(values.folio);
+    setFactor(values.factor);
+    const now = check(values);
+    setErrors((shown) => ({
+      folio: shown.folio && now.folio,
+      factor: shown.factor && now.factor,
+    }));
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (searching) return;
-    const found: typeof errors = {};
-    if (!folio.trim()) found.folio = t('lookup.errors.folio');
-    if (factor.trim().length < 3) found.factor = t('lookup.errors.factor');
+    const found = check({ folio, factor });
     setErrors(found);
     if (found.folio || found.factor) {
       requestAnimationFrame(() => summaryRef.current?.focus());
@@ -75,6 +118,7 @@ export function Lookup({
         credentials={found.credentials}
         onChange={(view) => setFound({ view, credentials: found.credentials })}
         onBack={() => {
+          rememberCase(undefined);
           setFound(undefined);
           setFolio('');
           setFactor('');
@@ -84,7 +128,11 @@ export function Lookup({
     );
   }
 
-  const summary = Object.entries(errors).map(([field, message]) => ({ field: `lookup-${field}`, message }));
+  if (opening) return <p>{t('common:loading')}</p>;
+
+  const summary = Object.entries(errors)
+    .filter((entry): entry is [string, string] => Boolean(entry[1]))
+    .map(([field, message]) => ({ field: `lookup-${field}`, message }));
   return (
     <>
       <h1>{t('lookup.heading')}</h1>
@@ -105,7 +153,7 @@ export function Lookup({
             autoComplete="off"
             spellCheck={false}
             value={folio}
-            onChange={(event) => setFolio(event.target.value)}
+            onChange={(event) => edit({ folio: event.target.value, factor })}
           />
         </Field>
         <Field id="lookup-factor" label={t('lookup.factor')} error={errors.factor} required>
@@ -113,7 +161,7 @@ export function Lookup({
             {...describedBy('lookup-factor', { error: errors.factor })}
             required
             value={factor}
-            onChange={(event) => setFactor(event.target.value)}
+            onChange={(event) => edit({ folio, factor: event.target.value })}
           />
         </Field>
         {failure?.code === 'portal.not_found' ? (

@@ -10,6 +10,7 @@ import { Link, navigate } from '../shared/router.tsx';
 import type { PortalInfo, PortalRequestCreated, RequestType } from '../shared/types.ts';
 import { looksLikeEmail, looksLikePhone, MAX_ATTACHMENT_BYTES } from '../shared/validation.ts';
 import { api } from './api.ts';
+import { Breakable } from './Breakable.tsx';
 import type { Credentials } from './Lookup.tsx';
 import { PORTAL_PATHS } from './paths.ts';
 import { downloadReceipt, printReceipt } from './receipt.ts';
@@ -75,7 +76,7 @@ function Created({
       <div className="folio-box">
         <p className="folio-box__label">{t('created.folioLabel')}</p>
         <p className="folio-box__folio" data-testid="folio">
-          {created.folio}
+          <Breakable text={created.folio} />
         </p>
       </div>
       <p>{t('created.keep')}</p>
@@ -126,32 +127,48 @@ export function RequestForm({
   const [created, setCreated] = useState<{ view: PortalRequestCreated; credentials: Credentials }>();
   const summaryRef = useRef<HTMLDivElement>(null);
 
-  const set = (name: keyof Draft) => (event: { target: { value: string } }) =>
-    setDraft((d) => ({
-      ...d,
-      [name]: event.target.value,
-      ...(name === 'requestType' ? { subtype: '' } : {}),
-    }));
-
-  const validate = (): Partial<Record<FieldName, string>> => {
+  const validate = (values: Draft, chosen: File[]): Partial<Record<FieldName, string>> => {
     const found: Partial<Record<FieldName, string>> = {};
-    if (!draft.requestType) found.type = t('form.errors.type');
-    if (draft.description.trim().length < 5) found.description = t('form.errors.description');
-    const phone = draft.phone.trim();
-    const email = draft.email.trim();
+    if (!values.requestType) found.type = t('form.errors.type');
+    if (values.description.trim().length < 5) found.description = t('form.errors.description');
+    const phone = values.phone.trim();
+    const email = values.email.trim();
     if (!phone && !email) found.phone = t('form.errors.contact');
     if (phone && !looksLikePhone(phone)) found.phone = t('form.errors.phone');
     if (email && !looksLikeEmail(email)) found.email = t('form.errors.email');
-    if (files.length > MAX_FILES || files.some((f) => f.size > MAX_ATTACHMENT_BYTES))
+    if (chosen.length > MAX_FILES || chosen.some((f) => f.size > MAX_ATTACHMENT_BYTES))
       found.attachments = t('form.errors.attachments');
     return found;
+  };
+
+  // While typing, an error goes as soon as its field is right (and says what is still wrong, as the
+  // phone's "give a phone or an e-mail" becoming "this phone is not valid"); new ones wait for a submit.
+  const revalidate = (nextDraft: Draft, nextFiles: File[]) => {
+    const now = validate(nextDraft, nextFiles);
+    setErrors((shown) =>
+      Object.fromEntries(
+        Object.keys(shown)
+          .filter((field) => now[field as FieldName])
+          .map((field) => [field, now[field as FieldName]]),
+      ),
+    );
+  };
+
+  const set = (name: keyof Draft) => (event: { target: { value: string } }) => {
+    const next = {
+      ...draft,
+      [name]: event.target.value,
+      ...(name === 'requestType' ? { subtype: '' } : {}),
+    };
+    setDraft(next);
+    revalidate(next, files);
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (sending) return;
     setFailure(undefined);
-    const found = validate();
+    const found = validate(draft, files);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       requestAnimationFrame(() => summaryRef.current?.focus());
@@ -303,7 +320,11 @@ export function RequestForm({
             type="file"
             multiple
             accept="image/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt"
-            onChange={(event) => setFiles(Array.from(event.target.files ?? []))}
+            onChange={(event) => {
+              const chosen = Array.from(event.target.files ?? []);
+              setFiles(chosen);
+              revalidate(draft, chosen);
+            }}
           />
         </Field>
         <p className="form__privacy">

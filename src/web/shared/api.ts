@@ -28,6 +28,7 @@ export interface Api {
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body?: unknown): Promise<T>;
+  delete(path: string): Promise<void>;
   /** A POST whose answer is a document (a receipt), not JSON. */
   postForBlob(path: string, body: unknown): Promise<Blob>;
 }
@@ -88,6 +89,7 @@ export function createApi(base = '/api/v1'): Api {
     post: (path, body) => json('POST', path, body ?? {}),
     put: (path, body) => json('PUT', path, body ?? {}),
     patch: (path, body) => json('PATCH', path, body ?? {}),
+    delete: (path) => json('DELETE', path),
     postForBlob: async (path, body) => (await send('POST', path, body)).blob(),
   };
 }
@@ -109,4 +111,43 @@ export async function readAttachments(files: Iterable<File>): Promise<Attachment
       reader.readAsDataURL(file);
     });
   return Promise.all(Array.from(files, read));
+}
+
+/** Looks a key up in the app's translations: the text, or undefined when there is none. */
+export type Lookup = (key: string, values?: Record<string, unknown>) => string | undefined;
+
+// The apps whose translations carry a `problems` table, looked up in this order.
+const PROBLEM_NAMESPACES = ['console', 'portal'];
+// Codes whose text cannot say which input is wrong: the field's name is added to them.
+const NAMES_FIELD = new Set(['request.invalid', 'contact_point.invalid']);
+
+/** A field path as the API names it (`body.attachments.1.contentType`) cut to what a person filled in. */
+const fieldName = (field: string) => field.replace(/^(body|query|params)\./, '').split('.')[0] ?? field;
+
+/**
+ * What a problem says to a person, in their language: the text its stable `code` has under `problems`,
+ * filled with the problem's own members (channel, file name, limits, correlation id, minutes to wait),
+ * and, for the generic codes, the field to look at. Undefined when no text exists for the
+ * code: the server's `detail` is English for developers and is never shown.
+ */
+export function problemMessage(error: ApiError, lookup: Lookup): string | undefined {
+  const { problem } = error;
+  const channelCode = typeof problem.channel === 'string' ? problem.channel : undefined;
+  const seconds = typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : 60;
+  const values: Record<string, unknown> = {
+    ...problem,
+    channel: (channelCode && lookup(`common:channel.${channelCode}`)) ?? channelCode,
+    minutes: Math.max(1, Math.ceil(seconds / 60)),
+  };
+  for (const namespace of PROBLEM_NAMESPACES) {
+    const text = lookup(`${namespace}:problems.${error.code}`, values);
+    if (text === undefined) continue;
+    const label =
+      error.field && NAMES_FIELD.has(error.code)
+        ? lookup(`${namespace}:problems.fields.${fieldName(error.field)}`)
+        : undefined;
+    const hint = label ? lookup(`${namespace}:problems.fieldHint`, { field: label }) : undefined;
+    return hint ? `${text} ${hint}` : text;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ApiError } from './api.ts';
+import { type ApiError, problemMessage } from './api.ts';
 import { formatDateTime, formatDuration, type Language } from './format.ts';
 import { currentLanguage } from './i18n.ts';
 import type { Deadline } from './types.ts';
@@ -20,12 +20,22 @@ export function LanguageSwitch() {
   );
 }
 
-/** The text an API failure shows: known situations in the person's language, otherwise the server's detail. */
+/**
+ * The text an API failure shows, in the person's language: the translation of its code. The console
+ * translates every code (a test walks them), so a missing one falls back to a generic message; the
+ * portal, whose customer-facing refusals the server words in Spanish, keeps their detail until it has
+ * its own table.
+ */
 function useErrorText() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (error: ApiError) => {
+    const known = problemMessage(error, (key, values) =>
+      i18n.exists(key) ? String(i18n.t(key, values as never)) : undefined,
+    );
+    if (known) return known;
     if (error.code === 'network.offline') return t('error.offline');
     if (error.status === 429) return t('error.rateLimited');
+    if (i18n.exists('console:problems')) return t('error.generic');
     return error.detail ?? t('error.generic');
   };
 }

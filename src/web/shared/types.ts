@@ -34,6 +34,7 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const DEADLINE_STATES = ['en_tiempo', 'por_vencer', 'vencido', 'pausado'] as const;
 export type DeadlineState = (typeof DEADLINE_STATES)[number];
+export type DeadlineKind = 'primera_respuesta' | 'resolucion';
 
 export const PRIORITIES = ['baja', 'normal', 'alta', 'urgente'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -60,9 +61,14 @@ export interface Deadline {
   state: DeadlineState;
   remainingMs: number;
   metAt: string | null;
+  /** How late a met deadline was met; null when on time or not met yet. */
+  lateByMs: number | null;
   target: { amount: number; unit: 'minutes' | 'hours' | 'days'; clock: 'business' | 'calendar' };
   source: string;
 }
+
+/** The deadline a case is waiting on: first response until it is met, then resolution. */
+export type NearestDeadline = Deadline & { kind: DeadlineKind };
 
 export interface Case {
   id: string;
@@ -81,12 +87,15 @@ export interface Case {
   discardReason: string | null;
   duplicateOfFolio: string | null;
   followsUpFolio: string | null;
+  /** A contact given on the portal without proof (it may still be answered on). */
+  claimedContact?: { kind: string; address: string } | null;
   createdAt: string;
   updatedAt: string;
   resolvedAt: string | null;
   closedAt: string | null;
   deadlines: { primera_respuesta: Deadline | null; resolucion: Deadline | null };
   deadline: Deadline | null;
+  nearestDeadline: NearestDeadline | null;
 }
 
 export interface Attachment {
@@ -125,9 +134,21 @@ export interface CaseDetail extends Case {
   timeline: TimelineEntry[];
 }
 
+/** A customer a search found, listed above the cases. */
+export interface CustomerMatch {
+  id: string;
+  name: string | null;
+  accountNumber: string | null;
+  matchedOn: 'nombre' | 'telefono' | 'correo' | 'cuenta';
+  openCases: number;
+}
+
 export interface CaseList {
   items: Case[];
   nextCursor: string | null;
+  /** Every case matching the query, not only this page's. */
+  total: number;
+  customers?: CustomerMatch[];
 }
 
 /** A file on its way to the API, its bytes base64-encoded. */
@@ -201,6 +222,8 @@ export interface DeadlineFlag {
   folio: string;
   deadlineKind: 'primera_respuesta' | 'resolucion';
   kind: 'por_vencer' | 'vencido';
+  /** When the deadline falls (or fell) due. */
+  dueAt: string;
   raisedAt: string;
   acknowledgedAt: string | null;
 }

@@ -305,13 +305,19 @@ function TransferDialog({
   );
 }
 
-/** Status, assignment, priority and transfer of a case; what the agent may not do the API refuses. */
+/**
+ * Status, assignment, priority and transfer of a case. Only what the agent may do is offered (the API
+ * refuses the rest anyway): an agent of another area sees the case but none of its actions.
+ */
 export function CaseActions({
   kase,
+  mayChange,
   onChanged,
   ref,
 }: {
   kase: CaseDetail;
+  /** Whether the agent may change this case: an admin, or an agent of its area. */
+  mayChange: boolean;
   onChanged: () => Promise<void>;
   ref: Ref<ActionsHandle>;
 }) {
@@ -321,9 +327,10 @@ export function CaseActions({
   const final = isFinal(kase.status);
   useImperativeHandle(ref, () => ({
     openTransfer() {
-      if (!final) dialog.current?.showModal();
+      if (!final && mayChange) dialog.current?.showModal();
     },
   }));
+  if (!mayChange) return null;
 
   return (
     <section className="panel" aria-labelledby="actions-heading">

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { focusHeading } from '../../shared/a11y.ts';
-import { DeadlineBadge, ErrorMessage } from '../../shared/components.tsx';
+import { ErrorMessage } from '../../shared/components.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 import { useAsync, useNow } from '../../shared/hooks.ts';
 import { currentLanguage } from '../../shared/i18n.ts';
@@ -14,6 +14,7 @@ import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 import { useAltShortcuts } from '../shortcuts.ts';
 import { type ActionsHandle, CaseActions } from './CaseActions.tsx';
+import { CaseDeadline } from './CaseDeadline.tsx';
 import { Composer, type ComposerHandle } from './Composer.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { WRITABLE_CHANNELS } from './lifecycle.ts';
@@ -26,7 +27,7 @@ const DELIVERY_POLL_MS = 5_000;
 /** One case: its details and deadlines, the timeline, the composer, the actions and the customer. */
 export function CasePage({ folio }: { folio: string }) {
   const { t, i18n } = useTranslation(['console', 'common']);
-  const { timeZone, settings } = useSession();
+  const { timeZone, settings, agent, me } = useSession();
   const now = useNow();
   const kase = useAsync(() => api.get<CaseDetail>(`/cases/${encodeURIComponent(folio)}`), [folio]);
   const composer = useRef<ComposerHandle>(null);
@@ -82,6 +83,8 @@ export function CasePage({ folio }: { folio: string }) {
     );
   }
   const c = kase.data;
+  // As the API decides (cases/access.ts): admins change any case, other agents those of their areas.
+  const mayChange = agent.role === 'admin' || me.areaIds.includes(c.area.id);
   const subtypeName = settings.requestSubtypes.find(
     (s) => s.type === c.requestType && s.code === c.subtype,
   )?.name;
@@ -139,16 +142,26 @@ export function CasePage({ folio }: { folio: string }) {
             <dt>{t('case.createdAt')}</dt>
             <dd>{formatDateTime(c.createdAt, language, timeZone)}</dd>
           </div>
-          <div>
+          <div className="case__fact--deadline">
             <dt>{t('case.firstResponse')}</dt>
             <dd>
-              <DeadlineBadge deadline={c.deadlines.primera_respuesta} now={now} timeZone={timeZone} />
+              <CaseDeadline
+                deadline={c.deadlines.primera_respuesta}
+                now={now}
+                timeZone={timeZone}
+                testId="deadline-primera_respuesta"
+              />
             </dd>
           </div>
-          <div>
+          <div className="case__fact--deadline">
             <dt>{t('case.resolution')}</dt>
             <dd>
-              <DeadlineBadge deadline={c.deadlines.resolucion} now={now} timeZone={timeZone} showDate />
+              <CaseDeadline
+                deadline={c.deadlines.resolucion}
+                now={now}
+                timeZone={timeZone}
+                testId="deadline-resolucion"
+              />
             </dd>
           </div>
           {c.followsUpFolio && (
@@ -164,12 +177,18 @@ export function CasePage({ folio }: { folio: string }) {
       <div className="case__body">
         <div className="case__main">
           <Timeline kase={c} />
-          <Composer ref={composer} kase={c} onSent={kase.reload} />
+          {mayChange ? (
+            <Composer ref={composer} kase={c} onSent={kase.reload} />
+          ) : (
+            <p className="notice case__read-only" data-testid="read-only">
+              {t('caseHeader.readOnly', { area: c.area.name })}
+            </p>
+          )}
           <p className="muted shortcuts">{t('case.shortcuts')}</p>
         </div>
         <div className="case__side">
           <UnverifiedContact kase={c} onChanged={kase.reload} />
-          <CaseActions ref={actions} kase={c} onChanged={kase.reload} />
+          <CaseActions ref={actions} kase={c} mayChange={mayChange} onChanged={kase.reload} />
           <CustomerPanel kase={c} />
         </div>
       </div>

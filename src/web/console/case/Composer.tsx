@@ -3,10 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, readAttachments } from '../../shared/api.ts';
 import { ErrorMessage } from '../../shared/components.tsx';
 import { fillPlaceholders, formatDateTime, formatPhone } from '../../shared/format.ts';
-import type { CaseDetail } from '../../shared/types.ts';
+import { useAsync } from '../../shared/hooks.ts';
+import type { CaseDetail, CustomerDetail } from '../../shared/types.ts';
 import { api } from '../api.ts';
 import { cannedRepliesFor, toneOf } from '../canned.ts';
 import { useSession } from '../session.tsx';
+import { type ReplyOption, replyOptions } from './reply-route.ts';
 
 export type ComposerMode = 'saliente' | 'nota_interna';
 
@@ -19,7 +21,11 @@ interface WindowClosed {
   otherContactPoints?: Array<{ kind: string; address: string }>;
 }
 
-/** Replies on the case's channel and internal notes, with canned replies, attachments and the channels' windows. */
+/**
+ * Replies and internal notes, with canned replies and attachments. A reply goes on the route the agent
+ * picks among the customer's contact points (the case's channel by default), under that channel's
+ * windows: WhatsApp past 24 hours takes only an approved template, Messenger nothing after 7 days.
+ */
 export function Composer({
   kase,
   onSent,
@@ -42,6 +48,14 @@ export function Composer({
   const [windowClosed, setWindowClosed] = useState<WindowClosed>();
   const [template, setTemplate] = useState('');
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const customer = useAsync(
+    () => api.get<CustomerDetail>(`/customers/${kase.customer.id}`),
+    [kase.customer.id, kase.updatedAt],
+  );
+  const options = replyOptions(kase.channel, customer.data?.contactPoints ?? [], kase.claimedContact);
+  const [chosen, setChosen] = useState<string>();
+  const route: ReplyOption | undefined = options.find((o) => o.value === chosen) ?? options[0];
+  const replyVia = route && 'via' in route ? { replyVia: route.via } : {};
 
   useImperativeHandle(ref, () => ({
     focus(next) {
@@ -49,6 +63,14 @@ export function Composer({
       textarea.current?.focus();
     },
   }));
+
+  const optionLabel = (option: ReplyOption) => {
+    if (option.value === 'record' || !option.channel) return t('reply.record');
+    const channel = t(`common:channel.${option.channel}`);
+    if (!('via' in option)) return t('reply.caseChannel', { channel });
+    const { kind, address } = option.via;
+    return t('reply.option', { channel, address: kind === 'whatsapp' ? formatPhone(address) : address });
+  };
 
   const canned = cannedRepliesFor(kase.area.code);
   const applyCanned = (id: string) => {
@@ -100,13 +122,18 @@ export function Composer({
       return;
     }
     setEmpty(false);
-    await post({ kind: mode, body: body.trim(), attachments: await readAttachments(files) });
+    await post({
+      kind: mode,
+      body: body.trim(),
+      attachments: await readAttachments(files),
+      ...(mode === 'saliente' ? replyVia : {}),
+    });
   };
 
   const sendTemplate = async () => {
     const chosen = windowClosed?.templates?.find((tpl) => tpl.name === template);
     if (!chosen || sending) return;
-    await post({ kind: 'saliente', body: chosen.preview, template: { name: chosen.name } });
+    await post({ kind: 'saliente', body: chosen.preview, template: { name: chosen.name }, ...replyVia });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -135,8 +162,34 @@ export function Composer({
             </label>
           ))}
         </fieldset>
-        {mode === 'saliente' && (
-          <p className="muted composer__hint">{t(`composer.channelHint.${kase.channel}`)}</p>
+        {mode === 'saliente' && route && (
+          <>
+            <div className="composer__row">
+              <label htmlFor="reply-via">{t('reply.via')}</label>
+              <select
+                id="reply-via"
+                value={route.value}
+                onChange={(event) => {
+                  setChosen(event.target.value);
+                  setWindowClosed(undefined);
+                  setTemplate('');
+                }}
+              >
+                {options.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {optionLabel(option)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="muted composer__hint" data-testid="reply-hint">
+              {route.channel
+                ? t(`reply.hint.${route.channel as 'whatsapp' | 'email' | 'facebook'}`)
+                : options.length === 1
+                  ? t('reply.noWritten')
+                  : t('reply.portalOnly')}
+            </p>
+          </>
         )}
         <div className="composer__row">
           <label htmlFor="canned">{t('composer.canned')}</label>

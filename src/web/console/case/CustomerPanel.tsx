@@ -22,7 +22,9 @@ export function CustomerPanel({ kase }: { kase: CaseDetail }) {
   return (
     <section className="panel" aria-labelledby="customer-heading">
       <h2 id="customer-heading">{t('customer.heading')}</h2>
-      <p className="customer__name">{kase.customer.name ?? '—'}</p>
+      <p className="customer__name">
+        <Link to={PATHS.customer(kase.customer.id)}>{kase.customer.name ?? t('customerPage.unnamed')}</Link>
+      </p>
       <p className="muted">
         {kase.customer.accountNumber
           ? t('customer.account', { account: kase.customer.accountNumber })

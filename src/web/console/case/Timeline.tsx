@@ -1,26 +1,15 @@
 import { useTranslation } from 'react-i18next';
-import { formatDateTime, formatSize } from '../../shared/format.ts';
+import { formatDateTime } from '../../shared/format.ts';
 import { currentLanguage } from '../../shared/i18n.ts';
-import type {
-  CaseDetail,
-  CaseEvent,
-  CaseStatus,
-  Message,
-  Priority,
-  RequestType,
-  TimelineEntry,
-} from '../../shared/types.ts';
+import type { CaseDetail, CaseEvent, Message, TimelineEntry } from '../../shared/types.ts';
 import { useSession } from '../session.tsx';
+import { AttachmentList } from './Attachments.tsx';
 import { WRITABLE_CHANNELS } from './lifecycle.ts';
+import { eventSentence, spokenReason, type Translate } from './timeline-sentence.ts';
 
 const atOf = (entry: TimelineEntry) => (entry.type === 'message' ? entry.message.at : entry.event.at);
 const openingFirst = (entry: TimelineEntry) =>
   entry.type === 'event' && entry.event.kind === 'created' ? 1 : 0;
-
-// Only these carry a person's words as their reason; the others' reasons are internal codes (routing rules).
-const REASONED = new Set(['transferred', 'status_changed', 'delivery_failed']);
-
-const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 function useActorName(kase: CaseDetail) {
   const { t } = useTranslation(['console', 'common']);
@@ -34,75 +23,30 @@ function useActorName(kase: CaseDetail) {
 }
 
 function EventLine({ event, kase }: { event: CaseEvent; kase: CaseDetail }) {
-  const { t } = useTranslation(['console', 'common']);
+  const { t, i18n } = useTranslation(['console', 'common']);
   const { areas, agentName, settings } = useSession();
   const actor = useActorName(kase)(event.actorKind, event.actorAgentId);
-  const before = event.before ?? {};
-  const after = event.after ?? {};
-  const areaName = (id: unknown) => areas.find((a) => a.id === id)?.name ?? String(id ?? '');
-  const status = (value: unknown) => t(`common:status.${(text(value) ?? 'nuevo') as CaseStatus}`);
-  const deadline = () =>
-    t(`flags.${text(after.deadline) === 'primera_respuesta' ? 'primera_respuesta' : 'resolucion'}`);
-  let line: string;
-  switch (event.kind) {
-    case 'created':
-      line = t('timeline.event.created', { actor, channel: t(`common:channel.${kase.channel}`) });
-      break;
-    case 'status_changed':
-      line = t('timeline.event.status_changed', {
-        actor,
-        from: status(before.status),
-        to: status(after.status),
-      });
-      break;
-    case 'transferred':
-      line = t('timeline.event.transferred', {
-        actor,
-        from: areaName(before.areaId),
-        to: areaName(after.areaId),
-      });
-      break;
-    case 'assigned':
-      line = t('timeline.event.assigned', {
-        actor,
-        agent: agentName(text(after.assigneeId) ?? null) ?? t('timeline.agentUnknown'),
-      });
-      break;
-    case 'priority_changed':
-      line = t('timeline.event.priority_changed', {
-        actor,
-        priority: t(`priority.${(text(after.priority) ?? 'normal') as Priority}`),
-      });
-      break;
-    case 'type_changed':
-      line = t('timeline.event.type_changed', {
-        actor,
-        type: t(`common:requestType.${(text(after.requestType) ?? 'duda') as RequestType}`),
-      });
-      break;
-    case 'deadline_warning':
-      line = t('timeline.event.deadline_warning', { deadline: deadline() });
-      break;
-    case 'deadline_breached':
-      line = t('timeline.event.deadline_breached', { deadline: deadline() });
-      break;
-    case 'delivery_failed':
-      line = t('timeline.event.delivery_failed');
-      break;
-    default:
-      line = t('timeline.event.other', { actor, kind: event.kind });
-  }
-  const cause = text(after.causeCode);
+  const translate: Translate = (key, values) => String(i18n.t(key, { ns: 'console', ...values } as never));
+  const line =
+    eventSentence(event, {
+      t: translate,
+      actor,
+      agentName: (id) => (typeof id === 'string' && agentName(id)) || t('timeline.agentUnknown'),
+      areaName: (id) => areas.find((a) => a.id === id)?.name ?? String(id ?? ''),
+      channel: t(`common:channel.${kase.channel}`),
+    }) ?? t('timeline.sentence.other', { actor, kind: event.kind });
+  const cause = typeof event.after?.causeCode === 'string' ? event.after.causeCode : undefined;
   const causeName = cause ? (settings.causeCodes.find((c) => c.code === cause)?.name ?? cause) : undefined;
+  const reason = spokenReason(event);
   return (
     <>
       <p className="entry__line">{line}</p>
       {causeName && <p className="entry__detail">{t('timeline.cause', { cause: causeName })}</p>}
-      {event.reason && REASONED.has(event.kind) && (
+      {reason && (
         <p className="entry__detail">
           {event.kind === 'status_changed'
-            ? t('timeline.noteReason', { reason: event.reason })
-            : t('timeline.reason', { reason: event.reason })}
+            ? t('timeline.noteReason', { reason })
+            : t('timeline.reason', { reason })}
         </p>
       )}
     </>
@@ -112,23 +56,30 @@ function EventLine({ event, kase }: { event: CaseEvent; kase: CaseDetail }) {
 function MessageBlock({ message, kase }: { message: Message; kase: CaseDetail }) {
   const { t } = useTranslation(['console', 'common']);
   const actorName = useActorName(kase);
+  const note = message.kind === 'nota_interna';
+  // What the customer said on a call is entered by the agent: it is still the customer's message.
   const who =
-    message.kind === 'entrante' && !message.authorAgentId
+    message.kind === 'entrante'
       ? actorName('cliente', null)
       : message.authorAgentId
         ? actorName('agente', message.authorAgentId)
         : t('timeline.system');
-  const label =
-    message.kind === 'nota_interna'
-      ? t('timeline.note')
-      : message.kind === 'saliente'
+  const label = note
+    ? t('timeline.note')
+    : message.kind === 'saliente'
+      ? message.authorAgentId
         ? t('timeline.outbound')
-        : t('timeline.inbound');
+        : t('timeline.automatic')
+      : t('timeline.inbound');
   return (
     <>
       <p className="entry__line">
-        <strong>{who}</strong> · {label} ·{' '}
-        {t('timeline.via', { channel: t(`common:channel.${message.channel}`) })}
+        <strong>{who}</strong> · {label}
+        {/* A note goes nowhere: only messages travel on a channel. */}
+        {!note && <> · {t('timeline.via', { channel: t(`common:channel.${message.channel}`) })}</>}
+        {message.kind === 'entrante' && message.authorAgentId && (
+          <> · {t('timeline.recordedBy', { agent: actorName('agente', message.authorAgentId) })}</>
+        )}
         {message.kind === 'saliente' &&
           message.deliveryStatus &&
           WRITABLE_CHANNELS.includes(message.channel) && (
@@ -142,15 +93,7 @@ function MessageBlock({ message, kase }: { message: Message; kase: CaseDetail })
       </p>
       <p className="entry__body">{message.body}</p>
       {message.deliveryError && <p className="entry__detail error">{message.deliveryError}</p>}
-      {message.attachments.length > 0 && (
-        <ul className="entry__files" aria-label={t('timeline.attachments')}>
-          {message.attachments.map((file) => (
-            <li key={file.sha256}>
-              {file.filename} ({formatSize(file.size)})
-            </li>
-          ))}
-        </ul>
-      )}
+      {message.attachments.length > 0 && <AttachmentList files={message.attachments} />}
     </>
   );
 }

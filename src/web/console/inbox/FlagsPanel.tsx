@@ -10,7 +10,18 @@ import { useLiveEvents } from '../live.tsx';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 
-/** Deadline warnings and breaches not yet seen: mine, or everyone's for supervisors and admins. */
+// Events after which an alert may appear, change state or no longer apply (a reply, a resolution).
+const FLAG_EVENTS = new Set([
+  'deadline_warning',
+  'deadline_breached',
+  'status_changed',
+  'message_added',
+  'transferred',
+  'assigned',
+  'type_changed',
+]);
+
+/** Deadline alerts not yet seen, one per deadline at its state: mine, or everyone's for supervisors and admins. */
 export function FlagsPanel() {
   const { t, i18n } = useTranslation(['console', 'common']);
   const { agent, timeZone } = useSession();
@@ -20,27 +31,30 @@ export function FlagsPanel() {
     [everyone],
   );
   useLiveEvents((events) => {
-    if (events.some((e) => e.kind === 'deadline_warning' || e.kind === 'deadline_breached'))
-      void flags.reload();
+    if (events.some((e) => FLAG_EVENTS.has(e.kind))) void flags.reload();
   });
   const acknowledge = async (id: string) => {
     await api.post(`/flags/${id}/acknowledge`);
     await flags.reload();
   };
   const language = currentLanguage(i18n.language);
+  const date = (iso: string) => formatDateTime(iso, language, timeZone);
+  // The server keeps one alert per pending deadline, at its current state; the label says which date it is.
+  const when = (flag: DeadlineFlag) =>
+    t(flag.kind === 'vencido' ? 'flags.overdueSince' : 'flags.dueAt', { date: date(flag.dueAt) });
+  const alerts = flags.data ?? [];
   return (
     <aside className="flags" aria-labelledby="flags-heading">
       <h2 id="flags-heading">{t('flags.heading')}</h2>
       <ErrorMessage error={flags.error} />
-      {flags.data?.length === 0 && <p className="muted">{t('flags.none')}</p>}
+      {flags.data && alerts.length === 0 && <p className="muted">{t('flags.none')}</p>}
       <ul className="flags__list">
-        {flags.data?.map((flag) => (
-          <li key={flag.id} className={`flag flag--${flag.kind}`}>
+        {alerts.map((flag) => (
+          <li key={flag.id} className={`flag flag--${flag.kind}`} data-folio={flag.folio}>
             <span className="badge">{t(`flags.${flag.kind}`)}</span>{' '}
             <Link to={PATHS.case(flag.folio)}>{flag.folio}</Link>
-            <span className="muted">
-              {' '}
-              · {t(`flags.${flag.deadlineKind}`)} · {formatDateTime(flag.raisedAt, language, timeZone)}
+            <span className="flag__when">
+              {t(`flags.${flag.deadlineKind}`)} · {when(flag)}
             </span>
             <button type="button" className="button button--small" onClick={() => void acknowledge(flag.id)}>
               {t('flags.acknowledge')}

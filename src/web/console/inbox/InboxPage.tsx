@@ -1,122 +1,151 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DeadlineBadge, ErrorMessage } from '../../shared/components.tsx';
-import { useAsync, useNow } from '../../shared/hooks.ts';
+import { ErrorMessage } from '../../shared/components.tsx';
+import { useNow } from '../../shared/hooks.ts';
 import { Link, navigate, useLocation } from '../../shared/router.tsx';
-import {
-  CASE_STATUSES,
-  type Case,
-  type CaseList,
-  CHANNELS,
-  DEADLINE_STATES,
-  REQUEST_TYPES,
-} from '../../shared/types.ts';
+import { CASE_STATUSES, type CaseList, CHANNELS, REQUEST_TYPES } from '../../shared/types.ts';
 import { api } from '../api.ts';
-import { useLiveEvents } from '../live.tsx';
-import { PATHS } from '../routes.tsx';
+import { useLiveEvents, useLiveStatus } from '../live.tsx';
+import { NotificationSettings } from '../notifications/alerts.tsx';
 import { useSession } from '../session.tsx';
+import { useKeyShortcuts } from '../shortcuts.ts';
+import { BulkActions } from './BulkActions.tsx';
+import { CaseRow } from './CaseRow.tsx';
 import { FlagsPanel } from './FlagsPanel.tsx';
 import { rememberInboxOrder } from './order.ts';
 import {
+  DEADLINE_FILTERS,
   filtersFrom,
+  INBOX_VIEWS,
   type InboxFilters,
-  type InboxView,
-  keep,
-  mergeById,
-  queriesFor,
+  listQuery,
   searchOf,
-  sortCases,
 } from './query.ts';
+import { useCaseList } from './useCaseList.ts';
 
-const VIEWS: InboxView[] = ['mine', 'queues', 'all'];
-
-function CaseRow({ item, now }: { item: Case; now: number }) {
-  const { t } = useTranslation(['console', 'common']);
-  const { timeZone } = useSession();
+/** After install, before any case exists: how to try the console with demo data (admins only). */
+function FirstRunHint() {
+  const { t } = useTranslation('console');
+  const [empty, setEmpty] = useState(false);
+  useEffect(() => {
+    api
+      .get<CaseList>('/cases', { limit: '1' })
+      .then((page) => setEmpty(page.total === 0))
+      .catch(() => undefined);
+  }, []);
+  if (!empty) return null;
   return (
-    <tr data-folio={item.folio} className={item.deadline?.state === 'vencido' ? 'row--breached' : undefined}>
-      <th scope="row">
-        <Link to={PATHS.case(item.folio)} className="folio-link">
-          {item.folio}
-        </Link>
-      </th>
-      <td>
-        {item.customer.name ?? item.customer.accountNumber ?? (
-          <span className="muted">{t('inbox.prospect')}</span>
-        )}
-      </td>
-      <td>{t(`common:channel.${item.channel}`)}</td>
-      <td>{t(`common:requestType.${item.requestType}`)}</td>
-      <td>
-        <span className={`status status--${item.status}`}>{t(`common:status.${item.status}`)}</span>
-      </td>
-      <td>{item.area.name}</td>
-      <td>{item.assignee?.name ?? <span className="muted">{t('inbox.unassigned')}</span>}</td>
-      <td>
-        <DeadlineBadge deadline={item.deadline} now={now} timeZone={timeZone} />
-      </td>
-    </tr>
+    <div className="notice-info inbox-first-run">
+      <p>{t('inbox.firstRun.text')}</p>
+      <pre>
+        <code>npm run atiende -- seed-demo</code>
+      </pre>
+    </div>
   );
 }
 
-/** My cases, my areas' queues, or everything; filtered, searched, sorted by nearest deadline, kept live. */
+/** My cases, my areas' queues, unassigned or all: one server query, counted, paged and kept live. */
 export function InboxPage() {
   const { t } = useTranslation(['console', 'common']);
-  const { me, areas } = useSession();
+  const { me, areas, agent } = useSession();
   const { search } = useLocation();
   const filters = filtersFrom(search);
   const now = useNow();
-  const [query, setQuery] = useState(filters.q);
-  const [extra, setExtra] = useState<{ items: Case[]; cursor: string | null }>({ items: [], cursor: null });
+  const query = listQuery(filters, me);
+  const list = useCaseList(query, filters.sort);
+  const [text, setText] = useState(filters.q);
   const [announcement, setAnnouncement] = useState('');
+  const [selected, setSelected] = useState<string[]>([]);
+  const lastPicked = useRef<string>(undefined);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const table = useRef<HTMLTableSectionElement>(null);
+  const live = useLiveStatus();
+  const wasLive = useRef(live);
 
-  const key = searchOf({ ...filters, sort: 'deadline', deadline: '' });
-  const list = useAsync(async () => {
-    const queries = queriesFor(filters, me);
-    const pages = await Promise.all(queries.map((q) => api.get<CaseList>('/cases', q)));
-    setExtra({ items: [], cursor: null });
-    return {
-      items: mergeById(pages.map((p) => p.items)),
-      cursor: pages.length === 1 ? (pages[0]?.nextCursor ?? null) : null,
-    };
-  }, [key, me.id, me.areaIds.join()]);
+  useEffect(() => setText(filters.q), [filters.q]);
 
-  useEffect(() => setQuery(filters.q), [filters.q]);
+  // Events missed while the connection was down are unknown: once back, the list is asked for again.
+  const { reload } = list;
+  useEffect(() => {
+    if (wasLive.current === 'reconnecting' && live === 'open') void reload();
+    wasLive.current = live;
+  }, [live, reload]);
 
   useLiveEvents((events) => {
-    void list.reload();
+    void list.applyEvents(events);
     const created = events.find((e) => e.kind === 'created' && e.folio);
     if (created?.folio) setAnnouncement(t('inbox.announceCreated', { folio: created.folio }));
   });
 
-  const cursor = extra.cursor ?? list.data?.cursor ?? null;
-  const loadMore = async () => {
-    if (!cursor) return;
-    const [q] = queriesFor(filters, me);
-    const page = await api.get<CaseList>('/cases', { ...q, cursor });
-    setExtra((e) => ({ items: [...e.items, ...page.items], cursor: page.nextCursor }));
-  };
+  const items = list.state?.items ?? [];
+  const folios = items.map((item) => item.folio);
+  const order = folios.join(' ');
+  useEffect(() => rememberInboxOrder(order ? order.split(' ') : []), [order]);
 
-  const items = sortCases(
-    mergeById([list.data?.items ?? [], extra.items]).filter((item) => keep(filters, item)),
-    filters.sort,
-  );
-  const folios = items.map((item) => item.folio).join(' ');
-  useEffect(() => rememberInboxOrder(folios ? folios.split(' ') : []), [folios]);
+  const viewKey = searchOf({ ...filters, q: '' });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new view or search starts a new selection.
+  useEffect(() => setSelected([]), [viewKey, filters.q]);
 
   const change = (patch: Partial<InboxFilters>) => navigate(`/${searchOf({ ...filters, ...patch })}`);
   const submitSearch = (event: FormEvent) => {
     event.preventDefault();
-    change({ q: query.trim() });
+    change({ q: text.trim() });
   };
+
+  const select = (folio: string, on: boolean, range: boolean) => {
+    const from = lastPicked.current ? folios.indexOf(lastPicked.current) : -1;
+    const to = folios.indexOf(folio);
+    // Shift-click picks the run of rows from the last one picked, as file managers do.
+    const picked = range && from !== -1 ? folios.slice(Math.min(from, to), Math.max(from, to) + 1) : [folio];
+    lastPicked.current = folio;
+    setSelected((current) =>
+      on ? [...new Set([...current, ...picked])] : current.filter((f) => !picked.includes(f)),
+    );
+  };
+
+  const rowLinks = () => [...(table.current?.querySelectorAll<HTMLAnchorElement>('a.folio-link') ?? [])];
+  const focusedRow = () =>
+    rowLinks().findIndex((link) => link.closest('tr')?.contains(document.activeElement));
+  const move = (step: number) => {
+    const links = rowLinks();
+    if (links.length === 0) return;
+    const at = focusedRow();
+    const next = at === -1 ? 0 : Math.min(links.length - 1, Math.max(0, at + step));
+    links[next]?.focus();
+  };
+  const inTable = () => table.current?.contains(document.activeElement) ?? false;
+  useKeyShortcuts({
+    j: () => move(1),
+    k: () => move(-1),
+    arrowdown: () => (inTable() ? move(1) : false),
+    arrowup: () => (inTable() ? move(-1) : false),
+    x: () => {
+      const folio = rowLinks()[focusedRow()]?.closest('tr')?.dataset.folio;
+      if (!folio) return false;
+      select(folio, !selected.includes(folio), false);
+    },
+    '/': () => {
+      searchBox.current?.focus();
+      searchBox.current?.select();
+    },
+  });
+
+  const showAssignee = filters.view !== 'mine' && filters.view !== 'unassigned';
+  const total = list.state?.total;
+  const customers = list.state?.customers ?? [];
+  const noCases = list.state && items.length === 0;
 
   return (
     <div className="inbox">
       <div className="inbox__main">
-        <h1>{t('inbox.heading')}</h1>
+        <div className="inbox__top">
+          <h1>{t('inbox.heading')}</h1>
+          <NotificationSettings />
+          <p className="inbox__keys muted">{t('inbox.keysHint')}</p>
+        </div>
         <fieldset className="tabs">
           <legend className="visually-hidden">{t('inbox.views.label')}</legend>
-          {VIEWS.map((view) => (
+          {INBOX_VIEWS.map((view) => (
             <button
               key={view}
               type="button"
@@ -125,21 +154,26 @@ export function InboxPage() {
               onClick={() => change({ view })}
             >
               {t(`inbox.views.${view}`)}
+              {filters.view === view && total !== undefined && <span className="tab__count"> {total}</span>}
             </button>
           ))}
         </fieldset>
         {filters.view === 'queues' && me.areaIds.length === 0 && (
           <p className="notice-info">{t('inbox.noAreas')}</p>
         )}
-        <form className="filters" onSubmit={submitSearch} aria-label={t('inbox.filters.label')}>
+        <form className="filters inbox-filters" onSubmit={submitSearch} aria-label={t('inbox.filters.label')}>
           <div className="filters__search">
             <label htmlFor="inbox-q">{t('inbox.filters.search')}</label>
             <input
               id="inbox-q"
+              ref={searchBox}
               type="search"
               placeholder={t('inbox.filters.searchHint')}
-              value={query}
-              onChange={(event) => setQuery(event.target.value)}
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Escape') event.currentTarget.blur();
+              }}
             />
             <button type="submit" className="button button--small">
               {t('inbox.filters.searchButton')}
@@ -151,8 +185,8 @@ export function InboxPage() {
               value={filters.status}
               onChange={(event) => change({ status: event.target.value as InboxFilters['status'] })}
             >
-              <option value="open">{t('inbox.filters.open')}</option>
-              <option value="any">{t('inbox.filters.any')}</option>
+              <option value="abiertos">{t('inbox.filters.open')}</option>
+              <option value="">{t('inbox.filters.all')}</option>
               {CASE_STATUSES.map((status) => (
                 <option key={status} value={status}>
                   {t(`common:status.${status}`)}
@@ -208,9 +242,9 @@ export function InboxPage() {
               onChange={(event) => change({ deadline: event.target.value as InboxFilters['deadline'] })}
             >
               <option value="">{t('inbox.filters.all')}</option>
-              {DEADLINE_STATES.map((state) => (
+              {DEADLINE_FILTERS.map((state) => (
                 <option key={state} value={state}>
-                  {t(`common:deadlineState.${state}`)}
+                  {t(`inbox.filters.deadlineStates.${state}`)}
                 </option>
               ))}
             </select>
@@ -219,10 +253,12 @@ export function InboxPage() {
             {t('inbox.filters.sort')}
             <select
               value={filters.sort}
-              onChange={(event) => change({ sort: event.target.value === 'newest' ? 'newest' : 'deadline' })}
+              onChange={(event) =>
+                change({ sort: event.target.value === 'recientes' ? 'recientes' : 'plazo' })
+              }
             >
-              <option value="deadline">{t('inbox.filters.sortDeadline')}</option>
-              <option value="newest">{t('inbox.filters.sortNewest')}</option>
+              <option value="plazo">{t('inbox.filters.sortDeadline')}</option>
+              <option value="recientes">{t('inbox.filters.sortNewest')}</option>
             </select>
           </label>
           <button type="button" className="button button--small button--link" onClick={() => navigate('/')}>
@@ -233,37 +269,106 @@ export function InboxPage() {
         <p className="visually-hidden" role="status">
           {announcement}
         </p>
-        <p className="muted" aria-live="polite">
-          {list.data ? t('inbox.count', { count: items.length }) : t('common:loading')}
+        {customers.length > 0 && (
+          <section className="inbox-customers" aria-labelledby="inbox-customers-heading">
+            <h2 id="inbox-customers-heading">{t('inbox.customers.heading')}</h2>
+            <ul>
+              {customers.map((customer) => (
+                <li key={customer.id}>
+                  <Link to={`/app/customers/${encodeURIComponent(customer.id)}`}>
+                    {customer.name ?? customer.accountNumber ?? t('inbox.prospect')}
+                  </Link>{' '}
+                  <span className="muted">
+                    {customer.accountNumber &&
+                      `${t('inbox.customers.account', { account: customer.accountNumber })} · `}
+                    {t(`inbox.customers.matchedOn.${customer.matchedOn}`)} ·{' '}
+                    {t('inbox.customers.openCases', { count: customer.openCases })}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <p className="inbox__count muted" aria-live="polite" data-testid="inbox-count">
+          {list.state ? t('inbox.count', { count: list.state.total }) : t('common:loading')}
         </p>
-        {list.data && items.length === 0 ? (
-          <p>{t('inbox.empty')}</p>
+        {selected.length > 0 && (
+          <div className="inbox-selection">
+            <BulkActions folios={selected} onDone={() => void list.reload()} />
+            <button
+              type="button"
+              className="button button--small button--link"
+              onClick={() => setSelected([])}
+            >
+              {t('bulk.clear')}
+            </button>
+          </div>
+        )}
+        {noCases ? (
+          <>
+            <p>{t('inbox.empty')}</p>
+            {agent.role === 'admin' && <FirstRunHint />}
+          </>
         ) : (
-          <div className="table-wrap">
-            <table className="cases">
+          <div className="inbox-table-wrap" data-testid="inbox-table">
+            <table className={`inbox-table${showAssignee ? '' : ' inbox-table--no-assignee'}`}>
+              <caption className="visually-hidden">{t('inbox.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t('inbox.columns.folio')}</th>
-                  <th scope="col">{t('inbox.columns.customer')}</th>
-                  <th scope="col">{t('inbox.columns.channel')}</th>
-                  <th scope="col">{t('inbox.columns.type')}</th>
-                  <th scope="col">{t('inbox.columns.status')}</th>
-                  <th scope="col">{t('inbox.columns.area')}</th>
-                  <th scope="col">{t('inbox.columns.assignee')}</th>
-                  <th scope="col">{t('inbox.columns.deadline')}</th>
+                  <th scope="col" className="inbox-col--select">
+                    <span className="visually-hidden">{t('bulk.selectColumn')}</span>
+                  </th>
+                  <th scope="col" className="inbox-col--folio">
+                    {t('inbox.columns.folio')}
+                  </th>
+                  <th scope="col" className="inbox-col--customer">
+                    {t('inbox.columns.customer')}
+                  </th>
+                  <th scope="col" className="inbox-col--channel">
+                    {t('inbox.columns.channel')}
+                  </th>
+                  <th scope="col" className="inbox-col--type">
+                    {t('inbox.columns.type')}
+                  </th>
+                  <th scope="col" className="inbox-col--status">
+                    {t('inbox.columns.status')}
+                  </th>
+                  <th scope="col" className="inbox-col--area">
+                    {t('inbox.columns.area')}
+                  </th>
+                  {showAssignee && (
+                    <th scope="col" className="inbox-col--assignee">
+                      {t('inbox.columns.assignee')}
+                    </th>
+                  )}
+                  <th scope="col" className="inbox-col--deadline">
+                    {t('inbox.columns.deadline')}
+                  </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody ref={table}>
                 {items.map((item) => (
-                  <CaseRow key={item.id} item={item} now={now} />
+                  <CaseRow
+                    key={item.id}
+                    item={item}
+                    now={now}
+                    showAssignee={showAssignee}
+                    selected={selected.includes(item.folio)}
+                    onSelect={select}
+                  />
                 ))}
               </tbody>
             </table>
           </div>
         )}
-        {cursor && (
-          <button type="button" className="button" onClick={() => void loadMore()}>
-            {t('inbox.loadMore')}
+        {list.state?.nextCursor && (
+          <button
+            type="button"
+            className="button"
+            disabled={list.loadingMore}
+            onClick={() => void list.loadMore()}
+          >
+            {t('inbox.loadMore', { shown: items.length, total: list.state.total })}
           </button>
         )}
       </div>

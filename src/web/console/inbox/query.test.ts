@@ -1,79 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import type { Case, Deadline } from '../../shared/types.ts';
-import { filtersFrom, keep, queriesFor, searchOf, sortCases } from './query.ts';
+import { filtersFrom, listQuery, membershipQuery, searchOf } from './query.ts';
 
-const deadline = (
-  dueAt: string,
-  state: Deadline['state'] = 'en_tiempo',
-  metAt: string | null = null,
-): Deadline => ({
-  dueAt,
-  state,
-  remainingMs: 0,
-  metAt,
-  target: { amount: 1, unit: 'days', clock: 'business' },
-  source: 'test',
-});
-
-const makeCase = (folio: string, createdAt: string, d: Deadline | null, status: Case['status'] = 'nuevo') =>
-  ({ id: folio, folio, createdAt, deadline: d, status }) as Case;
-
-describe('the inbox order', () => {
-  const overdue = makeCase('A', '2026-11-20T10:00:00Z', deadline('2026-11-21T10:00:00Z', 'vencido'));
-  const soon = makeCase('B', '2026-11-24T10:00:00Z', deadline('2026-11-25T12:00:00Z', 'por_vencer'));
-  const later = makeCase('C', '2026-11-25T09:00:00Z', deadline('2026-11-30T10:00:00Z'));
-  const paused = makeCase('D', '2026-11-23T10:00:00Z', deadline('2026-11-22T10:00:00Z', 'pausado'));
-  const met = makeCase(
-    'E',
-    '2026-11-25T08:00:00Z',
-    deadline('2026-11-22T10:00:00Z', 'en_tiempo', '2026-11-21T00:00:00Z'),
-  );
-  const none = makeCase('F', '2026-11-25T10:00:00Z', null);
-
-  it('puts the nearest running deadline first, then paused, met or no deadline, newest first', () => {
-    const sorted = sortCases([none, later, met, paused, soon, overdue], 'deadline');
-    expect(sorted.map((c) => c.folio)).toEqual(['A', 'B', 'C', 'F', 'E', 'D']);
-  });
-
-  it('can list newest first instead', () => {
-    expect(sortCases([overdue, none, later], 'newest').map((c) => c.folio)).toEqual(['F', 'C', 'A']);
-  });
-});
+const me = { id: 'me', areaIds: [1, 2] };
+const from = (search: string) => filtersFrom(new URLSearchParams(search));
 
 describe('the inbox filters', () => {
   it('round-trip through the URL, defaults left out', () => {
-    const filters = filtersFrom(new URLSearchParams('view=all&q=cobro&deadline=vencido'));
+    const filters = from('view=all&q=cobro&deadline=vencido&sort=recientes');
     expect(filters).toMatchObject({
       view: 'all',
       q: 'cobro',
       deadline: 'vencido',
-      status: 'open',
-      sort: 'deadline',
+      status: 'abiertos',
+      sort: 'recientes',
     });
-    expect(searchOf(filters)).toBe('?view=all&q=cobro&deadline=vencido');
-    expect(searchOf(filtersFrom(new URLSearchParams()))).toBe('');
+    expect(searchOf(filters)).toBe('?view=all&q=cobro&deadline=vencido&sort=recientes');
+    expect(searchOf(from(''))).toBe('');
+    // Every status is asked for by name, so the default (open cases) needs nothing in the URL.
+    expect(from('status=todos').status).toBe('');
+    expect(searchOf(from('status=todos'))).toBe('?status=todos');
   });
 
-  it('ask the API for my cases, one queue per area of mine, or everything', () => {
-    const me = { id: 'me', areaIds: [1, 2] };
-    expect(queriesFor(filtersFrom(new URLSearchParams()), me)).toEqual([
-      expect.objectContaining({ assigneeId: 'me', status: undefined }),
-    ]);
-    expect(queriesFor(filtersFrom(new URLSearchParams('view=queues')), me)).toEqual([
-      expect.objectContaining({ status: 'nuevo', areaId: '1' }),
-      expect.objectContaining({ status: 'nuevo', areaId: '2' }),
-    ]);
-    expect(queriesFor(filtersFrom(new URLSearchParams('view=all&status=resuelto&area=2')), me)).toEqual([
-      expect.objectContaining({ status: 'resuelto', areaId: '2' }),
-    ]);
+  it('ignore views and deadline filters the API does not know', () => {
+    expect(from('view=everything&deadline=pausado&status=open')).toMatchObject({
+      view: 'mine',
+      deadline: '',
+      status: 'abiertos',
+    });
+  });
+});
+
+describe('the one query of a view', () => {
+  // Only the parameters sent: the API client leaves undefined ones out of the URL.
+  const sent = (search: string) =>
+    Object.fromEntries(Object.entries(listQuery(from(search), me) ?? {}).filter(([, v]) => v !== undefined));
+  const view = { status: 'abiertos', sort: 'plazo', limit: '50' };
+
+  it.each([
+    ['', { ...view, assigneeId: 'me' }],
+    ['view=queues', { ...view, areaIds: '1,2' }],
+    ['view=queues&area=2', { ...view, areaIds: '2' }],
+    ['view=all&area=2', { ...view, areaId: '2' }],
+    ['view=all', view],
+    ['view=unassigned', { ...view, unassigned: 'true' }],
+  ])('"%s" asks for %o', (search, expected) => {
+    expect(sent(search)).toEqual(expected);
   });
 
-  it('hide closed and discarded cases unless asked, and filter on the deadline state', () => {
-    const open = filtersFrom(new URLSearchParams());
-    expect(keep(open, makeCase('A', '', null, 'cerrado'))).toBe(false);
-    expect(keep(open, makeCase('B', '', null, 'en_proceso'))).toBe(true);
-    const any = filtersFrom(new URLSearchParams('status=any&deadline=vencido'));
-    expect(keep(any, makeCase('C', '', deadline('2026-11-01T00:00:00Z', 'vencido'), 'cerrado'))).toBe(true);
-    expect(keep(any, makeCase('D', '', deadline('2026-11-01T00:00:00Z')))).toBe(false);
+  it('hands filters, the deadline filter and the sort to the server, one page at a time', () => {
+    expect(listQuery(from('view=all&q=Treviño&type=queja&channel=whatsapp&deadline=vencido'), me)).toEqual({
+      q: 'Treviño',
+      requestType: 'queja',
+      channel: 'whatsapp',
+      status: 'abiertos',
+      deadline: 'vencido',
+      sort: 'plazo',
+      limit: '50',
+      areaId: undefined,
+    });
+    expect(sent('view=all&status=en_proceso&sort=recientes')).toEqual({
+      status: 'en_proceso',
+      sort: 'recientes',
+      limit: '50',
+    });
+  });
+
+  it('lists nothing for the queues of an agent in no area, or of an area not theirs', () => {
+    expect(listQuery(from('view=queues'), { id: 'me', areaIds: [] })).toBeUndefined();
+    expect(listQuery(from('view=queues&area=7'), me)).toBeUndefined();
+  });
+
+  it('asks whether one case belongs to the view by narrowing it to the folio, unless it searches already', () => {
+    const query = listQuery(from('view=queues&deadline=vencido'), me);
+    if (!query) throw new Error('no query');
+    expect(membershipQuery({ ...query, cursor: 'abc' }, 'MON-2026-000001-7')).toMatchObject({
+      areaIds: '1,2',
+      deadline: 'vencido',
+      q: 'MON-2026-000001-7',
+    });
+    expect(membershipQuery({ ...query, cursor: 'abc' }, 'MON-2026-000001-7')?.cursor).toBeUndefined();
+    expect(membershipQuery({ ...query, q: 'cobro' }, 'MON-2026-000001-7')).toBeUndefined();
   });
 });

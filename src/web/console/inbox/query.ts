@@ -1,34 +1,42 @@
-import type { Case, CaseStatus, Channel, DeadlineState, RequestType } from '../../shared/types.ts';
+import { CASE_STATUSES, type CaseStatus, type Channel, type RequestType } from '../../shared/types.ts';
 
-export type InboxView = 'mine' | 'queues' | 'all';
-export type InboxSort = 'deadline' | 'newest';
+export const INBOX_VIEWS = ['mine', 'queues', 'all', 'unassigned'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+export type InboxSort = 'plazo' | 'recientes';
+/** The deadline filters the API offers: the nearest pending deadline's state, or a deadline met late. */
+export const DEADLINE_FILTERS = ['vencido', 'por_vencer', 'en_tiempo', 'fuera_de_plazo'] as const;
+export type DeadlineFilter = (typeof DEADLINE_FILTERS)[number];
+
+/** Rows asked for per page; "Cargar más" asks for the next page with the cursor. */
+export const PAGE_SIZE = 50;
 
 /** The inbox's state, kept in the URL's query so a reload or a shared link shows the same list. */
 export interface InboxFilters {
   view: InboxView;
   q: string;
-  /** A status, `open` (everything not closed or discarded) or `any`. */
-  status: CaseStatus | 'open' | 'any';
+  /** One status, `abiertos` (the default: work still to do) or '' for every status. */
+  status: CaseStatus | 'abiertos' | '';
   requestType: RequestType | '';
   channel: Channel | '';
   areaId: string;
-  deadline: DeadlineState | '';
+  deadline: DeadlineFilter | '';
   sort: InboxSort;
 }
 
-const FINAL: CaseStatus[] = ['cerrado', 'descartado'];
+const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
+  values.find((v) => v === value);
 
 export function filtersFrom(search: URLSearchParams): InboxFilters {
-  const view = search.get('view');
   return {
-    view: view === 'queues' || view === 'all' ? view : 'mine',
+    view: oneOf(INBOX_VIEWS, search.get('view')) ?? 'mine',
     q: search.get('q') ?? '',
-    status: (search.get('status') as InboxFilters['status'] | null) ?? 'open',
+    status:
+      search.get('status') === 'todos' ? '' : (oneOf(CASE_STATUSES, search.get('status')) ?? 'abiertos'),
     requestType: (search.get('type') as RequestType | null) ?? '',
     channel: (search.get('channel') as Channel | null) ?? '',
     areaId: search.get('area') ?? '',
-    deadline: (search.get('deadline') as DeadlineState | null) ?? '',
-    sort: search.get('sort') === 'newest' ? 'newest' : 'deadline',
+    deadline: oneOf(DEADLINE_FILTERS, search.get('deadline')) ?? '',
+    sort: search.get('sort') === 'recientes' ? 'recientes' : 'plazo',
   };
 }
 
@@ -36,62 +44,50 @@ export function searchOf(filters: InboxFilters): string {
   const params = new URLSearchParams();
   if (filters.view !== 'mine') params.set('view', filters.view);
   if (filters.q) params.set('q', filters.q);
-  if (filters.status !== 'open') params.set('status', filters.status);
+  if (filters.status !== 'abiertos') params.set('status', filters.status || 'todos');
   if (filters.requestType) params.set('type', filters.requestType);
   if (filters.channel) params.set('channel', filters.channel);
   if (filters.areaId) params.set('area', filters.areaId);
   if (filters.deadline) params.set('deadline', filters.deadline);
-  if (filters.sort !== 'deadline') params.set('sort', filters.sort);
+  if (filters.sort !== 'plazo') params.set('sort', filters.sort);
   const text = params.toString();
   return text ? `?${text}` : '';
 }
 
-/** The `GET /cases` queries a view needs: one, or one per area for the queues of my areas. */
-export function queriesFor(
+export type ListQuery = Record<string, string | undefined>;
+
+/**
+ * The one `GET /cases` query of a view: the server filters, counts and sorts over every case, so the
+ * list shows its answer as it is. Undefined when the view can list nothing (queues of an agent in no area).
+ */
+export function listQuery(
   filters: InboxFilters,
   me: { id: string; areaIds: number[] },
-): Array<Record<string, string | undefined>> {
-  const common = {
+): ListQuery | undefined {
+  const query: ListQuery = {
     q: filters.q || undefined,
     requestType: filters.requestType || undefined,
     channel: filters.channel || undefined,
-    status: filters.status === 'open' || filters.status === 'any' ? undefined : filters.status,
-    limit: '100',
+    status: filters.status || undefined,
+    deadline: filters.deadline || undefined,
+    sort: filters.sort,
+    limit: String(PAGE_SIZE),
   };
-  if (filters.view === 'mine') return [{ ...common, assigneeId: me.id, areaId: filters.areaId || undefined }];
+  if (filters.view === 'mine') return { ...query, assigneeId: me.id, areaId: filters.areaId || undefined };
   if (filters.view === 'queues') {
     const areas = filters.areaId ? me.areaIds.filter((id) => String(id) === filters.areaId) : me.areaIds;
-    return areas.map((areaId) => ({ ...common, status: 'nuevo', areaId: String(areaId) }));
+    return areas.length > 0 ? { ...query, areaIds: areas.join(',') } : undefined;
   }
-  return [{ ...common, areaId: filters.areaId || undefined }];
+  if (filters.view === 'unassigned')
+    return { ...query, unassigned: 'true', areaId: filters.areaId || undefined };
+  return { ...query, areaId: filters.areaId || undefined };
 }
 
-/** What the API cannot filter on: open cases only, and the deadline's state. */
-export function keep(filters: InboxFilters, item: Case): boolean {
-  if (filters.status === 'open' && FINAL.includes(item.status)) return false;
-  if (filters.deadline && item.deadline?.state !== filters.deadline) return false;
-  return true;
-}
-
-// A running deadline ranks by when it falls due; paused, met or absent ones come after, newest first.
-const rank = (item: Case) =>
-  item.deadline && !item.deadline.metAt && item.deadline.state !== 'pausado' ? 0 : 1;
-
-/** Nearest deadline first (overdue ones at the top), or newest first. */
-export function sortCases(items: Case[], sort: InboxSort): Case[] {
-  const newest = (a: Case, b: Case) => b.createdAt.localeCompare(a.createdAt);
-  if (sort === 'newest') return [...items].sort(newest);
-  return [...items].sort((a, b) => {
-    const byRank = rank(a) - rank(b);
-    if (byRank !== 0) return byRank;
-    if (rank(a) === 0 && a.deadline && b.deadline) return a.deadline.dueAt.localeCompare(b.deadline.dueAt);
-    return newest(a, b);
-  });
-}
-
-/** Merges lists fetched per area, once per case. */
-export function mergeById(lists: Case[][]): Case[] {
-  const seen = new Map<string, Case>();
-  for (const list of lists) for (const item of list) seen.set(item.id, item);
-  return [...seen.values()];
+/**
+ * Whether one case belongs to the view, asked of the server: the view's own query narrowed to the folio.
+ * A view already searching for something cannot be narrowed this way, so it answers undefined.
+ */
+export function membershipQuery(query: ListQuery, folio: string): ListQuery | undefined {
+  if (query.q) return undefined;
+  return { ...query, q: folio, limit: '5', cursor: undefined };
 }

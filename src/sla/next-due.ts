@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/database.ts';
+import { type caseDeadlines, cases, DEADLINE_KINDS } from '../db/schema.ts';
+import type { CalendarSpecInput } from './calendar.ts';
+import { warnInstant } from './deadline-state.ts';
+import { calendarFor } from './policies.ts';
+
+type DeadlineRow = typeof caseDeadlines.$inferSelect;
+type NextDueColumns = Pick<
+  typeof cases.$inferSelect,
+  'nextDueKind' | 'nextDueAt' | 'nextWarnAt' | 'deadlineMetLate'
+>;
+
+/** The nearest pending deadline: the first response until it is met, then the resolution; else none. */
+export function nearestPendingKind<T extends { metAt: unknown }>(
+  deadlines: Partial<Record<(typeof DEADLINE_KINDS)[number], T | null>>,
+) {
+  return DEADLINE_KINDS.find((kind) => {
+    const deadline = deadlines[kind];
+    return deadline && deadline.metAt === null;
+  });
+}
+
+/**
+ * What a case row keeps of its deadlines for lists: the nearest pending one's due and warning instants,
+ * and whether any was met late. A deadline paused before it fell due has neither instant: it is waiting
+ * on the customer, so it is neither late nor on time, and sorts after every running one. One paused after
+ * it fell due stays overdue: waiting on the customer does not undo a breach.
+ */
+export function nextDueColumns(rows: DeadlineRow[], warnAt: number): NextDueColumns {
+  const byKind = Object.fromEntries(rows.map((row) => [row.kind, row]));
+  const kind = nearestPendingKind(byKind);
+  const deadlineMetLate = rows.some((row) => row.metAt !== null && row.metAt > row.dueAt);
+  const pending = kind ? byKind[kind] : undefined;
+  if (!kind || !pending) return { nextDueKind: null, nextDueAt: null, nextWarnAt: null, deadlineMetLate };
+  if (pending.pausedAt && pending.pausedAt <= pending.dueAt)
+    return { nextDueKind: kind, nextDueAt: null, nextWarnAt: null, deadlineMetLate };
+  const calendar = calendarFor(pending.calendar as CalendarSpecInput);
+  return {
+    nextDueKind: kind,
+    nextDueAt: pending.dueAt,
+    nextWarnAt: warnInstant(calendar, pending, warnAt),
+    deadlineMetLate,
+  };
+}
+
+/** Writes a case's nearest pending deadline after its deadlines changed, in the caller's transaction. */
+export async function storeNextDue(tx: Tx, caseId: string, rows: DeadlineRow[], warnAt: number) {
+  await tx.update(cases).set(nextDueColumns(rows, warnAt)).where(eq(cases.id, caseId));
+}

@@ -1,0 +1,340 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next from 'i18next';
+import { describe, expect, it } from 'vitest';
+import commonEn from '../../shared/locales/en.json';
+import commonEs from '../../shared/locales/es-MX.json';
+import type { CaseEvent } from '../../shared/types.ts';
+import consoleEn from '../locales/en.json';
+import consoleEs from '../locales/es-MX.json';
+import { eventSentence, type SentenceContext, spokenReason } from './timeline-sentence.ts';
+
+/** The kinds of event the server records, read from its own list so a new kind fails here first. */
+const SERVER_KINDS = (() => {
+  const source = readFileSync(path.resolve(import.meta.dirname, '../../../events/events.service.ts'), 'utf8');
+  const union = /export type EventKind =([^;]+);/.exec(source)?.[1] ?? '';
+  return [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1] ?? '');
+})();
+
+const LUIS = 'a1';
+const ANA = 'a2';
+const SOFIA = 'a3';
+const NAMES: Record<string, string> = { [LUIS]: 'Luis', [ANA]: 'Ana', [SOFIA]: 'Sofía' };
+const AREAS: Record<number, string> = { 1: 'Atención a quejas', 2: 'Facturación y cobranza' };
+
+let id = 0;
+const event = (
+  kind: string,
+  actor: Pick<CaseEvent, 'actorKind'> & { agent?: string },
+  rest: Partial<Pick<CaseEvent, 'before' | 'after' | 'reason'>> = {},
+): CaseEvent => ({
+  id: ++id,
+  kind,
+  actorKind: actor.actorKind,
+  actorAgentId: actor.agent ?? null,
+  before: rest.before ?? null,
+  after: rest.after ?? null,
+  reason: rest.reason ?? null,
+  at: '2026-05-04T16:00:00.000Z',
+});
+const luis = { actorKind: 'agente' as const, agent: LUIS };
+const ana = { actorKind: 'agente' as const, agent: ANA };
+const system = { actorKind: 'sistema' as const };
+const customer = { actorKind: 'cliente' as const };
+
+/** Every kind in every situation it is recorded in, and what it must say in each language. */
+const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
+  [
+    'created',
+    event('created', customer, { after: { channel: 'whatsapp' } }),
+    { es: 'Laura Méndez abrió el caso por WhatsApp', en: 'Laura Méndez opened the case on WhatsApp' },
+  ],
+  [
+    'created',
+    event('created', { actorKind: 'representante' }, { after: { channel: 'portal' } }),
+    {
+      es: 'Un representante del cliente abrió el caso por Portal',
+      en: 'A representative of the customer opened the case on Portal',
+    },
+  ],
+  [
+    'created',
+    event('created', luis, { after: { channel: 'telefono' } }),
+    { es: 'Luis registró el caso por Teléfono', en: 'Luis filed the case on Phone' },
+  ],
+  [
+    'created',
+    event('created', system, { after: { channel: 'email' } }),
+    { es: 'El caso se abrió por Correo electrónico', en: 'The case was opened on E-mail' },
+  ],
+  [
+    'status_changed',
+    event('status_changed', luis, { before: { status: 'en_proceso' }, after: { status: 'resuelto' } }),
+    {
+      es: 'Luis cambió el estado de «En proceso» a «Resuelto»',
+      en: 'Luis changed the status from “In progress” to “Resolved”',
+    },
+  ],
+  [
+    'status_changed',
+    event('status_changed', customer, {
+      before: { status: 'en_espera_cliente' },
+      after: { status: 'en_proceso' },
+      reason: 'customer_replied',
+    }),
+    {
+      es: 'El cliente respondió: el caso pasó de «En espera del cliente» a «En proceso»',
+      en: 'The customer answered: the case went from “Waiting on the customer” to “In progress”',
+    },
+  ],
+  [
+    'status_changed',
+    event('status_changed', customer, {
+      before: { status: 'resuelto' },
+      after: { status: 'en_proceso' },
+      reason: 'reopened_by_customer',
+    }),
+    {
+      es: 'El cliente volvió a escribir: el caso se reabrió y pasó a «En proceso»',
+      en: 'The customer wrote again: the case reopened as “In progress”',
+    },
+  ],
+  [
+    'status_changed',
+    event('status_changed', system, {
+      before: { status: 'resuelto' },
+      after: { status: 'cerrado' },
+      reason: 'reopen_window_ended',
+    }),
+    {
+      es: 'El caso se cerró solo: pasó el plazo para reabrirlo',
+      en: 'The case closed by itself: the time to reopen it ended',
+    },
+  ],
+  [
+    'transferred',
+    event('transferred', ana, { before: { areaId: 1 }, after: { areaId: 2 }, reason: 'Es un cobro' }),
+    {
+      es: 'Ana turnó el caso de Atención a quejas a Facturación y cobranza',
+      en: 'Ana transferred the case from Atención a quejas to Facturación y cobranza',
+    },
+  ],
+  [
+    'transferred',
+    event('transferred', system, { before: { areaId: 2 }, after: { areaId: 1 } }),
+    {
+      es: 'El caso se turnó de Facturación y cobranza a Atención a quejas',
+      en: 'The case was transferred from Facturación y cobranza to Atención a quejas',
+    },
+  ],
+  [
+    'assigned',
+    event('assigned', luis, { before: { assigneeId: null }, after: { assigneeId: LUIS } }),
+    { es: 'Luis tomó el caso', en: 'Luis took the case' },
+  ],
+  [
+    'assigned',
+    event('assigned', ana, { before: { assigneeId: null }, after: { assigneeId: LUIS } }),
+    { es: 'Ana asignó el caso a Luis', en: 'Ana assigned the case to Luis' },
+  ],
+  [
+    'assigned',
+    event('assigned', ana, { before: { assigneeId: LUIS }, after: { assigneeId: SOFIA } }),
+    { es: 'Ana reasignó el caso de Luis a Sofía', en: 'Ana reassigned the case from Luis to Sofía' },
+  ],
+  [
+    'assigned',
+    event('assigned', system, { after: { assigneeId: LUIS }, reason: 'round_robin' }),
+    {
+      es: 'El caso se asignó automáticamente a Luis (por turnos)',
+      en: 'The case was assigned automatically to Luis (round robin)',
+    },
+  ],
+  [
+    'assigned',
+    event('assigned', system, {
+      before: { assigneeId: LUIS },
+      after: { assigneeId: null },
+      reason: 'agent_disconnected',
+    }),
+    {
+      es: 'Luis se desconectó: el caso volvió a la cola de su área',
+      en: "Luis went offline: the case went back to the area's queue",
+    },
+  ],
+  [
+    'assigned',
+    event('assigned', luis, { before: { assigneeId: LUIS }, after: { assigneeId: null } }),
+    { es: 'Luis devolvió el caso a la cola de su área', en: "Luis put the case back in the area's queue" },
+  ],
+  [
+    'priority_changed',
+    event('priority_changed', luis, { before: { priority: 'normal' }, after: { priority: 'urgente' } }),
+    {
+      es: 'Luis cambió la prioridad de Normal a Urgente',
+      en: 'Luis changed the priority from Normal to Urgent',
+    },
+  ],
+  [
+    'type_changed',
+    event('type_changed', luis, { before: { requestType: 'duda' }, after: { requestType: 'queja' } }),
+    { es: 'Luis cambió el tipo de Duda a Queja', en: 'Luis changed the type from Question to Complaint' },
+  ],
+  [
+    'message_added',
+    event('message_added', customer, { after: { kind: 'entrante' } }),
+    { es: 'Laura Méndez escribió un mensaje', en: 'Laura Méndez wrote a message' },
+  ],
+  [
+    'message_added',
+    event('message_added', luis, { after: { kind: 'entrante' } }),
+    { es: 'Luis registró lo que dijo el cliente', en: 'Luis recorded what the customer said' },
+  ],
+  [
+    'message_added',
+    event('message_added', luis, { after: { kind: 'saliente' } }),
+    { es: 'Luis respondió al cliente', en: 'Luis answered the customer' },
+  ],
+  [
+    'message_added',
+    event('message_added', system, { after: { kind: 'saliente', automatic: true } }),
+    { es: 'Se envió un mensaje automático al cliente', en: 'An automatic message was sent to the customer' },
+  ],
+  [
+    'message_added',
+    event('message_added', luis, { after: { kind: 'nota_interna' } }),
+    { es: 'Luis agregó una nota interna', en: 'Luis added an internal note' },
+  ],
+  [
+    'customer_merged',
+    event('customer_merged', ana),
+    { es: 'Ana unió el registro del cliente con otro', en: "Ana merged the customer's record with another" },
+  ],
+  [
+    'customer_changed',
+    event('customer_changed', ana, { reason: 'claim_confirmed' }),
+    {
+      es: 'Ana confirmó que el contacto es del titular: el caso pasó a su cuenta',
+      en: "Ana confirmed the contact is the account holder's: the case moved to their account",
+    },
+  ],
+  [
+    'customer_changed',
+    event('customer_changed', customer, { reason: 'claim_verified' }),
+    {
+      es: 'El cliente comprobó su contacto con un código: el caso pasó a su cuenta',
+      en: 'The customer proved their contact with a code: the case moved to their account',
+    },
+  ],
+  [
+    'customer_changed',
+    event('customer_changed', ana, { reason: 'claim_rejected' }),
+    {
+      es: 'Ana rechazó que el contacto sea del titular: el caso sigue como prospecto',
+      en: "Ana rejected the contact as the account holder's: the case stays with a prospect",
+    },
+  ],
+  [
+    'customer_changed',
+    event('customer_changed', system, { after: { contactPointAdded: {} } }),
+    { es: 'Se actualizaron los datos del cliente', en: "The customer's details were updated" },
+  ],
+  [
+    'representative_added',
+    event('representative_added', luis),
+    {
+      es: 'Luis registró a un representante del cliente',
+      en: 'Luis registered a representative of the customer',
+    },
+  ],
+  [
+    'representative_revoked',
+    event('representative_revoked', luis),
+    {
+      es: 'Luis revocó la autorización de un representante',
+      en: "Luis revoked a representative's authorization",
+    },
+  ],
+  [
+    'deadline_warning',
+    event('deadline_warning', system, { after: { deadline: 'primera_respuesta' } }),
+    {
+      es: 'Aviso: el plazo de primera respuesta está por vencer',
+      en: 'Warning: the first response deadline is about to expire',
+    },
+  ],
+  [
+    'deadline_breached',
+    event('deadline_breached', system, { after: { deadline: 'resolucion' } }),
+    { es: 'El plazo de resolución venció', en: 'The resolution deadline expired' },
+  ],
+  [
+    'delivery_failed',
+    event('delivery_failed', system, { after: { code: 131047 } }),
+    {
+      es: 'No se pudo entregar un mensaje al cliente',
+      en: 'A message could not be delivered to the customer',
+    },
+  ],
+];
+
+function contextIn(language: 'es-MX' | 'en', e: CaseEvent): SentenceContext {
+  const i18n = i18next.createInstance();
+  void i18n.init({
+    resources: {
+      'es-MX': { common: commonEs, console: consoleEs },
+      en: { common: commonEn, console: consoleEn },
+    },
+    lng: language,
+    ns: ['common', 'console'],
+    defaultNS: 'console',
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  });
+  const actor =
+    e.actorKind === 'agente'
+      ? (NAMES[e.actorAgentId ?? ''] ?? '?')
+      : e.actorKind === 'cliente'
+        ? 'Laura Méndez'
+        : String(
+            i18n.t(
+              `console:timeline.${e.actorKind === 'representante' ? 'representative' : 'system'}` as never,
+            ),
+          );
+  return {
+    t: (key, values) => String(i18n.t(key, values as never)),
+    actor,
+    agentName: (value) => NAMES[String(value)] ?? '?',
+    areaName: (value) => AREAS[Number(value)] ?? '?',
+    channel: String(i18n.t('common:channel.whatsapp')),
+  };
+}
+
+describe('timeline sentences', () => {
+  it('cover every kind of event the server records', () => {
+    expect(SERVER_KINDS.length).toBeGreaterThan(10);
+    const covered = new Set(TABLE.map(([kind]) => kind));
+    expect(SERVER_KINDS.filter((kind) => !covered.has(kind))).toEqual([]);
+    for (const kind of SERVER_KINDS) {
+      expect(eventSentence(event(kind, system), contextIn('es-MX', event(kind, system))), kind).toBeTypeOf(
+        'string',
+      );
+    }
+  });
+
+  describe.each(['es-MX', 'en'] as const)('in %s', (language) => {
+    it.each(TABLE)('%s: %j', (_kind, e, expected) => {
+      const sentence = eventSentence(e, contextIn(language, e));
+      expect(sentence).toBe(language === 'en' ? expected.en : expected.es);
+    });
+  });
+
+  it('show an agent’s words given with a transfer or a status change, never a reason code', () => {
+    expect(spokenReason(event('transferred', ana, { reason: 'Es un cobro' }))).toBe('Es un cobro');
+    expect(spokenReason(event('status_changed', luis, { reason: 'Cliente conforme' }))).toBe(
+      'Cliente conforme',
+    );
+    expect(spokenReason(event('status_changed', luis, { reason: 'customer_replied' }))).toBeUndefined();
+    expect(spokenReason(event('assigned', system, { reason: 'agent_disconnected' }))).toBeUndefined();
+  });
+});

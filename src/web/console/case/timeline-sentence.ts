@@ -1,0 +1,103 @@
+import type { CaseEvent } from '../../shared/types.ts';
+
+/** A translation function over the console's strings (`common:` for the shared ones). */
+export type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+/** What a sentence needs to name people and places, resolved by the caller from the session. */
+export interface SentenceContext {
+  t: Translate;
+  /** Who did it, already named: the agent, the customer, "Representante" or "Sistema". */
+  actor: string;
+  agentName(id: unknown): string;
+  areaName(id: unknown): string;
+  channel: string;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The sentence of one event, told for who caused it: an agent taking a case says so ("Luis tomó el
+ * caso"), an automatic unassignment names the agent who went offline, the system's own steps have no
+ * actor. Undefined for a kind it has no sentence for (the caller then shows the raw kind).
+ */
+export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | undefined {
+  const { t, actor } = ctx;
+  const before = event.before ?? {};
+  const after = event.after ?? {};
+  const by = event.actorKind === 'agente' ? 'agent' : 'system';
+  const s = (key: string, values: Record<string, unknown> = {}) =>
+    t(`timeline.sentence.${event.kind}.${key}`, { actor, ...values });
+  const status = (value: unknown) => t(`common:status.${text(value) ?? 'nuevo'}`);
+  const priority = (value: unknown) => t(`priority.${text(value) ?? 'normal'}`);
+  const type = (value: unknown) => t(`common:requestType.${text(value) ?? 'duda'}`);
+  switch (event.kind) {
+    case 'created': {
+      const channel = text(after.channel) ? t(`common:channel.${text(after.channel)}`) : ctx.channel;
+      const who =
+        event.actorKind === 'cliente'
+          ? 'customer'
+          : event.actorKind === 'representante'
+            ? 'representative'
+            : by;
+      return s(who, { channel });
+    }
+    case 'status_changed': {
+      const values = { from: status(before.status), to: status(after.status) };
+      if (event.reason === 'customer_replied') return s('customerReplied', values);
+      if (event.reason === 'reopened_by_customer') return s('reopened', values);
+      if (event.reason === 'reopen_window_ended') return s('autoClosed', values);
+      return s(by, values);
+    }
+    case 'transferred':
+      return s(by, { from: ctx.areaName(before.areaId), to: ctx.areaName(after.areaId) });
+    case 'assigned': {
+      const agent = after.assigneeId ? ctx.agentName(after.assigneeId) : undefined;
+      const previous = before.assigneeId ? ctx.agentName(before.assigneeId) : undefined;
+      if (!agent) {
+        if (event.reason === 'agent_disconnected') return s('wentOffline', { previous });
+        return s(by === 'agent' ? 'released' : 'releasedBySystem');
+      }
+      if (by === 'system') return s('automatic', { agent });
+      if (event.actorAgentId && event.actorAgentId === after.assigneeId) return s('took');
+      if (previous && before.assigneeId !== after.assigneeId) return s('reassigned', { agent, previous });
+      return s('agent', { agent });
+    }
+    case 'priority_changed':
+      return s(by, { from: priority(before.priority), to: priority(after.priority) });
+    case 'type_changed':
+      return s(by, { from: type(before.requestType), to: type(after.requestType) });
+    case 'message_added': {
+      if (after.kind === 'nota_interna') return s('note');
+      if (after.kind === 'saliente') return s(by === 'agent' ? 'reply' : 'automatic');
+      return s(by === 'agent' ? 'recorded' : 'customer');
+    }
+    case 'customer_changed':
+      if (event.reason === 'claim_confirmed') return s('claimConfirmed');
+      if (event.reason === 'claim_verified') return s('claimVerified');
+      if (event.reason === 'claim_rejected') return s('claimRejected');
+      return s(by);
+    case 'customer_merged':
+    case 'representative_added':
+    case 'representative_revoked':
+      return s(by);
+    case 'deadline_warning':
+    case 'deadline_breached': {
+      const kind = text(after.deadline) === 'primera_respuesta' ? 'primera_respuesta' : 'resolucion';
+      return s('system', { deadline: t(`timeline.deadline.${kind}`) });
+    }
+    case 'delivery_failed':
+      return s('system');
+    default:
+      return undefined;
+  }
+}
+
+// Reasons the server records as codes; the sentence already tells them.
+const REASON_CODES = new Set(['customer_replied', 'reopened_by_customer', 'reopen_window_ended']);
+
+/** An agent's own words given with a transfer or a status change (a status note), if any. */
+export function spokenReason(event: CaseEvent): string | undefined {
+  if (!event.reason || event.actorKind !== 'agente' || REASON_CODES.has(event.reason)) return undefined;
+  if (event.kind === 'transferred' || event.kind === 'status_changed') return event.reason;
+  return undefined;
+}
