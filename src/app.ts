@@ -10,6 +10,7 @@ import { JobQueue } from './jobs/queue.ts';
 import { jobDefinitions } from './jobs/registry.ts';
 import { LiveFeed } from './live/live.service.ts';
 import { createLogger } from './logging/logger.ts';
+import { httpParts } from './routes.ts';
 import { SettingsCache } from './settings/settings.cache.ts';
 import { migrateSettings, seedSettingsIfEmpty } from './settings/settings.service.ts';
 
@@ -89,7 +90,7 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
       live,
     };
     await jobs.register(jobDefinitions(ctx), { work: options.work ?? config.workers });
-    const http = await buildHttpApp(ctx);
+    const http = await buildHttpApp(ctx, httpParts(ctx));
     return {
       ctx,
       http,

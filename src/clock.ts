@@ -3,6 +3,7 @@ export interface Clock {
   now(): Date;
 }
 
+// The one place server code reads the system's time.
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that only moves when told to, for tests of deadlines, lockouts and expiry. */

@@ -8,6 +8,7 @@ import { resetPassword } from './auth/password.service.ts';
 import { randomToken } from './auth/secrets.ts';
 import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
 import { startSmtpServer } from './channels/smtp/smtp.server.ts';
+import { systemClock } from './clock.ts';
 import { type Config, loadConfig } from './config/env.ts';
 import { readProfileFile } from './config/profile.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from './db/database.ts';
@@ -139,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
       const email = rest[0];
       if (!email) throw new AppError('cli.usage', { status: 400, detail: 'reset-password EMAIL' });
       await withDatabase(config, 'atiende reset-password', async ({ db }) => {
-        const reset = await resetPassword(db, { email }, { now: new Date() });
+        const reset = await resetPassword(db, { email }, { now: systemClock.now() });
         process.stdout.write(
           `Agent ${reset.email}: temporary password (shown once): ${reset.temporaryPassword}\n` +
             `They must choose a new one at their next login; ${reset.sessionsEnded} session(s) ended.\n`,
@@ -170,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
             process.stdout.write(`${formatChanges(diffJson(await currentProfile(db), profile))}\n`);
             return;
           }
-          const changes = await applyProfile(db, profile, { source: 'import' });
+          const changes = await applyProfile(db, profile, { source: 'import', at: systemClock.now() });
           process.stdout.write(`${formatChanges(changes)}\n`);
           if (changes.length > 0)
             progress(`Applied ${changes.length} change(s), recorded in settings_changes.`);

@@ -129,12 +129,7 @@ async function assertAreasExist(tx: Tx, areaIds: number[]) {
  * Changes an agent. Deactivating one also ends their sessions and revokes their API tokens for good, so
  * a later reactivation brings back the person, not an integration nobody remembers.
  */
-export async function updateAgent(
-  db: Db,
-  id: string,
-  input: UpdateAgentInput,
-  now: Date = new Date(),
-): Promise<AgentRow> {
+export async function updateAgent(db: Db, id: string, input: UpdateAgentInput, now: Date): Promise<AgentRow> {
   return db.transaction(async (tx) => {
     const { areaIds, ...fields } = input;
     const [agent] = Object.values(fields).some((v) => v !== undefined)

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, lt, ne } from 'drizzle-orm';
-import { routeWithinArea } from '../cases/assignment.ts';
-import type { CaseDeps } from '../cases/cases.service.ts';
+import { routeWithinArea } from '../cases/case-assignment.ts';
+import type { CaseDeps } from '../cases/case-context.ts';
 import type { Tx } from '../db/database.ts';
 import { agents, cases, type PRESENCES } from '../db/schema.ts';
 import { appendEvent, type EventActor } from '../events/events.service.ts';

@@ -7,7 +7,7 @@ import { actorOf, requireActor } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { diffJson } from '../settings/diff.ts';
 import { settingsChanged } from '../settings/settings.cache.ts';
-import { CalendarSpecSchema } from '../sla/calendar.ts';
+import { CalendarSpecSchema } from '../sla/calendar-spec.ts';
 
 export const AreaResponse = z.object({
   id: z.number().int(),

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { agents, apiTokens, sessions } from '../db/schema.ts';
+import type { Authenticator } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import {
   clearThrottle,
@@ -162,4 +163,10 @@ const presentApiToken = (row: typeof apiTokens.$inferSelect) => ({
   createdAt: row.createdAt.toISOString(),
   lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   revokedAt: row.revokedAt?.toISOString() ?? null,
+});
+
+/** The framework's view of sessions and API tokens (see src/http/auth.ts). */
+export const databaseAuthenticator = (db: Db): Authenticator => ({
+  byToken: (token, now) => resolveApiToken(db, token, now),
+  bySession: (token, now) => resolveSession(db, token, now),
 });

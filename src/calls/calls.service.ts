@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
-import { type CaseDeps, createCase, type OpenedForRequest } from '../cases/cases.service.ts';
+import type { CaseDeps } from '../cases/case-context.ts';
+import { createCase } from '../cases/open-case.ts';
+import type { OpenedForRequest } from '../cases/open-case-row.ts';
 import type { RequestType } from '../cases/request-types.ts';
-import { queueOutbound, templateValues } from '../channels/outbound.service.ts';
+import { queueOutbound, templateValues } from '../channels/outbound-queue.ts';
 import { fillWhatsappTemplate, renderTemplate, templateText } from '../channels/templates.ts';
 import type { Tx } from '../db/database.ts';
 import { contactPoints } from '../db/schema.ts';

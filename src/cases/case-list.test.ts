@@ -8,8 +8,10 @@ import { queryRows } from '../db/database.ts';
 import { areas, cases } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
+import { addAgentMessage } from './agent-messages.ts';
+import { changeStatus } from './case-status.ts';
 import type { CaseResponse, CustomerMatch } from './cases.schema.ts';
-import { addAgentMessage, changeStatus, createCase } from './cases.service.ts';
+import { createCase } from './open-case.ts';
 
 // Monterrey is UTC−6 all year.
 const at = (local: string) => new Date(`${local}-06:00`);

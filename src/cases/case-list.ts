@@ -21,9 +21,9 @@ import { cases } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { isAcceptedInstant } from '../http/instant.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
+import { presentCase, selectCases } from './case-presenters.ts';
 import { findCustomers, parseSearch, searchCaseRows } from './case-search.ts';
 import type { CustomerMatch, ListCasesQuery } from './cases.schema.ts';
-import { presentCase, selectCases } from './cases.service.ts';
 import { OPEN_STATUSES } from './lifecycle.ts';
 
 type ReadDeps = Pick<AppContext, 'db' | 'settings'>;

@@ -3,7 +3,12 @@ import type { AppContext } from '../context.ts';
 import { CLAIM_DECISIONS, settleClaim } from '../customers/claims.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
+import { addAgentMessage } from './agent-messages.ts';
+import { assignCase, transferCase } from './case-assignment.ts';
 import { listCases } from './case-list.ts';
+import { updateCase } from './case-priority-and-type.ts';
+import { getCaseById, getCaseWithTimeline } from './case-read.ts';
+import { changeStatus } from './case-status.ts';
 import {
   AddMessageRequest,
   AssignRequest,
@@ -16,16 +21,7 @@ import {
   TransferRequest,
   UpdateCaseRequest,
 } from './cases.schema.ts';
-import {
-  addAgentMessage,
-  assignCase,
-  changeStatus,
-  createCase,
-  getCaseById,
-  getCaseWithTimeline,
-  transferCase,
-  updateCase,
-} from './cases.service.ts';
+import { createCase } from './open-case.ts';
 
 const FolioParams = z.object({ folio: z.string().min(1).max(40) });
 // A message or a new case may carry up to ten attachments of 10 MB, base64-encoded.

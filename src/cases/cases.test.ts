@@ -7,16 +7,13 @@ import { agents, areas, CASE_STATUSES, cases, events } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
+import { getCaseWithTimeline } from './case-read.ts';
+import { autoCloseResolved, changeStatus } from './case-status.ts';
 import type { CreateCaseRequest } from './cases.schema.ts';
-import {
-  autoCloseResolved,
-  changeStatus,
-  createCase,
-  customerSpoke,
-  getCaseWithTimeline,
-} from './cases.service.ts';
+import { customerSpoke } from './customer-messages.ts';
 import { dammCheckDigit } from './folio.ts';
 import { type CaseStatus, canTransition } from './lifecycle.ts';
+import { createCase } from './open-case.ts';
 import type { RequestType } from './request-types.ts';
 
 describeEachDatabase('cases', (kind) => {

@@ -6,12 +6,11 @@ import {
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { messageAttachments, messages } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
 
 export type DecodedAttachment = ReturnType<typeof decodeAttachment>;
 type Decoded = DecodedAttachment;
 
-type NewMessage = {
+export type NewMessage = {
   caseId: string;
   kind: 'entrante' | 'saliente' | 'nota_interna';
   channel: string;
@@ -65,25 +64,4 @@ export async function insertMessage(
   const [row] = await tx.insert(messages).values(messageValues(message)).returning({ id: messages.id });
   if (!row) throw new Error('message insert returned nothing');
   return { id: row.id, attachments: await storeMessageAttachments(deps, tx, row.id, attachments) };
-}
-
-/** Stores what the customer wrote on an open case, with its `message_added` event. */
-export async function addCustomerMessage(
-  deps: Pick<AppContext, 'database'>,
-  tx: Tx,
-  message: Omit<NewMessage, 'kind'> & { id?: string },
-  attachments: Decoded[],
-): Promise<{ id: string; attachments: StoredAttachment[] }> {
-  const stored = await insertMessage(deps, tx, { ...message, kind: 'entrante' }, attachments);
-  await appendEvent(
-    tx,
-    {
-      kind: 'message_added',
-      actor: { kind: 'cliente' },
-      caseId: message.caseId,
-      after: { messageId: stored.id, kind: 'entrante' },
-    },
-    message.at,
-  );
-  return stored;
 }

@@ -10,15 +10,15 @@ import {
   templateSubjectOf,
   templateValues,
   windowOpen,
-} from '../channels/outbound.service.ts';
+} from '../channels/outbound-queue.ts';
 import { fillWhatsappTemplate } from '../channels/templates.ts';
 import { WHATSAPP_MEDIA } from '../channels/whatsapp/whatsapp.media.ts';
 import { normalizeContactAddress } from '../customers/contact-points.ts';
 import type { Tx } from '../db/database.ts';
 import { type cases, contactPoints } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
+import type { CaseDeps } from './case-context.ts';
 import type { AddMessageRequest } from './cases.schema.ts';
-import type { CaseDeps } from './cases.service.ts';
 import type { DecodedAttachment } from './messages.ts';
 
 type CaseRow = typeof cases.$inferSelect;

@@ -1,18 +1,7 @@
+import { REQUEST_TYPES, type RequestType } from '../domain/vocabulary.ts';
+
 /** Request types a customer can raise, as the provider's Código de Prácticas Comerciales lists them. */
-export const REQUEST_TYPES = [
-  'duda',
-  'consulta',
-  'aclaracion',
-  'queja',
-  'falla',
-  'sugerencia',
-  'contratacion',
-  'saldo',
-  'cancelacion',
-  'suspension',
-  'arco',
-] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
+export { REQUEST_TYPES, type RequestType };
 
 /** How customers read each type in Spanish (es-MX), e.g. in acknowledgements: "tu solicitud de {tipo}". */
 export const REQUEST_TYPE_LABELS_ES: Record<RequestType, string> = {

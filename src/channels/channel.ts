@@ -1,7 +1,5 @@
-/** The doors a request can come through; `facebook` is Facebook Messenger. */
-export const CHANNELS = ['telefono', 'whatsapp', 'email', 'portal', 'facebook'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-/** Kinds of address by which a customer is reached and recognised. */
-export const CONTACT_KINDS = ['phone', 'email', 'whatsapp', 'messenger'] as const;
-export type ContactKind = (typeof CONTACT_KINDS)[number];
+/**
+ * The doors a request can come through (`facebook` is Facebook Messenger), and the kinds of address by
+ * which a customer is reached and recognised: the domain's lists, kept in src/domain/vocabulary.ts.
+ */
+export { CHANNELS, type Channel, CONTACT_KINDS, type ContactKind } from '../domain/vocabulary.ts';

@@ -7,8 +7,8 @@ import type { JobDefinition } from '../jobs/queue.ts';
 import { cleanDeep } from '../text/clean-text.ts';
 import type { InboundBatch, IncomingMessage } from './adapter.ts';
 import type { Channel } from './channel.ts';
+import { applyStatuses } from './delivery-reports.ts';
 import { receiveMessages } from './intake.service.ts';
-import { applyStatuses } from './outbound.service.ts';
 import { getQuarantined, quarantine } from './quarantine.service.ts';
 import { type EmailSource, emailTrust, receiveEmail } from './smtp/inbound.ts';
 

@@ -1,23 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
-import {
-  areaForRequest,
-  type CaseDeps,
-  customerSpoke,
-  openCaseRow,
-  summarize,
-} from '../cases/cases.service.ts';
+import type { CaseDeps } from '../cases/case-context.ts';
 import { classifyRequest } from '../cases/classification.ts';
+import { addCustomerMessage, customerSpoke } from '../cases/customer-messages.ts';
 import { parseFolio } from '../cases/folio.ts';
 import { isFinal } from '../cases/lifecycle.ts';
-import { addCustomerMessage, type DecodedAttachment } from '../cases/messages.ts';
-import { findOrCreateCustomerByContact } from '../customers/customers.service.ts';
+import type { DecodedAttachment } from '../cases/messages.ts';
+import { areaForRequest, summarize } from '../cases/open-case.ts';
+import { openCaseRow } from '../cases/open-case-row.ts';
+import { findOrCreateCustomerByContact } from '../customers/customer-lookup.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { IncomingMessage } from './adapter.ts';
-import { queueTemplatedNotice } from './outbound.service.ts';
+import { queueTemplatedNotice } from './outbound-queue.ts';
 
 /** The job that fetches a message's media from its transport once the message is safely stored. */
 export const MEDIA_FETCH_JOB = 'channel-media-fetch';
@@ -61,7 +58,7 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
     .returning({ externalId: inboundReceipts.externalId });
   if (!claimed) return { externalId: message.externalId, duplicate: true };
 
-  const { customer, created } = await identifySender(tx, message);
+  const { customer, created } = await identifySender(tx, message, now);
   const { target, mentionedFolio } = message.thread
     ? await explicitThread(tx, message, customer.id)
     : {
@@ -192,7 +189,7 @@ type CaseRow = typeof cases.$inferSelect;
  * account (anyone can forge a From line): the message gets a prospect of its own, with no contact point,
  * and replies go back to the address it came from.
  */
-async function identifySender(tx: Tx, message: IncomingMessage) {
+async function identifySender(tx: Tx, message: IncomingMessage, now: Date) {
   if (message.unverified) {
     const [known] = await tx
       .select({ customer: customers })
@@ -218,6 +215,7 @@ async function identifySender(tx: Tx, message: IncomingMessage) {
     address: message.sender.address,
     name: message.sender.name,
     lock: 'no key update',
+    now,
   });
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getCaseWithTimeline } from '../cases/cases.service.ts';
+import { getCaseWithTimeline } from '../cases/case-read.ts';
 import {
   cases,
   customers,
@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
 import { waitUntil } from '../test/wait.ts';
-import { sendOutbound } from './outbound.service.ts';
+import { sendOutbound } from './outbound-send.ts';
 import { waId, waImage, waMessagesPayload, waStatusPayload, waText } from './testing/wa-payloads.ts';
 import { signMetaPayload } from './whatsapp/signature.ts';
 

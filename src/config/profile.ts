@@ -6,7 +6,7 @@ import { ClassificationSchema, DEFAULT_CLASSIFICATION_RULES } from '../cases/cla
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CHANNELS } from '../channels/channel.ts';
 import { AppError } from '../http/errors.ts';
-import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar.ts';
+import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar-spec.ts';
 import { DEFAULT_DEADLINE_POLICIES, DeadlinePolicySchema } from '../sla/policies.ts';
 
 const WEEKDAY_9_TO_6 = [{ from: '09:00', to: '18:00' }];

@@ -6,7 +6,8 @@ import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
 import { appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import { mergeCustomers, resolveCustomer } from './customers.service.ts';
+import { resolveCustomer } from './customers.service.ts';
+import { mergeCustomers } from './merge-customers.ts';
 
 type ClaimedCase = Pick<typeof cases.$inferSelect, 'id' | 'customerId' | 'proposedCustomerId'>;
 
@@ -33,7 +34,7 @@ export async function confirmClaim(
   if (!kase.proposedCustomerId) throw noClaim();
   const holder = await resolveCustomer(tx, kase.proposedCustomerId);
   if (kase.customerId !== holder.id) {
-    await mergeCustomers(tx, { intoId: holder.id, fromId: kase.customerId, actor });
+    await mergeCustomers(tx, { intoId: holder.id, fromId: kase.customerId, actor, now });
   }
   await tx
     .update(cases)

@@ -5,6 +5,8 @@ import type { EventActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { assertMayEditCustomer } from './access.ts';
+import { lookupCustomers } from './customer-lookup.ts';
+import { presentContactPoint, presentCustomer } from './customer-presenters.ts';
 import {
   AddContactPointRequest,
   AddRepresentativeRequest,
@@ -28,13 +30,10 @@ import {
   deleteCustomer,
   getCustomer,
   listCustomerCases,
-  lookupCustomers,
-  mergeCustomers,
-  presentContactPoint,
-  presentCustomer,
   removeContactPoint,
   updateCustomer,
 } from './customers.service.ts';
+import { mergeCustomers } from './merge-customers.ts';
 import {
   addRepresentative,
   listRepresentatives,
@@ -124,7 +123,12 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       await assertMayEditCustomer(ctx.db, actorOf(request), request.params.id);
       return present(
-        await updateCustomer(ctx.db, { id: request.params.id, ...request.body }, agentOf(request)),
+        await updateCustomer(
+          ctx.db,
+          { id: request.params.id, ...request.body },
+          agentOf(request),
+          ctx.clock.now(),
+        ),
       );
     },
   );
@@ -206,6 +210,7 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
           intoId: request.params.id,
           fromId: request.body.fromCustomerId,
           actor: agentOf(request),
+          now: ctx.clock.now(),
         }),
       ),
   );

@@ -5,24 +5,24 @@ import type { Db } from '../db/database.ts';
 import { authorizedRepresentatives, cases, contactPoints, customers, events } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
+import { findOrCreateCustomerByContact, lookupCustomers } from './customer-lookup.ts';
 import { e164, makeCase, makeCustomer, testAgentActor, uniquePhone } from './customers.factories.ts';
 import {
   addContactPoint,
   createCustomer,
   deleteCustomer,
-  findOrCreateCustomerByContact,
   getCustomer,
-  lookupCustomers,
-  mergeCustomers,
   removeContactPoint,
   updateCustomer,
 } from './customers.service.ts';
+import { mergeCustomers } from './merge-customers.ts';
 
 describeEachDatabase('customers', (kind) => {
   let app: TestApp;
   let db: Db;
   const agentId = randomUUID();
   const actor = testAgentActor(agentId);
+  const now = () => app.atiende.ctx.clock.now();
 
   beforeAll(async () => {
     app = await startTestApp(kind, { work: false });
@@ -105,12 +105,13 @@ describeEachDatabase('customers', (kind) => {
     });
     const other = await makeCustomer(db, { accountNumber: 'MON-20002' });
     await expect(
-      updateCustomer(db, { id: other.customer.id, accountNumber: 'MON-20001' }, actor),
+      updateCustomer(db, { id: other.customer.id, accountNumber: 'MON-20001' }, actor, now()),
     ).rejects.toMatchObject({ code: 'customer.account_number_taken', status: 409 });
     const renamed = await updateCustomer(
       db,
       { id: other.customer.id, name: 'Beto', accountNumber: null },
       actor,
+      now(),
     );
     expect(renamed.customer).toMatchObject({ name: 'Beto', accountNumber: null });
     const [changed] = await db
@@ -153,9 +154,17 @@ describeEachDatabase('customers', (kind) => {
     const { customer } = await makeCustomer(db, {
       contactPoints: [{ kind: 'phone', address: '55 4000 1234' }],
     });
-    const first = await findOrCreateCustomerByContact(db, { kind: 'whatsapp', address: '5215540001234' });
+    const first = await findOrCreateCustomerByContact(db, {
+      kind: 'whatsapp',
+      address: '5215540001234',
+      now: now(),
+    });
     expect(first).toMatchObject({ created: false, customer: { id: customer.id } });
-    const second = await findOrCreateCustomerByContact(db, { kind: 'whatsapp', address: '525540001234' });
+    const second = await findOrCreateCustomerByContact(db, {
+      kind: 'whatsapp',
+      address: '525540001234',
+      now: now(),
+    });
     expect(second).toMatchObject({ created: false, customer: { id: customer.id } });
     const { contactPoints: points } = await getCustomer(db, customer.id);
     expect(points.map((p) => [p.kind, p.address])).toEqual([
@@ -172,7 +181,12 @@ describeEachDatabase('customers', (kind) => {
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
         db.transaction((tx) =>
-          findOrCreateCustomerByContact(tx, { kind: 'whatsapp', address: '5215550001234', name: ' Carla ' }),
+          findOrCreateCustomerByContact(tx, {
+            kind: 'whatsapp',
+            address: '5215550001234',
+            name: ' Carla ',
+            now: now(),
+          }),
         ),
       ),
     );
@@ -181,7 +195,11 @@ describeEachDatabase('customers', (kind) => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(results[0]?.customer).toMatchObject({ accountNumber: null, name: 'Carla' });
     expect(await customerCount()).toBe(before + 1);
-    const again = await findOrCreateCustomerByContact(db, { kind: 'whatsapp', address: '+525550001234' });
+    const again = await findOrCreateCustomerByContact(db, {
+      kind: 'whatsapp',
+      address: '+525550001234',
+      now: now(),
+    });
     expect(again).toMatchObject({ created: false, customer: { id: [...ids][0] } });
   });
 
@@ -197,7 +215,12 @@ describeEachDatabase('customers', (kind) => {
       .values({ customerId: from.customer.id, name: 'Esteban Ruiz', contact: '81 5555 0000' })
       .returning();
 
-    const merged = await mergeCustomers(db, { intoId: into.customer.id, fromId: from.customer.id, actor });
+    const merged = await mergeCustomers(db, {
+      intoId: into.customer.id,
+      fromId: from.customer.id,
+      actor,
+      now: now(),
+    });
     expect(merged.customer).toMatchObject({
       id: into.customer.id,
       name: 'Daniela Ruiz',
@@ -241,28 +264,28 @@ describeEachDatabase('customers', (kind) => {
     const a = await makeCustomer(db);
     const b = await makeCustomer(db);
     await expect(
-      mergeCustomers(db, { intoId: a.customer.id, fromId: a.customer.id, actor }),
+      mergeCustomers(db, { intoId: a.customer.id, fromId: a.customer.id, actor, now: now() }),
     ).rejects.toMatchObject({
       code: 'customer.merge_self',
       status: 409,
     });
-    await mergeCustomers(db, { intoId: a.customer.id, fromId: b.customer.id, actor });
+    await mergeCustomers(db, { intoId: a.customer.id, fromId: b.customer.id, actor, now: now() });
     await expect(
-      mergeCustomers(db, { intoId: a.customer.id, fromId: b.customer.id, actor }),
+      mergeCustomers(db, { intoId: a.customer.id, fromId: b.customer.id, actor, now: now() }),
     ).rejects.toMatchObject({
       code: 'customer.already_merged',
       status: 409,
       field: 'fromCustomerId',
     });
     await expect(
-      mergeCustomers(db, { intoId: b.customer.id, fromId: a.customer.id, actor }),
+      mergeCustomers(db, { intoId: b.customer.id, fromId: a.customer.id, actor, now: now() }),
     ).rejects.toMatchObject({
       code: 'customer.already_merged',
     });
     const x = await makeCustomer(db, { accountNumber: 'MON-50001' });
     const y = await makeCustomer(db, { accountNumber: 'MON-50002' });
     await expect(
-      mergeCustomers(db, { intoId: x.customer.id, fromId: y.customer.id, actor }),
+      mergeCustomers(db, { intoId: x.customer.id, fromId: y.customer.id, actor, now: now() }),
     ).rejects.toMatchObject({
       code: 'customer.merge_accounts_differ',
       status: 409,
@@ -273,8 +296,8 @@ describeEachDatabase('customers', (kind) => {
     const first = await makeCustomer(db);
     const second = await makeCustomer(db);
     const third = await makeCustomer(db);
-    await mergeCustomers(db, { intoId: second.customer.id, fromId: first.customer.id, actor });
-    await mergeCustomers(db, { intoId: third.customer.id, fromId: second.customer.id, actor });
+    await mergeCustomers(db, { intoId: second.customer.id, fromId: first.customer.id, actor, now: now() });
+    await mergeCustomers(db, { intoId: third.customer.id, fromId: second.customer.id, actor, now: now() });
     const [firstRow] = await db.select().from(customers).where(eq(customers.id, first.customer.id));
     expect(firstRow?.mergedIntoId).toBe(third.customer.id);
     expect((await getCustomer(db, first.customer.id)).contactPoints).toHaveLength(3);

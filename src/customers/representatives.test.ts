@@ -4,7 +4,7 @@ import { attachmentBlobs, events } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { makeCustomer, testAgentActor } from './customers.factories.ts';
-import { mergeCustomers } from './customers.service.ts';
+import { mergeCustomers } from './merge-customers.ts';
 import {
   addRepresentative,
   assertRepresentativeMayAct,
@@ -149,7 +149,12 @@ describeEachDatabase('authorized representatives', (kind) => {
     const into = await makeCustomer(app.atiende.ctx.db);
     const from = await makeCustomer(app.atiende.ctx.db);
     const representative = await add(from.customer.id);
-    await mergeCustomers(app.atiende.ctx.db, { intoId: into.customer.id, fromId: from.customer.id, actor });
+    await mergeCustomers(app.atiende.ctx.db, {
+      intoId: into.customer.id,
+      fromId: from.customer.id,
+      actor,
+      now: app.atiende.ctx.clock.now(),
+    });
     await expect(mayAct(representative.id, into.customer.id, 'falla')).resolves.toBeUndefined();
     await expect(mayAct(representative.id, from.customer.id, 'falla')).resolves.toBeUndefined();
   });

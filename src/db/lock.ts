@@ -39,6 +39,7 @@ export function dataDirHolder(dataDir: string): LockInfo | undefined {
  */
 export function acquireDataDirLock(dataDir: string, purpose: string): DataDirLock {
   const file = path.join(dataDir, 'atiende.lock');
+  // Wall time for a person reading the lock file, not the application's clock.
   const info: LockInfo = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

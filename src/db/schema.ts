@@ -17,6 +17,32 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  ACTOR_KINDS,
+  AGENT_ROLES,
+  CASE_STATUSES,
+  CONTACT_KINDS,
+  DEADLINE_FLAG_KINDS,
+  DEADLINE_KINDS,
+  DELIVERY_STATUSES,
+  MESSAGE_KINDS,
+  PRESENCES,
+  PRIORITIES,
+  RAISED_BY,
+} from '../domain/vocabulary.ts';
+
+// The domain's lists live in one dependency-free module the web shares; re-exported for the server's use.
+export {
+  AGENT_ROLES,
+  CASE_STATUSES,
+  CONTACT_KINDS as CONTACT_KIND_VALUES,
+  DEADLINE_KINDS,
+  DELIVERY_STATUSES,
+  MESSAGE_KINDS,
+  PRESENCES,
+  PRIORITIES,
+  RAISED_BY,
+};
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -50,9 +76,6 @@ export const areas = pgTable('areas', {
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
 });
-
-export const AGENT_ROLES = ['admin', 'supervisor', 'agent'] as const;
-export const PRESENCES = ['en_linea', 'ausente', 'desconectado'] as const;
 
 export const agents = pgTable(
   'agents',
@@ -118,8 +141,6 @@ export const apiTokens = pgTable('api_tokens', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 
-export const CONTACT_KIND_VALUES = ['phone', 'email', 'whatsapp', 'messenger'] as const;
-
 /** A person or business the provider serves; without an account number, a prospect. */
 export const customers = pgTable('customers', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -139,7 +160,7 @@ export const contactPoints = pgTable(
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id),
-    kind: text('kind', { enum: CONTACT_KIND_VALUES }).notNull(),
+    kind: text('kind', { enum: CONTACT_KINDS }).notNull(),
     address: text('address').notNull(),
     createdAt: createdAt(),
   },
@@ -177,20 +198,6 @@ export const authorizedRepresentatives = pgTable('authorized_representatives', {
   revokedReason: text('revoked_reason'),
   createdAt: createdAt(),
 });
-
-export const CASE_STATUSES = [
-  'nuevo',
-  'asignado',
-  'en_proceso',
-  'en_espera_cliente',
-  'resuelto',
-  'cerrado',
-  'descartado',
-] as const;
-export const PRIORITIES = ['baja', 'normal', 'alta', 'urgente'] as const;
-export const RAISED_BY = ['cliente', 'representante', 'agente'] as const;
-
-export const DEADLINE_KINDS = ['primera_respuesta', 'resolucion'] as const;
 
 export const cases = pgTable(
   'cases',
@@ -259,9 +266,6 @@ export const cases = pgTable(
   ],
 );
 
-export const MESSAGE_KINDS = ['entrante', 'saliente', 'nota_interna'] as const;
-export const DELIVERY_STATUSES = ['pendiente', 'enviado', 'entregado', 'leido', 'fallido'] as const;
-
 export const messages = pgTable(
   'messages',
   {
@@ -313,7 +317,7 @@ export const events = pgTable(
     caseId: uuid('case_id'),
     customerId: uuid('customer_id'),
     kind: text('kind').notNull(),
-    actorKind: text('actor_kind', { enum: ['agente', 'cliente', 'representante', 'sistema'] }).notNull(),
+    actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
     actorAgentId: uuid('actor_agent_id'),
     before: jsonb('before'),
     after: jsonb('after'),
@@ -367,7 +371,7 @@ export const caseFlags = pgTable(
       .notNull()
       .references(() => cases.id),
     deadlineKind: text('deadline_kind', { enum: DEADLINE_KINDS }).notNull(),
-    kind: text('kind', { enum: ['por_vencer', 'vencido'] }).notNull(),
+    kind: text('kind', { enum: DEADLINE_FLAG_KINDS }).notNull(),
     notifyAgentIds: uuid('notify_agent_ids').array().notNull(),
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),

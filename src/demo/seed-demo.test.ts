@@ -1,7 +1,7 @@
 import { and, count, countDistinct, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHANNELS } from '../channels/channel.ts';
-import { SEND_JOB } from '../channels/outbound.service.ts';
+import { SEND_JOB } from '../channels/outbound-send.ts';
 import { agents, areas, cases, events, messages } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';

@@ -1,21 +1,18 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { agentAreaIds, createAgent, updateAgent } from '../agents/agents.service.ts';
 import type { Actor } from '../auth/actor.ts';
+import { addAgentMessage } from '../cases/agent-messages.ts';
+import { assignCase, transferCase } from '../cases/case-assignment.ts';
+import type { CaseDeps } from '../cases/case-context.ts';
+import { autoCloseResolved, changeStatus } from '../cases/case-status.ts';
 import type { CaseResponse, CreateCaseRequest } from '../cases/cases.schema.ts';
-import {
-  addAgentMessage,
-  assignCase,
-  autoCloseResolved,
-  type CaseDeps,
-  changeStatus,
-  createCase,
-  transferCase,
-} from '../cases/cases.service.ts';
 import { CAUSE_REQUIRED_TYPES } from '../cases/lifecycle.ts';
+import { createCase } from '../cases/open-case.ts';
 import { REQUEST_TYPES, type RequestType } from '../cases/request-types.ts';
 import type { DeliveryStatus } from '../channels/adapter.ts';
 import { CHANNELS, type Channel } from '../channels/channel.ts';
-import { CUSTOMER_SERVICE_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, SEND_JOB } from '../channels/outbound.service.ts';
+import { CUSTOMER_SERVICE_WINDOW_MS, HUMAN_AGENT_WINDOW_MS } from '../channels/outbound-queue.ts';
+import { SEND_JOB } from '../channels/outbound-send.ts';
 import { MONTHS_ES } from '../channels/templates.ts';
 import { ManualClock } from '../clock.ts';
 import { createCustomer } from '../customers/customers.service.ts';
@@ -173,7 +170,8 @@ async function ensureAgents(deps: CaseDeps, areaIds: number[]): Promise<DemoAgen
     if (row) {
       const has = await agentAreaIds(deps.db, row.id);
       const missing = want.areaIds.filter((id) => !has.includes(id));
-      if (missing.length > 0) await updateAgent(deps.db, row.id, { areaIds: [...has, ...missing] });
+      if (missing.length > 0)
+        await updateAgent(deps.db, row.id, { areaIds: [...has, ...missing] }, deps.clock.now());
       rows.push({ want, row });
     } else {
       rows.push({ want, row: await createAgent(deps.db, { ...want, password: DEMO_PASSWORD }) });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,27 +17,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { agentsRoutes } from '../agents/agents.routes.ts';
-import { areasRoutes } from '../areas/areas.routes.ts';
-import { attachmentsRoutes } from '../attachments/attachments.routes.ts';
-import { authRoutes } from '../auth/auth.routes.ts';
-import { backupRoutes } from '../backup/backup.routes.ts';
-import { callsRoutes } from '../calls/calls.routes.ts';
-import { casesRoutes } from '../cases/cases.routes.ts';
-import { quarantineRoutes } from '../channels/quarantine.routes.ts';
-import { webhookRoutes } from '../channels/webhooks.routes.ts';
 import type { AppContext } from '../context.ts';
-import { customersRoutes } from '../customers/customers.routes.ts';
-import { liveRoutes } from '../live/live.routes.ts';
 import { RequestLog } from '../logging/request-log.ts';
-import { portalRoutes } from '../portal/portal.routes.ts';
-import { settingsRoutes } from '../settings/settings.routes.ts';
-import { flagsRoutes } from '../sla/flags.routes.ts';
 import { cleanDeep } from '../text/clean-text.ts';
-import { databaseRateLimitStore } from '../throttles/rate-limit-store.ts';
-import { installAuthentication } from './auth.ts';
+import { type Authenticator, installAuthentication } from './auth.ts';
 import { AppError } from './errors.ts';
-import { healthRoutes } from './health.routes.ts';
 import { frameworkErrors, installProblemHandlers } from './problem.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { webRoutes } from './web.ts';
@@ -56,8 +41,21 @@ export const trustProxyOption = (value: boolean | number | string) => {
   return typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
 };
 
-/** Builds the HTTP server: the agents' API under /api/v1, its OpenAPI document, and browsable docs. */
-export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
+/** What the composition root hands the framework: who callers are, where limits count, and the routes. */
+export interface HttpParts {
+  authenticator: Authenticator;
+  rateLimitStore: FastifyRateLimitStoreCtor;
+  /** Registers the features' API routes, under /api/v1. */
+  apiRoutes(api: HttpApp): void;
+  /** Registers routes outside the API (Meta's webhooks), after the web app's. */
+  otherRoutes(app: HttpApp): Promise<void>;
+}
+
+/**
+ * Builds the HTTP server: the framework (errors as problem+json, authentication, limits, headers, the
+ * OpenAPI document and docs, the web app) around the routes the composition root hands it.
+ */
+export async function buildHttpApp(ctx: AppContext, parts: HttpParts): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     logController: new RequestLog(),
@@ -90,7 +88,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    store: databaseRateLimitStore(ctx.db, ctx.clock),
+    store: parts.rateLimitStore,
     errorResponseBuilder: (_request, context) =>
       new AppError('request.rate_limited', {
         status: 429,
@@ -117,35 +115,13 @@ export async function buildHttpApp(ctx: AppContext): Promise<HttpApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
-  installAuthentication(app, ctx);
+  installAuthentication(app, parts.authenticator, ctx.clock);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(
-    async (api) => {
-      const typed = api.withTypeProvider<ZodTypeProvider>();
-      healthRoutes(typed, ctx);
-      authRoutes(typed, ctx);
-      agentsRoutes(typed, ctx);
-      areasRoutes(typed, ctx);
-      settingsRoutes(typed, ctx);
-      backupRoutes(typed, ctx);
-      customersRoutes(typed, ctx);
-      casesRoutes(typed, ctx);
-      flagsRoutes(typed, ctx);
-      portalRoutes(typed, ctx);
-      callsRoutes(typed, ctx);
-      liveRoutes(typed, ctx);
-      attachmentsRoutes(typed, ctx);
-      quarantineRoutes(typed, ctx);
-    },
-    { prefix: '/api/v1' },
-  );
+  await app.register(async (api) => parts.apiRoutes(api.withTypeProvider<ZodTypeProvider>()), {
+    prefix: '/api/v1',
+  });
   await app.register(webRoutes);
-  await app.register(async (webhooks) =>
-    webhookRoutes(webhooks, ctx, [
-      { path: 'whatsapp', channel: 'whatsapp' },
-      { path: 'messenger', channel: 'facebook' },
-    ]),
-  );
+  await parts.otherRoutes(app);
   return app;
 }

@@ -1,12 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Actor, Role } from '../auth/actor.ts';
-import { resolveApiToken, resolveSession } from '../auth/auth.service.ts';
 import { safeEqual } from '../auth/secrets.ts';
-import type { AppContext } from '../context.ts';
+import type { Clock } from '../clock.ts';
 import { AppError } from './errors.ts';
 
 export const SESSION_COOKIE = 'atiende_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Who a caller is, as the auth feature tells the framework. */
+export interface Credentials {
+  actor: Actor;
+  mustChangePassword: boolean;
+}
+
+/** Recognises callers by API token or session; built by the auth feature, so this layer knows no tables. */
+export interface Authenticator {
+  byToken(token: string, now: Date): Promise<Credentials | undefined>;
+  bySession(token: string, now: Date): Promise<(Credentials & { csrfToken: string }) | undefined>;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +51,7 @@ const authenticationRequired = (request: FastifyRequest) =>
  * them choose a new one; every other route needing a caller answers them 403
  * `auth.password_change_required`, while public routes treat them as anyone.
  */
-export function installAuthentication(app: FastifyInstance, ctx: AppContext) {
+export function installAuthentication(app: FastifyInstance, authenticator: Authenticator, clock: Clock) {
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('passwordChangeRequired', false);
@@ -58,7 +69,7 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext) {
     const authorization = request.headers.authorization;
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const resolved = match?.[1] ? await resolveApiToken(ctx.db, match[1], ctx.clock.now()) : undefined;
+      const resolved = match?.[1] ? await authenticator.byToken(match[1], clock.now()) : undefined;
       if (!resolved)
         throw new AppError('auth.invalid_token', { status: 401, detail: 'Invalid or revoked API token' });
       admit(request, resolved.actor, resolved.mustChangePassword);
@@ -66,7 +77,7 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext) {
     }
     const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) return;
-    const session = await resolveSession(ctx.db, cookie, ctx.clock.now());
+    const session = await authenticator.bySession(cookie, clock.now());
     if (!session) return;
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers['x-csrf-token'];
@@ -87,14 +98,18 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext) {
  * admitted now. Fails once the session is logged out or expired, the agent deactivated, the token revoked,
  * or the password reset; a password change ends the agent's other sessions, so theirs fail too.
  */
-export function admissionCheck(ctx: AppContext, request: FastifyRequest): () => Promise<boolean> {
+export function admissionCheck(
+  authenticator: Authenticator,
+  clock: Clock,
+  request: FastifyRequest,
+): () => Promise<boolean> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const cookie = request.cookies[SESSION_COOKIE];
   return async () => {
     const resolved = bearer
-      ? await resolveApiToken(ctx.db, bearer, ctx.clock.now())
+      ? await authenticator.byToken(bearer, clock.now())
       : cookie
-        ? await resolveSession(ctx.db, cookie, ctx.clock.now())
+        ? await authenticator.bySession(cookie, clock.now())
         : undefined;
     return resolved !== undefined && !resolved.mustChangePassword;
   };

@@ -1,10 +1,10 @@
 import { PRESENCE_SWEEP_JOB, sweepStalePresence } from '../agents/presence.service.ts';
-import { AUTO_CLOSE_JOB, autoCloseResolved } from '../cases/cases.service.ts';
+import { AUTO_CLOSE_JOB, autoCloseResolved } from '../cases/case-status.ts';
 import type { Channel } from '../channels/channel.ts';
 import { inboundDeliveryJob } from '../channels/deliveries.service.ts';
 import { MEDIA_FETCH_JOB } from '../channels/intake.service.ts';
 import { fetchInboundMedia } from '../channels/media.service.ts';
-import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound.service.ts';
+import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound-send.ts';
 import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
 import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { databaseAuthenticator } from '../auth/auth.service.ts';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
 import { admissionCheck, requireActor } from '../http/auth.ts';
@@ -11,13 +12,16 @@ const REPLAY_PAGE = 500;
 /** How often an open stream makes sure its caller may still listen, when no event made it check sooner. */
 export const LIVE_RECHECK_MS = 30_000;
 
+// Every event goes out as a plain `message`, its kind in the data: a named SSE event reaches only a
+// browser listening for that name, so a console would never hear a kind newer than its own list.
 const write = (reply: FastifyReply, event: LiveEvent) => {
-  reply.raw.write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
+  reply.raw.write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
 };
 
 /**
  * Server-sent events for the agent console: every change to a case (new case, message, status,
- * transfer, deadline flag…) as `id: <event id>`. A console that reconnects sends Last-Event-ID and gets
+ * transfer, deadline flag…), of every kind, as `id: <event id>` and the event as JSON data; each screen
+ * picks the kinds it cares about. A console that reconnects sends Last-Event-ID and gets
  * what it missed first, so nothing is lost across a dropped connection or a switch of server process.
  * The stream ends once its caller is no longer admitted (logged out, session expired, agent deactivated,
  * password changed or reset): checked before each batch of events goes out, and every
@@ -56,7 +60,7 @@ export function liveRoutes(app: HttpApp, ctx: AppContext) {
         if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
         write(reply, event);
       };
-      const stillAdmitted = admissionCheck(ctx, request);
+      const stillAdmitted = admissionCheck(databaseAuthenticator(ctx.db), ctx.clock, request);
       let checking: Promise<boolean> | undefined;
       // A database hiccup is no reason to drop every console: the stream goes on until a check answers.
       const recheck = () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { ManualClock } from '../clock.ts';
-import { appendEvent } from '../events/events.service.ts';
+import { appendEvent, type EventKind } from '../events/events.service.ts';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { LIVE_RECHECK_MS } from './live.routes.ts';
@@ -8,6 +8,8 @@ import { LIVE_RECHECK_MS } from './live.routes.ts';
 interface Stream {
   /** The ids of the events received so far. */
   ids: number[];
+  /** Everything received so far, as sent. */
+  text: () => string;
   /** Settles when the server ends the stream. */
   ended: Promise<void>;
   isOpen(): boolean;
@@ -37,6 +39,7 @@ describeEachDatabase('the live stream ends with its session', (kind) => {
     const reader = response.body?.getReader();
     if (!reader) throw new Error('no body');
     const ids: number[] = [];
+    let text = '';
     let open = true;
     const decoder = new TextDecoder();
     const ended = (async () => {
@@ -44,7 +47,9 @@ describeEachDatabase('the live stream ends with its session', (kind) => {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          for (const match of decoder.decode(value, { stream: true }).matchAll(/^id: (\d+)$/gm)) {
+          const chunk = decoder.decode(value, { stream: true });
+          text += chunk;
+          for (const match of chunk.matchAll(/^id: (\d+)$/gm)) {
             ids.push(Number(match[1]));
           }
         }
@@ -54,7 +59,7 @@ describeEachDatabase('the live stream ends with its session', (kind) => {
         open = false;
       }
     })();
-    const stream = { ids, ended, isOpen: () => open, close: () => abort.abort() };
+    const stream = { ids, text: () => text, ended, isOpen: () => open, close: () => abort.abort() };
     streams.push(stream);
     return stream;
   }
@@ -72,6 +77,23 @@ describeEachDatabase('the live stream ends with its session', (kind) => {
     await announce();
     await expect.poll(() => stream.ids.length, { timeout: 15_000 }).toBeGreaterThan(before);
   };
+
+  it('sends every kind, even one this code does not know, as a plain message with the kind in its data', async () => {
+    const agent = await app.sessionAs('agent');
+    const stream = await openStream({ cookie: agent.cookie });
+    const kind = 'a_kind_from_the_future' as EventKind;
+    await appendEvent(app.atiende.ctx.db, { kind, actor: { kind: 'sistema' } });
+    const data = () =>
+      stream
+        .text()
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => JSON.parse(line.slice('data: '.length)) as { id: number; kind: string });
+    await expect.poll(() => data().map((e) => e.kind), { timeout: 15_000 }).toContain(kind);
+    expect(stream.text()).not.toMatch(/^event:/m);
+    const sent = data().find((e) => e.kind === kind);
+    expect(stream.ids).toContain(sent?.id);
+  });
 
   it('ends when the session logs out; the event that follows is not sent', async () => {
     const agent = await app.sessionAs('agent');

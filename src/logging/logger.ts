@@ -59,6 +59,7 @@ const LEVEL_NAMES: Record<number, string> = {
 const SHOWN_APART = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'req', 'err', 'error']);
 
 const clock = (time: unknown) => {
+  // A log line shows the wall time it was written, not the application's (possibly moved) clock.
   const date = new Date(typeof time === 'number' ? time : Date.now());
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;

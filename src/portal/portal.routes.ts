@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
 import { AppError } from '../http/errors.ts';
 import { receiptHtml, receiptOf, receiptPdf } from '../receipts/receipt.ts';
-import { WeeklyHoursSchema } from '../sla/calendar.ts';
+import { WeeklyHoursSchema } from '../sla/calendar-spec.ts';
 import { channelsOpenness } from './opening-hours.ts';
 import { LARGEST_PORTAL_ATTACHMENTS, portalAttachmentLimits, portalBodyLimit } from './portal.limits.ts';
 import {

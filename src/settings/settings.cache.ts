@@ -45,6 +45,7 @@ export class SettingsCache {
 
   async current(tx: Tx): Promise<SettingsSnapshot> {
     const cached = this.snapshot;
+    // The cache's age is real elapsed time, not the application's clock: a test moving time must not expire it.
     if (cached && cached.generation === generation && Date.now() - cached.loadedAt < this.maxAgeMs) {
       return cached.value;
     }

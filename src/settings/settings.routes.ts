@@ -36,6 +36,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
       changes: await applyProfile(ctx.db, request.body, {
         source: 'api',
         actorAgentId: actorOf(request).agentId,
+        at: ctx.clock.now(),
       }),
     }),
   );
@@ -60,6 +61,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
         await applySection(ctx.db, request.params.section, request.body, {
           source: 'api',
           actorAgentId: actorOf(request).agentId,
+          at: ctx.clock.now(),
         })
       ).profile,
   );

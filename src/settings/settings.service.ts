@@ -39,7 +39,12 @@ export async function hasSettings(db: Tx): Promise<boolean> {
 export const SETTINGS_SECTIONS = Object.keys(ProfileSchema.shape) as [keyof Profile, ...Array<keyof Profile>];
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
-type ChangeSource = { source: 'seed' | 'import' | 'api'; actorAgentId?: string };
+type ChangeSource = {
+  source: 'seed' | 'import' | 'api';
+  actorAgentId?: string;
+  /** From the caller's clock; the first-start seed, which has none, takes the database's time. */
+  at?: Date;
+};
 
 /**
  * Makes the given profile the provider's settings, in one transaction, and records the difference
@@ -93,7 +98,10 @@ async function writeProfile(tx: Tx, profile: Profile, by: ChangeSource): Promise
   await tx
     .insert(providerSettings)
     .values({ id: 1, settings: stored })
-    .onConflictDoUpdate({ target: providerSettings.id, set: { settings: stored, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: providerSettings.id,
+      set: { settings: stored, updatedAt: by.at ?? sql`now()` },
+    });
   const existing = await tx.select().from(areas);
   const wanted = new Set(profileAreas.map((a) => a.code));
   for (const area of profileAreas) {

@@ -5,14 +5,11 @@ import {
   addBusinessHours,
   addBusinessMinutes,
   businessMillisBetween,
-  type CalendarSpec,
   compileCalendar,
   isOpenAt,
   nextOpening,
-  type OpeningInterval,
-  WEEKDAYS,
-  type WeeklyHours,
 } from './calendar.ts';
+import { type CalendarSpec, type OpeningInterval, WEEKDAYS, type WeeklyHours } from './calendar-spec.ts';
 import { mexicanRestDays } from './holidays.ts';
 
 // A fresh seed each run explores new calendars; SLA_PROPERTY_SEED=<seed> replays a failure.

@@ -1,7 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
-  ALWAYS_OPEN,
   ALWAYS_OPEN_CALENDAR,
   addBusinessDays,
   addBusinessHours,
@@ -10,13 +9,11 @@ import {
   businessMillisBetween,
   type Calendar,
   CalendarNeverOpenError,
-  CalendarSpecSchema,
   compileCalendar,
   isOpenAt,
   nextOpening,
-  type OpeningInterval,
-  type WeeklyHours,
 } from './calendar.ts';
+import { ALWAYS_OPEN, CalendarSpecSchema, type OpeningInterval, type WeeklyHours } from './calendar-spec.ts';
 
 const MONTERREY = 'America/Monterrey';
 const MATAMOROS = 'America/Matamoros';

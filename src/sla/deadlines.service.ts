@@ -7,7 +7,8 @@ import { agentAreas, agents, caseDeadlines, caseFlags, cases, DEADLINE_KINDS } f
 import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
-import { ALWAYS_OPEN, addBusinessMillis, businessMillisBetween, type CalendarSpecInput } from './calendar.ts';
+import { addBusinessMillis, businessMillisBetween } from './calendar.ts';
+import { ALWAYS_OPEN, type CalendarSpecInput } from './calendar-spec.ts';
 import {
   type DeadlineClock,
   type DeadlineState,

@@ -1,7 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.ts';
-import { addAgentMessage, changeStatus, createCase, getCaseWithTimeline } from '../cases/cases.service.ts';
+import { addAgentMessage } from '../cases/agent-messages.ts';
+import { getCaseWithTimeline } from '../cases/case-read.ts';
+import { changeStatus } from '../cases/case-status.ts';
+import { createCase } from '../cases/open-case.ts';
 import { ManualClock } from '../clock.ts';
 import { areas, caseFlags, cases, events } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
 import { type caseDeadlines, cases, DEADLINE_KINDS } from '../db/schema.ts';
-import type { CalendarSpecInput } from './calendar.ts';
+import type { CalendarSpecInput } from './calendar-spec.ts';
 import { warnInstant } from './deadline-state.ts';
 import { calendarFor } from './policies.ts';
 

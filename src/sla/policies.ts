@@ -5,9 +5,9 @@ import {
   addBusinessDays,
   addBusinessMillis,
   type Calendar,
-  type CalendarSpecInput,
   compileCalendar,
 } from './calendar.ts';
+import type { CalendarSpecInput } from './calendar-spec.ts';
 
 /** A deadline target: an amount of minutes, hours or days, counted in business time or around the clock. */
 export const TargetSchema = z

@@ -14,7 +14,7 @@ const trusted = {
 
 describe('toIncomingMessage', () => {
   it('carries the trimmed text, the threading ids and the trust verdict', async () => {
-    const incoming = toIncomingMessage(await fixture('iphone-reply.eml'), trusted);
+    const incoming = toIncomingMessage(await fixture('iphone-reply.eml'), trusted, new Date());
     expect(incoming).toEqual({
       channel: 'email',
       externalId: '7D1E3A9C-5B2F-4C8E-A1D6-9F0B2E4C6A81@icloud.com',
@@ -38,7 +38,7 @@ describe('toIncomingMessage', () => {
   });
 
   it('marks an unverified first message and has no thread ids', async () => {
-    const incoming = toIncomingMessage(await fixture('new-request.eml'), { verified: false });
+    const incoming = toIncomingMessage(await fixture('new-request.eml'), { verified: false }, new Date());
     expect(incoming.inReplyTo).toBeUndefined();
     expect(incoming.metadata).toEqual({
       subject: 'Sin internet desde el 21 de noviembre',
@@ -54,7 +54,7 @@ describe('toIncomingMessage', () => {
   });
 
   it('does not count an attached PDF as an inline image', async () => {
-    const incoming = toIncomingMessage(await fixture('with-attachment.eml'), trusted);
+    const incoming = toIncomingMessage(await fixture('with-attachment.eml'), trusted, new Date());
     expect(incoming.metadata?.hasInlineImages).toBe(false);
   });
 
@@ -66,12 +66,14 @@ describe('toIncomingMessage', () => {
       text: '',
       fullText: 'El lun, 23 nov 2026, Soporte escribió:\n> Hola',
     };
-    expect(toIncomingMessage(parsed, trusted).text).toBe('El lun, 23 nov 2026, Soporte escribió:\n> Hola');
+    expect(toIncomingMessage(parsed, trusted, new Date()).text).toBe(
+      'El lun, 23 nov 2026, Soporte escribió:\n> Hola',
+    );
   });
 
   it('shows the subject of a message without a body', async () => {
     const parsed = { ...(await base()), text: '', fullText: '', subject: 'Foto del módem' };
-    expect(toIncomingMessage(parsed, trusted).text).toBe('Foto del módem');
+    expect(toIncomingMessage(parsed, trusted, new Date()).text).toBe('Foto del módem');
   });
 
   it('dates a message without a Date header when it was received', async () => {

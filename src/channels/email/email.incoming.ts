@@ -11,7 +11,7 @@ import type { EmailTrust } from './email.trust.ts';
 export function toIncomingMessage(
   parsed: ParsedEmail,
   trust: Pick<EmailTrust, 'verified'> & Partial<EmailTrust>,
-  receivedAt: Date = new Date(),
+  receivedAt: Date,
 ): IncomingMessage {
   return {
     channel: 'email',

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { CaseDeps } from '../../cases/cases.service.ts';
+import type { CaseDeps } from '../../cases/case-context.ts';
 import type { AppContext } from '../../context.ts';
 import { messages } from '../../db/schema.ts';
 import { appendEvent } from '../../events/events.service.ts';
@@ -134,7 +134,7 @@ export async function receiveEmail(
   }
   const trust = await trustOf();
   const message = {
-    ...toIncomingMessage(parsed, trust),
+    ...toIncomingMessage(parsed, trust, deps.clock.now()),
     thread: {
       references: [
         ...new Set([parsed.inReplyTo, ...parsed.references].filter((id): id is string => Boolean(id))),

@@ -27,9 +27,17 @@ class FakeEventSource {
     this.readyState = FakeEventSource.OPEN;
     this.onopen?.();
   }
+  /** Sends an event as the server does: a plain message, the kind in its data. */
   emit(event: LiveEvent) {
-    const message = { data: JSON.stringify(event), lastEventId: String(event.id) } as MessageEvent<string>;
-    this.listeners.get(event.kind)?.(message);
+    this.send(JSON.stringify(event), String(event.id));
+  }
+  send(data: string, lastEventId = '') {
+    const message = { data, lastEventId } as MessageEvent<string>;
+    this.onmessage?.(message);
+  }
+  /** Whether anything listens for a named event (the server names none). */
+  listensForNames() {
+    return this.listeners.size > 0;
   }
   fail(closed: boolean) {
     if (closed) this.readyState = FakeEventSource.CLOSED;
@@ -60,6 +68,24 @@ describe('the live connection', () => {
     expect(received).toEqual([{ id: 7, kind: 'created', caseId: 'c1', folio: 'MON-2026-000001-5' }]);
     expect(statuses).toEqual(['open']);
     expect(source?.url).toBe('/api/v1/live');
+  });
+
+  it('hands on every kind, even one it has never heard of, and drops what is not an event', () => {
+    const connection = new LiveConnection('/api/v1/live', () => {});
+    const received: LiveEvent[] = [];
+    connection.subscribe((event) => received.push(event));
+    connection.open();
+    const source = FakeEventSource.opened[0];
+    source?.open();
+    source?.emit({ id: 8, kind: 'a_kind_from_the_future', caseId: null, folio: null });
+    source?.send('not json', '9');
+    source?.send(JSON.stringify({ hello: 'world' }), '10');
+    source?.emit({ id: 11, kind: 'assigned', caseId: 'c1', folio: 'MON-2026-000001-5' });
+    expect(received.map((e) => [e.id, e.kind])).toEqual([
+      [8, 'a_kind_from_the_future'],
+      [11, 'assigned'],
+    ]);
+    expect(source?.listensForNames()).toBe(false);
   });
 
   it('leaves a passing drop to the browser, which resends Last-Event-ID by itself', () => {

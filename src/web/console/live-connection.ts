@@ -3,23 +3,16 @@ import type { LiveEvent } from '../shared/types.ts';
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 export type Listener = (event: LiveEvent) => void;
 
-// The stream names each message after the event's kind, so each kind needs its own listener.
-const KINDS = [
-  'created',
-  'message_added',
-  'status_changed',
-  'transferred',
-  'assigned',
-  'priority_changed',
-  'type_changed',
-  'customer_merged',
-  'customer_changed',
-  'representative_added',
-  'representative_revoked',
-  'deadline_warning',
-  'deadline_breached',
-  'delivery_failed',
-];
+/** A message's event, or nothing when it is not one (a subscriber never sees a malformed event). */
+function liveEvent(data: string): LiveEvent | undefined {
+  try {
+    const event = JSON.parse(data) as Partial<LiveEvent> | null;
+    if (typeof event?.id !== 'number' || typeof event.kind !== 'string') return undefined;
+    return { id: event.id, kind: event.kind, caseId: event.caseId ?? null, folio: event.folio ?? null };
+  } catch {
+    return undefined;
+  }
+}
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
@@ -46,13 +39,14 @@ export class LiveConnection {
     const url = this.lastEventId === undefined ? this.url : `${this.url}?lastEventId=${this.lastEventId}`;
     const source = new EventSource(url, { withCredentials: true });
     this.source = source;
-    const receive = (message: MessageEvent<string>) => {
-      const event = JSON.parse(message.data) as LiveEvent;
+    // Every kind arrives as a plain message, including kinds newer than this console: each subscriber
+    // picks the kinds it knows and lets the others pass.
+    source.onmessage = (message: MessageEvent<string>) => {
+      const event = liveEvent(message.data);
+      if (!event) return;
       this.lastEventId = Number(message.lastEventId) || event.id;
       for (const listener of this.listeners) listener(event);
     };
-    for (const kind of KINDS) source.addEventListener(kind, receive);
-    source.onmessage = receive;
     source.onopen = () => {
       this.attempts = 0;
       this.onStatus('open');

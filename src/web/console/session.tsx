@@ -2,11 +2,11 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 import type { Agent, AgentSummary, Area, Presence, ProviderSettings, SessionInfo } from '../shared/types.ts';
 import { api } from './api.ts';
 
-/** `GET /auth/session` and the login's answer, as the console reads them. */
-export interface ConsoleSessionInfo extends SessionInfo {
-  /** After an admin's reset: nothing but the password change until it is done. */
-  mustChangePassword?: boolean;
-}
+/**
+ * `GET /auth/session` and the login's answer (the same shape); after an admin's reset,
+ * `mustChangePassword` allows nothing but the password change until it is done.
+ */
+export type ConsoleSessionInfo = SessionInfo;
 
 export interface SessionData {
   agent: AgentSummary;

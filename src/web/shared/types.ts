@@ -1,50 +1,54 @@
 /**
- * Hand-written mirrors of the API's JSON (see `GET /api/v1/openapi.json`): the web app stays free of
- * server imports, so it bundles without zod or Node code.
+ * The web's names for the API's JSON. Payload types are aliases of `api-types.ts`, generated from
+ * `GET /api/v1/openapi.json` (`npm run gen:api`); the domain's lists come from `src/domain/vocabulary.ts`.
+ * Neither imports server code, so the web bundles without zod or Node code.
  */
+import type { paths } from './api-types.ts';
 
-export const REQUEST_TYPES = [
-  'duda',
-  'consulta',
-  'aclaracion',
-  'queja',
-  'falla',
-  'sugerencia',
-  'contratacion',
-  'saldo',
-  'cancelacion',
-  'suspension',
-  'arco',
-] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
+export {
+  AGENT_ROLES as ROLES,
+  type AgentRole as Role,
+  CASE_STATUSES,
+  type CaseStatus,
+  CHANNELS,
+  type Channel,
+  CONTACT_KINDS,
+  type ContactKind,
+  DEADLINE_KINDS,
+  DEADLINE_STATES,
+  type DeadlineKind,
+  type DeadlineState,
+  type DeliveryStatus,
+  EVENT_KINDS,
+  type EventKind,
+  type MessageKind,
+  PRESENCES,
+  PRIORITIES,
+  type Presence,
+  type Priority,
+  REQUEST_TYPES,
+  type RequestType,
+} from '../../domain/vocabulary.ts';
 
-export const CHANNELS = ['telefono', 'whatsapp', 'email', 'portal', 'facebook'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export const CASE_STATUSES = [
-  'nuevo',
-  'asignado',
-  'en_proceso',
-  'en_espera_cliente',
-  'resuelto',
-  'cerrado',
-  'descartado',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const DEADLINE_STATES = ['en_tiempo', 'por_vencer', 'vencido', 'pausado'] as const;
-export type DeadlineState = (typeof DEADLINE_STATES)[number];
-export type DeadlineKind = 'primera_respuesta' | 'resolucion';
-
-export const PRIORITIES = ['baja', 'normal', 'alta', 'urgente'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const ROLES = ['admin', 'supervisor', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
-
-export type Presence = 'en_linea' | 'ausente' | 'desconectado';
-export type MessageKind = 'entrante' | 'saliente' | 'nota_interna';
-export type DeliveryStatus = 'pendiente' | 'enviado' | 'entregado' | 'leido' | 'fallido';
+/** The JSON body of an operation's answer with the given status. */
+type Body<Operation, Status extends number = 200> = Operation extends {
+  responses: { [S in Status]: { content: { 'application/json': infer Json } } };
+}
+  ? Json
+  : never;
+/** The JSON body an operation takes. */
+type RequestBody<Operation> = Operation extends {
+  requestBody?: { content: { 'application/json': infer Json } };
+}
+  ? Json
+  : never;
+type Get<Path extends keyof paths, Status extends number = 200> = paths[Path] extends { get: infer O }
+  ? Body<O, Status>
+  : never;
+type Post<Path extends keyof paths, Status extends number = 200> = paths[Path] extends { post: infer O }
+  ? Body<O, Status>
+  : never;
+type PostRequest<Path extends keyof paths> = paths[Path] extends { post: infer O } ? RequestBody<O> : never;
 
 /** An RFC 9457 problem as Atiende answers it; some codes carry extra members (see `ApiError`). */
 export interface Problem {
@@ -56,191 +60,52 @@ export interface Problem {
   retryAfterSeconds?: number;
 }
 
-export interface Deadline {
-  dueAt: string;
-  state: DeadlineState;
-  remainingMs: number;
-  metAt: string | null;
-  /** How late a met deadline was met; null when on time or not met yet. */
-  lateByMs: number | null;
-  target: { amount: number; unit: 'minutes' | 'hours' | 'days'; clock: 'business' | 'calendar' };
-  source: string;
-}
-
+export type CaseList = Get<'/api/v1/cases'>;
+export type CaseDetail = Get<'/api/v1/cases/{folio}'>;
+export type Case = CaseList['items'][number];
+export type Deadline = NonNullable<Case['deadline']>;
 /** The deadline a case is waiting on: first response until it is met, then resolution. */
-export type NearestDeadline = Deadline & { kind: DeadlineKind };
-
-export interface Case {
-  id: string;
-  folio: string;
-  requestType: RequestType;
-  subtype: string | null;
-  channel: Channel;
-  status: CaseStatus;
-  priority: Priority;
-  subject: string;
-  raisedBy: 'cliente' | 'representante' | 'agente';
-  customer: { id: string; name: string | null; accountNumber: string | null };
-  area: { id: number; code: string; name: string };
-  assignee: { id: string; name: string | null } | null;
-  causeCode: string | null;
-  discardReason: string | null;
-  duplicateOfFolio: string | null;
-  followsUpFolio: string | null;
-  /** A contact given on the portal without proof (it may still be answered on). */
-  claimedContact?: { kind: string; address: string } | null;
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  deadlines: { primera_respuesta: Deadline | null; resolucion: Deadline | null };
-  deadline: Deadline | null;
-  nearestDeadline: NearestDeadline | null;
-}
-
-export interface Attachment {
-  sha256: string;
-  filename: string;
-  contentType: string;
-  size: number;
-}
-
-export interface Message {
-  id: string;
-  kind: MessageKind;
-  channel: Channel;
-  body: string;
-  authorAgentId: string | null;
-  deliveryStatus: DeliveryStatus | null;
-  deliveryError: string | null;
-  attachments: Attachment[];
-  at: string;
-}
-
-export interface CaseEvent {
-  id: number;
-  kind: string;
-  actorKind: 'agente' | 'cliente' | 'representante' | 'sistema';
-  actorAgentId: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  reason: string | null;
-  at: string;
-}
-
-export type TimelineEntry = { type: 'message'; message: Message } | { type: 'event'; event: CaseEvent };
-
-export interface CaseDetail extends Case {
-  timeline: TimelineEntry[];
-}
-
+export type NearestDeadline = NonNullable<Case['nearestDeadline']>;
+export type TimelineEntry = CaseDetail['timeline'][number];
+export type Message = Extract<TimelineEntry, { type: 'message' }>['message'];
+export type CaseEvent = Extract<TimelineEntry, { type: 'event' }>['event'];
+export type Attachment = Message['attachments'][number];
 /** A customer a search found, listed above the cases. */
-export interface CustomerMatch {
-  id: string;
-  name: string | null;
-  accountNumber: string | null;
-  matchedOn: 'nombre' | 'telefono' | 'correo' | 'cuenta';
-  openCases: number;
-}
-
-export interface CaseList {
-  items: Case[];
-  nextCursor: string | null;
-  /** Every case matching the query, not only this page's. */
-  total: number;
-  customers?: CustomerMatch[];
-}
+export type CustomerMatch = NonNullable<CaseList['customers']>[number];
 
 /** A file on its way to the API, its bytes base64-encoded. */
-export interface AttachmentUpload {
-  filename: string;
-  contentType: string;
-  data: string;
-}
+export type AttachmentUpload = NonNullable<
+  PostRequest<'/api/v1/cases/{folio}/messages'>['attachments']
+>[number];
 
-export interface AgentSummary {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+export type SessionInfo = Get<'/api/v1/auth/session'>;
+export type AgentSummary = SessionInfo['agent'];
+export type Agent = Get<'/api/v1/agents'>[number];
+export type Area = Get<'/api/v1/areas'>[number];
 
-export interface SessionInfo {
-  agent: AgentSummary;
-  csrfToken: string;
-}
+export type CustomerDetail = Get<'/api/v1/customers/{id}'>;
+export type ContactPoint = CustomerDetail['contactPoints'][number];
+export type Customer = Omit<CustomerDetail, 'cases' | 'representatives'>;
 
-export interface Agent extends AgentSummary {
-  active: boolean;
-  presence: Presence;
-  maxOpenCases: number;
-  areaIds: number[];
-  createdAt: string;
-}
+export type Health = Get<'/api/v1/health'>;
+export type ComponentHealth = Health['jobs'];
 
-export interface Area {
-  id: number;
-  code: string;
-  name: string;
-  active: boolean;
-}
+export type DeadlineFlag = Get<'/api/v1/flags'>[number];
 
-export interface ContactPoint {
-  id: string;
-  kind: 'phone' | 'email' | 'whatsapp' | 'messenger';
-  address: string;
-  createdAt: string;
-}
-
-export interface Customer {
-  id: string;
-  accountNumber: string | null;
-  name: string | null;
-  prospect: boolean;
-  contactPoints: ContactPoint[];
-}
-
-export interface CustomerDetail extends Customer {
-  cases: Array<{ id: string; folio: string; status: CaseStatus; createdAt: string }>;
-}
-
-export interface ComponentHealth {
-  status: 'ok' | 'error' | 'off';
-  detail?: string;
-}
-
-export interface Health {
-  status: 'ok' | 'degraded';
-  database: ComponentHealth & { kind: 'pglite' | 'postgres' };
-  jobs: ComponentHealth;
-  channels: Record<string, ComponentHealth>;
-}
-
-export interface DeadlineFlag {
-  id: string;
-  caseId: string;
-  folio: string;
-  deadlineKind: 'primera_respuesta' | 'resolucion';
-  kind: 'por_vencer' | 'vencido';
-  /** When the deadline falls (or fell) due. */
-  dueAt: string;
-  raisedAt: string;
-  acknowledgedAt: string | null;
-}
-
+type Settings = Get<'/api/v1/settings'>;
 /** The parts of `GET /api/v1/settings` the console reads. */
 export interface ProviderSettings {
-  provider: { name: string; timeZone: string };
-  causeCodes: Array<{ code: string; name: string }>;
-  requestSubtypes: Array<{ type: RequestType; code: string; name: string }>;
+  provider: Pick<Settings['provider'], 'name' | 'timeZone'>;
+  causeCodes: Array<Pick<Settings['causeCodes'][number], 'code' | 'name'>>;
+  requestSubtypes: Array<Pick<Settings['requestSubtypes'][number], 'type' | 'code' | 'name'>>;
 }
 
-export interface CallRegistered {
-  case: Case;
-  receipt: { channel: 'email' | 'whatsapp'; messageId: string; deliveryStatus: DeliveryStatus } | null;
-}
+export type CallRegistered = Post<'/api/v1/calls', 201>;
 
-/** A server-sent event of `GET /api/v1/live`. */
+/**
+ * A server-sent event of `GET /api/v1/live` (not in the OpenAPI document). Its kind is text: the feed
+ * sends every kind, including ones newer than this console, which each screen ignores.
+ */
 export interface LiveEvent {
   id: number;
   kind: string;
@@ -248,44 +113,9 @@ export interface LiveEvent {
   folio: string | null;
 }
 
-export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-export type WeeklyHours = Partial<Record<Weekday, Array<{ from: string; to: string }>>>;
-
-export interface PortalInfo {
-  provider: { name: string; legalName: string; website: string; timeZone: string };
-  privacyNotice: { 'es-MX': string; en?: string };
-  requestTypes: Array<{ code: RequestType; label: string }>;
-  subtypes: Array<{ type: string; code: string; name: string }>;
-}
-
-export interface PortalChannel {
-  code: string;
-  channel: string;
-  name: string;
-  contactPoints: Array<{ kind: string; value: string; display: string }>;
-  hours: WeeklyHours | null;
-  alwaysOpen: boolean;
-  openNow: boolean;
-  nextOpening: string | null;
-}
-
-export interface PortalRequestCreated {
-  folio: string;
-  createdAt: string;
-  deadline: Deadline | null;
-}
-
-export interface PortalCaseView {
-  folio: string;
-  requestType: RequestType;
-  status: CaseStatus;
-  channel: string;
-  createdAt: string;
-  deadline: Deadline | null;
-  messages: Array<{
-    kind: MessageKind;
-    body: string;
-    at: string;
-    attachments: Array<{ filename: string; contentType: string; size: number }>;
-  }>;
-}
+export type PortalInfo = Get<'/api/v1/portal/info'>;
+export type PortalChannel = Get<'/api/v1/portal/channels'>[number];
+export type Weekday = keyof NonNullable<PortalChannel['hours']>;
+export type WeeklyHours = Partial<NonNullable<PortalChannel['hours']>>;
+export type PortalRequestCreated = Post<'/api/v1/portal/requests', 201>;
+export type PortalCaseView = Post<'/api/v1/portal/lookup'>;

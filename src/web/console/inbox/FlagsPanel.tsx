@@ -4,14 +4,14 @@ import { formatDateTime } from '../../shared/format.ts';
 import { useAsync } from '../../shared/hooks.ts';
 import { currentLanguage } from '../../shared/i18n.ts';
 import { Link } from '../../shared/router.tsx';
-import type { DeadlineFlag } from '../../shared/types.ts';
+import type { DeadlineFlag, EventKind } from '../../shared/types.ts';
 import { api } from '../api.ts';
 import { useLiveEvents } from '../live.tsx';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 
 // Events after which an alert may appear, change state or no longer apply (a reply, a resolution).
-const FLAG_EVENTS = new Set([
+const FLAG_EVENTS = new Set<string>([
   'deadline_warning',
   'deadline_breached',
   'status_changed',
@@ -19,7 +19,7 @@ const FLAG_EVENTS = new Set([
   'transferred',
   'assigned',
   'type_changed',
-]);
+] satisfies EventKind[]);
 
 /** Deadline alerts not yet seen, one per deadline at its state: mine, or everyone's for supervisors and admins. */
 export function FlagsPanel() {

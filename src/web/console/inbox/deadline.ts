@@ -21,12 +21,14 @@ export type DeadlineLabel =
  */
 export function deadlineLabel(item: Pick<Case, 'nearestDeadline' | 'deadlines'>, now: number): DeadlineLabel {
   const nearest = item.nearestDeadline;
-  if (nearest) {
-    if (nearest.state === 'pausado') return { tone: 'pausado', kind: nearest.kind, text: 'paused' };
+  const state = nearest?.state;
+  // The nearest deadline is a pending one; a met state there would mean nothing is pending.
+  if (nearest && state && state !== 'atendido_a_tiempo' && state !== 'atendido_fuera_de_plazo') {
+    if (state === 'pausado') return { tone: 'pausado', kind: nearest.kind, text: 'paused' };
     const remaining = new Date(nearest.dueAt).getTime() - now;
     // The server's state decides the tone; the sign of the time left, ticking on the client, the words.
     return {
-      tone: nearest.state,
+      tone: state,
       kind: nearest.kind,
       text: remaining >= 0 ? 'dueIn' : 'overdueBy',
       duration: formatDuration(remaining),

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api.ts';
-import type { Case, CaseList, CustomerMatch, LiveEvent } from '../../shared/types.ts';
+import type { Case, CaseList, CustomerMatch, EventKind, LiveEvent } from '../../shared/types.ts';
 import { api } from '../api.ts';
 import { appendPage, placeCase } from './live-list.ts';
 import { type InboxSort, type ListQuery, membershipQuery, PAGE_SIZE } from './query.ts';
@@ -18,7 +18,7 @@ const MAX_LIMIT = 200;
 // More cases touched at once than this, and one reload is cheaper than a look-up per case.
 const MAX_LIVE_LOOKUPS = 5;
 // Events after which a case may enter, leave or move in a list, or show something else in its row.
-const LIST_EVENTS = new Set([
+const LIST_EVENTS = new Set<string>([
   'created',
   'message_added',
   'status_changed',
@@ -30,7 +30,7 @@ const LIST_EVENTS = new Set([
   'customer_changed',
   'deadline_warning',
   'deadline_breached',
-]);
+] satisfies EventKind[]);
 
 const asApiError = (error: unknown) =>
   error instanceof ApiError

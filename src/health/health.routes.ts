@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { channelHealth } from '../channels/health.ts';
 import { openQuarantineCount } from '../channels/quarantine.service.ts';
 import type { AppContext } from '../context.ts';
-import type { HttpApp } from './app.ts';
+import type { HttpApp } from '../http/app.ts';
 
 const ComponentHealth = z.object({ status: z.enum(['ok', 'error', 'off']), detail: z.string().optional() });
 type Component = z.infer<typeof ComponentHealth>;

@@ -1,0 +1,107 @@
+/**
+ * The domain's words: every closed list of codes that the database, the API and the web share. The
+ * server's schemas and the web's types both read them from here, so a new code is added once. This
+ * module imports nothing, so the web bundles it without any server code.
+ *
+ * The codes are stored in the database and sent in the API: renaming one is a migration.
+ */
+
+/** Request types a customer can raise, as the provider's Código de Prácticas Comerciales lists them. */
+export const REQUEST_TYPES = [
+  'duda',
+  'consulta',
+  'aclaracion',
+  'queja',
+  'falla',
+  'sugerencia',
+  'contratacion',
+  'saldo',
+  'cancelacion',
+  'suspension',
+  'arco',
+] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+/** The doors a request can come through; `facebook` is Facebook Messenger. */
+export const CHANNELS = ['telefono', 'whatsapp', 'email', 'portal', 'facebook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Kinds of address by which a customer is reached and recognised. */
+export const CONTACT_KINDS = ['phone', 'email', 'whatsapp', 'messenger'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+export const CASE_STATUSES = [
+  'nuevo',
+  'asignado',
+  'en_proceso',
+  'en_espera_cliente',
+  'resuelto',
+  'cerrado',
+  'descartado',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const PRIORITIES = ['baja', 'normal', 'alta', 'urgente'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Who raised a case: the customer, someone on their behalf, or an agent (e.g. a phone call). */
+export const RAISED_BY = ['cliente', 'representante', 'agente'] as const;
+export type RaisedBy = (typeof RAISED_BY)[number];
+
+export const AGENT_ROLES = ['admin', 'supervisor', 'agent'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+export const PRESENCES = ['en_linea', 'ausente', 'desconectado'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+/** The clocks a case runs against. */
+export const DEADLINE_KINDS = ['primera_respuesta', 'resolucion'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+/** A deadline as users see it: running (on time, close, overdue), paused, or met (on time or late). */
+export const DEADLINE_STATES = [
+  'en_tiempo',
+  'por_vencer',
+  'vencido',
+  'pausado',
+  'atendido_a_tiempo',
+  'atendido_fuera_de_plazo',
+] as const;
+export type DeadlineState = (typeof DEADLINE_STATES)[number];
+
+/** The alarms a deadline raises: close to due (the warning share of its length), then overdue. */
+export const DEADLINE_FLAG_KINDS = ['por_vencer', 'vencido'] as const;
+export type DeadlineFlagKind = (typeof DEADLINE_FLAG_KINDS)[number];
+
+export const MESSAGE_KINDS = ['entrante', 'saliente', 'nota_interna'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const DELIVERY_STATUSES = ['pendiente', 'enviado', 'entregado', 'leido', 'fallido'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Who caused an event: an agent, the customer or their representative (through a channel), or Atiende. */
+export const ACTOR_KINDS = ['agente', 'cliente', 'representante', 'sistema'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** What an audit event records; the live feed sends every kind and each screen picks the ones it shows. */
+export const EVENT_KINDS = [
+  'created',
+  'status_changed',
+  'transferred',
+  'assigned',
+  'priority_changed',
+  'type_changed',
+  'message_added',
+  'customer_merged',
+  'customer_changed',
+  'representative_added',
+  'representative_revoked',
+  'deadline_warning',
+  'deadline_breached',
+  'delivery_failed',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Whether a value is one of a list's codes, e.g. a live event's kind against {@link EVENT_KINDS}. */
+export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);

@@ -1,0 +1,54 @@
+import { agentsRoutes } from './agents/agents.routes.ts';
+import { areasRoutes } from './areas/areas.routes.ts';
+import { attachmentsRoutes } from './attachments/attachments.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { databaseAuthenticator } from './auth/auth.service.ts';
+import { backupRoutes } from './backup/backup.routes.ts';
+import { callsRoutes } from './calls/calls.routes.ts';
+import { casesRoutes } from './cases/cases.routes.ts';
+import { quarantineRoutes } from './channels/quarantine.routes.ts';
+import { webhookRoutes } from './channels/webhooks.routes.ts';
+import type { AppContext } from './context.ts';
+import { customersRoutes } from './customers/customers.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import type { HttpApp, HttpParts } from './http/app.ts';
+import { liveRoutes } from './live/live.routes.ts';
+import { portalRoutes } from './portal/portal.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { flagsRoutes } from './sla/flags.routes.ts';
+import { databaseRateLimitStore } from './throttles/rate-limit-store.ts';
+
+/**
+ * The composition root of the HTTP server: every feature's routes, and the pieces the framework in
+ * src/http needs from the features. A new domain adds its routes here, and src/http never changes.
+ */
+export function httpParts(ctx: AppContext): HttpParts {
+  return {
+    authenticator: databaseAuthenticator(ctx.db),
+    rateLimitStore: databaseRateLimitStore(ctx.db, ctx.clock),
+    apiRoutes(api: HttpApp) {
+      healthRoutes(api, ctx);
+      authRoutes(api, ctx);
+      agentsRoutes(api, ctx);
+      areasRoutes(api, ctx);
+      settingsRoutes(api, ctx);
+      backupRoutes(api, ctx);
+      customersRoutes(api, ctx);
+      casesRoutes(api, ctx);
+      flagsRoutes(api, ctx);
+      portalRoutes(api, ctx);
+      callsRoutes(api, ctx);
+      liveRoutes(api, ctx);
+      attachmentsRoutes(api, ctx);
+      quarantineRoutes(api, ctx);
+    },
+    async otherRoutes(app: HttpApp) {
+      await app.register(async (webhooks) =>
+        webhookRoutes(webhooks, ctx, [
+          { path: 'whatsapp', channel: 'whatsapp' },
+          { path: 'messenger', channel: 'facebook' },
+        ]),
+      );
+    },
+  };
+}
