@@ -123,3 +123,28 @@ export interface ChannelAdapter {
   fetchMedia?(mediaId: string): Promise<{ bytes: Buffer; contentType: string }>;
   health(): ChannelHealth;
 }
+
+/**
+ * Sends a reply made of several transport messages (text, then files) in order. A refusal of the first
+ * is the reply's refusal; a later one is final, because retrying would send the customer the earlier
+ * parts twice. Answers the first part's id.
+ */
+export async function sendInParts(
+  parts: Array<() => Promise<SendResult>>,
+  transport: string,
+): Promise<SendResult> {
+  let first: string | undefined;
+  for (const [index, part] of parts.entries()) {
+    const result = await part();
+    if (!result.ok) {
+      if (index === 0) return result;
+      return {
+        ...result,
+        retryable: false,
+        reason: `Only ${index} of ${parts.length} parts reached ${transport}: ${result.reason}`,
+      };
+    }
+    first ??= result.externalId;
+  }
+  return { ok: true, externalId: first ?? '' };
+}

@@ -1,22 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
 import { events } from '../db/schema.ts';
+import type { EventKind } from '../domain/vocabulary.ts';
 
-export type EventKind =
-  | 'created'
-  | 'status_changed'
-  | 'transferred'
-  | 'assigned'
-  | 'priority_changed'
-  | 'type_changed'
-  | 'message_added'
-  | 'customer_merged'
-  | 'customer_changed'
-  | 'representative_added'
-  | 'representative_revoked'
-  | 'deadline_warning'
-  | 'deadline_breached'
-  | 'delivery_failed';
+export type { EventKind } from '../domain/vocabulary.ts';
 
 /** Who caused an event: an agent, the customer or their representative (through a channel), or Atiende itself. */
 export type EventActor =

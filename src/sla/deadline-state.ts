@@ -1,14 +1,7 @@
+import type { DeadlineState } from '../domain/vocabulary.ts';
 import { addBusinessMillis, businessMillisBetween, type Calendar } from './calendar.ts';
 
-export const DEADLINE_STATES = [
-  'en_tiempo',
-  'por_vencer',
-  'vencido',
-  'pausado',
-  'atendido_a_tiempo',
-  'atendido_fuera_de_plazo',
-] as const;
-export type DeadlineState = (typeof DEADLINE_STATES)[number];
+export { DEADLINE_STATES, type DeadlineState } from '../domain/vocabulary.ts';
 
 /** A deadline's clock: when it started and falls due, time spent paused, and when it was met. */
 export interface DeadlineClock {

@@ -1,4 +1,10 @@
-import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
+import {
+  type ChannelAdapter,
+  type ChannelHealth,
+  type OutgoingMessage,
+  type SendResult,
+  sendInParts,
+} from '../adapter.ts';
 import { downloadAllowedMedia } from '../media-download.ts';
 import { verifyMetaSignature } from '../whatsapp/signature.ts';
 import { messengerAttachmentType } from './messenger.media.ts';
@@ -99,20 +105,7 @@ export function createMessengerAdapter(settings: MessengerSettings) {
         return post(form);
       }),
     ];
-    let first: string | undefined;
-    for (const [index, part] of parts.entries()) {
-      const result = await part();
-      if (!result.ok) {
-        if (index === 0) return result;
-        return {
-          ...result,
-          retryable: false,
-          reason: `Only ${index} of ${parts.length} parts reached Messenger: ${result.reason}`,
-        };
-      }
-      first ??= result.externalId;
-    }
-    return { ok: true, externalId: first ?? '' };
+    return sendInParts(parts, 'Messenger');
   }
 
   return {

@@ -1,5 +1,11 @@
 import { AppError } from '../../http/errors.ts';
-import type { ChannelAdapter, ChannelHealth, OutgoingMessage, SendResult } from '../adapter.ts';
+import {
+  type ChannelAdapter,
+  type ChannelHealth,
+  type OutgoingMessage,
+  type SendResult,
+  sendInParts,
+} from '../adapter.ts';
 import { verifyMetaSignature } from './signature.ts';
 import { WhatsAppClient } from './whatsapp.client.ts';
 import { CAPTIONED, WHATSAPP_MEDIA } from './whatsapp.media.ts';
@@ -54,20 +60,7 @@ async function sendWithFiles(
     uploaded.length === 1 && only && CAPTIONED.has(only.type) && text.length <= 1024
       ? [() => client.sendMedia(to, { ...only, caption: text })]
       : [() => client.sendText(to, text), ...uploaded.map((media) => () => client.sendMedia(to, media))];
-  let first: string | undefined;
-  for (const [index, part] of parts.entries()) {
-    const result = await part();
-    if (!result.ok) {
-      if (index === 0) return result;
-      return {
-        ...result,
-        retryable: false,
-        reason: `Only ${index} of ${parts.length} parts reached WhatsApp: ${result.reason}`,
-      };
-    }
-    first ??= result.externalId;
-  }
-  return { ok: true, externalId: first ?? '' };
+  return sendInParts(parts, 'WhatsApp');
 }
 
 /**
