@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { EVENT_KINDS } from '../../../domain/vocabulary.ts';
 import commonEn from '../../shared/locales/en.json';
 import commonEs from '../../shared/locales/es-MX.json';
 import type { CaseEvent } from '../../shared/types.ts';
@@ -9,12 +8,8 @@ import consoleEn from '../locales/en.json';
 import consoleEs from '../locales/es-MX.json';
 import { eventSentence, type SentenceContext, spokenReason } from './timeline-sentence.ts';
 
-/** The kinds of event the server records, read from its own list so a new kind fails here first. */
-const SERVER_KINDS = (() => {
-  const source = readFileSync(path.resolve(import.meta.dirname, '../../../events/events.service.ts'), 'utf8');
-  const union = /export type EventKind =([^;]+);/.exec(source)?.[1] ?? '';
-  return [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1] ?? '');
-})();
+/** The kinds of event the server records: the one list the server's events are typed by. */
+const SERVER_KINDS: readonly string[] = EVENT_KINDS;
 
 const LUIS = 'a1';
 const ANA = 'a2';
