@@ -6,6 +6,7 @@ import { revealInitialPassword } from './agents/initial-password.ts';
 import { prepareDatabase, startAtiende } from './app.ts';
 import { resetPassword } from './auth/password.service.ts';
 import { randomToken } from './auth/secrets.ts';
+import { systemActor } from './auth/system-rules.ts';
 import { restoreEmbedded, writeBackupFile } from './backup/backup.service.ts';
 import { startSmtpServer } from './channels/smtp/smtp.server.ts';
 import { systemClock } from './clock.ts';
@@ -125,12 +126,16 @@ export async function main(argv: string[]): Promise<number> {
         throw new AppError('cli.usage', { status: 400, detail: 'create-agent needs --email and --name' });
       const password = values.password ?? randomToken().slice(0, 20);
       await withDatabase(config, 'atiende create-agent', async ({ db }) => {
-        const agent = await createAgent(db, {
-          email: values.email as string,
-          name: values.name as string,
-          role: (values.role ?? 'agent') as 'agent',
-          password,
-        });
+        const agent = await createAgent(
+          db,
+          {
+            email: values.email as string,
+            name: values.name as string,
+            role: (values.role ?? 'agent') as 'agent',
+            password,
+          },
+          systemActor('linea_de_comandos'),
+        );
         process.stdout.write(`Agent ${agent.email} (${agent.role}) created.\n`);
         if (!values.password) process.stdout.write(`Password (shown once): ${password}\n`);
       });
@@ -140,7 +145,11 @@ export async function main(argv: string[]): Promise<number> {
       const email = rest[0];
       if (!email) throw new AppError('cli.usage', { status: 400, detail: 'reset-password EMAIL' });
       await withDatabase(config, 'atiende reset-password', async ({ db }) => {
-        const reset = await resetPassword(db, { email }, { now: systemClock.now() });
+        const reset = await resetPassword(
+          db,
+          { email },
+          { now: systemClock.now(), by: systemActor('linea_de_comandos') },
+        );
         process.stdout.write(
           `Agent ${reset.email}: temporary password (shown once): ${reset.temporaryPassword}\n` +
             `They must choose a new one at their next login; ${reset.sessionsEnded} session(s) ended.\n`,

@@ -212,8 +212,8 @@ const SELECT_CONTACT =
   'select "contact_points"."id", "contact_points"."customer_id", "contact_points"."kind", "contact_points"."address", "contact_points"."created_at", "customers"."id", "customers"."account_number", "customers"."name", "customers"."merged_into_id", "customers"."created_at", "customers"."updated_at" from "contact_points" inner join "customers" on "customers"."id" = "contact_points"."customer_id" where ("contact_points"."address" = $1 and "contact_points"."kind" in ($2, $3)) order by "contact_points"."kind" = $4 desc limit $5 for key share of "customers"';
 const INSERT_PROSPECT = `with prospect as (insert into "customers" ("id", "account_number", "name", "merged_into_id", "created_at", "updated_at") values ($1, $2, $3, $4, $5, $6)),
   point as (insert into "contact_points" ("id", "customer_id", "kind", "address", "created_at") values ($7, $8, $9, $10, default) on conflict ("kind","address") do nothing returning "id")
-  insert into "events" (customer_id, kind, actor_kind, after)
-  select $11, 'created', $12, $13::jsonb
+  insert into "events" (subject_kind, subject_id, customer_id, kind, actor_kind, actor_rule, after)
+  select 'customer', $11::uuid::text, $11::uuid, 'created', $12, 'identificacion_de_cliente', $13::jsonb
   from point
   returning id`;
 const FOLIO_AND_AGENT = `with picked as (update "agents" set last_assigned_at = $1
@@ -231,8 +231,8 @@ const FOLIO_AND_AGENT = `with picked as (update "agents" set last_assigned_at = 
   from (select 1) as one left join picked on true`;
 const INSERT_CASE = `with new_case as (insert into "cases" ("id", "folio", "request_type", "subtype", "channel", "customer_id", "raised_by", "representative_id", "raised_by_agent_id", "area_id", "assignee_id", "status", "priority", "subject", "cause_code", "discard_reason", "duplicate_of_id", "follows_up_id", "created_at", "updated_at", "resolved_at", "closed_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)),
   first_message as (insert into "messages" ("id", "case_id", "kind", "channel", "external_id", "author_agent_id", "body", "delivery_status", "delivery_error", "metadata", "created_at") values ($23, $24, $25, $26, $27, $28, $29, $30, default, $31, $32)),
-  new_deadlines as (insert into "case_deadlines" ("case_id", "kind", "target", "source", "calendar", "started_at", "due_at", "paused_at", "paused_ms", "pauses", "met_at", "warned_at", "breached_at") values ($33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45), ($46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58))
-  insert into "events" ("id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, $59, $60, $61, $62, $63, $64, $65, $66, $67), (default, $68, $69, $70, $71, $72, $73, $74, $75, $76)`;
+  new_deadlines as (insert into "deadlines" ("id", "subject_kind", "subject_id", "kind", "target", "source", "calendar", "pausable", "started_at", "due_at") values ($33, 'case', $34, $35, $36, $37, $38, true, $39, $40), ($41, 'case', $42, $43, $44, $45, $46, true, $47, $48))
+  insert into "events" ("id", "subject_kind", "subject_id", "case_id", "customer_id", "kind", "actor_kind", "actor_agent_id", "before", "after", "reason", "created_at") values (default, 'case', $49::uuid::text, $49::uuid, $50, $51, $52, $53, $54, $55, $56, $57), (default, 'case', $58::uuid::text, $58::uuid, $59, $60, $61, $62, $63, $64, $65, $66)`;
 
 interface Settings {
   routingRules: RoutingRule[];
@@ -329,6 +329,7 @@ async function rawCase(
         ['resolucion', 24],
       ] as const
     ).map(([kind, hours]) => ({
+      id: randomUUID(),
       kind,
       target: json({ unit: 'hours', clock: 'calendar', amount: hours }),
       warn: new Date(now.getTime() + hours * 2_700_000).toISOString(),
@@ -371,21 +372,7 @@ async function rawCase(
       null,
       at,
       // its deadlines
-      ...deadlines.flatMap((d) => [
-        caseId,
-        d.kind,
-        d.target,
-        source,
-        calendar,
-        at,
-        d.due,
-        null,
-        0,
-        '[]',
-        null,
-        null,
-        null,
-      ]),
+      ...deadlines.flatMap((d) => [d.id, caseId, d.kind, d.target, source, calendar, at, d.due]),
       // its events
       caseId,
       null,
@@ -420,7 +407,7 @@ async function rawCase(
       [d.warn, d.due].map((startAfter) => ({
         id: null,
         name: 'deadline-check',
-        data: { caseId, kind: d.kind },
+        data: { deadlineId: d.id },
         startAfter,
         singletonKey: null,
         singletonOffset: 0,
@@ -502,7 +489,7 @@ async function rawPglite(dataDir: string): Promise<Figures> {
 
 // ── Sanity: both sides wrote the same rows ───────────────────────────────────────────────────────
 
-const TABLES = ['cases', 'messages', 'events', 'case_deadlines', 'customers', 'contact_points', 'pgboss.job'];
+const TABLES = ['cases', 'messages', 'events', 'deadlines', 'customers', 'contact_points', 'pgboss.job'];
 
 async function rowCounts(sql: Sql): Promise<number[]> {
   const counts: number[] = [];

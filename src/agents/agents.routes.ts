@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resetPassword } from '../auth/password.service.ts';
 import type { AppContext } from '../context.ts';
 import { agents, PRESENCES } from '../db/schema.ts';
+import { agentActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
@@ -59,7 +60,7 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
       schema: { tags, summary: 'Create an agent', body: CreateAgentInput, response: { 201: AgentResponse } },
     },
     async (request, reply) => {
-      const agent = await createAgent(ctx.db, request.body);
+      const agent = await createAgent(ctx.db, request.body, agentActor(actorOf(request)));
       return reply.status(201).send(presentAgent(agent, request.body.areaIds));
     },
   );
@@ -104,7 +105,13 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      await updateAgent(ctx.db, request.params.id, request.body, ctx.clock.now());
+      await updateAgent(
+        ctx.db,
+        request.params.id,
+        request.body,
+        ctx.clock.now(),
+        agentActor(actorOf(request)),
+      );
       if (request.body.active === false) {
         await setPresence(ctx, request.params.id, 'desconectado', {
           kind: 'agente',
@@ -193,7 +200,7 @@ export function agentsRoutes(app: HttpApp, ctx: AppContext) {
       const result = await resetPassword(
         ctx.db,
         { agentId: request.params.id },
-        { password: request.body?.password, now: ctx.clock.now() },
+        { password: request.body?.password, now: ctx.clock.now(), by: agentActor(actorOf(request)) },
       );
       return {
         ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}),

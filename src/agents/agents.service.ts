@@ -2,9 +2,11 @@ import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertPasswordPolicy } from '../auth/password-policy.ts';
 import { hashPassword, randomToken } from '../auth/secrets.ts';
+import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import { EmailAddress } from '../config/email-address.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { AGENT_ROLES, agentAreas, agents, apiTokens, areas, sessions } from '../db/schema.ts';
+import { appendEvent, appendEvents, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 
 export const CreateAgentInput = z.object({
@@ -20,8 +22,17 @@ export type CreateAgentInput = z.input<typeof CreateAgentInput>;
 
 export type AgentRow = typeof agents.$inferSelect;
 
+/**
+ * Who may administer agents and tokens: an admin through the API (checked by the route), or the system on
+ * a rule that allows it (first install, the command line, the demo). Each change is an `agent` event.
+ */
+export function assertMayAdministerAgents(by: EventActor): void {
+  if (by.kind === 'sistema') assertSystemMay(by, { kind: 'agent.admin' });
+}
+
 /** Creates an agent; a password the policy refuses is a 422, an e-mail already in use a 409. */
-export async function createAgent(db: Db, input: CreateAgentInput): Promise<AgentRow> {
+export async function createAgent(db: Db, input: CreateAgentInput, by: EventActor): Promise<AgentRow> {
+  assertMayAdministerAgents(by);
   const data = CreateAgentInput.parse(input);
   assertPasswordPolicy(data.password, { field: 'password', email: data.email });
   const passwordHash = await hashPassword(data.password);
@@ -49,6 +60,12 @@ export async function createAgent(db: Db, input: CreateAgentInput): Promise<Agen
     if (data.areaIds.length > 0) {
       await tx.insert(agentAreas).values(data.areaIds.map((areaId) => ({ agentId: agent.id, areaId })));
     }
+    await appendEvent(tx, {
+      kind: 'agent_created',
+      actor: by,
+      subject: { kind: 'agent', id: agent.id },
+      after: { role: agent.role, areaIds: data.areaIds, maxOpenCases: agent.maxOpenCases },
+    });
     return agent;
   });
 }
@@ -74,7 +91,11 @@ export async function ensureInitialAdmin(
   if ((await countAgents(db)) > 0) return undefined;
   if (configured) {
     try {
-      await createAgent(db, { ...configured, name: 'Administrador', role: 'admin' });
+      await createAgent(
+        db,
+        { ...configured, name: 'Administrador', role: 'admin' },
+        systemActor('instalacion_inicial'),
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'auth.weak_password') throw error;
       throw new AppError(error.code, {
@@ -87,7 +108,11 @@ export async function ensureInitialAdmin(
     return { email: configured.email };
   }
   const password = randomToken().slice(0, 20);
-  await createAgent(db, { email: 'admin@localhost', password, name: 'Administrador', role: 'admin' });
+  await createAgent(
+    db,
+    { email: 'admin@localhost', password, name: 'Administrador', role: 'admin' },
+    systemActor('instalacion_inicial'),
+  );
   return { email: 'admin@localhost', generatedPassword: password };
 }
 
@@ -129,9 +154,18 @@ async function assertAreasExist(tx: Tx, areaIds: number[]) {
  * Changes an agent. Deactivating one also ends their sessions and revokes their API tokens for good, so
  * a later reactivation brings back the person, not an integration nobody remembers.
  */
-export async function updateAgent(db: Db, id: string, input: UpdateAgentInput, now: Date): Promise<AgentRow> {
+export async function updateAgent(
+  db: Db,
+  id: string,
+  input: UpdateAgentInput,
+  now: Date,
+  by: EventActor,
+): Promise<AgentRow> {
+  assertMayAdministerAgents(by);
   return db.transaction(async (tx) => {
     const { areaIds, ...fields } = input;
+    const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for('update');
+    const areasBefore = areaIds ? await agentAreaIds(tx, id) : undefined;
     const [agent] = Object.values(fields).some((v) => v !== undefined)
       ? await tx.update(agents).set(fields).where(eq(agents.id, id)).returning()
       : await tx.select().from(agents).where(eq(agents.id, id));
@@ -143,13 +177,46 @@ export async function updateAgent(db: Db, id: string, input: UpdateAgentInput, n
         await tx.insert(agentAreas).values([...new Set(areaIds)].map((areaId) => ({ agentId: id, areaId })));
       }
     }
-    if (input.active === false) {
-      await tx.delete(sessions).where(eq(sessions.agentId, id));
-      await tx
-        .update(apiTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(apiTokens.agentId, id), isNull(apiTokens.revokedAt)));
-    }
+    const revoked =
+      input.active === false
+        ? await (async () => {
+            await tx.delete(sessions).where(eq(sessions.agentId, id));
+            return tx
+              .update(apiTokens)
+              .set({ revokedAt: now })
+              .where(and(eq(apiTokens.agentId, id), isNull(apiTokens.revokedAt)))
+              .returning({ id: apiTokens.id });
+          })()
+        : [];
+    // Names are personal data: the trail says that one changed, not what it became.
+    const { name, ...codes } = fields;
+    await appendEvents(
+      tx,
+      [
+        {
+          kind: 'agent_changed',
+          actor: by,
+          subject: { kind: 'agent', id },
+          before: {
+            ...Object.fromEntries(Object.keys(codes).map((k) => [k, before?.[k as keyof typeof codes]])),
+            ...(areasBefore ? { areaIds: areasBefore } : {}),
+          },
+          after: {
+            ...codes,
+            ...(areaIds ? { areaIds: [...new Set(areaIds)] } : {}),
+            ...(name !== undefined ? { nameChanged: true } : {}),
+          },
+        },
+        ...revoked.map((token) => ({
+          kind: 'api_token_revoked' as const,
+          actor: by,
+          subject: { kind: 'api_token' as const, id: token.id },
+          after: { agentId: id },
+          reason: 'agent_deactivated',
+        })),
+      ],
+      now,
+    );
     return agent;
   });
 }

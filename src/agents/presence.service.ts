@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, lt, ne } from 'drizzle-orm';
+import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import { routeWithinArea } from '../cases/case-assignment.ts';
 import type { CaseDeps } from '../cases/case-context.ts';
 import type { Tx } from '../db/database.ts';
@@ -58,11 +59,12 @@ export async function sweepStalePresence(deps: Pick<CaseDeps, 'db' | 'clock'>): 
     .where(
       and(ne(agents.presence, 'desconectado'), isNotNull(agents.lastSeenAt), lt(agents.lastSeenAt, cutoff)),
     );
-  for (const { id } of stale) await setPresence(deps, id, 'desconectado', { kind: 'sistema' });
+  for (const { id } of stale) await setPresence(deps, id, 'desconectado', systemActor('agente_desconectado'));
   return stale.length;
 }
 
 async function returnAssignedCases(tx: Tx, agentId: string, now: Date, by: EventActor) {
+  if (by.kind === 'sistema') assertSystemMay(by, { kind: 'case.unassign' });
   const held = await tx
     .select({ id: cases.id, areaId: cases.areaId })
     .from(cases)

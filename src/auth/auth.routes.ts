@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findAgent, presentAgent } from '../agents/agents.service.ts';
 import type { AppContext } from '../context.ts';
+import { agentActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor, SESSION_COOKIE } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
@@ -180,7 +181,11 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
           detail: 'No such agent',
         });
       }
-      return reply.status(201).send(await createApiToken(ctx.db, { name: request.body.name, agentId }));
+      return reply
+        .status(201)
+        .send(
+          await createApiToken(ctx.db, { name: request.body.name, agentId }, agentActor(actorOf(request))),
+        );
     },
   );
 
@@ -195,6 +200,7 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
         response: { 200: ApiTokenResponse },
       },
     },
-    async (request) => revokeApiToken(ctx.db, request.params.id, ctx.clock.now()),
+    async (request) =>
+      revokeApiToken(ctx.db, request.params.id, ctx.clock.now(), agentActor(actorOf(request))),
   );
 }

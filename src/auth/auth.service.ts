@@ -1,6 +1,7 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { agents, apiTokens, sessions } from '../db/schema.ts';
+import { appendEvent, type EventActor } from '../events/events.service.ts';
 import type { Authenticator } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import {
@@ -131,13 +132,22 @@ export async function resolveApiToken(
 }
 
 /** Issues an API token acting as the given agent; the secret is returned here once and never again. */
-export async function createApiToken(db: Db, input: { name: string; agentId: string }) {
+export async function createApiToken(db: Db, input: { name: string; agentId: string }, by: EventActor) {
   const token = randomToken('atd_');
-  const [row] = await db
-    .insert(apiTokens)
-    .values({ name: input.name, agentId: input.agentId, tokenHash: sha256(token) })
-    .returning();
-  if (!row) throw new Error('token insert returned nothing');
+  const row = await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(apiTokens)
+      .values({ name: input.name, agentId: input.agentId, tokenHash: sha256(token) })
+      .returning();
+    if (!inserted) throw new Error('token insert returned nothing');
+    await appendEvent(tx, {
+      kind: 'api_token_created',
+      actor: by,
+      subject: { kind: 'api_token', id: inserted.id },
+      after: { agentId: inserted.agentId },
+    });
+    return inserted;
+  });
   return { ...presentApiToken(row), token };
 }
 
@@ -146,14 +156,26 @@ export async function listApiTokens(db: Db) {
   return rows.map(presentApiToken);
 }
 
-export async function revokeApiToken(db: Db, id: string, now: Date) {
-  const [row] = await db
-    .update(apiTokens)
-    .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${now.toISOString()}::timestamptz)` })
-    .where(eq(apiTokens.id, id))
-    .returning();
-  if (!row) throw new AppError('token.not_found', { status: 404, detail: 'No such token' });
-  return presentApiToken(row);
+/** Revokes a token for good; revoking it again changes nothing and records nothing. */
+export async function revokeApiToken(db: Db, id: string, now: Date, by: EventActor) {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(apiTokens).where(eq(apiTokens.id, id)).for('update');
+    if (!current) throw new AppError('token.not_found', { status: 404, detail: 'No such token' });
+    if (current.revokedAt) return presentApiToken(current);
+    const [row] = await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning();
+    if (!row) throw new AppError('token.not_found', { status: 404, detail: 'No such token' });
+    await appendEvent(
+      tx,
+      {
+        kind: 'api_token_revoked',
+        actor: by,
+        subject: { kind: 'api_token', id },
+        after: { agentId: row.agentId },
+      },
+      now,
+    );
+    return presentApiToken(row);
+  });
 }
 
 const presentApiToken = (row: typeof apiTokens.$inferSelect) => ({

@@ -1,6 +1,8 @@
 import { and, eq, ne } from 'drizzle-orm';
+import { assertMayAdministerAgents } from '../agents/agents.service.ts';
 import type { Db } from '../db/database.ts';
 import { agents, sessions } from '../db/schema.ts';
+import { appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { clearThrottle, takeTurn, tooManyRequests } from '../throttles/throttles.service.ts';
 import { LOGIN_DELAY } from './auth.service.ts';
@@ -49,6 +51,16 @@ export async function changeOwnPassword(
       .delete(sessions)
       .where(and(eq(sessions.agentId, agent.id), ne(sessions.tokenHash, currentSession)))
       .returning({ tokenHash: sessions.tokenHash });
+    await appendEvent(
+      tx,
+      {
+        kind: 'agent_changed',
+        actor: { kind: 'agente', agentId: agent.id },
+        subject: { kind: 'agent', id: agent.id },
+        after: { passwordChanged: true, sessionsEnded: ended.length },
+      },
+      now,
+    );
     return { sessionsEnded: ended.length };
   });
 }
@@ -61,7 +73,7 @@ export async function changeOwnPassword(
 export async function resetPassword(
   db: Db,
   target: { agentId: string } | { email: string },
-  options: { password?: string; now: Date },
+  options: { password?: string; now: Date; by: EventActor },
 ): Promise<{ agentId: string; email: string; temporaryPassword?: string; sessionsEnded: number }> {
   const [agent] = await db
     .select()
@@ -72,6 +84,7 @@ export async function resetPassword(
         : eq(agents.email, target.email.trim().toLowerCase()),
     );
   if (!agent) throw new AppError('agent.not_found', { status: 404, detail: 'No such agent' });
+  assertMayAdministerAgents(options.by);
   if (options.password !== undefined) {
     assertPasswordPolicy(options.password, { field: 'password', email: agent.email });
   }
@@ -86,6 +99,16 @@ export async function resetPassword(
       .delete(sessions)
       .where(eq(sessions.agentId, agent.id))
       .returning({ tokenHash: sessions.tokenHash });
+    await appendEvent(
+      tx,
+      {
+        kind: 'agent_password_reset',
+        actor: options.by,
+        subject: { kind: 'agent', id: agent.id },
+        after: { temporaryGenerated: options.password === undefined, sessionsEnded: ended.length },
+      },
+      options.now,
+    );
     return ended.length;
   });
   return {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../agents/agents.service.ts';
 import { startAtiende } from '../app.ts';
+import { systemActor } from '../auth/system-rules.ts';
 import { openDatabase } from '../db/database.ts';
 import { agents, settingsChanges } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -22,11 +23,15 @@ describe('the embedded database across restarts, backup and restore [pglite on d
 
   it('keeps everything after a stop and a start on the same data folder, without seeding twice', async () => {
     const first = await startAtiende(config, { logger: silent, work: false });
-    await createAgent(first.ctx.db, {
-      email: 'lucia@monet.mx',
-      name: 'Lucía',
-      password: 'a long enough password',
-    });
+    await createAgent(
+      first.ctx.db,
+      {
+        email: 'lucia@monet.mx',
+        name: 'Lucía',
+        password: 'a long enough password',
+      },
+      systemActor('datos_de_demostracion'),
+    );
     await first.close();
 
     const second = await startAtiende(config, { logger: silent, work: false });

@@ -1,9 +1,9 @@
 import type { Actor } from '../auth/actor.ts';
-import { appendEvent } from '../events/events.service.ts';
+import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { meetDeadline } from '../sla/deadlines.service.ts';
 import { assertMayChange } from './access.ts';
-import { agentActor, type CaseDeps, decodeAll, lockCase } from './case-context.ts';
+import { type CaseDeps, decodeAll, lockCase } from './case-context.ts';
 import type { AddMessageRequest } from './cases.schema.ts';
 import { customerSpoke } from './customer-messages.ts';
 import { isFinal } from './lifecycle.ts';

@@ -1,12 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
+import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import { queryRows, type Tx } from '../db/database.ts';
 import { agentAreas, agents, areas, cases } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
+import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { deadlinesOnStatus } from '../sla/deadlines.service.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
-import { agentActor, type CaseDeps, lockCase } from './case-context.ts';
+import { type CaseDeps, lockCase } from './case-context.ts';
 import { getCaseById } from './case-read.ts';
 import { type CaseStatus, isFinal, REASSIGNABLE_STATUSES } from './lifecycle.ts';
 
@@ -44,6 +45,8 @@ export async function routeWithinArea(
   kase: { id: string; areaId: number },
   now: Date,
 ): Promise<string | undefined> {
+  const actor = systemActor('reparto_automatico');
+  assertSystemMay(actor, { kind: 'case.assign' });
   const agentId = (await pickAgent(tx, kase.areaId, now))?.id;
   if (!agentId) return undefined;
   await tx
@@ -54,7 +57,7 @@ export async function routeWithinArea(
     tx,
     {
       kind: 'assigned',
-      actor: { kind: 'sistema' },
+      actor,
       caseId: kase.id,
       before: { status: 'nuevo', assigneeId: null },
       after: { status: 'asignado', assigneeId: agentId },
@@ -135,7 +138,7 @@ export async function transferCase(
         caseId: kase.id,
         before: { areaId: kase.areaId, assigneeId: kase.assigneeId, status: kase.status },
         after: { areaId: area.id, assigneeId: input.agentId ?? null, status },
-        reason: input.reason,
+        note: input.reason,
       },
       now,
     );

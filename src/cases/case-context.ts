@@ -1,11 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { AttachmentInput } from '../attachments/attachments.service.ts';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
-import type { Actor } from '../auth/actor.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
-import type { EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { parseFolio } from './folio.ts';
@@ -15,8 +13,6 @@ import type { DecodedAttachment } from './messages.ts';
 
 export type CaseDeps = Pick<AppContext, 'db' | 'database' | 'clock' | 'jobs' | 'settings'>;
 export type CaseRow = typeof cases.$inferSelect;
-
-export const agentActor = (actor: Actor): EventActor => ({ kind: 'agente', agentId: actor.agentId });
 
 export const decodeAll = (list: AttachmentInput[]): DecodedAttachment[] =>
   list.map((attachment, i) => decodeAttachment(attachment, `attachments.${i}`));

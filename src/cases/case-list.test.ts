@@ -274,8 +274,22 @@ describeEachDatabase('case lists and search', (kind) => {
         new URL('../../drizzle/0011_next_due_backfill.sql', import.meta.url),
         'utf8',
       );
-      for (const statement of migration.split('--> statement-breakpoint'))
-        await db.execute(sql.raw(statement));
+      // The tables it read were merged into `deadlines` and `deadline_alerts` (0015–0017): it runs over
+      // copies of them as they were, dropped with its transaction.
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          sql`create temporary table case_deadlines on commit drop as
+                select subject_id as case_id, kind, started_at, due_at, paused_at, paused_ms, met_at
+                from deadlines where subject_kind = 'case'`,
+        );
+        await tx.execute(
+          sql`create temporary table case_flags on commit drop as
+                select a.id, d.subject_id as case_id, d.kind as deadline_kind, a.kind, a.cleared_at
+                from deadline_alerts a join deadlines d on d.id = a.deadline_id`,
+        );
+        for (const statement of migration.split('--> statement-breakpoint'))
+          await tx.execute(sql.raw(statement));
+      });
       expect(await db.select(columns).from(cases).where(inWindow).orderBy(cases.id)).toEqual(before);
       // The warning instant is filled wherever a due date is (and is at or before it).
       const [gaps] = await queryRows<{ n: number }>(

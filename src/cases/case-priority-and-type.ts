@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import { cases } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
+import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { deadlinesOf, setDeadlines } from '../sla/deadlines.service.ts';
 import { assertMayChange } from './access.ts';
-import { agentActor, assertSubtype, type CaseDeps, lockCase } from './case-context.ts';
+import { assertSubtype, type CaseDeps, lockCase } from './case-context.ts';
 import { getCaseById } from './case-read.ts';
 import type { UpdateCaseRequest } from './cases.schema.ts';
 import { isFinal } from './lifecycle.ts';

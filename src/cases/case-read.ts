@@ -72,7 +72,7 @@ export async function getCaseWithTimeline(deps: ReadDeps, folio: string, now: Da
       },
     })),
     ...eventRows.map((e) => ({
-      at: e.createdAt.getTime(),
+      at: e.event.createdAt.getTime(),
       order: 1,
       entry: { type: 'event' as const, event: presentEvent(e) },
     })),

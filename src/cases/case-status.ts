@@ -1,15 +1,16 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
-import { queueTemplatedNotice } from '../channels/outbound-queue.ts';
+import { assertSystemMay, type SystemActor, systemActor } from '../auth/system-rules.ts';
+import { deliverNotice } from '../channels/notices.ts';
 import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
-import { appendEvent } from '../events/events.service.ts';
+import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { deadlinesOf, deadlinesOnStatus } from '../sla/deadlines.service.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
 import { assertAgentInArea } from './case-assignment.ts';
-import { agentActor, type CaseDeps, lockCase } from './case-context.ts';
+import { type CaseDeps, lockCase } from './case-context.ts';
 import { getCaseById } from './case-read.ts';
 import type { ChangeStatusRequest } from './cases.schema.ts';
 import { parseFolio } from './folio.ts';
@@ -22,6 +23,17 @@ export const AUTO_CLOSE_JOB = 'case-auto-close';
 export const reopenWindowEnd = (settings: ProviderSettings, resolvedAt: Date) =>
   new Date(resolvedAt.getTime() + settings.cases.reopenWindowDays * 86_400_000);
 
+/** A status as a notice's `{estado}` tells it to the customer. */
+const STATUS_WORDS_ES: Record<CaseStatus, string> = {
+  nuevo: 'recibido',
+  asignado: 'asignado a un asesor',
+  en_proceso: 'en atención',
+  en_espera_cliente: 'en espera de tu respuesta',
+  resuelto: 'resuelto',
+  cerrado: 'cerrado',
+  descartado: 'cerrado sin trámite',
+};
+
 /** The template that tells the customer about a status change, when it is one they should hear about. */
 function customerNotice(from: CaseStatus, to: CaseStatus, discardReason: string | null): string | undefined {
   if (to === 'en_proceso' && (from === 'nuevo' || from === 'asignado')) return 'estado_en_proceso';
@@ -31,27 +43,51 @@ function customerNotice(from: CaseStatus, to: CaseStatus, discardReason: string 
   return undefined;
 }
 
-/** Moves a case along its lifecycle; anything outside the table is a 409, a case of another area a 403. */
-export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeStatusRequest, actor: Actor) {
+const isSystem = (actor: Actor | SystemActor): actor is SystemActor => 'kind' in actor;
+
+/** Only an agent can take a case: the system's rules never assign one through a status change. */
+function agentOf(actor: Actor | SystemActor, field: string): Actor {
+  if (!isSystem(actor)) return actor;
+  throw new AppError('system.rule_forbids', {
+    status: 403,
+    field,
+    detail: `The rule ${actor.rule} cannot take a case for an agent`,
+  });
+}
+
+/**
+ * Moves a case along its lifecycle; anything outside the table is a 409. An agent must belong to the
+ * case's area (else 403); the system may make only the changes its rule lists (else 403), through the
+ * same checks, clocks, notices and events as an agent.
+ */
+export async function changeStatus(
+  deps: CaseDeps,
+  folio: string,
+  input: ChangeStatusRequest,
+  actor: Actor | SystemActor,
+) {
   const now = deps.clock.now();
   const id = await deps.db.transaction(async (tx) => {
     const kase = await lockCase(tx, folio);
-    await assertMayChange(tx, actor, kase.areaId);
     const to = input.status;
+    if (isSystem(actor)) assertSystemMay(actor, { kind: 'case.status', from: kase.status, to });
+    else await assertMayChange(tx, actor, kase.areaId);
     assertTransition(kase.status, to);
     const { settings } = await deps.settings.current(tx);
     const set: Partial<typeof cases.$inferInsert> = { status: to, updatedAt: now };
 
     if (to === 'asignado') {
-      const assigneeId = input.assigneeId ?? actor.agentId;
-      if (assigneeId !== actor.agentId) await assertMaySupervise(tx, actor, kase.areaId);
+      const agent = agentOf(actor, 'assigneeId');
+      const assigneeId = input.assigneeId ?? agent.agentId;
+      if (assigneeId !== agent.agentId) await assertMaySupervise(tx, agent, kase.areaId);
       await assertAgentInArea(tx, assigneeId, kase.areaId, 'assigneeId');
       set.assigneeId = assigneeId;
     }
     if (to === 'nuevo') set.assigneeId = null;
     if (to === 'en_proceso' && !kase.assigneeId) {
-      await assertAgentInArea(tx, actor.agentId, kase.areaId, 'status');
-      set.assigneeId = actor.agentId;
+      const agent = agentOf(actor, 'status');
+      await assertAgentInArea(tx, agent.agentId, kase.areaId, 'status');
+      set.assigneeId = agent.agentId;
     }
     if (to === 'resuelto') {
       if (!input.causeCode && CAUSE_REQUIRED_TYPES.includes(kase.requestType)) {
@@ -114,16 +150,11 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
     }
     await tx.update(cases).set(set).where(eq(cases.id, kase.id));
     await deadlinesOnStatus(deps, tx, kase.id, kase.status, to, now);
-    const notice = customerNotice(kase.status, to, set.discardReason ?? null);
-    if (notice) {
-      const due = (await deadlinesOf(deps, tx, [kase.id], now)).get(kase.id)?.resolucion?.dueAt;
-      await queueTemplatedNotice(deps, tx, kase, notice, due ? new Date(due) : null, now);
-    }
     await appendEvent(
       tx,
       {
         kind: 'status_changed',
-        actor: agentActor(actor),
+        actor: isSystem(actor) ? actor : agentActor(actor),
         caseId: kase.id,
         before: { status: kase.status, assigneeId: kase.assigneeId },
         after: {
@@ -134,10 +165,18 @@ export async function changeStatus(deps: CaseDeps, folio: string, input: ChangeS
             ? { discardReason: set.discardReason, duplicateOfId: set.duplicateOfId ?? null }
             : {}),
         },
-        reason: input.note ?? null,
+        note: input.note ?? null,
       },
       now,
     );
+    // After the change it tells of, so a notice that could not go out reads after it on the timeline.
+    const notice = customerNotice(kase.status, to, set.discardReason ?? null);
+    if (notice) {
+      const due = (await deadlinesOf(deps, tx, [kase.id], now)).get(kase.id)?.resolucion?.dueAt;
+      await deliverNotice(deps, tx, kase, notice, due ? new Date(due) : null, now, {
+        values: { estado: STATUS_WORDS_ES[to] },
+      });
+    }
     return kase.id;
   });
   return getCaseById(deps, id, now);
@@ -153,8 +192,11 @@ export async function autoCloseResolved(deps: CaseDeps, data: { caseId: string; 
   });
 }
 
-/** Closes a resolved case because its reopen window ended, as the system. */
+/** Closes a resolved case because its reopen window ended, as the system on that rule. */
 export async function closeResolved(tx: Tx, caseId: string, now: Date) {
+  const actor = systemActor('cierre_por_ventana_de_reapertura');
+  assertSystemMay(actor, { kind: 'case.status', from: 'resuelto', to: 'cerrado' });
+  assertTransition('resuelto', 'cerrado');
   await tx
     .update(cases)
     .set({ status: 'cerrado', closedAt: now, updatedAt: now })
@@ -163,7 +205,7 @@ export async function closeResolved(tx: Tx, caseId: string, now: Date) {
     tx,
     {
       kind: 'status_changed',
-      actor: { kind: 'sistema' },
+      actor,
       caseId,
       before: { status: 'resuelto' },
       after: { status: 'cerrado' },

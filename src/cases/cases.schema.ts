@@ -207,11 +207,18 @@ export const MessageResponse = z.object({
 export const EventResponse = z.object({
   id: z.number().int(),
   kind: z.string(),
+  subject: z.object({ kind: z.string(), id: z.string() }),
   actorKind: z.string(),
   actorAgentId: z.string().nullable(),
+  /** The rule a change by `sistema` was made on. */
+  actorRule: z.string().nullable(),
   before: z.record(z.string(), z.unknown()).nullable(),
   after: z.record(z.string(), z.unknown()).nullable(),
+  /** A code saying why (`round_robin`, `customer_replied`…). */
   reason: z.string().nullable(),
+  /** What the agent wrote with the change (a transfer's reason, a status note); null once erased. */
+  note: z.string().nullable(),
+  noteErased: z.boolean(),
   at: z.string(),
 });
 

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { setPresence } from '../agents/presence.service.ts';
 import type { Actor } from '../auth/actor.ts';
+import { systemActor } from '../auth/system-rules.ts';
 import { ManualClock } from '../clock.ts';
 import { agents, areas, CASE_STATUSES, cases, events } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -90,8 +91,8 @@ describeEachDatabase('cases', (kind) => {
     // Earlier tests left cases waiting in the queue; out of the way, so the count below is this test's own.
     await db.update(cases).set({ status: 'cerrado', assigneeId: null }).where(eq(cases.status, 'nuevo'));
     await db.update(agents).set({ maxOpenCases: 1 });
-    await setPresence(app.atiende.ctx, soporte.agentId, 'en_linea', { kind: 'sistema' });
-    await setPresence(app.atiende.ctx, soporte2.agentId, 'en_linea', { kind: 'sistema' });
+    await setPresence(app.atiende.ctx, soporte.agentId, 'en_linea', systemActor('agente_desconectado'));
+    await setPresence(app.atiende.ctx, soporte2.agentId, 'en_linea', systemActor('agente_desconectado'));
     const a = await createCase(app.atiende.ctx, falla(), actor(soporte));
     const b = await createCase(app.atiende.ctx, falla(), actor(soporte));
     const c = await createCase(app.atiende.ctx, falla(), actor(soporte));
@@ -116,14 +117,14 @@ describeEachDatabase('cases', (kind) => {
     expect((await getCaseWithTimeline(app.atiende.ctx, a.folio, clock.now())).status).toBe('en_proceso');
 
     // Back on line with room under the cap, the agent takes the oldest waiting case.
-    await setPresence(app.atiende.ctx, holderOfB.agentId, 'en_linea', { kind: 'sistema' });
+    await setPresence(app.atiende.ctx, holderOfB.agentId, 'en_linea', systemActor('agente_desconectado'));
     const waiting = [
       await getCaseWithTimeline(app.atiende.ctx, b.folio, clock.now()),
       await getCaseWithTimeline(app.atiende.ctx, c.folio, clock.now()),
     ];
     expect(waiting.filter((k) => k.assignee?.id === holderOfB.agentId)).toHaveLength(1);
     for (const s of [soporte, soporte2])
-      await setPresence(app.atiende.ctx, s.agentId, 'desconectado', { kind: 'sistema' });
+      await setPresence(app.atiende.ctx, s.agentId, 'desconectado', systemActor('agente_desconectado'));
     await db.update(agents).set({ maxOpenCases: 20 });
   });
 
@@ -237,7 +238,7 @@ describeEachDatabase('cases', (kind) => {
       type: 'event',
       event: {
         kind: 'transferred',
-        reason: 'Es un cargo, no una falla técnica',
+        note: 'Es un cargo, no una falla técnica',
         before: { areaId: area.soporte_tecnico, assigneeId: soporte.agentId },
         after: { areaId: area.facturacion_cobranza, status: 'nuevo' },
       },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { systemActor } from '../auth/system-rules.ts';
 import type { Channel } from '../channels/channel.ts';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import { queryRows, type Tx } from '../db/database.ts';
-import { caseDeadlines, cases, events, messages, type RAISED_BY } from '../db/schema.ts';
+import { cases, deadlines as deadlineTable, events, messages, type RAISED_BY } from '../db/schema.ts';
 import { type EventActor, eventValues, type NewEvent } from '../events/events.service.ts';
 import type { CalendarSpecInput } from '../sla/calendar-spec.ts';
 import { newCaseDeadlines, scheduleDeadlineChecks } from '../sla/deadlines.service.ts';
@@ -59,7 +60,7 @@ export type OpenedForRequest = OpenedCase & { customer: CustomerRow; customerCre
 export interface OpenedCase {
   row: CaseRow;
   assigneeName: string | null;
-  deadlines: Array<typeof caseDeadlines.$inferSelect>;
+  deadlines: Array<typeof deadlineTable.$inferSelect>;
 }
 
 /**
@@ -148,7 +149,7 @@ export async function openCaseRow(
   if (assignee) {
     newEvents.push({
       kind: 'assigned',
-      actor: { kind: 'sistema' },
+      actor: systemActor('reparto_automatico'),
       caseId: kase.id,
       before: { status: 'nuevo', assigneeId: null },
       after: { status: 'asignado', assigneeId: assignee.id },
@@ -169,7 +170,7 @@ export async function openCaseRow(
   await tx.execute(
     sql`with new_case as (${tx.insert(cases).values(kase).getSQL()}),
       first_message as (${tx.insert(messages).values(firstMessage).getSQL()}),
-      new_deadlines as (${tx.insert(caseDeadlines).values(deadlines).getSQL()})
+      new_deadlines as (${tx.insert(deadlineTable).values(deadlines).getSQL()})
       ${tx.insert(events).values(eventValues(newEvents, row.now)).getSQL()}`,
   );
   await storeMessageAttachments(deps, tx, messageId, row.firstMessage.attachments);

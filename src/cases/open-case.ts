@@ -10,10 +10,11 @@ import { type CustomerRow, resolveCustomer } from '../customers/customers.servic
 import { assertRepresentativeMayAct } from '../customers/representatives.service.ts';
 import type { Tx } from '../db/database.ts';
 import { inboundReceipts, messages, type RAISED_BY } from '../db/schema.ts';
+import { agentActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { AreaRow, SettingsSnapshot } from '../settings/settings.cache.ts';
 import { presentDeadlines } from '../sla/deadlines.service.ts';
-import { agentActor, assertSubtype, type CaseDeps, decodeAll } from './case-context.ts';
+import { assertSubtype, type CaseDeps, decodeAll } from './case-context.ts';
 import { presentCase } from './case-presenters.ts';
 import { getCaseById } from './case-read.ts';
 import type { CaseResponse, CreateCaseRequest } from './cases.schema.ts';

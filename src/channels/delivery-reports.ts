@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { systemActor } from '../auth/system-rules.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { messages, outboundStatuses } from '../db/schema.ts';
@@ -30,7 +31,7 @@ export async function markFailed(
       tx,
       {
         kind: 'delivery_failed',
-        actor: { kind: 'sistema' },
+        actor: systemActor('reporte_de_entrega'),
         caseId,
         // The transport's wording often quotes the address: it stays on the message, out of the audit trail.
         after: { messageId, code: code ?? null },

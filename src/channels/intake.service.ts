@@ -14,7 +14,7 @@ import type { Tx } from '../db/database.ts';
 import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { IncomingMessage } from './adapter.ts';
-import { queueTemplatedNotice } from './outbound-queue.ts';
+import { deliverNotice } from './notices.ts';
 
 /** The job that fetches a message's media from its transport once the message is safely stored. */
 export const MEDIA_FETCH_JOB = 'channel-media-fetch';
@@ -156,7 +156,7 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       followsUpId: target?.id ?? null,
     });
     const due = opened.deadlines.find((d) => d.kind === 'resolucion')?.dueAt ?? null;
-    await queueTemplatedNotice(deps, tx, opened.row, 'acuse', due, now, {
+    await deliverNotice(deps, tx, opened.row, 'acuse', due, now, {
       withCustomerData: !message.unverified,
       subject: { folio: opened.row.folio, requestType, customerName: customer.name },
       customerJustWrote: true,

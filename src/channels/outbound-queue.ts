@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import { systemActor } from '../auth/system-rules.ts';
 import { type DecodedAttachment, messageValues, storeMessageAttachments } from '../cases/messages.ts';
 import { REQUEST_TYPE_LABELS_ES, type RequestType } from '../cases/request-types.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, customers, events, messages } from '../db/schema.ts';
+import { isOneOf } from '../domain/vocabulary.ts';
 import { eventValues } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import type { OutgoingMessage } from './adapter.ts';
-import type { Channel, ContactKind } from './channel.ts';
+import { type ContactKind, WRITABLE_CHANNELS } from './channel.ts';
 import { SEND_JOB, SEND_RETRY_LIMIT } from './outbound-send.ts';
-import { formatDateEs, renderTemplate, templateText } from './templates.ts';
+import { formatDateEs } from './templates.ts';
 
-/** Channels Atiende writes back through; a phone call or the portal has no outbound transport. */
-export const WRITABLE_CHANNELS: readonly Channel[] = ['whatsapp', 'email', 'facebook'];
 /** WhatsApp's and Messenger's customer-service window: free text only within 24 h of the customer's last message. */
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3_600_000;
 /** Messenger's HUMAN_AGENT tag: a person may still answer within 7 days of the customer's last message. */
 export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 3_600_000;
-/** Chat channels where automatic messages may only go inside the customer-service window. */
-const WINDOWED_CHANNELS: readonly string[] = ['whatsapp', 'facebook'];
-
-type Deps = Pick<AppContext, 'jobs' | 'database' | 'settings'>;
 type Template = NonNullable<OutgoingMessage['template']>;
 
 /**
@@ -55,7 +51,7 @@ export async function queueOutbound(
     body: message.body,
     authorAgentId: message.authorAgentId ?? null,
     // The portal shows replies itself and a phone case has no written transport: nothing to deliver.
-    deliveryStatus: WRITABLE_CHANNELS.includes(message.channel as Channel) ? 'pendiente' : null,
+    deliveryStatus: isOneOf(WRITABLE_CHANNELS, message.channel) ? 'pendiente' : null,
     metadata: {
       automatic: message.automatic,
       ...(message.template ? { template: message.template } : {}),
@@ -72,7 +68,7 @@ export async function queueOutbound(
         kind: 'message_added',
         actor: message.authorAgentId
           ? { kind: 'agente', agentId: message.authorAgentId }
-          : { kind: 'sistema' },
+          : systemActor('aviso_automatico'),
         caseId: message.caseId,
         after: { messageId, kind: 'saliente', automatic: message.automatic, attachments: attachments.length },
       },
@@ -84,7 +80,7 @@ export async function queueOutbound(
     sql`with outbound as (${tx.insert(messages).values(stored).getSQL()}) ${tx.insert(events).values(added).getSQL()}`,
   );
   await storeMessageAttachments(deps, tx, messageId, attachments);
-  if (WRITABLE_CHANNELS.includes(message.channel as Channel)) {
+  if (isOneOf(WRITABLE_CHANNELS, message.channel)) {
     await deps.jobs.enqueue(
       tx,
       SEND_JOB,
@@ -126,42 +122,6 @@ export function templateValues(
     tipo: REQUEST_TYPE_LABELS_ES[subject.requestType as RequestType] ?? subject.requestType,
     proveedor: settings.provider.name,
   };
-}
-
-/**
- * Queues an automatic message to the customer from a template (acknowledgement, status notice) on the
- * case's channel, when that channel can carry one and the provider has the template. Returns its id.
- */
-export async function queueTemplatedNotice(
-  deps: Deps,
-  tx: Tx,
-  kase: { id: string; channel: string; requestType: string; customerId: string },
-  key: string,
-  dueAt: Date | null,
-  at: Date,
-  options: {
-    withCustomerData?: boolean;
-    /** Known to the caller (e.g. the case it just opened), so not read again. */
-    subject?: TemplateSubject;
-    /** The customer has just written on this channel, so its reply window is open. */
-    customerJustWrote?: boolean;
-  } = {},
-): Promise<string | undefined> {
-  if (!WRITABLE_CHANNELS.includes(kase.channel as Channel)) return undefined;
-  if (
-    WINDOWED_CHANNELS.includes(kase.channel) &&
-    !options.customerJustWrote &&
-    !(await windowOpen(tx, kase.customerId, kase.channel, at))
-  )
-    return undefined;
-  const { settings } = await deps.settings.current(tx);
-  const text = templateText(settings, key, kase.channel, kase.requestType);
-  if (!text) return undefined;
-  const values = templateValues(settings, options.subject ?? (await templateSubjectOf(tx, kase.id)), dueAt);
-  // A reply to an unverified sender carries nothing about the customer on file, not even the name.
-  if (options.withCustomerData === false) values.nombre = '';
-  const body = renderTemplate(text, values);
-  return queueOutbound(deps, tx, { caseId: kase.id, channel: kase.channel, body, automatic: true, at });
 }
 
 /** When the customer last wrote to the provider on a channel (any of their cases), if ever. */

@@ -10,20 +10,15 @@ import {
   messages,
   outboundStatuses,
 } from '../db/schema.ts';
+import { isOneOf } from '../domain/vocabulary.ts';
 import type { OutgoingMessage } from './adapter.ts';
-import type { Channel, ContactKind } from './channel.ts';
+import { type Channel, CONTACT_KIND_OF, WRITABLE_CHANNELS } from './channel.ts';
 import { applyStoredReport, markFailed } from './delivery-reports.ts';
 
 /** The job that sends one stored outbound message through its channel. */
 export const SEND_JOB = 'channel-send';
 /** Attempts before a send that keeps failing is given up and shown as failed on the case. */
 export const SEND_RETRY_LIMIT = 6;
-
-const CONTACT_KIND_OF: Partial<Record<Channel, ContactKind>> = {
-  whatsapp: 'whatsapp',
-  email: 'email',
-  facebook: 'messenger',
-};
 
 type Template = NonNullable<OutgoingMessage['template']>;
 
@@ -41,8 +36,8 @@ async function recipientOf(
   lastSender: OutgoingMessage['to'] | null,
 ) {
   if (lastSender) return lastSender;
-  const kind = CONTACT_KIND_OF[channel as Channel];
-  if (!kind) return undefined;
+  if (!isOneOf(WRITABLE_CHANNELS, channel)) return undefined;
+  const kind = CONTACT_KIND_OF[channel];
   const [point] = await tx
     .select({ address: contactPoints.address })
     .from(contactPoints)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateEs, renderTemplate } from './templates.ts';
+import { formatDateEs, placeholdersOf, renderTemplate } from './templates.ts';
 
 describe('templates', () => {
   it.each([
@@ -8,6 +8,15 @@ describe('templates', () => {
     ['2026-07-01T15:00:00Z', 'America/Matamoros', '1 de julio de 2026, 10:00 h'],
   ])('formats %s in %s as %s', (iso, zone, expected) => {
     expect(formatDateEs(new Date(iso), zone)).toBe(expected);
+  });
+
+  it.each([
+    ['¡Hola{nombre}! Tu folio es {folio}: guárdalo. Folio {folio}.', ['nombre', 'folio']],
+    ['Recibimos {monto} el {fecha}', ['monto', 'fecha']],
+    ['Con espacios { folio } no es uno', []],
+    ['', []],
+  ])('finds the placeholders of %j', (text, names) => {
+    expect(placeholdersOf(text)).toEqual(names);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -1,5 +1,35 @@
 import type { ProviderSettings } from '../settings/settings.service.ts';
 
+/**
+ * The values a template may name, as `{folio}` in a text or as a parameter of an approved WhatsApp
+ * template: what Atiende knows of every case (folio, the customer's first name, the resolution deadline,
+ * the request type, the provider), a verification code, and what a notice's sender adds (the case's new
+ * status, an amount, a date, the zone of an outage and when service returns, a payment's reference).
+ */
+export const TEMPLATE_PARAMETERS = [
+  'folio',
+  'nombre',
+  'plazo',
+  'tipo',
+  'proveedor',
+  'codigo',
+  'estado',
+  'monto',
+  'fecha',
+  'zona',
+  'eta',
+  'referencia',
+] as const;
+export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
+export type TemplateValues = Partial<Record<TemplateParameter, string>>;
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** The `{placeholder}` names a text uses, each once, in order. */
+export const placeholdersOf = (text: string): string[] => [
+  ...new Set(Array.from(text.matchAll(PLACEHOLDER), (m) => m[1] as string)),
+];
+
 /** Month names as dates are written for customers (es-MX). */
 export const MONTHS_ES = [
   'enero',
@@ -67,7 +97,7 @@ export function templateText(
  */
 export function fillWhatsappTemplate(
   template: ProviderSettings['whatsappTemplates'][number],
-  values: Record<string, string>,
+  values: Readonly<Record<string, string | undefined>>,
 ): { template: { name: string; language: string; parameters: string[] }; body: string } {
   const parameters = template.parameters.map((p) => (values[p] ?? '').trim());
   return {
@@ -77,8 +107,8 @@ export function fillWhatsappTemplate(
 }
 
 /** Fills `{placeholder}`s; an unknown placeholder is left visible rather than silently dropped. */
-export function renderTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
+export function renderTemplate(text: string, values: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(PLACEHOLDER, (match, name: string) => values[name] ?? match);
 }
 
 /** Text made safe to place inside HTML (e-mail bodies, printable receipts). */

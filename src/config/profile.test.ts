@@ -87,4 +87,100 @@ describe('parseProfile', () => {
       }),
     ).not.toThrow();
   });
+
+  describe('templates and notices', async () => {
+    const profile = await readProfileFile(EXAMPLE_PROFILE_PATH);
+    const refusal = (changes: Record<string, unknown>) => {
+      try {
+        parseProfile({ ...profile, ...changes });
+      } catch (error) {
+        if (error instanceof AppError) return { field: error.field, detail: error.detail };
+        throw error;
+      }
+      return undefined;
+    };
+
+    it.each<[string, Record<string, unknown>, string, RegExp]>([
+      [
+        'a placeholder no notice fills',
+        {
+          templates: {
+            ...profile.templates,
+            estado_resuelto: { 'es-MX': 'Tu folio {folio} vence el {vence}.' },
+          },
+        },
+        'templates.estado_resuelto.es-MX',
+        /unknown placeholder \{vence\}; known: folio, nombre/,
+      ],
+      [
+        'one in the English text',
+        { templates: { acuse: { 'es-MX': 'Folio {folio}', en: 'Folio {folio}, {customer}' } } },
+        'templates.acuse.en',
+        /unknown placeholder \{customer\}/,
+      ],
+      [
+        'an approved template parameter no notice fills',
+        {
+          whatsappTemplates: [
+            { name: 'aviso_corte', parameters: ['monto', 'saldo'], preview: 'Pago de {{1}}: {{2}}' },
+          ],
+          notices: {},
+        },
+        'whatsappTemplates.0.parameters.1',
+        /Invalid option/,
+      ],
+      [
+        'a {{n}} past the declared parameters',
+        {
+          whatsappTemplates: [
+            { name: 'aviso_corte', parameters: ['folio'], preview: 'Folio {{1}}, corte el {{2}}' },
+          ],
+        },
+        'whatsappTemplates.0.preview',
+        /\{\{2\}\} has no parameter; the template declares 1/,
+      ],
+      [
+        'a notice mapped to a template that is not approved',
+        { notices: { whatsappTemplates: { estado_resuelto: 'estado_atiende' } } },
+        'notices.whatsappTemplates.estado_resuelto',
+        /no approved WhatsApp template named estado_atiende/,
+      ],
+      [
+        'a fallback channel with no written transport',
+        { notices: { fallbackOrder: ['email', 'telefono'] } },
+        'notices.fallbackOrder.1',
+        /Invalid option/,
+      ],
+      [
+        'a fallback channel listed twice',
+        { notices: { fallbackOrder: ['email', 'whatsapp', 'email'] } },
+        'notices.fallbackOrder.2',
+        /email is listed twice/,
+      ],
+    ])('refuses %s, naming its path', (_what, changes, field, detail) => {
+      const refused = refusal(changes);
+      expect(refused?.field).toBe(field);
+      expect(refused?.detail).toMatch(detail);
+    });
+
+    it('takes the new parameters, and no notice settings as the defaults', () => {
+      const parsed = parseProfile({
+        ...profile,
+        templates: { pago_recibido: { 'es-MX': 'Recibimos {monto} el {fecha} ({referencia}).' } },
+        whatsappTemplates: [
+          {
+            name: 'falla_zona',
+            parameters: ['zona', 'eta', 'estado'],
+            preview: 'En {{1}}: {{3}}, vuelve {{2}}.',
+          },
+        ],
+        notices: undefined,
+      });
+      expect(parsed.notices).toEqual({
+        fallbackOrder: ['whatsapp', 'email', 'facebook'],
+        whatsappTemplates: {},
+      });
+      expect(profile.notices.whatsappTemplates).toEqual({ estado_en_espera_cliente: 'seguimiento_folio' });
+    });
+  });
 });

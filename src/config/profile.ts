@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { MAX_ATTACHMENT_BYTES } from '../attachments/attachments.service.ts';
 import { ClassificationSchema, DEFAULT_CLASSIFICATION_RULES } from '../cases/classification.ts';
 import { REQUEST_TYPES } from '../cases/request-types.ts';
-import { CHANNELS } from '../channels/channel.ts';
+import { CHANNELS, WRITABLE_CHANNELS, type WritableChannel } from '../channels/channel.ts';
+import { placeholdersOf, TEMPLATE_PARAMETERS } from '../channels/templates.ts';
+import { isOneOf } from '../domain/vocabulary.ts';
 import { AppError } from '../http/errors.ts';
 import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar-spec.ts';
 import { DEFAULT_DEADLINE_POLICIES, DeadlinePolicySchema } from '../sla/policies.ts';
@@ -25,6 +27,12 @@ export const DEFAULT_BUSINESS_CALENDAR = {
   restDays: true,
   closures: [],
 };
+
+/** Notice settings of a profile that names none: every written channel in turn, no template mapped. */
+export const defaultNotices = () => ({
+  fallbackOrder: ['whatsapp', 'email', 'facebook'] as WritableChannel[],
+  whatsappTemplates: {} as Record<string, string>,
+});
 
 const Code = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const Localized = z.object({ 'es-MX': z.string().min(1), en: z.string().min(1).optional() });
@@ -95,13 +103,22 @@ export const ProfileSchema = z
           name: z.string().regex(/^[a-z0-9_]+$/),
           language: z.string().default('es_MX'),
           /** What fills each {{n}}, in order: a placeholder name such as folio or nombre. */
-          parameters: z
-            .array(z.enum(['folio', 'nombre', 'plazo', 'tipo', 'proveedor', 'codigo']))
-            .default([]),
+          parameters: z.array(z.enum(TEMPLATE_PARAMETERS)).default([]),
           preview: z.string().min(1),
         }),
       )
       .default([]),
+    notices: z
+      .object({
+        /**
+         * Where an automatic notice goes when the case's own channel cannot carry it now (a closed
+         * 24-hour window, no text for it), tried in order over the customer's contact points on file.
+         */
+        fallbackOrder: z.array(z.enum(WRITABLE_CHANNELS)).default(() => defaultNotices().fallbackOrder),
+        /** The approved WhatsApp template (by name) that carries a notice (by key) outside the window. */
+        whatsappTemplates: z.record(Code, z.string()).default({}),
+      })
+      .default(defaultNotices),
     deadlines: z
       .object({
         businessCalendar: CalendarSpecSchema.default(DEFAULT_BUSINESS_CALENDAR),
@@ -165,6 +182,49 @@ export const ProfileSchema = z
     for (const type of REQUEST_TYPES) {
       if (!profile.deadlines.policies.some((p) => p.requestType === type && !p.subtype)) {
         ctx.addIssue({ code: 'custom', path: ['deadlines', 'policies'], message: `no policy for ${type}` });
+      }
+    }
+    for (const [key, texts] of Object.entries(profile.templates)) {
+      for (const [language, text] of Object.entries(texts)) {
+        const unknown = placeholdersOf(text ?? '').filter((name) => !isOneOf(TEMPLATE_PARAMETERS, name));
+        if (unknown.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['templates', key, language],
+            message: `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}; known: ${TEMPLATE_PARAMETERS.join(', ')}`,
+          });
+        }
+      }
+    }
+    profile.whatsappTemplates.forEach((template, i) => {
+      // A {{n}} with no parameter would reach the customer as a blank.
+      const beyond = [...template.preview.matchAll(/\{\{(\d+)\}\}/g)]
+        .map((m) => Number(m[1]))
+        .filter((n) => n < 1 || n > template.parameters.length);
+      if (beyond.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['whatsappTemplates', i, 'preview'],
+          message: `{{${beyond[0]}}} has no parameter; the template declares ${template.parameters.length}`,
+        });
+      }
+    });
+    profile.notices.fallbackOrder.forEach((channel, i) => {
+      if (profile.notices.fallbackOrder.indexOf(channel) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notices', 'fallbackOrder', i],
+          message: `${channel} is listed twice`,
+        });
+      }
+    });
+    for (const [notice, name] of Object.entries(profile.notices.whatsappTemplates)) {
+      if (!profile.whatsappTemplates.some((t) => t.name === name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notices', 'whatsappTemplates', notice],
+          message: `no approved WhatsApp template named ${name}`,
+        });
       }
     }
     const channelCodes = new Set<string>();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { systemActor } from '../auth/system-rules.ts';
 import { queryRows, type Tx } from '../db/database.ts';
 import { contactPoints, customers, events } from '../db/schema.ts';
 import { appendEvent, type EventActor } from '../events/events.service.ts';
@@ -83,7 +84,7 @@ export async function findOrCreateCustomerByContact(
   const { kind } = input;
   const lock = input.lock ?? 'key share';
   const address = normalizeContactAddress(kind, input.address);
-  const system: EventActor = { kind: 'sistema' };
+  const system: EventActor = systemActor('identificacion_de_cliente');
   const sibling = SAME_NUMBER_KIND[kind];
   // The address under its own kind, else under its WhatsApp (or phone) twin: one person. Only the row
   // chosen is locked, so an unrelated customer holding the twin is not held up.
@@ -142,8 +143,8 @@ export async function findOrCreateCustomerByContact(
         .onConflictDoNothing({ target: [contactPoints.kind, contactPoints.address] })
         .returning({ id: contactPoints.id })
         .getSQL()})
-      insert into ${events} (customer_id, kind, actor_kind, after, created_at)
-      select ${prospect.id}, 'created', ${system.kind}, ${JSON.stringify({ prospect: true, contactPointIds: [pointId] })}::jsonb, ${prospect.createdAt.toISOString()}::timestamptz
+      insert into ${events} (subject_kind, subject_id, customer_id, kind, actor_kind, actor_rule, after, created_at)
+      select 'customer', ${prospect.id}, ${prospect.id}, 'created', ${system.kind}, ${system.kind === 'sistema' ? system.rule : null}, ${JSON.stringify({ prospect: true, contactPointIds: [pointId] })}::jsonb, ${prospect.createdAt.toISOString()}::timestamptz
       from point
       returning id`,
   );
@@ -195,7 +196,7 @@ export async function findOrCreateCustomerByClaimedContact(
   if (!prospect) throw new Error('prospect not inserted');
   await appendEvent(tx, {
     kind: 'created',
-    actor: { kind: 'sistema' },
+    actor: systemActor('identificacion_de_cliente'),
     customerId: prospect.id,
     after: { prospect: true, contactPointIds: [] },
   });

@@ -25,6 +25,7 @@ import {
   DEADLINE_FLAG_KINDS,
   DEADLINE_KINDS,
   DELIVERY_STATUSES,
+  EVENT_SUBJECTS,
   MESSAGE_KINDS,
   PRESENCES,
   PRIORITIES,
@@ -307,40 +308,68 @@ export const messageAttachments = pgTable(
 );
 
 /**
- * The audit trail: every change to a case or customer, appended and never changed (a trigger refuses
- * UPDATE and DELETE). Payloads hold ids, codes and states, never personal data.
+ * The free text people wrote about a change (an agent's note on a status change, a transfer's reason),
+ * kept apart from the events that cite it: events can never change, but a person's words must be erasable
+ * on request (ARCO). Erasing blanks the body and records when.
+ */
+export const eventNotes = pgTable('event_notes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
+});
+
+/**
+ * The audit trail: every change to anything (its subject), appended and never changed (a trigger refuses
+ * UPDATE and DELETE). Payloads hold ids, codes, states and times, never personal data; free text lives in
+ * `event_notes`. `case_id` and `customer_id` place the event on those timelines too.
  */
 export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subjectKind: text('subject_kind', { enum: EVENT_SUBJECTS }).notNull(),
+    subjectId: text('subject_id').notNull(),
     caseId: uuid('case_id'),
     customerId: uuid('customer_id'),
     kind: text('kind').notNull(),
     actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
     actorAgentId: uuid('actor_agent_id'),
+    /** The rule or job that made a change as the system (e.g. `cierre_por_ventana`), so it can be explained. */
+    actorRule: text('actor_rule'),
     before: jsonb('before'),
     after: jsonb('after'),
+    /** A code saying why (`round_robin`, `customer_replied`…); never free text. */
     reason: text('reason'),
+    noteId: uuid('note_id').references(() => eventNotes.id),
     createdAt: createdAt(),
   },
-  (t) => [index('events_case_idx').on(t.caseId, t.id), index('events_customer_idx').on(t.customerId, t.id)],
+  (t) => [
+    index('events_case_idx').on(t.caseId, t.id),
+    index('events_customer_idx').on(t.customerId, t.id),
+    index('events_subject_idx').on(t.subjectKind, t.subjectId, t.id),
+    check('events_system_rule', sql`${t.actorKind} <> 'sistema' or ${t.actorRule} is not null`),
+  ],
 );
 
 /**
- * A case's deadlines, computed when it opens from the policy of its type. Each keeps the calendar it
- * counts in, so pauses and recomputations measure time the same way the deadline was set.
+ * Clocks of any subject (a case's first response and resolution, a service's reconnection, an ARCO
+ * request's execution…), one per subject and kind. Each keeps the calendar it counts in, so pauses and
+ * recomputations measure time the same way the deadline was set. No foreign key: the subject's table
+ * depends on its kind.
  */
-export const caseDeadlines = pgTable(
-  'case_deadlines',
+export const deadlines = pgTable(
+  'deadlines',
   {
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
-    kind: text('kind', { enum: DEADLINE_KINDS }).notNull(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    subjectKind: text('subject_kind', { enum: EVENT_SUBJECTS }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    kind: text('kind').notNull(),
     target: jsonb('target').notNull(),
     source: text('source').notNull(),
     calendar: jsonb('calendar').notNull(),
+    /** Whether the clock may stop while the subject waits on someone else (a case on its customer). */
+    pausable: boolean('pausable').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     pausedAt: timestamp('paused_at', { withTimezone: true }),
@@ -349,40 +378,40 @@ export const caseDeadlines = pgTable(
     /** The finished pauses as [from, to] instants, so a recomputation in another calendar can measure them. */
     pauses: jsonb('pauses').$type<Array<[string, string]>>().notNull().default([]),
     metAt: timestamp('met_at', { withTimezone: true }),
+    /** The subject ended without the obligation being due any more (a promise withdrawn): no state, no alerts. */
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     warnedAt: timestamp('warned_at', { withTimezone: true }),
     breachedAt: timestamp('breached_at', { withTimezone: true }),
   },
   (t) => [
-    primaryKey({ columns: [t.caseId, t.kind] }),
-    index('case_deadlines_due_idx').on(t.dueAt),
-    check('case_deadlines_kind_check', sql`${t.kind} in ('primera_respuesta', 'resolucion')`),
+    uniqueIndex('deadlines_subject_key').on(t.subjectKind, t.subjectId, t.kind),
+    index('deadlines_due_idx').on(t.dueAt),
   ],
 );
 
 /**
- * Deadline alerts: one per deadline of a case, at its current state (`por_vencer`, then `vencido`), listed
- * for the agents it concerns until the deadline is met; cleared, never deleted.
+ * Deadline alerts: one per deadline, at its current state (`por_vencer`, then `vencido`), listed for the
+ * agents it concerns until the deadline is met; cleared, never deleted.
  */
-export const caseFlags = pgTable(
-  'case_flags',
+export const deadlineAlerts = pgTable(
+  'deadline_alerts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
+    deadlineId: uuid('deadline_id')
       .notNull()
-      .references(() => cases.id),
-    deadlineKind: text('deadline_kind', { enum: DEADLINE_KINDS }).notNull(),
+      .references(() => deadlines.id),
     kind: text('kind', { enum: DEADLINE_FLAG_KINDS }).notNull(),
     notifyAgentIds: uuid('notify_agent_ids').array().notNull(),
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     acknowledgedBy: uuid('acknowledged_by'),
-    /** The deadline was met, or the case resolved, closed or discarded: the alert is off the boards. */
+    /** The deadline was met or cancelled (a case resolved, closed or discarded): the alert is off the boards. */
     clearedAt: timestamp('cleared_at', { withTimezone: true }),
   },
   (t) => [
     // One alert per deadline, at its current state: a breach replaces the warning.
-    uniqueIndex('case_flags_deadline_key').on(t.caseId, t.deadlineKind),
-    index('case_flags_open_idx').on(t.acknowledgedAt, t.raisedAt),
+    uniqueIndex('deadline_alerts_deadline_key').on(t.deadlineId),
+    index('deadline_alerts_open_idx').on(t.acknowledgedAt, t.raisedAt),
   ],
 );
 

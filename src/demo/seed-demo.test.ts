@@ -2,7 +2,7 @@ import { and, count, countDistinct, eq, inArray, isNotNull, sql } from 'drizzle-
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHANNELS } from '../channels/channel.ts';
 import { SEND_JOB } from '../channels/outbound-send.ts';
-import { agents, areas, cases, events, messages } from '../db/schema.ts';
+import { agents, areas, cases, eventNotes, events, messages } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { DEMO_PASSWORD, type SeedDemoResult, seedDemo } from './seed-demo.ts';
@@ -92,8 +92,13 @@ describeEachDatabase('demo seed', (kind) => {
     for (const kind of ['created', 'assigned', 'status_changed', 'transferred', 'message_added']) {
       expect(kinds, kind).toContain(kind);
     }
-    const transfers = await db().select().from(events).where(eq(events.kind, 'transferred'));
-    expect(transfers.every((t) => (t.reason ?? '').length > 3)).toBe(true);
+    const transfers = await db()
+      .select({ note: eventNotes.body })
+      .from(events)
+      .leftJoin(eventNotes, eq(eventNotes.id, events.noteId))
+      .where(eq(events.kind, 'transferred'));
+    expect(transfers.length).toBeGreaterThan(0);
+    expect(transfers.every((t) => (t.note ?? '').length > 3)).toBe(true);
     const messageKinds = await db()
       .selectDistinct({ kind: messages.kind })
       .from(messages)

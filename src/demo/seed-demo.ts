@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { agentAreaIds, createAgent, updateAgent } from '../agents/agents.service.ts';
 import type { Actor } from '../auth/actor.ts';
+import { systemActor } from '../auth/system-rules.ts';
 import { addAgentMessage } from '../cases/agent-messages.ts';
 import { assignCase, transferCase } from '../cases/case-assignment.ts';
 import type { CaseDeps } from '../cases/case-context.ts';
@@ -171,10 +172,23 @@ async function ensureAgents(deps: CaseDeps, areaIds: number[]): Promise<DemoAgen
       const has = await agentAreaIds(deps.db, row.id);
       const missing = want.areaIds.filter((id) => !has.includes(id));
       if (missing.length > 0)
-        await updateAgent(deps.db, row.id, { areaIds: [...has, ...missing] }, deps.clock.now());
+        await updateAgent(
+          deps.db,
+          row.id,
+          { areaIds: [...has, ...missing] },
+          deps.clock.now(),
+          systemActor('datos_de_demostracion'),
+        );
       rows.push({ want, row });
     } else {
-      rows.push({ want, row: await createAgent(deps.db, { ...want, password: DEMO_PASSWORD }) });
+      rows.push({
+        want,
+        row: await createAgent(
+          deps.db,
+          { ...want, password: DEMO_PASSWORD },
+          systemActor('datos_de_demostracion'),
+        ),
+      });
     }
   }
   const actorOf = (row: { id: string; role: Actor['role'] }): Actor => ({
@@ -258,7 +272,7 @@ async function seedCustomer(deps: CaseDeps, random: Random): Promise<DemoCustome
             ...(messengerId ? [{ kind: 'messenger' as const, address: messengerId }] : []),
           ],
         },
-        { kind: 'sistema' },
+        systemActor('datos_de_demostracion'),
       );
       return { id: customer.id, name, city, phone, email, messengerId, prospect };
     } catch (error) {

@@ -83,6 +83,43 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const ACTOR_KINDS = ['agente', 'cliente', 'representante', 'sistema'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
+/**
+ * The rules by which Atiende itself changes things; every change made as `sistema` names one, and each
+ * rule may make only the changes `src/auth/system-rules.ts` lists for it.
+ */
+export const SYSTEM_RULES = [
+  'reparto_automatico',
+  'agente_desconectado',
+  'cierre_por_ventana_de_reapertura',
+  'resolucion_por_incidente',
+  'escalamiento_de_plazos',
+  'aviso_automatico',
+  'reporte_de_entrega',
+  'identificacion_de_cliente',
+  'datos_de_demostracion',
+  'instalacion_inicial',
+  'linea_de_comandos',
+  'registro_previo',
+] as const;
+export type SystemRule = (typeof SYSTEM_RULES)[number];
+
+/**
+ * What an event is about. Every event names one subject (the thing that changed) besides the case or
+ * customer timelines it also appears on.
+ */
+export const EVENT_SUBJECTS = [
+  'case',
+  'customer',
+  'account',
+  'service',
+  'incident',
+  'service_order',
+  'agent',
+  'api_token',
+  'settings',
+] as const;
+export type EventSubject = (typeof EVENT_SUBJECTS)[number];
+
 /** What an audit event records; the live feed sends every kind and each screen picks the ones it shows. */
 export const EVENT_KINDS = [
   'created',
@@ -99,8 +136,22 @@ export const EVENT_KINDS = [
   'deadline_warning',
   'deadline_breached',
   'delivery_failed',
+  'aviso_no_entregado',
+  'agent_created',
+  'agent_changed',
+  'agent_password_reset',
+  'api_token_created',
+  'api_token_revoked',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
+
+/**
+ * Why a written channel could not carry an automatic notice, as `aviso_no_entregado` records it: no
+ * contact point on file for it, its 24-hour window closed (and no approved template for the notice), no
+ * text for the notice on it, or a value the text or template needs was not given.
+ */
+export const NOTICE_REFUSALS = ['sin_contacto', 'ventana_cerrada', 'sin_plantilla', 'faltan_datos'] as const;
+export type NoticeRefusal = (typeof NOTICE_REFUSALS)[number];
 
 /** Whether a value is one of a list's codes, e.g. a live event's kind against {@link EVENT_KINDS}. */
 export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>

@@ -8,7 +8,8 @@ import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound-s
 import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
 import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';
-import { checkDeadline, DEADLINE_CHECK_JOB, type DeadlineKind } from '../sla/deadlines.service.ts';
+import { checkDeadline, DEADLINE_CHECK_JOB } from '../sla/deadlines.service.ts';
+import type { DeadlineCheckJob } from '../sla/subject-deadlines.ts';
 import type { AnyJobDefinition } from './queue.ts';
 
 /** Every kind of background job, with handlers bound to the running application. */
@@ -35,7 +36,7 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
     {
       name: DEADLINE_CHECK_JOB,
       queue: { retryLimit: 10, retryDelay: 15, retryBackoff: true },
-      handler: (data: { caseId: string; kind: DeadlineKind }) => checkDeadline(ctx, data),
+      handler: (data: DeadlineCheckJob) => checkDeadline(ctx, data),
     },
     {
       name: SEND_JOB,

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { systemActor } from '../auth/system-rules.ts';
 import { ManualClock } from '../clock.ts';
 import { appendEvent, type EventKind } from '../events/events.service.ts';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../test/app.ts';
@@ -65,7 +66,11 @@ describeEachDatabase('the live stream ends with its session', (kind) => {
   }
 
   const announce = async () => {
-    await appendEvent(app.atiende.ctx.db, { kind: 'customer_changed', actor: { kind: 'sistema' } });
+    await appendEvent(app.atiende.ctx.db, {
+      kind: 'customer_changed',
+      actor: systemActor('registro_previo'),
+      subject: { kind: 'settings', id: 'live-test' },
+    });
   };
   const endsWithin = (stream: Stream, ms = 15_000) =>
     Promise.race([
@@ -82,7 +87,11 @@ describeEachDatabase('the live stream ends with its session', (kind) => {
     const agent = await app.sessionAs('agent');
     const stream = await openStream({ cookie: agent.cookie });
     const kind = 'a_kind_from_the_future' as EventKind;
-    await appendEvent(app.atiende.ctx.db, { kind, actor: { kind: 'sistema' } });
+    await appendEvent(app.atiende.ctx.db, {
+      kind,
+      actor: systemActor('registro_previo'),
+      subject: { kind: 'settings', id: 'live-test' },
+    });
     const data = () =>
       stream
         .text()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAgent } from '../agents/agents.service.ts';
+import { systemActor } from '../auth/system-rules.ts';
 import { ManualClock } from '../clock.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { inboundDeliveries, sessions, throttles } from '../db/schema.ts';
@@ -27,11 +28,15 @@ describeEachDatabase('the daily clean-up', (kind) => {
   afterAll(() => database?.dispose());
 
   it('deletes expired sessions, long-finished request counters and week-old processed deliveries, nothing else', async () => {
-    const agent = await createAgent(db, {
-      email: 'limpieza@example.test',
-      name: 'Limpieza',
-      password: 'a long enough password',
-    });
+    const agent = await createAgent(
+      db,
+      {
+        email: 'limpieza@example.test',
+        name: 'Limpieza',
+        password: 'a long enough password',
+      },
+      systemActor('datos_de_demostracion'),
+    );
     const session = (name: string, expiresAt: Date) => ({
       tokenHash: name,
       agentId: agent.id,

@@ -31,20 +31,29 @@ describeEachDatabase('the settings migration step', (kind) => {
   });
 
   it('gives settings stored by an older version the defaults of settings added since, once', async () => {
-    // An older version knew neither the classification rules nor the reopening window, and stored a
-    // setting this one no longer reads.
+    // An older version knew neither the classification rules, the reopening window nor the notices'
+    // settings, and stored a setting this one no longer reads.
     await db().execute(
       sql`update provider_settings
-        set settings = (settings - 'classification') #- '{cases,reopenWindowDays}' || '{"legacyFlag": true}'
+        set settings = (settings - 'classification' - 'notices') #- '{cases,reopenWindowDays}' || '{"legacyFlag": true}'
         where id = 1`,
     );
 
     const first = await prepareDatabase(database.handle, config);
     expect(first.seeded).toBe(false);
-    expect(first.settings.changes.map((c) => c.path)).toEqual(['cases.reopenWindowDays', 'classification']);
+    expect(first.settings.changes.map((c) => c.path)).toEqual([
+      'cases.reopenWindowDays',
+      'classification',
+      'notices',
+    ]);
     const profile = await currentProfile(db());
     expect(profile.classification.rules).toEqual(DEFAULT_CLASSIFICATION_RULES);
     expect(profile.cases.reopenWindowDays).toBe(7);
+    // The defaults: every written channel in turn, no template mapped.
+    expect(profile.notices).toEqual({
+      fallbackOrder: ['whatsapp', 'email', 'facebook'],
+      whatsappTemplates: {},
+    });
     const [row] = await db().select().from(providerSettings).where(eq(providerSettings.id, 1));
     // Kept, so going back to the version that wrote it loses nothing.
     expect(row?.settings).toMatchObject({ legacyFlag: true });
@@ -53,6 +62,7 @@ describeEachDatabase('the settings migration step', (kind) => {
     expect(recorded[0]?.diff).toEqual([
       { path: 'cases.reopenWindowDays', after: 7 },
       { path: 'classification', after: { rules: DEFAULT_CLASSIFICATION_RULES } },
+      { path: 'notices', after: { fallbackOrder: ['whatsapp', 'email', 'facebook'], whatsappTemplates: {} } },
     ]);
 
     const second = await prepareDatabase(database.handle, config);

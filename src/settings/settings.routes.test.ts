@@ -60,6 +60,26 @@ describeEachDatabase('changing one section of the settings', (kind) => {
     expect((await session.request('GET', '/api/v1/settings')).json()).toEqual(before);
   });
 
+  it('refuses a template naming a value no notice fills, and takes the notices section', async () => {
+    const session = await admin();
+    const before = (await session.request('GET', '/api/v1/settings')).json();
+    const templates = {
+      ...before.templates,
+      estado_resuelto: { 'es-MX': 'Tu folio {folio} quedó resuelto; tu saldo es {saldo}.' },
+    };
+    const refused = await session.request('PATCH', '/api/v1/settings/templates', templates);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      code: 'profile.invalid',
+      field: 'templates.estado_resuelto.es-MX',
+    });
+
+    const notices = { fallbackOrder: ['email'], whatsappTemplates: { estado_resuelto: 'seguimiento_folio' } };
+    const response = await session.request('PATCH', '/api/v1/settings/notices', notices);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().notices).toEqual(notices);
+  });
+
   it('answers 400 for a section the profile does not have, and 403 to non-admins', async () => {
     const session = await admin();
     const unknown = await session.request('PATCH', '/api/v1/settings/colores', {});

@@ -6,7 +6,7 @@ import { getCaseWithTimeline } from '../cases/case-read.ts';
 import { changeStatus } from '../cases/case-status.ts';
 import { createCase } from '../cases/open-case.ts';
 import { ManualClock } from '../clock.ts';
-import { areas, caseFlags, cases, events } from '../db/schema.ts';
+import { areas, cases, deadlineAlerts, deadlines, events } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { checkDeadline } from './deadlines.service.ts';
@@ -33,6 +33,28 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
       actorOf(agent),
     );
   const view = (folio: string) => getCaseWithTimeline(app.atiende.ctx, folio, clock.now());
+  const ofCase = (caseId: string, kind?: string) =>
+    and(
+      eq(deadlines.subjectKind, 'case'),
+      eq(deadlines.subjectId, caseId),
+      kind === undefined ? undefined : eq(deadlines.kind, kind),
+    );
+  const checkCase = async (caseId: string, kind: string) => {
+    const [deadline] = await app.atiende.ctx.db.select().from(deadlines).where(ofCase(caseId, kind));
+    await checkDeadline(app.atiende.ctx, { deadlineId: deadline?.id as string });
+  };
+  const alertsOf = (caseId: string, kind?: string) =>
+    app.atiende.ctx.db
+      .select({
+        deadlineKind: deadlines.kind,
+        kind: deadlineAlerts.kind,
+        notifyAgentIds: deadlineAlerts.notifyAgentIds,
+        raisedAt: deadlineAlerts.raisedAt,
+        clearedAt: deadlineAlerts.clearedAt,
+      })
+      .from(deadlineAlerts)
+      .innerJoin(deadlines, eq(deadlines.id, deadlineAlerts.deadlineId))
+      .where(ofCase(caseId, kind));
 
   beforeAll(async () => {
     app = await startTestApp(kind, { clock, work: false, config: { ATIENDE_SESSION_HOURS: '720' } });
@@ -130,12 +152,9 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
       state: 'en_tiempo',
     });
     await changeStatus(app.atiende.ctx, kase.folio, { status: 'asignado' }, actorOf(agent));
-    const check = (kind: 'primera_respuesta' | 'resolucion') =>
-      checkDeadline(app.atiende.ctx, { caseId: kase.id, kind });
+    const check = (kind: 'primera_respuesta' | 'resolucion') => checkCase(kase.id, kind);
     const alerts = async () =>
-      (await app.atiende.ctx.db.select().from(caseFlags).where(eq(caseFlags.caseId, kase.id)))
-        .map((f) => [f.deadlineKind, f.kind, f.clearedAt !== null])
-        .sort();
+      (await alertsOf(kase.id)).map((f) => [f.deadlineKind, f.kind, f.clearedAt !== null]).sort();
 
     // The first check comes after the due date: the breach alone, not a warning beside it.
     clock.set(at('2026-11-13T14:30'));
@@ -187,19 +206,30 @@ describeEachDatabase('deadlines on cases, warnings and escalation', (kind) => {
     ]);
   });
 
+  it('runs a check queued before deadlines had ids of their own, naming the case and the kind, once', async () => {
+    clock.set(at('2026-11-13T10:00'));
+    const kase = await queja();
+    clock.set(at('2026-11-13T14:30'));
+    await checkDeadline(app.atiende.ctx, { caseId: kase.id, kind: 'primera_respuesta' });
+    await checkCase(kase.id, 'primera_respuesta');
+    expect((await alertsOf(kase.id)).map((a) => [a.deadlineKind, a.kind])).toEqual([
+      ['primera_respuesta', 'vencido'],
+    ]);
+    const kinds = (await app.atiende.ctx.db.select().from(events).where(eq(events.caseId, kase.id))).map(
+      (e) => e.kind,
+    );
+    expect(kinds.filter((k) => k === 'deadline_breached')).toHaveLength(1);
+  });
+
   it('warns the assignee at 80% and escalates to the supervisors at breach, once each, with one alert per deadline that leaves when it is met', async () => {
     clock.set(at('2026-11-13T10:00'));
     const kase = await queja();
     await changeStatus(app.atiende.ctx, kase.folio, { status: 'asignado' }, actorOf(agent));
-    const check = () => checkDeadline(app.atiende.ctx, { caseId: kase.id, kind: 'resolucion' });
+    const check = () => checkCase(kase.id, 'resolucion');
 
     clock.set(at('2026-11-19T10:00'));
     await check();
-    const flagsOf = () =>
-      app.atiende.ctx.db
-        .select()
-        .from(caseFlags)
-        .where(and(eq(caseFlags.caseId, kase.id), eq(caseFlags.deadlineKind, 'resolucion')));
+    const flagsOf = () => alertsOf(kase.id, 'resolucion');
     expect(await flagsOf()).toHaveLength(0);
 
     clock.set(at('2026-11-20T10:00'));

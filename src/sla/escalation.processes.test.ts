@@ -77,7 +77,7 @@ describePostgres('deadline escalation with two server processes', () => {
           ['deadline_warning', 2],
         ]);
       }
-      const flags = await client.query<{ n: number }>(`select count(*)::int as n from case_flags`);
+      const flags = await client.query<{ n: number }>(`select count(*)::int as n from deadline_alerts`);
       // One alert per deadline, at its last state.
       expect(flags.rows[0]?.n).toBe(folios.length * 2);
     } finally {

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { DEADLINE_KINDS, type DeadlineKind } from '../domain/vocabulary.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
-import { acknowledgeFlag, listFlags } from './deadlines.service.ts';
+import { acknowledgeAlert, listCaseAlerts } from './alerts.service.ts';
 
 const FlagResponse = z.object({
   id: z.uuid(),
   caseId: z.uuid(),
   folio: z.string(),
   /** Which deadline of the case the alert is about. */
-  deadlineKind: z.enum(['primera_respuesta', 'resolucion']),
+  deadlineKind: z.enum(DEADLINE_KINDS),
   /** Its current state: a breach replaces the warning. */
   kind: z.enum(['por_vencer', 'vencido']),
   notifyAgentIds: z.array(z.string()),
@@ -26,17 +27,23 @@ const ListFlagsQuery = z.object({
   everyone: z.enum(['true', 'false']).default('false'),
 });
 
-const present = ({ flag, folio, dueAt }: Awaited<ReturnType<typeof listFlags>>[number]) => ({
-  id: flag.id,
-  caseId: flag.caseId,
-  folio,
-  deadlineKind: flag.deadlineKind,
-  kind: flag.kind,
-  notifyAgentIds: flag.notifyAgentIds,
-  raisedAt: flag.raisedAt.toISOString(),
-  dueAt: dueAt.toISOString(),
-  acknowledgedAt: flag.acknowledgedAt?.toISOString() ?? null,
-  acknowledgedBy: flag.acknowledgedBy,
+type Alert = Awaited<ReturnType<typeof acknowledgeAlert>>;
+
+const presentAlert = ({ alert, deadline }: Alert) => ({
+  id: alert.id,
+  caseId: deadline.subjectId,
+  deadlineKind: deadline.kind as DeadlineKind,
+  kind: alert.kind,
+  notifyAgentIds: alert.notifyAgentIds,
+  raisedAt: alert.raisedAt.toISOString(),
+  acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
+  acknowledgedBy: alert.acknowledgedBy,
+});
+
+const present = (row: Awaited<ReturnType<typeof listCaseAlerts>>[number]) => ({
+  ...presentAlert(row),
+  folio: row.folio,
+  dueAt: row.deadline.dueAt.toISOString(),
 });
 
 export function flagsRoutes(app: HttpApp, ctx: AppContext) {
@@ -61,7 +68,7 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
           detail: 'Only supervisors and admins see every flag',
         });
       }
-      const rows = await listFlags(ctx.db, {
+      const rows = await listCaseAlerts(ctx.db, {
         agentId: request.query.everyone === 'true' ? undefined : actor.agentId,
         includeAcknowledged: request.query.all === 'true',
       });
@@ -81,17 +88,9 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
-      const flag = await acknowledgeFlag(ctx.db, request.params.id, actorOf(request), ctx.clock.now());
-      return {
-        id: flag.id,
-        caseId: flag.caseId,
-        deadlineKind: flag.deadlineKind,
-        kind: flag.kind,
-        notifyAgentIds: flag.notifyAgentIds,
-        raisedAt: flag.raisedAt.toISOString(),
-        acknowledgedAt: flag.acknowledgedAt?.toISOString() ?? null,
-        acknowledgedBy: flag.acknowledgedBy,
-      };
+      return presentAlert(
+        await acknowledgeAlert(ctx.db, 'case', request.params.id, actorOf(request), ctx.clock.now()),
+      );
     },
   );
 }

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
-import { type caseDeadlines, cases, DEADLINE_KINDS } from '../db/schema.ts';
+import { cases, DEADLINE_KINDS } from '../db/schema.ts';
 import type { CalendarSpecInput } from './calendar-spec.ts';
 import { warnInstant } from './deadline-state.ts';
+import type { DeadlineRow } from './deadline-subjects.ts';
 import { calendarFor } from './policies.ts';
 
-type DeadlineRow = typeof caseDeadlines.$inferSelect;
 type NextDueColumns = Pick<
   typeof cases.$inferSelect,
   'nextDueKind' | 'nextDueAt' | 'nextWarnAt' | 'deadlineMetLate'

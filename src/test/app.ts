@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createAgent } from '../agents/agents.service.ts';
 import { type Atiende, startAtiende } from '../app.ts';
 import type { Role } from '../auth/actor.ts';
+import { systemActor } from '../auth/system-rules.ts';
 import type { Clock } from '../clock.ts';
 import { type Config, loadConfig } from '../config/env.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
@@ -84,7 +85,11 @@ export async function startTestApp(
       sequence += 1;
       const email = `${role}${sequence}.${Date.now()}@example.test`;
       const password = 'a long enough password';
-      await createAgent(atiende.ctx.db, { email, password, name: `${role} ${sequence}`, role, areaIds });
+      await createAgent(
+        atiende.ctx.db,
+        { email, password, name: `${role} ${sequence}`, role, areaIds },
+        systemActor('datos_de_demostracion'),
+      );
       return login(email, password);
     },
     async close() {

@@ -142,8 +142,9 @@ describePostgres('the inbox over a full desk', () => {
       db = new pg.Client({ connectionString: databaseUrl });
       await db.connect();
       await db.query(
-        `update case_deadlines d set started_at = now() - interval '2 days', due_at = now() - interval '5 hours 30 minutes'
-           from cases c where c.id = d.case_id and c.folio = any($1) and d.kind = 'primera_respuesta'`,
+        `update deadlines d set started_at = now() - interval '2 days', due_at = now() - interval '5 hours 30 minutes'
+           from cases c where d.subject_kind = 'case' and c.id = d.subject_id and c.folio = any($1)
+             and d.kind = 'primera_respuesta'`,
         [overdueFolios],
       );
       // The case's nearest pending deadline, which lists filter and sort on, is kept with the case.

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { systemActor } from '../../auth/system-rules.ts';
 import type { CaseDeps } from '../../cases/case-context.ts';
 import type { AppContext } from '../../context.ts';
 import { messages } from '../../db/schema.ts';
@@ -99,7 +100,7 @@ async function markBounced(
       tx,
       {
         kind: 'delivery_failed',
-        actor: { kind: 'sistema' },
+        actor: systemActor('reporte_de_entrega'),
         caseId: sent.caseId,
         after: { messageId: sent.id, code: 'bounce' },
       },

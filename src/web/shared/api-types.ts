@@ -972,9 +972,33 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia")[];
                   preview: string;
                 })[];
+              /**
+               * @default {
+               *   "fallbackOrder": [
+               *     "whatsapp",
+               *     "email",
+               *     "facebook"
+               *   ],
+               *   "whatsappTemplates": {}
+               * }
+               */
+              notices: {
+                /**
+                 * @default [
+                 *   "whatsapp",
+                 *   "email",
+                 *   "facebook"
+                 * ]
+                 */
+                fallbackOrder: ("whatsapp" | "email" | "facebook")[];
+                /** @default {} */
+                whatsappTemplates: {
+                  [key: string]: string;
+                };
+              };
               /**
                * @default {
                *   "businessCalendar": {
@@ -2150,9 +2174,33 @@ export interface paths {
                 /** @default es_MX */
                 language?: string;
                 /** @default [] */
-                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo")[];
+                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia")[];
                 preview: string;
               })[];
+            /**
+             * @default {
+             *   "fallbackOrder": [
+             *     "whatsapp",
+             *     "email",
+             *     "facebook"
+             *   ],
+             *   "whatsappTemplates": {}
+             * }
+             */
+            notices?: {
+              /**
+               * @default [
+               *   "whatsapp",
+               *   "email",
+               *   "facebook"
+               * ]
+               */
+              fallbackOrder?: ("whatsapp" | "email" | "facebook")[];
+              /** @default {} */
+              whatsappTemplates?: {
+                [key: string]: string;
+              };
+            };
             /**
              * @default {
              *   "businessCalendar": {
@@ -3194,7 +3242,7 @@ export interface paths {
     patch: {
       parameters: {
         path: {
-          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "deadlines" | "cases" | "portal" | "classification";
+          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "portal" | "classification";
         };
       };
       requestBody: {
@@ -3360,9 +3408,33 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia")[];
                   preview: string;
                 })[];
+              /**
+               * @default {
+               *   "fallbackOrder": [
+               *     "whatsapp",
+               *     "email",
+               *     "facebook"
+               *   ],
+               *   "whatsappTemplates": {}
+               * }
+               */
+              notices: {
+                /**
+                 * @default [
+                 *   "whatsapp",
+                 *   "email",
+                 *   "facebook"
+                 * ]
+                 */
+                fallbackOrder: ("whatsapp" | "email" | "facebook")[];
+                /** @default {} */
+                whatsappTemplates: {
+                  [key: string]: string;
+                };
+              };
               /**
                * @default {
                *   "businessCalendar": {
@@ -5324,8 +5396,13 @@ export interface paths {
                   event: {
                     id: number;
                     kind: string;
+                    subject: {
+                      kind: string;
+                      id: string;
+                    };
                     actorKind: string;
                     actorAgentId: string | null;
+                    actorRule: string | null;
                     before: {
                       [key: string]: unknown;
                     } | null;
@@ -5333,6 +5410,8 @@ export interface paths {
                       [key: string]: unknown;
                     } | null;
                     reason: string | null;
+                    note: string | null;
+                    noteErased: boolean;
                     at: string;
                   };
                 }]>)[];

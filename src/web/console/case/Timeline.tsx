@@ -5,7 +5,7 @@ import type { CaseDetail, CaseEvent, Message, TimelineEntry } from '../../shared
 import { useSession } from '../session.tsx';
 import { AttachmentList } from './Attachments.tsx';
 import { WRITABLE_CHANNELS } from './lifecycle.ts';
-import { eventSentence, spokenReason, type Translate } from './timeline-sentence.ts';
+import { eventSentence, type Translate } from './timeline-sentence.ts';
 
 const atOf = (entry: TimelineEntry) => (entry.type === 'message' ? entry.message.at : entry.event.at);
 const openingFirst = (entry: TimelineEntry) =>
@@ -37,7 +37,7 @@ function EventLine({ event, kase }: { event: CaseEvent; kase: CaseDetail }) {
     }) ?? t('timeline.sentence.other', { actor, kind: event.kind });
   const cause = typeof event.after?.causeCode === 'string' ? event.after.causeCode : undefined;
   const causeName = cause ? (settings.causeCodes.find((c) => c.code === cause)?.name ?? cause) : undefined;
-  const reason = spokenReason(event);
+  const reason = event.note;
   return (
     <>
       <p className="entry__line">{line}</p>
@@ -49,6 +49,7 @@ function EventLine({ event, kase }: { event: CaseEvent; kase: CaseDetail }) {
             : t('timeline.reason', { reason })}
         </p>
       )}
+      {event.noteErased && <p className="entry__detail">{t('timeline.noteErased')}</p>}
     </>
   );
 }

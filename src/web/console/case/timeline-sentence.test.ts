@@ -1,12 +1,12 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { EVENT_KINDS } from '../../../domain/vocabulary.ts';
+import { EVENT_KINDS, NOTICE_REFUSALS } from '../../../domain/vocabulary.ts';
 import commonEn from '../../shared/locales/en.json';
 import commonEs from '../../shared/locales/es-MX.json';
 import type { CaseEvent } from '../../shared/types.ts';
 import consoleEn from '../locales/en.json';
 import consoleEs from '../locales/es-MX.json';
-import { eventSentence, type SentenceContext, spokenReason } from './timeline-sentence.ts';
+import { eventSentence, type SentenceContext } from './timeline-sentence.ts';
 
 /** The kinds of event the server records: the one list the server's events are typed by. */
 const SERVER_KINDS: readonly string[] = EVENT_KINDS;
@@ -25,11 +25,15 @@ const event = (
 ): CaseEvent => ({
   id: ++id,
   kind,
+  subject: { kind: 'case', id: 'c1' },
   actorKind: actor.actorKind,
   actorAgentId: actor.agent ?? null,
+  actorRule: actor.actorKind === 'sistema' ? 'registro_previo' : null,
   before: rest.before ?? null,
   after: rest.after ?? null,
   reason: rest.reason ?? null,
+  note: null,
+  noteErased: false,
   at: '2026-05-04T16:00:00.000Z',
 });
 const luis = { actorKind: 'agente' as const, agent: LUIS };
@@ -271,6 +275,71 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
       en: 'A message could not be delivered to the customer',
     },
   ],
+  [
+    'aviso_no_entregado',
+    event('aviso_no_entregado', system, {
+      after: {
+        notice: 'estado_resuelto',
+        tried: [
+          { channel: 'whatsapp', reason: 'ventana_cerrada' },
+          { channel: 'email', reason: 'sin_contacto' },
+          { channel: 'facebook', reason: 'faltan_datos' },
+        ],
+      },
+    }),
+    {
+      es: 'No se pudo enviar un aviso automático al cliente (WhatsApp: ventana de 24 h cerrada; Correo electrónico: sin contacto registrado; Messenger: faltan datos que pide el aviso)',
+      en: 'An automatic notice could not be sent to the customer (WhatsApp: 24-hour window closed; E-mail: no contact on file; Messenger: data the notice needs is missing)',
+    },
+  ],
+  [
+    'aviso_no_entregado',
+    event('aviso_no_entregado', system, {
+      after: { notice: 'acuse', tried: [{ channel: 'email', reason: 'sin_plantilla' }] },
+    }),
+    {
+      es: 'No se pudo enviar un aviso automático al cliente (Correo electrónico: sin texto para este aviso)',
+      en: 'An automatic notice could not be sent to the customer (E-mail: no text for this notice)',
+    },
+  ],
+  [
+    'aviso_no_entregado',
+    event('aviso_no_entregado', system, { after: { notice: 'estado_en_proceso', tried: [] } }),
+    {
+      es: 'No se pudo enviar un aviso automático al cliente: no hay canal escrito por el cual enviarlo',
+      en: 'An automatic notice could not be sent to the customer: no written channel can carry it',
+    },
+  ],
+  [
+    'agent_created',
+    event('agent_created', ana),
+    { es: 'Ana dio de alta a un agente', en: 'Ana added an agent' },
+  ],
+  [
+    'agent_changed',
+    event('agent_changed', ana),
+    { es: 'Ana cambió los datos de un agente', en: 'Ana changed an agent' },
+  ],
+  [
+    'agent_password_reset',
+    event('agent_password_reset', ana),
+    { es: 'Ana restableció la contraseña de un agente', en: "Ana reset an agent's password" },
+  ],
+  [
+    'api_token_created',
+    event('api_token_created', ana),
+    { es: 'Ana creó un token de API', en: 'Ana created an API token' },
+  ],
+  [
+    'api_token_revoked',
+    event('api_token_revoked', ana),
+    { es: 'Ana revocó un token de API', en: 'Ana revoked an API token' },
+  ],
+  [
+    'api_token_revoked',
+    event('api_token_revoked', system, { reason: 'agent_deactivated' }),
+    { es: 'Se revocó un token de API', en: 'An API token was revoked' },
+  ],
 ];
 
 function contextIn(language: 'es-MX' | 'en', e: CaseEvent): SentenceContext {
@@ -317,19 +386,16 @@ describe('timeline sentences', () => {
     }
   });
 
+  it('tell every reason a notice could not go out, in both languages', () => {
+    for (const locale of [consoleEs, consoleEn]) {
+      expect(Object.keys(locale.timeline.noticeRefusal).sort()).toEqual([...NOTICE_REFUSALS].sort());
+    }
+  });
+
   describe.each(['es-MX', 'en'] as const)('in %s', (language) => {
     it.each(TABLE)('%s: %j', (_kind, e, expected) => {
       const sentence = eventSentence(e, contextIn(language, e));
       expect(sentence).toBe(language === 'en' ? expected.en : expected.es);
     });
-  });
-
-  it('show an agent’s words given with a transfer or a status change, never a reason code', () => {
-    expect(spokenReason(event('transferred', ana, { reason: 'Es un cobro' }))).toBe('Es un cobro');
-    expect(spokenReason(event('status_changed', luis, { reason: 'Cliente conforme' }))).toBe(
-      'Cliente conforme',
-    );
-    expect(spokenReason(event('status_changed', luis, { reason: 'customer_replied' }))).toBeUndefined();
-    expect(spokenReason(event('assigned', system, { reason: 'agent_disconnected' }))).toBeUndefined();
   });
 });

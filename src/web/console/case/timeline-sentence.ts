@@ -79,6 +79,11 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'customer_merged':
     case 'representative_added':
     case 'representative_revoked':
+    case 'agent_created':
+    case 'agent_changed':
+    case 'agent_password_reset':
+    case 'api_token_created':
+    case 'api_token_revoked':
       return s(by);
     case 'deadline_warning':
     case 'deadline_breached': {
@@ -87,17 +92,16 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     }
     case 'delivery_failed':
       return s('system');
+    case 'aviso_no_entregado': {
+      const tried = Array.isArray(after.tried) ? (after.tried as Array<Record<string, unknown>>) : [];
+      if (tried.length === 0) return s('nowhere');
+      const ways = tried.map(
+        (way) =>
+          `${t(`common:channel.${text(way.channel)}`)}: ${t(`timeline.noticeRefusal.${text(way.reason)}`)}`,
+      );
+      return s('system', { tried: ways.join('; ') });
+    }
     default:
       return undefined;
   }
-}
-
-// Reasons the server records as codes; the sentence already tells them.
-const REASON_CODES = new Set(['customer_replied', 'reopened_by_customer', 'reopen_window_ended']);
-
-/** An agent's own words given with a transfer or a status change (a status note), if any. */
-export function spokenReason(event: CaseEvent): string | undefined {
-  if (!event.reason || event.actorKind !== 'agente' || REASON_CODES.has(event.reason)) return undefined;
-  if (event.kind === 'transferred' || event.kind === 'status_changed') return event.reason;
-  return undefined;
 }

@@ -1,0 +1,67 @@
+import type { CaseStatus, SystemRule } from '../domain/vocabulary.ts';
+import { AppError } from '../http/errors.ts';
+
+/** Atiende acting on a rule: who an event names when no person made the change. */
+export interface SystemActor {
+  kind: 'sistema';
+  rule: SystemRule;
+}
+
+export const systemActor = (rule: SystemRule): SystemActor => ({ kind: 'sistema', rule });
+
+/** A change the system may be asked to make; checked against its rule like an agent's against its areas. */
+export type SystemChange =
+  | { kind: 'case.status'; from: CaseStatus; to: CaseStatus }
+  | { kind: 'case.assign' }
+  | { kind: 'case.unassign' }
+  | { kind: 'case.notice' }
+  | { kind: 'deadline.alert' }
+  | { kind: 'message.delivery' }
+  | { kind: 'customer.identify' }
+  | { kind: 'agent.presence' }
+  | { kind: 'agent.admin' }
+  | { kind: 'demo.seed' };
+
+type Permission =
+  | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
+  | { kind: Exclude<SystemChange['kind'], 'case.status'> };
+
+/**
+ * What each rule may change, and nothing else: a rule that tries anything more is refused as an agent
+ * outside the case's area would be. Records written before rules were named (`registro_previo`) may
+ * change nothing.
+ */
+export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
+  reparto_automatico: [{ kind: 'case.assign' }],
+  agente_desconectado: [{ kind: 'agent.presence' }, { kind: 'case.unassign' }],
+  cierre_por_ventana_de_reapertura: [{ kind: 'case.status', from: ['resuelto'], to: ['cerrado'] }],
+  resolucion_por_incidente: [
+    { kind: 'case.status', from: ['en_proceso', 'en_espera_cliente'], to: ['resuelto'] },
+  ],
+  escalamiento_de_plazos: [{ kind: 'deadline.alert' }],
+  aviso_automatico: [{ kind: 'case.notice' }],
+  reporte_de_entrega: [{ kind: 'message.delivery' }],
+  identificacion_de_cliente: [{ kind: 'customer.identify' }],
+  datos_de_demostracion: [{ kind: 'demo.seed' }, { kind: 'customer.identify' }, { kind: 'agent.admin' }],
+  instalacion_inicial: [{ kind: 'agent.admin' }],
+  linea_de_comandos: [{ kind: 'agent.admin' }],
+  registro_previo: [],
+};
+
+/** Whether a rule allows a change. */
+export function systemMay(rule: SystemRule, change: SystemChange): boolean {
+  return SYSTEM_PERMISSIONS[rule].some((p) => {
+    if (p.kind !== change.kind) return false;
+    if (p.kind !== 'case.status' || change.kind !== 'case.status') return true;
+    return p.from.includes(change.from) && p.to.includes(change.to);
+  });
+}
+
+/** Refuses a change the actor's rule does not allow (a 403 naming the rule). */
+export function assertSystemMay(actor: SystemActor, change: SystemChange): void {
+  if (systemMay(actor.rule, change)) return;
+  throw new AppError('system.rule_forbids', {
+    status: 403,
+    detail: `The rule ${actor.rule} does not allow ${change.kind === 'case.status' ? `${change.from} → ${change.to}` : change.kind}`,
+  });
+}
