@@ -49,6 +49,8 @@ interface NewCaseRow {
   };
   actor: EventActor;
   followsUpId: string | null;
+  /** The customer's service the case is about, already checked to be theirs. */
+  serviceId?: string | null;
   /** A contact the sender gave but did not prove; see `cases.claimedContact`. */
   claimedContact?: { kind: string; address: string } | null;
   proposedCustomerId?: string | null;
@@ -108,6 +110,7 @@ export async function openCaseRow(
     discardReason: null,
     duplicateOfId: null,
     followsUpId: row.followsUpId,
+    serviceId: row.serviceId ?? null,
     createdAt: row.now,
     updatedAt: row.now,
     resolvedAt: null,

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -26,10 +28,18 @@ import {
   DEADLINE_KINDS,
   DELIVERY_STATUSES,
   EVENT_SUBJECTS,
+  IDENTITY_CHECKS,
+  LEDGER_KINDS,
   MESSAGE_KINDS,
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  PLAN_TECHNOLOGIES,
   PRESENCES,
   PRIORITIES,
+  PROMISE_STATUSES,
   RAISED_BY,
+  SERVICE_STATUSES,
+  SUSPENSION_REASONS,
 } from '../domain/vocabulary.ts';
 
 // The domain's lists live in one dependency-free module the web shares; re-exported for the server's use.
@@ -233,6 +243,8 @@ export const cases = pgTable(
     duplicateOfId: uuid('duplicate_of_id'),
     /** The final case a customer wrote about when this one was opened for it. */
     followsUpId: uuid('follows_up_id'),
+    /** The customer's service the case is about, when named (a failure, a cancellation of one of several). */
+    serviceId: uuid('service_id').references((): AnyPgColumn => services.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -520,4 +532,208 @@ export const throttles = pgTable(
     blockedUntil: timestamp('blocked_until', { withTimezone: true }),
   },
   (t) => [index('throttles_window_idx').on(t.windowStart)],
+);
+
+/** What the provider sells: a monthly price in centavos MXN and the speeds promised. */
+export const plans = pgTable(
+  'plans',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    monthlyPriceCentavos: bigint('monthly_price_centavos', { mode: 'number' }).notNull(),
+    downloadMbps: integer('download_mbps'),
+    uploadMbps: integer('upload_mbps'),
+    technology: text('technology', { enum: PLAN_TECHNOLOGIES }).notNull().default('inalambrico'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [check('plans_price_check', sql`${t.monthlyPriceCentavos} >= 0`)],
+);
+
+/**
+ * The provider's coverage units (a tower, a node, a sector), possibly inside a bigger one; each counts
+ * time in its own zone and, when it has one, its own business calendar.
+ */
+export const zones = pgTable('zones', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  parentId: integer('parent_id'),
+  timeZone: text('time_zone').notNull().default('America/Monterrey'),
+  calendar: jsonb('calendar'),
+  createdAt: createdAt(),
+});
+
+/** A contracted service of a customer at an address; a customer may have several. */
+export const services = pgTable(
+  'services',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    /** The billing system's key for it (the account number for one-service customers): imports match on it. */
+    externalRef: text('external_ref').unique(),
+    planId: integer('plan_id').references(() => plans.id),
+    zoneId: integer('zone_id').references(() => zones.id),
+    installAddress: text('install_address'),
+    status: text('status', { enum: SERVICE_STATUSES }).notNull(),
+    suspensionReason: text('suspension_reason', { enum: SUSPENSION_REASONS }),
+    billingDay: integer('billing_day'),
+    /** The day of the month the billing period closes (`fecha_corte`); 29–31 fall on a short month's last day. */
+    cutoffDay: integer('cutoff_day').notNull(),
+    startDate: date('start_date'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('services_customer_idx').on(t.customerId),
+    index('services_zone_idx').on(t.zoneId, t.status),
+    check('services_cutoff_day_check', sql`${t.cutoffDay} between 1 and 31`),
+    check('services_billing_day_check', sql`${t.billingDay} between 1 and 31`),
+    check(
+      'services_suspended_has_reason',
+      sql`${t.status} <> 'suspendido' or ${t.suspensionReason} is not null`,
+    ),
+  ],
+);
+
+/**
+ * The money of a service, appended and never changed (a trigger refuses UPDATE and DELETE): a mistake
+ * is corrected by another entry. Amounts in centavos; positive means the customer owes more. The balance
+ * is the sum, computed when asked, never stored.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
+    amountCentavos: bigint('amount_centavos', { mode: 'number' }).notNull(),
+    effectiveDate: date('effective_date').notNull(),
+    /** A receipt number, a bank reference, an import's line: what the customer or the billing system calls it. */
+    reference: text('reference'),
+    caseId: uuid('case_id').references(() => cases.id),
+    /** The entry this one corrects, if any. */
+    correctsId: bigint('corrects_id', { mode: 'number' }),
+    /** Once per source line (an import's row, a payment): posting it again finds this row instead. */
+    sourceKey: text('source_key').unique(),
+    actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
+    actorAgentId: uuid('actor_agent_id'),
+    actorRule: text('actor_rule'),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('ledger_entries_service_idx').on(t.serviceId, t.effectiveDate),
+    index('ledger_entries_created_idx').on(t.createdAt, t.id),
+    check(
+      'ledger_entries_sign_check',
+      sql`case ${t.kind} when 'cargo' then ${t.amountCentavos} > 0 when 'reembolso' then ${t.amountCentavos} > 0
+        when 'pago' then ${t.amountCentavos} < 0 when 'bonificacion' then ${t.amountCentavos} < 0
+        else ${t.amountCentavos} <> 0 end`,
+    ),
+  ],
+);
+
+/**
+ * The customer's account PIN (argon2id), set by the customer after proving a contact point, or by an agent
+ * on a verified call; never logged, never returned.
+ */
+export const accountPins = pgTable('account_pins', {
+  customerId: uuid('customer_id')
+    .primaryKey()
+    .references(() => customers.id),
+  pinHash: text('pin_hash').notNull(),
+  setAt: timestamp('set_at', { withTimezone: true }).notNull(),
+  setVia: text('set_via', { enum: ['portal', 'agente'] }).notNull(),
+});
+
+/** A run of the customers import: what it read, what it changed, its problems; one summary event per run. */
+export const customerImports = pgTable('customer_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  filename: text('filename').notNull(),
+  sha256: text('sha256').notNull(),
+  dryRun: boolean('dry_run').notNull(),
+  status: text('status', { enum: ['en_curso', 'terminada', 'fallida'] }).notNull(),
+  totalRows: integer('total_rows').notNull().default(0),
+  processedRows: integer('processed_rows').notNull().default(0),
+  /** Counts by outcome (created, updated, unchanged, refused). */
+  counts: jsonb('counts').notNull().default({}),
+  /** Every refused row: line, column, code and message; never the row's data. */
+  problems: jsonb('problems').notNull().default([]),
+  actorAgentId: uuid('actor_agent_id'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/**
+ * A payment the customer made elsewhere (OXXO, SPEI, a deposit, a card), registered by an agent from a
+ * case with the receipt's photo; posted to the ledger once confirmed.
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    amountCentavos: bigint('amount_centavos', { mode: 'number' }).notNull(),
+    paidOn: date('paid_on').notNull(),
+    method: text('method', { enum: PAYMENT_METHODS }).notNull(),
+    reference: text('reference'),
+    receiptSha256: text('receipt_sha256').references(() => attachmentBlobs.sha256),
+    status: text('status', { enum: PAYMENT_STATUSES }).notNull(),
+    registeredBy: uuid('registered_by').notNull(),
+    confirmedBy: uuid('confirmed_by'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('payments_service_idx').on(t.serviceId, t.createdAt),
+    check('payments_amount_check', sql`${t.amountCentavos} > 0`),
+  ],
+);
+
+/** The customer's word to pay by a date; while it stands, suspension for non-payment waits until then. */
+export const paymentPromises = pgTable(
+  'payment_promises',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    amountCentavos: bigint('amount_centavos', { mode: 'number' }).notNull(),
+    promisedFor: date('promised_for').notNull(),
+    status: text('status', { enum: PROMISE_STATUSES }).notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('payment_promises_service_idx').on(t.serviceId, t.status),
+    check('payment_promises_amount_check', sql`${t.amountCentavos} > 0`),
+  ],
+);
+
+/** That an agent checked who was calling, and how, on a case. */
+export const identityChecks = pgTable(
+  'identity_checks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id').references(() => cases.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    method: text('method', { enum: IDENTITY_CHECKS }).notNull(),
+    agentId: uuid('agent_id').notNull(),
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('identity_checks_case_idx').on(t.caseId)],
 );

@@ -117,6 +117,10 @@ export const EVENT_SUBJECTS = [
   'agent',
   'api_token',
   'settings',
+  'payment',
+  'payment_promise',
+  'customer_import',
+  'arco_request',
 ] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -156,3 +160,44 @@ export type NoticeRefusal = (typeof NOTICE_REFUSALS)[number];
 /** Whether a value is one of a list's codes, e.g. a live event's kind against {@link EVENT_KINDS}. */
 export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (list as readonly string[]).includes(value);
+
+/** Where a contracted service stands; `pendiente_instalacion` is signed but not yet installed. */
+export const SERVICE_STATUSES = ['activo', 'suspendido', 'cancelado', 'pendiente_instalacion'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+/** Why a service is suspended. */
+export const SUSPENSION_REASONS = [
+  'falta_de_pago',
+  'solicitud_del_cliente',
+  'robo_o_extravio',
+  'uso_indebido',
+] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+
+/** How a plan reaches the home. */
+export const PLAN_TECHNOLOGIES = ['inalambrico', 'fibra', 'cable', 'satelital'] as const;
+export type PlanTechnology = (typeof PLAN_TECHNOLOGIES)[number];
+
+/** Kinds of ledger entry; the sign each carries is in `LEDGER_SIGNS` (src/accounts/billing-cycle.ts). */
+export const LEDGER_KINDS = ['cargo', 'pago', 'bonificacion', 'reembolso', 'ajuste'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** How a customer paid: at an OXXO store, by SPEI transfer, a bank deposit, a card, or cash at the office. */
+export const PAYMENT_METHODS = ['oxxo', 'spei', 'deposito', 'tarjeta', 'efectivo'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** A registered payment waits for a second agent when the provider asks for it; only a confirmed one is posted. */
+export const PAYMENT_STATUSES = ['por_confirmar', 'confirmado', 'rechazado'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const PROMISE_STATUSES = ['vigente', 'cumplida', 'incumplida', 'cancelada'] as const;
+export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
+
+/** How an agent checked that the caller is the account holder (or their representative). */
+export const IDENTITY_CHECKS = [
+  'pin',
+  'codigo_enviado',
+  'datos_de_cuenta',
+  'representante_autorizado',
+] as const;
+export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
