@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
+import { importCommand } from './accounts/import/import.cli.ts';
+import { exportLedgerCsv } from './accounts/ledger-export.ts';
 import { createAgent } from './agents/agents.service.ts';
 import { revealInitialPassword } from './agents/initial-password.ts';
 import { prepareDatabase, startAtiende } from './app.ts';
@@ -31,6 +33,13 @@ const USAGE = `atiende <command> [options]
   backup FILE                    archive the embedded database (server stopped; while it runs use
                                  POST /api/v1/admin/backup); on PostgreSQL use pg_dump
   restore FILE                   restore an archive into an empty ATIENDE_DATA_DIR
+  import customers FILE [--dry-run]
+                                 customers, services and opening balances from the billing system's
+                                 CSV; progress on stderr, summary and every problem on stdout; exits 1
+                                 when any row was refused (try --dry-run first: it writes nothing)
+  ledger export --from YYYY-MM-DD --to YYYY-MM-DD [--kinds K,K] [--out FILE]
+                                 the ledger entries posted in those days (default kinds
+                                 bonificacion,reembolso,pago) as CSV for the billing system
   seed-demo [--customers N] [--cases N]
                                  fill the database with the example provider's demo agents, customers
                                  and cases, for trying the product
@@ -226,6 +235,37 @@ export async function main(argv: string[]): Promise<number> {
       progress('Restored. Start the server on this data folder.');
       return 0;
     }
+    case 'ledger': {
+      const [sub, ...subArgs] = rest;
+      if (sub !== 'export') {
+        throw new AppError('cli.usage', {
+          status: 400,
+          detail: 'ledger export --from YYYY-MM-DD --to YYYY-MM-DD [--kinds K,K] [--out FILE]',
+        });
+      }
+      const { values } = parseArgs({
+        args: subArgs,
+        options: {
+          from: { type: 'string' },
+          to: { type: 'string' },
+          kinds: { type: 'string' },
+          out: { type: 'string' },
+        },
+      });
+      const csv = await withDatabase(config, 'atiende ledger export', ({ db }) =>
+        exportLedgerCsv(db, values),
+      );
+      if (values.out) await writeFile(values.out, csv);
+      else process.stdout.write(csv);
+      return 0;
+    }
+    case 'import':
+      return withDatabase(config, 'atiende import', ({ db }) =>
+        importCommand(db, systemClock, rest, {
+          out: (text) => process.stdout.write(`${text}\n`),
+          err: progress,
+        }),
+      );
     case 'seed-demo': {
       const { values } = parseArgs({
         args: rest,

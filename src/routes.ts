@@ -1,3 +1,7 @@
+import { accountsRoutes } from './accounts/accounts.routes.ts';
+import { importRoutes } from './accounts/import/import.routes.ts';
+import { paymentsRoutes } from './accounts/payments.routes.ts';
+import { pinRoutes } from './accounts/pin.routes.ts';
 import { agentsRoutes } from './agents/agents.routes.ts';
 import { areasRoutes } from './areas/areas.routes.ts';
 import { attachmentsRoutes } from './attachments/attachments.routes.ts';
@@ -34,13 +38,17 @@ export function httpParts(ctx: AppContext): HttpParts {
       settingsRoutes(api, ctx);
       backupRoutes(api, ctx);
       customersRoutes(api, ctx);
+      accountsRoutes(api, ctx);
       casesRoutes(api, ctx);
       flagsRoutes(api, ctx);
       portalRoutes(api, ctx);
       callsRoutes(api, ctx);
+      pinRoutes(api, ctx);
       liveRoutes(api, ctx);
       attachmentsRoutes(api, ctx);
       quarantineRoutes(api, ctx);
+      paymentsRoutes(api, ctx);
+      importRoutes(api, ctx);
     },
     async otherRoutes(app: HttpApp) {
       await app.register(async (webhooks) =>

@@ -288,10 +288,20 @@ function money(centavos: number, random: Random): string {
   ]);
 }
 
-function phone(town: Town, random: Random): string {
+/**
+ * The phone numbers and e-mail addresses already written: each belongs to one customer, as Atiende keeps
+ * them, so a repeated one would be a problem the file did not plant.
+ */
+type Taken = Set<string>;
+
+function phone(town: Town, random: Random, taken: Taken): string {
   // Ten digits: the area code, then a subscriber number that never starts with 0 or 1.
   const rest = 9 - town.areaCode.length;
-  const digits = `${town.areaCode}${2 + random.int(8)}${String(random.int(10 ** rest)).padStart(rest, '0')}`;
+  let digits: string;
+  do {
+    digits = `${town.areaCode}${2 + random.int(8)}${String(random.int(10 ** rest)).padStart(rest, '0')}`;
+  } while (taken.has(digits));
+  taken.add(digits);
   const [a, b, c] =
     town.areaCode === '81'
       ? [digits.slice(0, 2), digits.slice(2, 6), digits.slice(6)]
@@ -351,14 +361,17 @@ const HEADERS = [
   'Estatus',
 ];
 
-function goodRow(account: number, random: Random): Row {
+function goodRow(account: number, random: Random, taken: Taken): Row {
   const town = random.weighted(TOWNS);
   const first = random.pick(FIRST_NAMES);
   const last = `${random.pick(SURNAMES)} ${random.pick(SURNAMES)}`;
   const name = random.chance(0.1) ? `${first} ${last}`.toUpperCase() : `${first} ${last}`;
   const { name: plan, price } = random.weighted(PLANS);
   const mailbox = `${asciiFold(first.split(' ')[0] as string)}.${asciiFold(last.split(' ')[0] as string)}${random.chance(0.5) ? random.int(100) : ''}`;
-  const email = `${mailbox}@${random.pick(MAIL_DOMAINS)}`;
+  const domain = random.pick(MAIL_DOMAINS);
+  const common = `${mailbox}@${domain}`.toLowerCase();
+  const email = taken.has(common) ? `${mailbox}.${account}@${domain}` : `${mailbox}@${domain}`;
+  taken.add(email.toLowerCase());
   const balance = random.weighted([
     [80, 0],
     [15, price * (1 + random.int(3))],
@@ -367,7 +380,7 @@ function goodRow(account: number, random: Random): Row {
   return {
     cuenta: String(account),
     nombre: name,
-    telefono: random.chance(0.92) ? phone(town, random) : '',
+    telefono: random.chance(0.92) ? phone(town, random, taken) : '',
     correo: random.chance(0.7) ? (random.chance(0.1) ? email.toUpperCase() : email) : '',
     plan,
     precio: random.pick([String(price / 100), money(price, random)]),
@@ -492,9 +505,10 @@ export function generateCustomersFile(options: CustomersFileOptions): CustomersF
   const lines: string[] = [HEADERS.map(quote).join(delimiter)];
   const badRows: ExpectedBadRow[] = [];
   const goodAccounts: string[] = [];
+  const taken: Taken = new Set();
   let line = 2;
   for (let index = 0; index < options.rows; index++) {
-    const row = goodRow(100_001 + index, random);
+    const row = goodRow(100_001 + index, random, taken);
     const kind = badAt.get(index);
     const spoiled = kind === undefined ? undefined : SPOILERS[kind]?.(row, random, goodAccounts, delimiter);
     const text = COLUMNS.map((column) => spoiled?.raw?.[column] ?? quote(row[column])).join(delimiter);

@@ -33,10 +33,17 @@ describe('what the system may change, rule by rule', () => {
     ['aviso_automatico', { kind: 'message.delivery' }, false],
     ['instalacion_inicial', { kind: 'agent.admin' }, true],
     ['linea_de_comandos', { kind: 'agent.admin' }, true],
+    ['linea_de_comandos', { kind: 'customer.import' }, true],
+    ['identificacion_de_cliente', { kind: 'customer.import' }, false],
     ['linea_de_comandos', status('nuevo', 'cerrado'), false],
     ['identificacion_de_cliente', { kind: 'customer.identify' }, true],
     ['registro_previo', { kind: 'case.notice' }, false],
     ['registro_previo', status('resuelto', 'cerrado'), false],
+    ['reconexion_por_pago', { kind: 'service.reconnection' }, true],
+    ['reconexion_por_pago', { kind: 'promise.close' }, false],
+    ['recordatorio_de_promesa', { kind: 'promise.remind' }, true],
+    ['recordatorio_de_promesa', { kind: 'promise.close' }, true],
+    ['recordatorio_de_promesa', { kind: 'service.reconnection' }, false],
   ];
 
   it.each(table)('%s, %j → %s', (rule, change, allowed) => {

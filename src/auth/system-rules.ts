@@ -20,7 +20,11 @@ export type SystemChange =
   | { kind: 'customer.identify' }
   | { kind: 'agent.presence' }
   | { kind: 'agent.admin' }
-  | { kind: 'demo.seed' };
+  | { kind: 'demo.seed' }
+  | { kind: 'customer.import' }
+  | { kind: 'service.reconnection' }
+  | { kind: 'promise.remind' }
+  | { kind: 'promise.close' };
 
 type Permission =
   | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
@@ -44,8 +48,10 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   identificacion_de_cliente: [{ kind: 'customer.identify' }],
   datos_de_demostracion: [{ kind: 'demo.seed' }, { kind: 'customer.identify' }, { kind: 'agent.admin' }],
   instalacion_inicial: [{ kind: 'agent.admin' }],
-  linea_de_comandos: [{ kind: 'agent.admin' }],
+  linea_de_comandos: [{ kind: 'agent.admin' }, { kind: 'customer.import' }],
   registro_previo: [],
+  reconexion_por_pago: [{ kind: 'service.reconnection' }],
+  recordatorio_de_promesa: [{ kind: 'promise.remind' }, { kind: 'promise.close' }],
 };
 
 /** Whether a rule allows a change. */

@@ -61,6 +61,7 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
     followsUpFolio: row.followsUpFolio,
     claimedContact: k.claimedContact ?? null,
     proposedCustomer: k.proposedCustomerId ? row.proposedCustomer : null,
+    serviceId: k.serviceId,
     createdAt: k.createdAt.toISOString(),
     updatedAt: k.updatedAt.toISOString(),
     resolvedAt: k.resolvedAt?.toISOString() ?? null,

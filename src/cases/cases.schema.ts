@@ -23,6 +23,7 @@ export const CreateCaseRequest = z
     /** An existing customer, or a contact point to find one by (an unknown one becomes a prospect). */
     customerId: z.uuid().optional(),
     contact: z.object({ kind: z.enum(CONTACT_KINDS), address: z.string().trim().min(1).max(320) }).optional(),
+    serviceId: z.uuid().optional().describe('The customer’s service the case is about'),
     customerName: z.string().trim().min(1).max(200).optional(),
     raisedBy: z
       .object({ kind: z.enum(RAISED_BY), representativeId: z.uuid().optional() })
@@ -175,6 +176,8 @@ export const CaseResponse = z.object({
   /** A contact the customer gave on the portal without proving it, and the account holder it matches. */
   claimedContact: z.object({ kind: z.string(), address: z.string() }).nullable(),
   proposedCustomer: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),
+  /** The customer's service the case is about, when named. */
+  serviceId: z.uuid().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),

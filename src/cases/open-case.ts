@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { assertServiceOfCustomer } from '../accounts/accounts.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import {
   type ContactClaim,
@@ -104,6 +105,7 @@ export async function createCase(
       now,
     );
     const customerId = customer.id;
+    if (input.serviceId) await assertServiceOfCustomer(tx, input.serviceId, customerId, 'serviceId');
     const raisedBy: (typeof RAISED_BY)[number] = input.raisedBy?.kind ?? (actor ? 'agente' : 'cliente');
     if (raisedBy === 'representante') {
       if (!input.raisedBy?.representativeId) {
@@ -134,6 +136,7 @@ export async function createCase(
       subtype: input.subtype ?? null,
       channel: input.channel,
       customerId,
+      serviceId: input.serviceId ?? null,
       raisedBy,
       representativeId: raisedBy === 'representante' ? (input.raisedBy?.representativeId ?? null) : null,
       raisedByAgentId: actor?.agentId ?? null,

@@ -69,8 +69,23 @@ export function formatDateEs(instant: Date, timeZone: string): string {
 }
 
 /**
+ * Texts of notices added after providers wrote their profiles, used until the provider writes its own:
+ * a customer whose payment was registered hears of it even on settings stored by an older version.
+ */
+export const DEFAULT_NOTICE_TEXTS: Readonly<Record<string, string>> = {
+  codigo_cuenta:
+    'Su código de verificación de {proveedor} es {codigo}. Vence en 10 minutos. Si usted no lo pidió, ignore este correo y no lo comparta.',
+  pago_registrado: 'Registramos tu pago de {monto} del {fecha} en tu folio {folio}. ¡Gracias!',
+  reconexion_en_curso:
+    'Recibimos tu pago de {monto} y tu servicio quedará reconectado a más tardar el {fecha} (folio {folio}).',
+  recordatorio_promesa:
+    'Te recordamos tu promesa de pago de {monto} para el {fecha} (folio {folio}). Si ya pagaste, responde con tu comprobante.',
+};
+
+/**
  * The text of a message template, most specific first: for this channel and request type, this channel,
- * this request type, then the general one. Templates live in the provider's settings.
+ * this request type, then the general one. Templates live in the provider's settings; a notice they lack
+ * falls back to its default text.
  */
 export function templateText(
   settings: ProviderSettings,
@@ -88,7 +103,7 @@ export function templateText(
     const text = settings.templates[k]?.['es-MX'];
     if (text) return text;
   }
-  return undefined;
+  return DEFAULT_NOTICE_TEXTS[key];
 }
 
 /**

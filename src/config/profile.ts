@@ -34,6 +34,23 @@ export const defaultNotices = () => ({
   whatsappTemplates: {} as Record<string, string>,
 });
 
+/** Payment settings of a profile that names none, with where each figure comes from. */
+export const defaultPayments = () => ({
+  requireConfirmation: false,
+  reconnection: {
+    hours: 48,
+    onSiteHours: 72,
+    source:
+      'Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio.',
+  },
+  promises: {
+    maxDaysAhead: 10,
+    maxPerPeriod: 1,
+    source:
+      'Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12).',
+  },
+});
+
 const Code = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const Localized = z.object({ 'es-MX': z.string().min(1), en: z.string().min(1).optional() });
 
@@ -137,6 +154,29 @@ export const ProfileSchema = z
         reopenWindowDays: z.number().int().min(0).max(90).default(7),
       })
       .default({ reopenWindowDays: 7 }),
+    /** Payments registered from a case, the reconnection they start, and the customer's promises to pay. */
+    payments: z
+      .object({
+        /** Whether a second agent confirms a registered payment before it reaches the ledger. */
+        requireConfirmation: z.boolean().default(false),
+        reconnection: z
+          .object({
+            hours: z.number().int().min(1).max(720),
+            onSiteHours: z.number().int().min(1).max(720),
+            source: z.string().min(1),
+          })
+          .default(() => defaultPayments().reconnection),
+        promises: z
+          .object({
+            /** How far ahead of today a promise may be dated. */
+            maxDaysAhead: z.number().int().min(1).max(90),
+            /** Promises a service may get within one billing period, whatever became of them. */
+            maxPerPeriod: z.number().int().min(1).max(10),
+            source: z.string().min(1),
+          })
+          .default(() => defaultPayments().promises),
+      })
+      .default(defaultPayments),
     /** What the public portal accepts with a request or a reply; omitted, 3 files of 10 MB. */
     portal: z
       .object({

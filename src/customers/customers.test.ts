@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../db/database.ts';
-import { authorizedRepresentatives, cases, contactPoints, customers, events } from '../db/schema.ts';
+import {
+  accountPins,
+  authorizedRepresentatives,
+  cases,
+  contactPoints,
+  customers,
+  events,
+  services,
+} from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { findOrCreateCustomerByContact, lookupCustomers } from './customer-lookup.ts';
@@ -258,6 +266,53 @@ describeEachDatabase('customers', (kind) => {
       representativeIds: [representative?.id],
     });
     expect(JSON.stringify(ours)).not.toMatch(/Daniela|Esteban|example\.mx|MON-40001|\+52/);
+  });
+
+  it('moves services to the surviving customer, and the PIN only when the survivor has none', async () => {
+    const pin = (customerId: string, pinHash: string) =>
+      db.insert(accountPins).values({ customerId, pinHash, setAt: now(), setVia: 'agente' });
+    const service = (customerId: string) =>
+      db
+        .insert(services)
+        .values({ customerId, status: 'activo', cutoffDay: 5 })
+        .returning({ id: services.id });
+    const pinOf = async (customerId: string) =>
+      (await db.select().from(accountPins).where(eq(accountPins.customerId, customerId)))[0]?.pinHash;
+
+    const bothInto = await makeCustomer(db);
+    const bothFrom = await makeCustomer(db);
+    await pin(bothInto.customer.id, 'hash-of-survivor');
+    await pin(bothFrom.customer.id, 'hash-of-duplicate');
+    const [moving] = await service(bothFrom.customer.id);
+    await mergeCustomers(db, {
+      intoId: bothInto.customer.id,
+      fromId: bothFrom.customer.id,
+      actor,
+      now: now(),
+    });
+    expect(await pinOf(bothInto.customer.id)).toBe('hash-of-survivor');
+    expect(await pinOf(bothFrom.customer.id)).toBeUndefined();
+    const [moved] = await db
+      .select()
+      .from(services)
+      .where(eq(services.id, moving?.id ?? ''));
+    expect(moved?.customerId).toBe(bothInto.customer.id);
+    const [merge] = await db
+      .select()
+      .from(events)
+      .where(sql`${events.kind} = 'customer_merged' and ${events.customerId} = ${bothFrom.customer.id}`);
+    expect(merge?.after).toMatchObject({ serviceIds: [moving?.id] });
+
+    const bareInto = await makeCustomer(db);
+    const pinnedFrom = await makeCustomer(db);
+    await pin(pinnedFrom.customer.id, 'hash-of-only-pin');
+    await mergeCustomers(db, {
+      intoId: bareInto.customer.id,
+      fromId: pinnedFrom.customer.id,
+      actor,
+      now: now(),
+    });
+    expect(await pinOf(bareInto.customer.id)).toBe('hash-of-only-pin');
   });
 
   it('refuses to merge a customer into itself, an already merged one, or two account numbers', async () => {

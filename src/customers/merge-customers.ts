@@ -1,12 +1,21 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
-import { authorizedRepresentatives, cases, contactPoints, customers } from '../db/schema.ts';
+import {
+  accountPins,
+  authorizedRepresentatives,
+  cases,
+  contactPoints,
+  customers,
+  identityChecks,
+  services,
+} from '../db/schema.ts';
 import { appendEvents, type EventActor, type NewEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { type CustomerWithContacts, contactPointsOf, customerNotFound } from './customers.service.ts';
 
 /**
- * Merges `fromId` into `intoId` in one transaction: contact points, cases and representatives move, `into`
+ * Merges `fromId` into `intoId` in one transaction: contact points, cases, representatives, services and
+ * identity checks move (with the account PIN when `into` has none), `into`
  * takes `from`'s name and account number where it has none, `from` is marked merged (its id keeps
  * resolving to `into`), and `customer_merged` events (ids only) land on both customers and every moved case.
  * Merging a customer into itself, or an already merged one, or two different account numbers, is a 409.
@@ -66,6 +75,19 @@ export async function mergeCustomers(
       .set(moved)
       .where(eq(authorizedRepresentatives.customerId, fromId))
       .returning({ id: authorizedRepresentatives.id });
+    const movedServices = await tx
+      .update(services)
+      .set(moved)
+      .where(eq(services.customerId, fromId))
+      .returning({ id: services.id });
+    await tx.update(identityChecks).set(moved).where(eq(identityChecks.customerId, fromId));
+    // One PIN per customer: the survivor's stays, the duplicate's is taken only when the survivor has none.
+    const [intoPin] = await tx
+      .select({ customerId: accountPins.customerId })
+      .from(accountPins)
+      .where(eq(accountPins.customerId, intoId));
+    if (intoPin) await tx.delete(accountPins).where(eq(accountPins.customerId, fromId));
+    else await tx.update(accountPins).set(moved).where(eq(accountPins.customerId, fromId));
 
     // Earlier merges into `from` now point at `into`, keeping every merged id one hop from a live customer.
     await tx
@@ -95,6 +117,7 @@ export async function mergeCustomers(
         contactPointIds: movedPoints.map((p) => p.id),
         caseIds: movedCases.map((c) => c.id),
         representativeIds: movedRepresentatives.map((r) => r.id),
+        serviceIds: movedServices.map((r) => r.id),
       },
     };
     await appendEvents(tx, [

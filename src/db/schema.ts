@@ -692,6 +692,8 @@ export const payments = pgTable(
     confirmedBy: uuid('confirmed_by'),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }),
+    /** The agent said reconnecting needs a visit: the reconnection clock then runs longer. */
+    onSiteReconnection: boolean('on_site_reconnection').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

@@ -100,6 +100,8 @@ export const SYSTEM_RULES = [
   'instalacion_inicial',
   'linea_de_comandos',
   'registro_previo',
+  'reconexion_por_pago',
+  'recordatorio_de_promesa',
 ] as const;
 export type SystemRule = (typeof SYSTEM_RULES)[number];
 
@@ -121,6 +123,8 @@ export const EVENT_SUBJECTS = [
   'payment_promise',
   'customer_import',
   'arco_request',
+  'plan',
+  'zone',
 ] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -146,6 +150,27 @@ export const EVENT_KINDS = [
   'agent_password_reset',
   'api_token_created',
   'api_token_revoked',
+  'customers_imported',
+  'plan_created',
+  'plan_changed',
+  'zone_created',
+  'zone_changed',
+  'service_created',
+  'service_changed',
+  'service_status_changed',
+  'ledger_entry_posted',
+  'case_service_changed',
+  'pin_set',
+  'pin_reset',
+  'identity_verified',
+  'payment_registered',
+  'payment_confirmed',
+  'payment_rejected',
+  'reconnection_started',
+  'promise_made',
+  'promise_kept',
+  'promise_broken',
+  'promise_reminded',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

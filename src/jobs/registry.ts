@@ -1,3 +1,11 @@
+// Registers the services' reconnection clocks with the deadline checks below.
+import '../accounts/payments.service.ts';
+import {
+  PROMISE_DUE_JOB,
+  PROMISE_REMINDER_JOB,
+  remindPromise,
+  settleDuePromise,
+} from '../accounts/promises.service.ts';
 import { PRESENCE_SWEEP_JOB, sweepStalePresence } from '../agents/presence.service.ts';
 import { AUTO_CLOSE_JOB, autoCloseResolved } from '../cases/case-status.ts';
 import type { Channel } from '../channels/channel.ts';
@@ -62,6 +70,16 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       handler: async () => {
         await cleanUp(ctx);
       },
+    },
+    {
+      name: PROMISE_REMINDER_JOB,
+      queue: { retryLimit: 5, retryDelay: 60, retryBackoff: true },
+      handler: (data: { promiseId: string }) => remindPromise(ctx, data),
+    },
+    {
+      name: PROMISE_DUE_JOB,
+      queue: { retryLimit: 10, retryDelay: 60, retryBackoff: true },
+      handler: (data: { promiseId: string }) => settleDuePromise(ctx, data),
     },
     {
       name: PRESENCE_SWEEP_JOB,

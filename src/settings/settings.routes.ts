@@ -3,7 +3,17 @@ import { ProfileSchema } from '../config/profile.ts';
 import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
-import { applyProfile, applySection, currentProfile, SETTINGS_SECTIONS } from './settings.service.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  applyProfile,
+  applySection,
+  currentProfile,
+  SETTINGS_SECTIONS,
+  type SettingsSection,
+} from './settings.service.ts';
+
+/** Sections a supervisor may change: whether payments need a second agent is theirs to decide. */
+const SUPERVISOR_SECTIONS = new Set<SettingsSection>(['payments']);
 
 const ChangeResponse = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() });
 
@@ -44,25 +54,31 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
   app.patch(
     '/settings/:section',
     {
-      onRequest: requireActor('admin'),
+      onRequest: requireActor('admin', 'supervisor'),
       schema: {
         tags: ['settings'],
         summary: 'Replace one section of the settings; the whole result is validated and returned',
         description:
           'The body is the new value of the section, in profile form (an object or a list). A result that ' +
-          'is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`.',
+          'is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`. ' +
+          'Supervisors may change the sections they run day to day (`payments`); admins, any.',
         params: z.object({ section: z.enum(SETTINGS_SECTIONS) }),
         body: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
         response: { 200: ProfileSchema },
       },
     },
-    async (request) =>
-      (
+    async (request) => {
+      const actor = actorOf(request);
+      if (actor.role !== 'admin' && !SUPERVISOR_SECTIONS.has(request.params.section)) {
+        throw new AppError('auth.forbidden', { status: 403, detail: 'Requires role admin' });
+      }
+      return (
         await applySection(ctx.db, request.params.section, request.body, {
           source: 'api',
-          actorAgentId: actorOf(request).agentId,
+          actorAgentId: actor.agentId,
           at: ctx.clock.now(),
         })
-      ).profile,
+      ).profile;
+    },
   );
 }

@@ -34,7 +34,8 @@ type Deps = Pick<AppContext, 'jobs' | 'settings'>;
 
 const caseSubject = (id: string): DeadlineSubject => ({ kind: 'case', id });
 
-async function supervisorsOf(tx: Tx, areaId: number): Promise<string[]> {
+/** The active supervisors of an area: told of its breaches. */
+export async function supervisorsOf(tx: Tx, areaId: number): Promise<string[]> {
   const rows = await tx
     .select({ id: agents.id })
     .from(agents)

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createAgent } from '../agents/agents.service.ts';
 import { type Atiende, startAtiende } from '../app.ts';
 import type { Role } from '../auth/actor.ts';
@@ -42,14 +42,14 @@ let sequence = 0;
 /** A whole Atiende (database, jobs, HTTP) on a fresh test database of the given kind. */
 export async function startTestApp(
   kind: DatabaseKind,
-  options: { clock?: Clock; work?: boolean; config?: Record<string, string> } = {},
+  options: { clock?: Clock; work?: boolean; config?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const atiende = await startAtiende(testConfig(options.config), {
     database: database.handle,
     clock: options.clock,
     work: options.work ?? true,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
   });
 
   const login = async (email: string, password: string): Promise<Session> => {

@@ -52,6 +52,9 @@ export const IMPORT_PROBLEM_CODES = [
   'unbalanced_quote',
   'control_character',
   'field_too_long',
+  // Found when the row is matched against the database, not when it is read.
+  'contact_taken',
+  'missing_cutoff_day',
 ] as const;
 export type ImportProblemCode = (typeof IMPORT_PROBLEM_CODES)[number];
 

@@ -3,6 +3,7 @@ import type { Role } from '../shared/types.ts';
 import { AdminAgents } from './admin/AdminAgents.tsx';
 import { AdminAreas } from './admin/AdminAreas.tsx';
 import { AdminChannels } from './admin/AdminChannels.tsx';
+import { AdminImport } from './admin/AdminImport.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { RegisterCall } from './calls/RegisterCall.tsx';
 import { CasePage } from './case/CasePage.tsx';
@@ -27,6 +28,7 @@ export const PATHS = {
   adminAgents: '/app/admin/agents',
   adminAreas: '/app/admin/areas',
   adminChannels: '/app/admin/channels',
+  adminImport: '/app/admin/import',
   password: '/app/account/password',
 } as const;
 
@@ -49,6 +51,7 @@ export const ROUTES: RouteDef[] = [
   { path: PATHS.call, section: 'call', render: () => <RegisterCall /> },
   { path: PATHS.adminAgents, section: 'admin', roles: ['admin'], render: () => <AdminAgents /> },
   { path: PATHS.adminAreas, section: 'admin', roles: ['admin'], render: () => <AdminAreas /> },
+  { path: PATHS.adminImport, section: 'admin', roles: ['admin'], render: () => <AdminImport /> },
   {
     path: PATHS.adminChannels,
     section: 'admin',

@@ -6,6 +6,7 @@ import { useAsync } from '../shared/hooks.ts';
 import { Link, useLocation } from '../shared/router.tsx';
 import type { PortalInfo } from '../shared/types.ts';
 import { api } from './api.ts';
+import { Balance } from './Balance.tsx';
 import { Home } from './Home.tsx';
 import { type Credentials, Lookup } from './Lookup.tsx';
 import { NotFound } from './NotFound.tsx';
@@ -27,6 +28,7 @@ export function App() {
     { to: PORTAL_PATHS.home, label: t('nav.home') },
     { to: PORTAL_PATHS.request, label: t('nav.request') },
     { to: PORTAL_PATHS.lookup, label: t('nav.lookup') },
+    { to: PORTAL_PATHS.balance, label: t('nav.balance') },
   ];
   const current = path.replace(/\/$/, '') || PORTAL_PATHS.home;
   const known = (Object.values(PORTAL_PATHS) as string[]).includes(current);
@@ -38,9 +40,11 @@ export function App() {
       ? t('nav.request')
       : current === PORTAL_PATHS.lookup
         ? t('nav.lookup')
-        : current === PORTAL_PATHS.privacy
-          ? t('nav.privacy')
-          : t('title');
+        : current === PORTAL_PATHS.balance
+          ? t('nav.balance')
+          : current === PORTAL_PATHS.privacy
+            ? t('nav.privacy')
+            : t('title');
   const title = provider ? `${view} · ${provider}` : view;
   useEffect(() => {
     document.title = title;
@@ -58,6 +62,7 @@ export function App() {
         onStep={setStep}
       />
     );
+  else if (current === PORTAL_PATHS.balance) content = <Balance />;
   else if (current === PORTAL_PATHS.privacy) content = <Privacy info={info.data} />;
   else if (current === PORTAL_PATHS.home) content = <Home info={info.data} />;
   else content = <NotFound />;

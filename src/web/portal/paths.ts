@@ -2,5 +2,6 @@ export const PORTAL_PATHS = {
   home: '/portal',
   request: '/portal/request',
   lookup: '/portal/lookup',
+  balance: '/portal/balance',
   privacy: '/portal/privacy',
 } as const;

@@ -1569,6 +1569,49 @@ export interface paths {
                 /** @default 7 */
                 reopenWindowDays: number;
               };
+              /**
+               * @default {
+               *   "requireConfirmation": false,
+               *   "reconnection": {
+               *     "hours": 48,
+               *     "onSiteHours": 72,
+               *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+               *   },
+               *   "promises": {
+               *     "maxDaysAhead": 10,
+               *     "maxPerPeriod": 1,
+               *     "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+               *   }
+               * }
+               */
+              payments: {
+                /** @default false */
+                requireConfirmation: boolean;
+                /**
+                 * @default {
+                 *   "hours": 48,
+                 *   "onSiteHours": 72,
+                 *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+                 * }
+                 */
+                reconnection: {
+                  hours: number;
+                  onSiteHours: number;
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "maxDaysAhead": 10,
+                 *   "maxPerPeriod": 1,
+                 *   "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+                 * }
+                 */
+                promises: {
+                  maxDaysAhead: number;
+                  maxPerPeriod: number;
+                  source: string;
+                };
+              };
               portal?: {
                 maxAttachments: number;
                 maxAttachmentBytes: number;
@@ -2771,6 +2814,49 @@ export interface paths {
               /** @default 7 */
               reopenWindowDays?: number;
             };
+            /**
+             * @default {
+             *   "requireConfirmation": false,
+             *   "reconnection": {
+             *     "hours": 48,
+             *     "onSiteHours": 72,
+             *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+             *   },
+             *   "promises": {
+             *     "maxDaysAhead": 10,
+             *     "maxPerPeriod": 1,
+             *     "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+             *   }
+             * }
+             */
+            payments?: {
+              /** @default false */
+              requireConfirmation?: boolean;
+              /**
+               * @default {
+               *   "hours": 48,
+               *   "onSiteHours": 72,
+               *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+               * }
+               */
+              reconnection?: {
+                hours: number;
+                onSiteHours: number;
+                source: string;
+              };
+              /**
+               * @default {
+               *   "maxDaysAhead": 10,
+               *   "maxPerPeriod": 1,
+               *   "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+               * }
+               */
+              promises?: {
+                maxDaysAhead: number;
+                maxPerPeriod: number;
+                source: string;
+              };
+            };
             portal?: {
               maxAttachments: number;
               maxAttachmentBytes: number;
@@ -3237,12 +3323,12 @@ export interface paths {
   "/api/v1/settings/{section}": {
     /**
      * Replace one section of the settings; the whole result is validated and returned
-     * @description The body is the new value of the section, in profile form (an object or a list). A result that is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`.
+     * @description The body is the new value of the section, in profile form (an object or a list). A result that is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`. Supervisors may change the sections they run day to day (`payments`); admins, any.
      */
     patch: {
       parameters: {
         path: {
-          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "portal" | "classification";
+          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "payments" | "portal" | "classification";
         };
       };
       requestBody: {
@@ -4004,6 +4090,49 @@ export interface paths {
               cases: {
                 /** @default 7 */
                 reopenWindowDays: number;
+              };
+              /**
+               * @default {
+               *   "requireConfirmation": false,
+               *   "reconnection": {
+               *     "hours": 48,
+               *     "onSiteHours": 72,
+               *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+               *   },
+               *   "promises": {
+               *     "maxDaysAhead": 10,
+               *     "maxPerPeriod": 1,
+               *     "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+               *   }
+               * }
+               */
+              payments: {
+                /** @default false */
+                requireConfirmation: boolean;
+                /**
+                 * @default {
+                 *   "hours": 48,
+                 *   "onSiteHours": 72,
+                 *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+                 * }
+                 */
+                reconnection: {
+                  hours: number;
+                  onSiteHours: number;
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "maxDaysAhead": 10,
+                 *   "maxPerPeriod": 1,
+                 *   "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+                 * }
+                 */
+                promises: {
+                  maxDaysAhead: number;
+                  maxPerPeriod: number;
+                  source: string;
+                };
               };
               portal?: {
                 maxAttachments: number;
@@ -4895,6 +5024,730 @@ export interface paths {
       };
     };
   };
+  "/api/v1/plans": {
+    /** The plans the provider sells */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                id: number;
+                code: string;
+                name: string;
+                monthlyPrice: {
+                  centavos: number;
+                  /** @description As written to customers: "$350.00 MXN" */
+                  formatted: string;
+                };
+                downloadMbps: number | null;
+                uploadMbps: number | null;
+                /** @enum {string} */
+                technology: "inalambrico" | "fibra" | "cable" | "satelital";
+                active: boolean;
+              })[];
+          };
+        };
+      };
+    };
+    /** Add a plan */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            code: string;
+            name: string;
+            monthlyPriceCentavos: number;
+            downloadMbps?: number | null;
+            uploadMbps?: number | null;
+            /**
+             * @default inalambrico
+             * @enum {string}
+             */
+            technology?: "inalambrico" | "fibra" | "cable" | "satelital";
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              code: string;
+              name: string;
+              monthlyPrice: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              downloadMbps: number | null;
+              uploadMbps: number | null;
+              /** @enum {string} */
+              technology: "inalambrico" | "fibra" | "cable" | "satelital";
+              active: boolean;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/plans/{id}": {
+    /** Change a plan; its services keep it */
+    patch: {
+      parameters: {
+        path: {
+          id: number;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name?: string;
+            monthlyPriceCentavos?: number;
+            downloadMbps?: number | null;
+            uploadMbps?: number | null;
+            /** @enum {string} */
+            technology?: "inalambrico" | "fibra" | "cable" | "satelital";
+            /** @description An inactive plan is kept for its services but offered no more */
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: number;
+              code: string;
+              name: string;
+              monthlyPrice: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              downloadMbps: number | null;
+              uploadMbps: number | null;
+              /** @enum {string} */
+              technology: "inalambrico" | "fibra" | "cable" | "satelital";
+              active: boolean;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/zones": {
+    /** The provider’s coverage zones (towers, nodes, sectors) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                id: number;
+                code: string;
+                name: string;
+                parentId: number | null;
+                timeZone: string;
+              })[];
+          };
+        };
+      };
+    };
+    /** Add a zone */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            code: string;
+            name: string;
+            /** @description The bigger zone it is part of */
+            parentId?: number | null;
+            /** @default America/Monterrey */
+            timeZone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              code: string;
+              name: string;
+              parentId: number | null;
+              timeZone: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/zones/{id}": {
+    /** Rename a zone, move it under another, or change its time zone */
+    patch: {
+      parameters: {
+        path: {
+          id: number;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name?: string;
+            parentId?: number | null;
+            timeZone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: number;
+              code: string;
+              name: string;
+              parentId: number | null;
+              timeZone: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/services": {
+    /** A customer’s services with plan, zone, status and today’s balance */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                customerId: string;
+                externalRef: string | null;
+                plan: {
+                  id: number;
+                  code: string;
+                  name: string;
+                  monthlyPrice: {
+                    centavos: number;
+                    /** @description As written to customers: "$350.00 MXN" */
+                    formatted: string;
+                  };
+                } | null;
+                zone: {
+                  id: number;
+                  code: string;
+                  name: string;
+                } | null;
+                installAddress: string | null;
+                /** @enum {string} */
+                status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+                suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+                billingDay: number | null;
+                cutoffDay: number;
+                startDate: string | null;
+                /** @description As of the provider’s today: positive is owed, negative saldo a favor */
+                balance: {
+                  centavos: number;
+                  /** @description As written to customers: "$350.00 MXN" */
+                  formatted: string;
+                };
+                createdAt: string;
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+    };
+    /** Add a service to a customer */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description The billing system’s key for it */
+            externalRef?: string | null;
+            planId?: number | null;
+            zoneId?: number | null;
+            installAddress?: string | null;
+            /**
+             * @default activo
+             * @enum {string}
+             */
+            status?: "activo" | "pendiente_instalacion";
+            billingDay?: number | null;
+            /** @description fecha de corte: 29–31 fall on a short month’s last day */
+            cutoffDay: number;
+            startDate?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              externalRef: string | null;
+              plan: {
+                id: number;
+                code: string;
+                name: string;
+                monthlyPrice: {
+                  centavos: number;
+                  /** @description As written to customers: "$350.00 MXN" */
+                  formatted: string;
+                };
+              } | null;
+              zone: {
+                id: number;
+                code: string;
+                name: string;
+              } | null;
+              installAddress: string | null;
+              /** @enum {string} */
+              status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+              suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              billingDay: number | null;
+              cutoffDay: number;
+              startDate: string | null;
+              /** @description As of the provider’s today: positive is owed, negative saldo a favor */
+              balance: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/services/{id}": {
+    /** A service */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              externalRef: string | null;
+              plan: {
+                id: number;
+                code: string;
+                name: string;
+                monthlyPrice: {
+                  centavos: number;
+                  /** @description As written to customers: "$350.00 MXN" */
+                  formatted: string;
+                };
+              } | null;
+              zone: {
+                id: number;
+                code: string;
+                name: string;
+              } | null;
+              installAddress: string | null;
+              /** @enum {string} */
+              status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+              suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              billingDay: number | null;
+              cutoffDay: number;
+              startDate: string | null;
+              /** @description As of the provider’s today: positive is owed, negative saldo a favor */
+              balance: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Change a service’s plan, zone, address, billing or cut-off day */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            planId?: number | null;
+            zoneId?: number | null;
+            installAddress?: string | null;
+            billingDay?: number | null;
+            cutoffDay?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              externalRef: string | null;
+              plan: {
+                id: number;
+                code: string;
+                name: string;
+                monthlyPrice: {
+                  centavos: number;
+                  /** @description As written to customers: "$350.00 MXN" */
+                  formatted: string;
+                };
+              } | null;
+              zone: {
+                id: number;
+                code: string;
+                name: string;
+              } | null;
+              installAddress: string | null;
+              /** @enum {string} */
+              status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+              suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              billingDay: number | null;
+              cutoffDay: number;
+              startDate: string | null;
+              /** @description As of the provider’s today: positive is owed, negative saldo a favor */
+              balance: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/services/{id}/status": {
+    /** Suspend (saying why), reactivate, install or cancel a service */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+            /**
+             * @description Required when suspending
+             * @enum {string}
+             */
+            suspensionReason?: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              externalRef: string | null;
+              plan: {
+                id: number;
+                code: string;
+                name: string;
+                monthlyPrice: {
+                  centavos: number;
+                  /** @description As written to customers: "$350.00 MXN" */
+                  formatted: string;
+                };
+              } | null;
+              zone: {
+                id: number;
+                code: string;
+                name: string;
+              } | null;
+              installAddress: string | null;
+              /** @enum {string} */
+              status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+              suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              billingDay: number | null;
+              cutoffDay: number;
+              startDate: string | null;
+              /** @description As of the provider’s today: positive is owed, negative saldo a favor */
+              balance: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/services/{id}/ledger": {
+    /** A service’s ledger entries, newest effective date first, a page at a time */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              entries: ({
+                  id: number;
+                  /** Format: uuid */
+                  serviceId: string;
+                  /** @enum {string} */
+                  kind: "cargo" | "pago" | "bonificacion" | "reembolso" | "ajuste";
+                  /** @description Positive: the customer owes more */
+                  amount: {
+                    centavos: number;
+                    /** @description As written to customers: "$350.00 MXN" */
+                    formatted: string;
+                  };
+                  effectiveDate: string;
+                  reference: string | null;
+                  caseFolio: string | null;
+                  correctsId: number | null;
+                  actorKind: string;
+                  actorAgentId: string | null;
+                  note: string | null;
+                  createdAt: string;
+                })[];
+              /** @description Null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Post a cargo, bonificación, reembolso or ajuste; a correction names the entry it corrects */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            kind: "ajuste" | "bonificacion" | "reembolso" | "cargo";
+            /** @description Signed as the ledger: positive raises what the customer owes (cargo, reembolso), negative lowers it (bonificacion); an ajuste either, never zero */
+            amountCentavos: number;
+            /**
+             * Format: date
+             * @description Within a year of today
+             */
+            effectiveDate: string;
+            reference?: string | null;
+            note?: string | null;
+            /** @description The case the entry is for */
+            caseFolio?: string | null;
+            /** @description The entry this one corrects */
+            correctsId?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              kind: "cargo" | "pago" | "bonificacion" | "reembolso" | "ajuste";
+              /** @description Positive: the customer owes more */
+              amount: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              effectiveDate: string;
+              reference: string | null;
+              caseFolio: string | null;
+              correctsId: number | null;
+              actorKind: string;
+              actorAgentId: string | null;
+              note: string | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/services/{id}/statement": {
+    /** Balance inquiry: balance, next cut-off, amount due, saldo a favor and last movements */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              serviceId: string;
+              today: string;
+              cutoffDay: number;
+              nextCutoff: string;
+              balance: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              balanceAtCutoff: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              amountDue: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              /** @description Saldo a favor left at the next cut-off */
+              credit: {
+                centavos: number;
+                /** @description As written to customers: "$350.00 MXN" */
+                formatted: string;
+              };
+              movements: ({
+                  id: number;
+                  /** Format: uuid */
+                  serviceId: string;
+                  /** @enum {string} */
+                  kind: "cargo" | "pago" | "bonificacion" | "reembolso" | "ajuste";
+                  /** @description Positive: the customer owes more */
+                  amount: {
+                    centavos: number;
+                    /** @description As written to customers: "$350.00 MXN" */
+                    formatted: string;
+                  };
+                  effectiveDate: string;
+                  reference: string | null;
+                  caseFolio: string | null;
+                  correctsId: number | null;
+                  actorKind: string;
+                  actorAgentId: string | null;
+                  note: string | null;
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/ledger/export": {
+    /** Entries posted in a period (provider’s days, both included) as CSV for the billing system: UTF-8 with BOM, comma-separated, one line per entry keyed by its id */
+    get: {
+      parameters: {
+        query: {
+          /** @description First effective date, included */
+          from: string;
+          /** @description Last effective date, included */
+          to: string;
+          /** @description Default bonificacion,reembolso,pago */
+          kinds?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/service": {
+    /** Name the customer’s service a case is about, or clear it */
+    put: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description One of the case customer’s services; null to clear it */
+            serviceId: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              folio: string;
+              serviceId: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/cases": {
     /** List and search cases over all of them: filters, newest first or nearest deadline first, cursor pagination, exact total; a search also lists the customers it names */
     get: {
@@ -4971,6 +5824,7 @@ export interface paths {
                     id: string;
                     name: string | null;
                   }) | null;
+                  serviceId: string | null;
                   createdAt: string;
                   updatedAt: string;
                   resolvedAt: string | null;
@@ -5081,6 +5935,11 @@ export interface paths {
               kind: "phone" | "email" | "whatsapp" | "messenger";
               address: string;
             };
+            /**
+             * Format: uuid
+             * @description The customer’s service the case is about
+             */
+            serviceId?: string;
             customerName?: string;
             /** @description Who raises it; defaults to the agent on the customer’s behalf */
             raisedBy?: {
@@ -5154,6 +6013,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5292,6 +6152,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5492,6 +6353,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5660,6 +6522,7 @@ export interface paths {
                   id: string;
                   name: string | null;
                 }) | null;
+                serviceId: string | null;
                 createdAt: string;
                 updatedAt: string;
                 resolvedAt: string | null;
@@ -5814,6 +6677,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -5962,6 +6826,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -6108,6 +6973,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -6254,6 +7120,7 @@ export interface paths {
                 id: string;
                 name: string | null;
               }) | null;
+              serviceId: string | null;
               createdAt: string;
               updatedAt: string;
               resolvedAt: string | null;
@@ -6878,6 +7745,7 @@ export interface paths {
                   id: string;
                   name: string | null;
                 }) | null;
+                serviceId: string | null;
                 createdAt: string;
                 updatedAt: string;
                 resolvedAt: string | null;
@@ -6965,6 +7833,258 @@ export interface paths {
               }) | null;
             };
           };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/pin-code": {
+    /** Send a code to a phone (WhatsApp) or e-mail on file, to set or reset the account PIN */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            factor: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/pin": {
+    /** Set or reset the account PIN with the code sent to an address on file */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            code: string;
+            pin: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/balance": {
+    /** Account number and PIN → balance, next cut-off, amount due and last movements */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            pin: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              accountNumber: string | null;
+              services: ({
+                  reference: string | null;
+                  plan: string | null;
+                  /** @enum {string} */
+                  status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+                  balanceCentavos: number;
+                  nextCutoff: string;
+                  amountDueCentavos: number;
+                  creditCentavos: number;
+                  movements: ({
+                      id: number;
+                      /** @enum {string} */
+                      kind: "cargo" | "pago" | "bonificacion" | "reembolso" | "ajuste";
+                      amountCentavos: number;
+                      effectiveDate: string;
+                      reference: string | null;
+                    })[];
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/balance": {
+    /** A folio with the phone or e-mail on file → the balance of the case's customer */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            folio: string;
+            factor: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              accountNumber: string | null;
+              services: ({
+                  reference: string | null;
+                  plan: string | null;
+                  /** @enum {string} */
+                  status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+                  balanceCentavos: number;
+                  nextCutoff: string;
+                  amountDueCentavos: number;
+                  creditCentavos: number;
+                  movements: ({
+                      id: number;
+                      /** @enum {string} */
+                      kind: "cargo" | "pago" | "bonificacion" | "reembolso" | "ajuste";
+                      amountCentavos: number;
+                      effectiveDate: string;
+                      reference: string | null;
+                    })[];
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/identity-checks": {
+    /** How the caller's identity was checked on a case, and whether the customer has a PIN */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              pinSet: boolean;
+              checks: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  method: "pin" | "codigo_enviado" | "datos_de_cuenta" | "representante_autorizado";
+                  /** Format: uuid */
+                  agentId: string;
+                  checkedAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Record that the caller's identity was checked, and how (a PIN or a code is verified) */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": OneOf<[{
+            /** @enum {string} */
+            method: "pin";
+            pin: string;
+          }, {
+            /** @enum {string} */
+            method: "codigo_enviado";
+            code: string;
+          }, {
+            /** @enum {string} */
+            method: "datos_de_cuenta";
+          }, {
+            /** @enum {string} */
+            method: "representante_autorizado";
+            /** Format: uuid */
+            representativeId: string;
+          }]>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              method: "pin" | "codigo_enviado" | "datos_de_cuenta" | "representante_autorizado";
+              /** Format: uuid */
+              agentId: string;
+              checkedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/identity-code": {
+    /** Send a code to one of the customer's addresses on file, for the caller to read back */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            contactPointId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              channel: "email" | "whatsapp";
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/pin": {
+    /** Set the caller's account PIN on a phone case whose caller was checked */
+    put: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            pin: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
         };
       };
     };
@@ -7078,6 +8198,374 @@ export interface paths {
               resolved: boolean;
               folio?: string;
               reason?: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/payments": {
+    /** The payments and promises registered from a case, and the reconnection clocks of their services */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              requireConfirmation: boolean;
+              payments: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  amountCentavos: number;
+                  paidOn: string;
+                  /** @enum {string} */
+                  method: "oxxo" | "spei" | "deposito" | "tarjeta" | "efectivo";
+                  reference: string | null;
+                  /** @description Download with GET /attachments/{sha256} */
+                  receiptSha256: string | null;
+                  /** @enum {string} */
+                  status: "por_confirmar" | "confirmado" | "rechazado";
+                  /** Format: uuid */
+                  registeredBy: string;
+                  /** @description Who confirmed or rejected it */
+                  confirmedBy: string | null;
+                  confirmedAt: string | null;
+                  onSiteReconnection: boolean;
+                  createdAt: string;
+                })[];
+              promises: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  amountCentavos: number;
+                  promisedFor: string;
+                  /** @description While the promise stands, suspension for non-payment waits until this date */
+                  suspensionHeldUntil: string;
+                  /** @enum {string} */
+                  status: "vigente" | "cumplida" | "incumplida" | "cancelada";
+                  createdBy: string | null;
+                  createdAt: string;
+                  closedAt: string | null;
+                })[];
+              reconnections: ({
+                  /** Format: uuid */
+                  serviceId: string;
+                  deadline: {
+                    dueAt: string;
+                    /** @enum {string} */
+                    state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                    remainingMs: number;
+                    metAt: string | null;
+                    /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                    lateByMs: number | null;
+                    target: {
+                      amount: number;
+                      /** @enum {string} */
+                      unit: "minutes" | "hours" | "days";
+                      /** @enum {string} */
+                      clock: "business" | "calendar";
+                    };
+                    source: string;
+                  };
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Register a payment the customer made, with the receipt; confirmed at once unless the settings ask for a second agent */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            serviceId: string;
+            amountCentavos: number;
+            /**
+             * Format: date
+             * @description The date on the receipt, in the provider’s time zone; not after today
+             */
+            paidOn: string;
+            /** @enum {string} */
+            method: "oxxo" | "spei" | "deposito" | "tarjeta" | "efectivo";
+            /** @description Receipt number, SPEI tracking key… */
+            reference?: string;
+            /** @description The receipt: a photo (JPEG, PNG, WebP, HEIC) or a PDF */
+            receipt?: {
+              filename: string;
+              contentType: string;
+              /** Format: byte */
+              data: string;
+            };
+            /**
+             * @description Reconnecting needs a visit: the reconnection clock runs the longer target
+             * @default false
+             */
+            onSiteReconnection?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              serviceId: string;
+              amountCentavos: number;
+              paidOn: string;
+              /** @enum {string} */
+              method: "oxxo" | "spei" | "deposito" | "tarjeta" | "efectivo";
+              reference: string | null;
+              /** @description Download with GET /attachments/{sha256} */
+              receiptSha256: string | null;
+              /** @enum {string} */
+              status: "por_confirmar" | "confirmado" | "rechazado";
+              /** Format: uuid */
+              registeredBy: string;
+              /** @description Who confirmed or rejected it */
+              confirmedBy: string | null;
+              confirmedAt: string | null;
+              onSiteReconnection: boolean;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/payments/{id}/confirm": {
+    /** Confirm a payment registered by another agent: it is posted to the ledger */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              serviceId: string;
+              amountCentavos: number;
+              paidOn: string;
+              /** @enum {string} */
+              method: "oxxo" | "spei" | "deposito" | "tarjeta" | "efectivo";
+              reference: string | null;
+              /** @description Download with GET /attachments/{sha256} */
+              receiptSha256: string | null;
+              /** @enum {string} */
+              status: "por_confirmar" | "confirmado" | "rechazado";
+              /** Format: uuid */
+              registeredBy: string;
+              /** @description Who confirmed or rejected it */
+              confirmedBy: string | null;
+              confirmedAt: string | null;
+              onSiteReconnection: boolean;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/payments/{id}/reject": {
+    /** Reject a payment waiting for confirmation */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              serviceId: string;
+              amountCentavos: number;
+              paidOn: string;
+              /** @enum {string} */
+              method: "oxxo" | "spei" | "deposito" | "tarjeta" | "efectivo";
+              reference: string | null;
+              /** @description Download with GET /attachments/{sha256} */
+              receiptSha256: string | null;
+              /** @enum {string} */
+              status: "por_confirmar" | "confirmado" | "rechazado";
+              /** Format: uuid */
+              registeredBy: string;
+              /** @description Who confirmed or rejected it */
+              confirmedBy: string | null;
+              confirmedAt: string | null;
+              onSiteReconnection: boolean;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/promises": {
+    /** Record the customer’s promise to pay by a date: reminded the day before, kept or broken the day after */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            serviceId: string;
+            amountCentavos: number;
+            /**
+             * Format: date
+             * @description The date the customer promises to pay by, in the provider’s time zone
+             */
+            promisedFor: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              serviceId: string;
+              amountCentavos: number;
+              promisedFor: string;
+              /** @description While the promise stands, suspension for non-payment waits until this date */
+              suspensionHeldUntil: string;
+              /** @enum {string} */
+              status: "vigente" | "cumplida" | "incumplida" | "cancelada";
+              createdBy: string | null;
+              createdAt: string;
+              closedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/imports/customers/{id}": {
+    /** Progress, counts and the first problems of a customers import */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              filename: string;
+              dryRun: boolean;
+              /** @enum {string} */
+              status: "en_curso" | "terminada" | "fallida";
+              totalRows: number;
+              processedRows: number;
+              percent: number;
+              rowsPerSecond: number;
+              /** @description Null until the first batch gives a rate */
+              etaSeconds: number | null;
+              counts: {
+                creado: number;
+                actualizado: number;
+                sin_cambios: number;
+                rechazado: number;
+                planes_nuevos: number;
+                zonas_nuevas: number;
+                /** @description Ledger entries posted for opening balances or differences */
+                movimientos_de_saldo: number;
+              };
+              problemCount: number;
+              /** @description The first 200; all are in report.csv */
+              problems: ({
+                  line: number;
+                  column: ("cuenta" | "nombre" | "telefono" | "correo" | "plan" | "precio" | "zona" | "direccion" | "dia_corte" | "saldo" | "estatus") | null;
+                  /** @enum {string} */
+                  code: "empty_file" | "missing_column" | "duplicate_column" | "missing_account" | "duplicate_account" | "missing_name" | "invalid_phone" | "invalid_email" | "unknown_status" | "invalid_cutoff_day" | "invalid_price" | "invalid_balance" | "too_many_columns" | "too_few_columns" | "unbalanced_quote" | "control_character" | "field_too_long" | "contact_taken" | "missing_cutoff_day";
+                  /** @description In Spanish, for the person importing; never the field’s value */
+                  message: string;
+                })[];
+              startedAt: string;
+              finishedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/imports/customers/{id}/report.csv": {
+    /** Every problem of a customers import, as CSV (line, column, code, message) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description text/csv; UTF-8 with a byte-order mark, for Excel */
+        200: {
+          content: {
+            "application/json": string;
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/imports/customers": {
+    /**
+     * Import customers, services and opening balances from a billing system’s CSV
+     * @description The body is the file itself (text/csv or application/octet-stream; UTF-8 or Windows-1252, comma or semicolon). Answers 202 at once and runs in the background: follow it with GET /imports/customers/{id}. A file that cannot be read at all is refused with 422 and nothing written.
+     */
+    post: {
+      parameters: {
+        query?: {
+          /** @description true (the default): check and count what would change, writing nothing but the import record */
+          dryRun?: "true" | "false";
+          /** @description The uploaded file’s name, for the record */
+          filename?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              totalRows: number;
             };
           };
         };

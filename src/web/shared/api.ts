@@ -31,6 +31,8 @@ export interface Api {
   delete(path: string): Promise<void>;
   /** A POST whose answer is a document (a receipt), not JSON. */
   postForBlob(path: string, body: unknown): Promise<Blob>;
+  /** A POST of a file's bytes as they are (an import), answered in JSON. */
+  postFile<T>(path: string, file: Blob, contentType: string): Promise<T>;
 }
 
 const withQuery = (path: string, query?: Query) => {
@@ -56,9 +58,15 @@ async function problemOf(response: Response): Promise<ApiError> {
 export function createApi(base = '/api/v1'): Api {
   let csrfToken: string | null = null;
 
-  const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    file?: { bytes: Blob; contentType: string },
+  ): Promise<Response> => {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (file) headers['content-type'] = file.contentType;
+    else if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
     let response: Response;
     try {
@@ -66,7 +74,7 @@ export function createApi(base = '/api/v1'): Api {
         method,
         headers,
         credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: file ? file.bytes : body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
       throw new ApiError({ status: 0, code: 'network.offline' });
@@ -91,6 +99,8 @@ export function createApi(base = '/api/v1'): Api {
     patch: (path, body) => json('PATCH', path, body ?? {}),
     delete: (path) => json('DELETE', path),
     postForBlob: async (path, body) => (await send('POST', path, body)).blob(),
+    postFile: async (path, bytes, contentType) =>
+      (await send('POST', path, undefined, { bytes, contentType })).json(),
   };
 }
 

@@ -119,3 +119,15 @@ export type Weekday = keyof NonNullable<PortalChannel['hours']>;
 export type WeeklyHours = Partial<NonNullable<PortalChannel['hours']>>;
 export type PortalRequestCreated = Post<'/api/v1/portal/requests', 201>;
 export type PortalCaseView = Post<'/api/v1/portal/lookup'>;
+
+export type PortalBalance = Post<'/api/v1/portal/balance'>;
+export type PortalPinCodeSent = Post<'/api/v1/portal/account/pin-code', 202>;
+export type IdentityChecksOfCase = Get<'/api/v1/cases/{folio}/identity-checks'>;
+export type IdentityCheckRequest = PostRequest<'/api/v1/cases/{folio}/identity-checks'>;
+export type IdentityCodeSent = Post<'/api/v1/cases/{folio}/identity-code', 202>;
+
+export type CasePayments = Get<'/api/v1/cases/{folio}/payments'>;
+export type Payment = CasePayments['payments'][number];
+export type PaymentPromise = CasePayments['promises'][number];
+export type RegisterPaymentRequest = PostRequest<'/api/v1/cases/{folio}/payments'>;
+export type CustomerServices = Get<'/api/v1/customers/{id}/services'>;

@@ -16,6 +16,7 @@ import { looksLikePhone } from '../../shared/validation.ts';
 import { api } from '../api.ts';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
+import { VerifyCaller } from './VerifyCaller.tsx';
 
 const RECEIPT_POLL_MS = 3_000;
 const RECEIPT_POLLS = 40;
@@ -70,6 +71,11 @@ function CallDone({ result, onAnother }: { result: CallRegistered; onAnother: ()
           : t('call.receiptNone')}
       </p>
       {status?.error && <p className="error">{t('call.receiptError', { error: status.error })}</p>}
+      <VerifyCaller
+        folio={result.case.folio}
+        customerId={result.case.customer.id}
+        accountNumber={result.case.customer.accountNumber}
+      />
       <div className="actions">
         <Link to={PATHS.case(result.case.folio)} className="button button--primary">
           {t('call.openCase')}

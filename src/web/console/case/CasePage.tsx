@@ -8,6 +8,7 @@ import { currentLanguage } from '../../shared/i18n.ts';
 import { Link, navigate } from '../../shared/router.tsx';
 import type { CaseDetail } from '../../shared/types.ts';
 import { api } from '../api.ts';
+import { VerifyCaller } from '../calls/VerifyCaller.tsx';
 import { nextFolio } from '../inbox/order.ts';
 import { useLiveEvents } from '../live.tsx';
 import { PATHS } from '../routes.tsx';
@@ -15,6 +16,7 @@ import { useSession } from '../session.tsx';
 import { useAltShortcuts } from '../shortcuts.ts';
 import { type ActionsHandle, CaseActions } from './CaseActions.tsx';
 import { CaseDeadline } from './CaseDeadline.tsx';
+import { CasePayments } from './CasePayments.tsx';
 import { Composer, type ComposerHandle } from './Composer.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { WRITABLE_CHANNELS } from './lifecycle.ts';
@@ -188,8 +190,16 @@ export function CasePage({ folio }: { folio: string }) {
         </div>
         <div className="case__side">
           <UnverifiedContact kase={c} onChanged={kase.reload} />
+          {c.channel === 'telefono' && (
+            <VerifyCaller
+              folio={c.folio}
+              customerId={c.customer.id}
+              accountNumber={c.customer.accountNumber}
+            />
+          )}
           <CaseActions ref={actions} kase={c} mayChange={mayChange} onChanged={kase.reload} />
-          <CustomerPanel kase={c} />
+          <CustomerPanel kase={c} mayChange={mayChange} />
+          <CasePayments kase={c} mayChange={mayChange} />
         </div>
       </div>
     </div>

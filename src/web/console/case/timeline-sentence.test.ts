@@ -340,6 +340,175 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     event('api_token_revoked', system, { reason: 'agent_deactivated' }),
     { es: 'Se revocó un token de API', en: 'An API token was revoked' },
   ],
+  ['plan_created', event('plan_created', luis), { es: 'Luis dio de alta un plan', en: 'Luis added a plan' }],
+  ['plan_changed', event('plan_changed', luis), { es: 'Luis cambió un plan', en: 'Luis changed a plan' }],
+  ['zone_created', event('zone_created', luis), { es: 'Luis dio de alta una zona', en: 'Luis added a zone' }],
+  ['zone_changed', event('zone_changed', system), { es: 'Cambió una zona', en: 'A zone changed' }],
+  [
+    'service_created',
+    event('service_created', luis),
+    { es: 'Luis dio de alta un servicio del cliente', en: 'Luis added a service of the customer' },
+  ],
+  [
+    'service_changed',
+    event('service_changed', luis),
+    {
+      es: 'Luis cambió los datos de un servicio del cliente',
+      en: 'Luis changed a service of the customer',
+    },
+  ],
+  [
+    'service_status_changed',
+    event('service_status_changed', luis, { before: { status: 'activo' }, after: { status: 'suspendido' } }),
+    {
+      es: 'Luis cambió el servicio de «Activo» a «Suspendido»',
+      en: 'Luis changed the service from “Active” to “Suspended”',
+    },
+  ],
+  [
+    'ledger_entry_posted',
+    event('ledger_entry_posted', ana, { after: { kind: 'bonificacion', amountCentavos: -35000 } }),
+    {
+      es: 'Ana registró un movimiento: Bonificación de -$350.00 MXN',
+      en: 'Ana posted a movement: Credit of -$350.00 MXN',
+    },
+  ],
+  [
+    'case_service_changed',
+    event('case_service_changed', luis, { after: { serviceId: 's1' } }),
+    { es: 'Luis indicó el servicio del caso', en: "Luis named the case's service" },
+  ],
+  [
+    'case_service_changed',
+    event('case_service_changed', luis, { before: { serviceId: 's1' }, after: { serviceId: null } }),
+    { es: 'Luis quitó el servicio del caso', en: "Luis removed the case's service" },
+  ],
+  [
+    'customers_imported',
+    event('customers_imported', ana, { after: { totalRows: 2000 } }),
+    {
+      es: 'Ana importó un archivo de clientes (2000 filas)',
+      en: 'Ana imported a customers file (2000 rows)',
+    },
+  ],
+  [
+    'customers_imported',
+    event('customers_imported', system, { after: { totalRows: 5 } }),
+    { es: 'Se importó un archivo de clientes (5 filas)', en: 'A customers file was imported (5 rows)' },
+  ],
+  [
+    'pin_set',
+    event('pin_set', customer, { after: { via: 'portal' } }),
+    { es: 'Laura Méndez creó su PIN en el portal', en: 'Laura Méndez set their PIN on the portal' },
+  ],
+  [
+    'pin_set',
+    event('pin_set', luis, { after: { via: 'agente' } }),
+    { es: 'Luis registró el PIN del cliente', en: "Luis set the customer's PIN" },
+  ],
+  [
+    'pin_reset',
+    event('pin_reset', customer, { after: { via: 'portal' } }),
+    { es: 'Laura Méndez cambió su PIN en el portal', en: 'Laura Méndez reset their PIN on the portal' },
+  ],
+  [
+    'pin_reset',
+    event('pin_reset', luis, { after: { via: 'agente' } }),
+    { es: 'Luis cambió el PIN del cliente', en: "Luis reset the customer's PIN" },
+  ],
+  [
+    'identity_verified',
+    event('identity_verified', luis, { after: { method: 'codigo_enviado' } }),
+    {
+      es: 'Luis verificó la identidad del cliente con un código enviado a sus datos de contacto',
+      en: "Luis checked the caller's identity with a code sent to their contact on file",
+    },
+  ],
+  [
+    'payment_registered',
+    event('payment_registered', luis, {
+      after: { amountCentavos: 35000, method: 'oxxo', status: 'confirmado' },
+    }),
+    {
+      es: 'Luis registró un pago de $350.00 MXN (OXXO)',
+      en: 'Luis registered a payment of $350.00 MXN (OXXO)',
+    },
+  ],
+  [
+    'payment_registered',
+    event('payment_registered', luis, {
+      after: { amountCentavos: 123450, method: 'spei', status: 'por_confirmar' },
+    }),
+    {
+      es: 'Luis registró un pago de $1,234.50 MXN (Transferencia SPEI), por confirmar',
+      en: 'Luis registered a payment of $1,234.50 MXN (SPEI transfer), awaiting confirmation',
+    },
+  ],
+  [
+    'payment_confirmed',
+    event('payment_confirmed', ana, { after: { amountCentavos: 123450 } }),
+    { es: 'Ana confirmó el pago de $1,234.50 MXN', en: 'Ana confirmed the payment of $1,234.50 MXN' },
+  ],
+  [
+    'payment_rejected',
+    event('payment_rejected', ana, { after: { amountCentavos: 35000 } }),
+    { es: 'Ana rechazó el pago de $350.00 MXN', en: 'Ana rejected the payment of $350.00 MXN' },
+  ],
+  [
+    'reconnection_started',
+    event('reconnection_started', system, { after: { hours: 48, onSite: false } }),
+    {
+      es: 'El pago liquidó el saldo: corre el plazo de reconexión de 48 h',
+      en: 'The payment cleared the balance: the 48 h reconnection deadline is running',
+    },
+  ],
+  [
+    'reconnection_started',
+    event('reconnection_started', system, { after: { hours: 72, onSite: true } }),
+    {
+      es: 'El pago liquidó el saldo: corre el plazo de reconexión de 72 h (requiere visita)',
+      en: 'The payment cleared the balance: the 72 h reconnection deadline is running (visit needed)',
+    },
+  ],
+  [
+    'promise_made',
+    event('promise_made', luis, { after: { amountCentavos: 35000, promisedFor: '2026-12-10' } }),
+    {
+      es: 'Luis registró una promesa de pago de $350.00 MXN para el 2026-12-10',
+      en: 'Luis recorded a promise to pay $350.00 MXN by 2026-12-10',
+    },
+  ],
+  [
+    'promise_kept',
+    event('promise_kept', ana, { after: { amountCentavos: 35000 } }),
+    { es: 'Promesa de pago cumplida ($350.00 MXN)', en: 'Payment promise kept ($350.00 MXN)' },
+  ],
+  [
+    'promise_broken',
+    event('promise_broken', system, {
+      after: { amountCentavos: 35000, paidCentavos: 10000, promisedFor: '2026-12-10' },
+    }),
+    {
+      es: 'Promesa de pago incumplida: se pagó $100.00 MXN de $350.00 MXN para el 2026-12-10',
+      en: 'Payment promise broken: $100.00 MXN of $350.00 MXN paid by 2026-12-10',
+    },
+  ],
+  [
+    'promise_reminded',
+    event('promise_reminded', system),
+    {
+      es: 'Se recordó al cliente su promesa de pago',
+      en: 'The customer was reminded of their payment promise',
+    },
+  ],
+  [
+    'deadline_warning',
+    event('deadline_warning', system, { after: { deadline: 'reconexion' } }),
+    {
+      es: 'Aviso: el plazo de reconexión está por vencer',
+      en: 'Warning: the reconnection deadline is about to expire',
+    },
+  ],
 ];
 
 function contextIn(language: 'es-MX' | 'en', e: CaseEvent): SentenceContext {

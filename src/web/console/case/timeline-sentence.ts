@@ -1,3 +1,4 @@
+import { formatMxn } from '../../../accounts/money.ts';
 import type { CaseEvent } from '../../shared/types.ts';
 
 /** A translation function over the console's strings (`common:` for the shared ones). */
@@ -14,6 +15,7 @@ export interface SentenceContext {
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const money = (value: unknown) => (typeof value === 'number' ? formatMxn(value) : '');
 
 /**
  * The sentence of one event, told for who caused it: an agent taking a case says so ("Luis tomó el
@@ -84,10 +86,57 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'agent_password_reset':
     case 'api_token_created':
     case 'api_token_revoked':
+    case 'plan_created':
+    case 'plan_changed':
+    case 'zone_created':
+    case 'zone_changed':
+    case 'service_created':
+    case 'service_changed':
       return s(by);
+    case 'service_status_changed': {
+      const serviceStatus = (value: unknown) => t(`accounts.serviceStatus.${text(value) ?? 'activo'}`);
+      return s(by, { from: serviceStatus(before.status), to: serviceStatus(after.status) });
+    }
+    case 'ledger_entry_posted':
+      return s(by, {
+        kind: t(`accounts.ledgerKind.${text(after.kind) ?? 'ajuste'}`),
+        amount: typeof after.amountCentavos === 'number' ? formatMxn(after.amountCentavos) : '',
+      });
+    case 'case_service_changed':
+      return s(after.serviceId ? by : 'cleared');
+    case 'customers_imported':
+      return s(by, { rows: typeof after.totalRows === 'number' ? after.totalRows : 0 });
+    case 'pin_set':
+    case 'pin_reset':
+      return s(after.via === 'portal' ? 'portal' : by);
+    case 'identity_verified':
+      return s(by, { method: t(`identity.method.${text(after.method) ?? 'datos_de_cuenta'}`) });
+    case 'payment_registered':
+      return s(after.status === 'por_confirmar' ? 'pending' : 'agent', {
+        amount: money(after.amountCentavos),
+        method: t(`payments.methods.${text(after.method) ?? 'efectivo'}`),
+      });
+    case 'payment_confirmed':
+    case 'payment_rejected':
+      return s('agent', { amount: money(after.amountCentavos) });
+    case 'reconnection_started':
+      return s(after.onSite === true ? 'onSite' : 'system', { hours: after.hours });
+    case 'promise_made':
+      return s('agent', { amount: money(after.amountCentavos), date: text(after.promisedFor) });
+    case 'promise_kept':
+      return s(by, { amount: money(after.amountCentavos) });
+    case 'promise_broken':
+      return s('system', {
+        amount: money(after.amountCentavos),
+        paid: money(after.paidCentavos),
+        date: text(after.promisedFor),
+      });
+    case 'promise_reminded':
+      return s('system');
     case 'deadline_warning':
     case 'deadline_breached': {
-      const kind = text(after.deadline) === 'primera_respuesta' ? 'primera_respuesta' : 'resolucion';
+      const deadline = text(after.deadline);
+      const kind = deadline === 'primera_respuesta' || deadline === 'reconexion' ? deadline : 'resolucion';
       return s('system', { deadline: t(`timeline.deadline.${kind}`) });
     }
     case 'delivery_failed':

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../shared/components.tsx';
 import { useAsync } from '../../shared/hooks.ts';
 import { Link, navigate } from '../../shared/router.tsx';
+import { AccountSummary } from '../accounts/AccountSummary.tsx';
 import { api } from '../api.ts';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
@@ -13,8 +14,8 @@ import { Representatives } from './Representatives.tsx';
 import type { CustomerWithRepresentatives } from './types.ts';
 
 /**
- * One customer: who they are, how to reach them, who may act for them, every case they raised, and
- * merging a duplicate into them.
+ * One customer: who they are, how to reach them, who may act for them, their services and balances,
+ * every case they raised, and merging a duplicate into them.
  */
 export function CustomerPage({ id }: { id: string }) {
   const { t } = useTranslation(['console', 'common']);
@@ -95,6 +96,7 @@ export function CustomerPage({ id }: { id: string }) {
           onChanged={changed}
         />
       </div>
+      <AccountSummary customerId={data.id} refresh={String(version)} />
       <CustomerCases cases={cases} />
       {mayMerge && <MergeCustomer into={data} onMerged={changed} />}
     </div>

@@ -1,0 +1,1 @@
+ALTER TABLE "payments" ADD COLUMN "on_site_reconnection" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,8 @@
+import { Temporal } from 'temporal-polyfill';
+
+/** The calendar date at `instant` in `timeZone` (`YYYY-MM-DD`): a customer's "today" for cut-offs and dues. */
+export const plainDateIn = (timeZone: string, instant: Date): string =>
+  Temporal.Instant.fromEpochMilliseconds(instant.getTime())
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDate()
+    .toString();
