@@ -18,6 +18,8 @@ import { healthRoutes } from './health/health.routes.ts';
 import type { HttpApp, HttpParts } from './http/app.ts';
 import { liveRoutes } from './live/live.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
+import { conciliationRoutes } from './rights/conciliation.routes.ts';
+import { suspensionRoutes } from './rights/suspension.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { flagsRoutes } from './sla/flags.routes.ts';
 import { databaseRateLimitStore } from './throttles/rate-limit-store.ts';
@@ -49,6 +51,8 @@ export function httpParts(ctx: AppContext): HttpParts {
       quarantineRoutes(api, ctx);
       paymentsRoutes(api, ctx);
       importRoutes(api, ctx);
+      conciliationRoutes(api, ctx);
+      suspensionRoutes(api, ctx);
     },
     async otherRoutes(app: HttpApp) {
       await app.register(async (webhooks) =>

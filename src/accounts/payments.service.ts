@@ -175,6 +175,36 @@ async function lockPayment(tx: Tx, id: string) {
   return { payment, kase };
 }
 
+/** Records a second agent's decision on a payment waiting for one, with its event. */
+async function decide(
+  tx: Tx,
+  payment: PaymentRow,
+  kase: CaseRow,
+  decision: 'confirmado' | 'rechazado',
+  actor: Actor,
+  now: Date,
+): Promise<PaymentRow> {
+  const [decided] = await tx
+    .update(payments)
+    .set({ status: decision, confirmedBy: actor.agentId, confirmedAt: now })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  const row = decided as PaymentRow;
+  await appendEvent(
+    tx,
+    {
+      kind: decision === 'confirmado' ? 'payment_confirmed' : 'payment_rejected',
+      actor: agentActor(actor),
+      subject: { kind: 'payment', id: payment.id },
+      caseId: kase.id,
+      customerId: kase.customerId,
+      after: paymentFacts(row),
+    },
+    now,
+  );
+  return row;
+}
+
 /**
  * A second agent confirms a payment waiting for it: it reaches the ledger and what follows from it. The
  * agent who registered it cannot confirm it; confirming one already confirmed changes nothing.
@@ -194,24 +224,7 @@ export async function confirmPayment(deps: PaymentDeps, id: string, actor: Actor
         detail: 'A payment is confirmed by an agent other than the one who registered it',
       });
     }
-    const [confirmed] = await tx
-      .update(payments)
-      .set({ status: 'confirmado', confirmedBy: actor.agentId, confirmedAt: now })
-      .where(eq(payments.id, id))
-      .returning();
-    const row = confirmed as PaymentRow;
-    await appendEvent(
-      tx,
-      {
-        kind: 'payment_confirmed',
-        actor: agentActor(actor),
-        subject: { kind: 'payment', id },
-        caseId: kase.id,
-        customerId: kase.customerId,
-        after: paymentFacts(row),
-      },
-      now,
-    );
+    const row = await decide(tx, payment, kase, 'confirmado', actor, now);
     return presentPayment(await settleConfirmed(deps, tx, row, kase, actor, now));
   });
 }
@@ -229,25 +242,7 @@ export async function rejectPayment(deps: PaymentDeps, id: string, actor: Actor)
         detail: 'A confirmed payment is in the ledger; correct it with another entry',
       });
     }
-    const [rejected] = await tx
-      .update(payments)
-      .set({ status: 'rechazado', confirmedBy: actor.agentId, confirmedAt: now })
-      .where(eq(payments.id, id))
-      .returning();
-    const row = rejected as PaymentRow;
-    await appendEvent(
-      tx,
-      {
-        kind: 'payment_rejected',
-        actor: agentActor(actor),
-        subject: { kind: 'payment', id },
-        caseId: kase.id,
-        customerId: kase.customerId,
-        after: paymentFacts(row),
-      },
-      now,
-    );
-    return presentPayment(row);
+    return presentPayment(await decide(tx, payment, kase, 'rechazado', actor, now));
   });
 }
 

@@ -66,6 +66,14 @@ export function presentCase(row: CaseViewRow, deadlines: Deadlines): CaseRespons
     updatedAt: k.updatedAt.toISOString(),
     resolvedAt: k.resolvedAt?.toISOString() ?? null,
     closedAt: k.closedAt?.toISOString() ?? null,
+    failure:
+      k.requestType === 'falla'
+        ? {
+            startedAt: (k.failureStartedAt ?? k.createdAt).toISOString(),
+            startedAtReport: k.failureStartedAt === null,
+            restoredAt: k.serviceRestoredAt?.toISOString() ?? null,
+          }
+        : null,
     deadlines: { primera_respuesta: own.primera_respuesta ?? null, resolucion: own.resolucion ?? null },
     deadline: own.resolucion ?? null,
     nearestDeadline: nearest ? { ...(own[nearest] as DeadlineView), kind: nearest } : null,

@@ -13,6 +13,7 @@ import { assertAgentInArea } from './case-assignment.ts';
 import { type CaseDeps, lockCase } from './case-context.ts';
 import { getCaseById } from './case-read.ts';
 import type { ChangeStatusRequest } from './cases.schema.ts';
+import { nextFailureTimes, recordFailureTimes } from './failure-times.ts';
 import { parseFolio } from './folio.ts';
 import { assertTransition, CAUSE_REQUIRED_TYPES, type CaseStatus } from './lifecycle.ts';
 
@@ -104,6 +105,17 @@ export async function changeStatus(
           detail: `Unknown cause code ${input.causeCode}`,
         });
       }
+      if (kase.requestType === 'falla') {
+        const times = nextFailureTimes(kase, input, now);
+        if (!times.serviceRestoredAt) {
+          throw new AppError('case.restoration_required', {
+            status: 422,
+            field: 'serviceRestoredAt',
+            detail: 'Resolving a falla needs the instant service was restored',
+          });
+        }
+        await recordFailureTimes(tx, kase, times, isSystem(actor) ? actor : agentActor(actor), now);
+      }
       set.causeCode = input.causeCode ?? null;
       set.resolvedAt = now;
       const closeAt = reopenWindowEnd(settings, now);
@@ -114,6 +126,7 @@ export async function changeStatus(
         { startAfter: closeAt },
       );
     }
+    // A failure's start and restoration stay: they are what happened, whatever comes of the case.
     if (kase.status === 'resuelto' && to === 'en_proceso') {
       set.resolvedAt = null;
       set.causeCode = null;

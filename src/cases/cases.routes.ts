@@ -17,10 +17,12 @@ import {
   CaseResponse,
   ChangeStatusRequest,
   CreateCaseRequest,
+  FailureTimesRequest,
   ListCasesQuery,
   TransferRequest,
   UpdateCaseRequest,
 } from './cases.schema.ts';
+import { setFailureTimes } from './failure-times.ts';
 import { createCase } from './open-case.ts';
 
 const FolioParams = z.object({ folio: z.string().min(1).max(40) });
@@ -110,6 +112,22 @@ export function casesRoutes(app: HttpApp, ctx: AppContext) {
       );
       return reply.status(201).send({ messageId, case: await getCaseById(ctx, caseId, ctx.clock.now()) });
     },
+  );
+
+  app.put(
+    '/cases/:folio/failure-times',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary:
+          'Set or correct when a falla started (an earlier start than the report) and when service was restored',
+        params: FolioParams,
+        body: FailureTimesRequest,
+        response: { 200: CaseResponse },
+      },
+    },
+    async (request) => setFailureTimes(ctx, request.params.folio, request.body, actorOf(request)),
   );
 
   app.post(

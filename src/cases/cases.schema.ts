@@ -49,8 +49,24 @@ export const ChangeStatusRequest = z.object({
   /** The agent taking the case, when moving it to `asignado`. */
   assigneeId: z.uuid().optional(),
   note: z.string().trim().max(2000).optional(),
+  /** Resolving a `falla`: when service came back (required unless already recorded on the case). */
+  serviceRestoredAt: Instant.optional(),
+  /** Resolving a `falla`: an earlier start than the report, when the provider knows it. */
+  failureStartedAt: Instant.optional(),
 });
 export type ChangeStatusRequest = z.infer<typeof ChangeStatusRequest>;
+
+export const FailureTimesRequest = z
+  .object({
+    /** Null: the failure started when it was reported. */
+    failureStartedAt: Instant.nullable().optional(),
+    serviceRestoredAt: Instant.optional(),
+  })
+  .refine((b) => b.failureStartedAt !== undefined || b.serviceRestoredAt !== undefined, {
+    message: 'nothing to change',
+    path: ['serviceRestoredAt'],
+  });
+export type FailureTimesRequest = z.infer<typeof FailureTimesRequest>;
 
 export const TransferRequest = z.object({
   areaId: z.number().int().positive(),
@@ -182,6 +198,10 @@ export const CaseResponse = z.object({
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  /** A `falla`'s start (the report unless an earlier one was recorded) and restoration; null otherwise. */
+  failure: z
+    .object({ startedAt: z.string(), startedAtReport: z.boolean(), restoredAt: z.string().nullable() })
+    .nullable(),
   deadlines: z.object({
     primera_respuesta: DeadlineResponse.nullable(),
     resolucion: DeadlineResponse.nullable(),

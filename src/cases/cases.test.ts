@@ -143,6 +143,7 @@ describeEachDatabase('cases', (kind) => {
         const input = {
           status: to,
           causeCode: to === 'resuelto' ? 'atribuible_proveedor' : undefined,
+          serviceRestoredAt: to === 'resuelto' ? clock.now().toISOString() : undefined,
           discardReason: to === 'descartado' ? ('spam' as const) : undefined,
         };
         try {
@@ -287,7 +288,7 @@ describeEachDatabase('cases', (kind) => {
     await changeStatus(
       ctx,
       waiting.folio,
-      { status: 'resuelto', causeCode: 'atribuible_proveedor' },
+      { status: 'resuelto', causeCode: 'atribuible_proveedor', serviceRestoredAt: clock.now().toISOString() },
       actor(soporte),
     );
     clock.advance(3 * 86_400_000);

@@ -115,6 +115,8 @@ export async function openCaseRow(
     updatedAt: row.now,
     resolvedAt: null,
     closedAt: null,
+    failureStartedAt: null,
+    serviceRestoredAt: null,
     // Set from the deadlines below, which need the case's id and opening instant.
     nextDueKind: null,
     nextDueAt: null,

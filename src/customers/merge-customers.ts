@@ -4,6 +4,7 @@ import {
   accountPins,
   authorizedRepresentatives,
   cases,
+  conciliations,
   contactPoints,
   customers,
   identityChecks,
@@ -81,6 +82,8 @@ export async function mergeCustomers(
       .where(eq(services.customerId, fromId))
       .returning({ id: services.id });
     await tx.update(identityChecks).set(moved).where(eq(identityChecks.customerId, fromId));
+    // A conciliation protects the services it covers: it follows them to the survivor.
+    await tx.update(conciliations).set(moved).where(eq(conciliations.customerId, fromId));
     // One PIN per customer: the survivor's stays, the duplicate's is taken only when the survivor has none.
     const [intoPin] = await tx
       .select({ customerId: accountPins.customerId })

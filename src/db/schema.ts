@@ -250,6 +250,13 @@ export const cases = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /**
+     * A failure's start when the provider knows one earlier than the report; null: the report itself
+     * (`created_at`). With the restoration it bounds the affected period that compensation pays for.
+     */
+    failureStartedAt: timestamp('failure_started_at', { withTimezone: true }),
+    /** When service came back, as an agent recorded it; unlike `resolved_at` it survives a reopening. */
+    serviceRestoredAt: timestamp('service_restored_at', { withTimezone: true }),
+    /**
      * The nearest pending deadline (first response until it is met, then resolution), kept by whatever
      * writes `case_deadlines`, in the same transaction, so lists filter and sort by it in the database.
      * Null kind: nothing pending (met, resolved, closed, discarded).
@@ -738,4 +745,47 @@ export const identityChecks = pgTable(
     checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('identity_checks_case_idx').on(t.caseId)],
+);
+
+/**
+ * A PROFECO conciliation about a customer's account (or one service of it): while it is open, no service
+ * it covers is suspended for non-payment (Carta de Derechos Mínimos, items 12 and 40).
+ */
+export const conciliations = pgTable(
+  'conciliations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    /** Null: the whole account, every service of the customer. */
+    serviceId: uuid('service_id').references(() => services.id),
+    expediente: text('expediente').notNull(),
+    openedOn: date('opened_on').notNull(),
+    closedOn: date('closed_on'),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('conciliations_customer_idx').on(t.customerId, t.closedOn),
+    check('conciliations_closed_after_opened', sql`${t.closedOn} is null or ${t.closedOn} >= ${t.openedOn}`),
+  ],
+);
+
+/**
+ * The prior notice of a non-payment suspension, as its sending ended: delivered, or recorded as
+ * undeliverable (no way to reach the customer); either lets the suspension go on after the lead days.
+ */
+export const suspensionNotices = pgTable(
+  'suspension_notices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    outcome: text('outcome', { enum: ['entregado', 'no_entregable'] }).notNull(),
+    noticedOn: date('noticed_on').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('suspension_notices_service_idx').on(t.serviceId, t.noticedOn)],
 );

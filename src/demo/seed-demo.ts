@@ -737,7 +737,12 @@ async function openAndWork(s: Seeding, plan: CasePlan): Promise<void> {
         kase = await changeStatus(
           deps,
           kase.folio,
-          { status: 'resuelto', ...(causeCode ? { causeCode } : {}) },
+          {
+            status: 'resuelto',
+            ...(causeCode ? { causeCode } : {}),
+            // The demo's failures come back as they are resolved.
+            ...(kase.requestType === 'falla' ? { serviceRestoredAt: clock.now().toISOString() } : {}),
+          },
           handler,
         );
         break;

@@ -125,6 +125,7 @@ export const EVENT_SUBJECTS = [
   'arco_request',
   'plan',
   'zone',
+  'conciliation',
 ] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -171,6 +172,9 @@ export const EVENT_KINDS = [
   'promise_kept',
   'promise_broken',
   'promise_reminded',
+  'failure_times_recorded',
+  'conciliation_opened',
+  'conciliation_closed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

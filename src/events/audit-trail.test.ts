@@ -49,7 +49,7 @@ describeEachDatabase('the audit trail: subjects, the system on rules, erasable n
     const resolved = await changeStatus(
       app.atiende.ctx,
       kase.folio,
-      { status: 'resuelto', causeCode: 'atribuible_proveedor' },
+      { status: 'resuelto', causeCode: 'atribuible_proveedor', serviceRestoredAt: clock.now().toISOString() },
       systemActor('resolucion_por_incidente'),
     );
     expect(resolved.status).toBe('resuelto');

@@ -118,6 +118,13 @@ describeBrowser('the balance inquiry in the console', () => {
     await summary.getByText('Ajuste de tarifa', { exact: false }).waitFor();
     expect(await summary.getByText('$300.00 MXN', { exact: true }).count()).toBe(2);
 
+    // The reply starts from the figures, in the customer's Spanish, for the agent to read over and send.
+    await summary.getByRole('button', { name: 'Responder con este saldo' }).click();
+    const reply = await page.locator('#composer-body').inputValue();
+    expect(reply).toContain('SRV-700800900');
+    expect(reply).toContain('es de $300.00 MXN');
+    expect(reply).toContain('el monto a pagar para esa fecha es de $300.00 MXN');
+
     // The case names the service it is about; the agent can name the other one instead.
     await summary.getByText('Es el servicio de este caso').waitFor();
     const other = account.getByRole('article', { name: 'SRV-700800901' });

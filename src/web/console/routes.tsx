@@ -4,6 +4,7 @@ import { AdminAgents } from './admin/AdminAgents.tsx';
 import { AdminAreas } from './admin/AdminAreas.tsx';
 import { AdminChannels } from './admin/AdminChannels.tsx';
 import { AdminImport } from './admin/AdminImport.tsx';
+import { AdminSuspensions } from './admin/AdminSuspensions.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { RegisterCall } from './calls/RegisterCall.tsx';
 import { CasePage } from './case/CasePage.tsx';
@@ -29,6 +30,7 @@ export const PATHS = {
   adminAreas: '/app/admin/areas',
   adminChannels: '/app/admin/channels',
   adminImport: '/app/admin/import',
+  adminSuspensions: '/app/admin/suspensions',
   password: '/app/account/password',
 } as const;
 
@@ -57,6 +59,12 @@ export const ROUTES: RouteDef[] = [
     section: 'admin',
     roles: ['admin', 'supervisor'],
     render: () => <AdminChannels />,
+  },
+  {
+    path: PATHS.adminSuspensions,
+    section: 'admin',
+    roles: ['admin', 'supervisor'],
+    render: () => <AdminSuspensions />,
   },
   { path: PATHS.password, section: 'account', render: () => <ChangePassword /> },
 ];

@@ -1612,6 +1612,137 @@ export interface paths {
                   source: string;
                 };
               };
+              /**
+               * @default {
+               *   "regulatorName": "CRT",
+               *   "consumerAgencyName": "PROFECO",
+               *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
+               *   "compensation": {
+               *     "bonusPercent": 20,
+               *     "forceMajeureThresholdHours": 24,
+               *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+               *   },
+               *   "refund": {
+               *     "bonusPercent": 20,
+               *     "businessDays": 5,
+               *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+               *   },
+               *   "reconnectionFee": {
+               *     "maxPercent": 20,
+               *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+               *   },
+               *   "installation": {
+               *     "businessDays": 10,
+               *     "refundBusinessDays": 30,
+               *     "bonusPercent": 20,
+               *     "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+               *   },
+               *   "cancellation": {
+               *     "addOnCalendarDays": 5,
+               *     "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+               *   },
+               *   "suspension": {
+               *     "minDaysAfterDue": 5,
+               *     "noticeDaysBefore": 3,
+               *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+               *   }
+               * }
+               */
+              rights: {
+                /** @default CRT */
+                regulatorName: string;
+                /** @default PROFECO */
+                consumerAgencyName: string;
+                /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
+                authoritiesSource: string;
+                /**
+                 * @default {
+                 *   "bonusPercent": 20,
+                 *   "forceMajeureThresholdHours": 24,
+                 *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+                 * }
+                 */
+                compensation: {
+                  /** @default 20 */
+                  bonusPercent: number;
+                  /** @default 24 */
+                  forceMajeureThresholdHours: number;
+                  /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "bonusPercent": 20,
+                 *   "businessDays": 5,
+                 *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+                 * }
+                 */
+                refund: {
+                  /** @default 20 */
+                  bonusPercent: number;
+                  /** @default 5 */
+                  businessDays: number;
+                  /** @default Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "maxPercent": 20,
+                 *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+                 * }
+                 */
+                reconnectionFee: {
+                  /** @default 20 */
+                  maxPercent: number;
+                  /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "businessDays": 10,
+                 *   "refundBusinessDays": 30,
+                 *   "bonusPercent": 20,
+                 *   "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+                 * }
+                 */
+                installation: {
+                  /** @default 10 */
+                  businessDays: number;
+                  /** @default 30 */
+                  refundBusinessDays: number;
+                  /** @default 20 */
+                  bonusPercent: number;
+                  /** @default Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "addOnCalendarDays": 5,
+                 *   "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+                 * }
+                 */
+                cancellation: {
+                  /** @default 5 */
+                  addOnCalendarDays: number;
+                  /** @default Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "minDaysAfterDue": 5,
+                 *   "noticeDaysBefore": 3,
+                 *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+                 * }
+                 */
+                suspension: {
+                  /** @default 5 */
+                  minDaysAfterDue: number;
+                  /** @default 3 */
+                  noticeDaysBefore: number;
+                  /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
+                  source: string;
+                };
+              };
               portal?: {
                 maxAttachments: number;
                 maxAttachmentBytes: number;
@@ -2857,6 +2988,137 @@ export interface paths {
                 source: string;
               };
             };
+            /**
+             * @default {
+             *   "regulatorName": "CRT",
+             *   "consumerAgencyName": "PROFECO",
+             *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
+             *   "compensation": {
+             *     "bonusPercent": 20,
+             *     "forceMajeureThresholdHours": 24,
+             *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+             *   },
+             *   "refund": {
+             *     "bonusPercent": 20,
+             *     "businessDays": 5,
+             *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+             *   },
+             *   "reconnectionFee": {
+             *     "maxPercent": 20,
+             *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+             *   },
+             *   "installation": {
+             *     "businessDays": 10,
+             *     "refundBusinessDays": 30,
+             *     "bonusPercent": 20,
+             *     "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+             *   },
+             *   "cancellation": {
+             *     "addOnCalendarDays": 5,
+             *     "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+             *   },
+             *   "suspension": {
+             *     "minDaysAfterDue": 5,
+             *     "noticeDaysBefore": 3,
+             *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+             *   }
+             * }
+             */
+            rights?: {
+              /** @default CRT */
+              regulatorName?: string;
+              /** @default PROFECO */
+              consumerAgencyName?: string;
+              /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
+              authoritiesSource?: string;
+              /**
+               * @default {
+               *   "bonusPercent": 20,
+               *   "forceMajeureThresholdHours": 24,
+               *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+               * }
+               */
+              compensation?: {
+                /** @default 20 */
+                bonusPercent?: number;
+                /** @default 24 */
+                forceMajeureThresholdHours?: number;
+                /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
+                source?: string;
+              };
+              /**
+               * @default {
+               *   "bonusPercent": 20,
+               *   "businessDays": 5,
+               *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+               * }
+               */
+              refund?: {
+                /** @default 20 */
+                bonusPercent?: number;
+                /** @default 5 */
+                businessDays?: number;
+                /** @default Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto. */
+                source?: string;
+              };
+              /**
+               * @default {
+               *   "maxPercent": 20,
+               *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+               * }
+               */
+              reconnectionFee?: {
+                /** @default 20 */
+                maxPercent?: number;
+                /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
+                source?: string;
+              };
+              /**
+               * @default {
+               *   "businessDays": 10,
+               *   "refundBusinessDays": 30,
+               *   "bonusPercent": 20,
+               *   "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+               * }
+               */
+              installation?: {
+                /** @default 10 */
+                businessDays?: number;
+                /** @default 30 */
+                refundBusinessDays?: number;
+                /** @default 20 */
+                bonusPercent?: number;
+                /** @default Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario. */
+                source?: string;
+              };
+              /**
+               * @default {
+               *   "addOnCalendarDays": 5,
+               *   "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+               * }
+               */
+              cancellation?: {
+                /** @default 5 */
+                addOnCalendarDays?: number;
+                /** @default Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud. */
+                source?: string;
+              };
+              /**
+               * @default {
+               *   "minDaysAfterDue": 5,
+               *   "noticeDaysBefore": 3,
+               *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+               * }
+               */
+              suspension?: {
+                /** @default 5 */
+                minDaysAfterDue?: number;
+                /** @default 3 */
+                noticeDaysBefore?: number;
+                /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
+                source?: string;
+              };
+            };
             portal?: {
               maxAttachments: number;
               maxAttachmentBytes: number;
@@ -3328,7 +3590,7 @@ export interface paths {
     patch: {
       parameters: {
         path: {
-          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "payments" | "portal" | "classification";
+          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "payments" | "rights" | "portal" | "classification";
         };
       };
       requestBody: {
@@ -4131,6 +4393,137 @@ export interface paths {
                 promises: {
                   maxDaysAhead: number;
                   maxPerPeriod: number;
+                  source: string;
+                };
+              };
+              /**
+               * @default {
+               *   "regulatorName": "CRT",
+               *   "consumerAgencyName": "PROFECO",
+               *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
+               *   "compensation": {
+               *     "bonusPercent": 20,
+               *     "forceMajeureThresholdHours": 24,
+               *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+               *   },
+               *   "refund": {
+               *     "bonusPercent": 20,
+               *     "businessDays": 5,
+               *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+               *   },
+               *   "reconnectionFee": {
+               *     "maxPercent": 20,
+               *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+               *   },
+               *   "installation": {
+               *     "businessDays": 10,
+               *     "refundBusinessDays": 30,
+               *     "bonusPercent": 20,
+               *     "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+               *   },
+               *   "cancellation": {
+               *     "addOnCalendarDays": 5,
+               *     "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+               *   },
+               *   "suspension": {
+               *     "minDaysAfterDue": 5,
+               *     "noticeDaysBefore": 3,
+               *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+               *   }
+               * }
+               */
+              rights: {
+                /** @default CRT */
+                regulatorName: string;
+                /** @default PROFECO */
+                consumerAgencyName: string;
+                /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
+                authoritiesSource: string;
+                /**
+                 * @default {
+                 *   "bonusPercent": 20,
+                 *   "forceMajeureThresholdHours": 24,
+                 *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+                 * }
+                 */
+                compensation: {
+                  /** @default 20 */
+                  bonusPercent: number;
+                  /** @default 24 */
+                  forceMajeureThresholdHours: number;
+                  /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "bonusPercent": 20,
+                 *   "businessDays": 5,
+                 *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+                 * }
+                 */
+                refund: {
+                  /** @default 20 */
+                  bonusPercent: number;
+                  /** @default 5 */
+                  businessDays: number;
+                  /** @default Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "maxPercent": 20,
+                 *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+                 * }
+                 */
+                reconnectionFee: {
+                  /** @default 20 */
+                  maxPercent: number;
+                  /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "businessDays": 10,
+                 *   "refundBusinessDays": 30,
+                 *   "bonusPercent": 20,
+                 *   "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+                 * }
+                 */
+                installation: {
+                  /** @default 10 */
+                  businessDays: number;
+                  /** @default 30 */
+                  refundBusinessDays: number;
+                  /** @default 20 */
+                  bonusPercent: number;
+                  /** @default Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "addOnCalendarDays": 5,
+                 *   "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+                 * }
+                 */
+                cancellation: {
+                  /** @default 5 */
+                  addOnCalendarDays: number;
+                  /** @default Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "minDaysAfterDue": 5,
+                 *   "noticeDaysBefore": 3,
+                 *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+                 * }
+                 */
+                suspension: {
+                  /** @default 5 */
+                  minDaysAfterDue: number;
+                  /** @default 3 */
+                  noticeDaysBefore: number;
+                  /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
                   source: string;
                 };
               };
@@ -5829,6 +6222,11 @@ export interface paths {
                   updatedAt: string;
                   resolvedAt: string | null;
                   closedAt: string | null;
+                  failure: ({
+                    startedAt: string;
+                    startedAtReport: boolean;
+                    restoredAt: string | null;
+                  }) | null;
                   deadlines: {
                     primera_respuesta: ({
                       dueAt: string;
@@ -6018,6 +6416,11 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -6157,6 +6560,11 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -6358,6 +6766,11 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -6527,6 +6940,11 @@ export interface paths {
                 updatedAt: string;
                 resolvedAt: string | null;
                 closedAt: string | null;
+                failure: ({
+                  startedAt: string;
+                  startedAtReport: boolean;
+                  restoredAt: string | null;
+                }) | null;
                 deadlines: {
                   primera_respuesta: ({
                     dueAt: string;
@@ -6606,9 +7024,9 @@ export interface paths {
       };
     };
   };
-  "/api/v1/cases/{folio}/status": {
-    /** Move the case along its lifecycle */
-    post: {
+  "/api/v1/cases/{folio}/failure-times": {
+    /** Set or correct when a falla started (an earlier start than the report) and when service was restored */
+    put: {
       parameters: {
         path: {
           folio: string;
@@ -6617,15 +7035,9 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
-            /** @enum {string} */
-            status: "nuevo" | "asignado" | "en_proceso" | "en_espera_cliente" | "resuelto" | "cerrado" | "descartado";
-            causeCode?: string;
-            /** @enum {string} */
-            discardReason?: "duplicado" | "spam";
-            duplicateOfFolio?: string;
-            /** Format: uuid */
-            assigneeId?: string;
-            note?: string;
+            failureStartedAt?: string | null;
+            /** Format: date-time */
+            serviceRestoredAt?: string;
           };
         };
       };
@@ -6682,6 +7094,174 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
+              deadlines: {
+                primera_respuesta: ({
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                }) | null;
+                resolucion: ({
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                }) | null;
+              };
+              deadline: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                remainingMs: number;
+                metAt: string | null;
+                /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                lateByMs: number | null;
+                target: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+              }) | null;
+              nearestDeadline: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                remainingMs: number;
+                metAt: string | null;
+                /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                lateByMs: number | null;
+                target: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+                /** @enum {string} */
+                kind: "primera_respuesta" | "resolucion";
+              }) | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/status": {
+    /** Move the case along its lifecycle */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            status: "nuevo" | "asignado" | "en_proceso" | "en_espera_cliente" | "resuelto" | "cerrado" | "descartado";
+            causeCode?: string;
+            /** @enum {string} */
+            discardReason?: "duplicado" | "spam";
+            duplicateOfFolio?: string;
+            /** Format: uuid */
+            assigneeId?: string;
+            note?: string;
+            /** Format: date-time */
+            serviceRestoredAt?: string;
+            /** Format: date-time */
+            failureStartedAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              folio: string;
+              /** @enum {string} */
+              requestType: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+              subtype: string | null;
+              /** @enum {string} */
+              channel: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+              /** @enum {string} */
+              status: "nuevo" | "asignado" | "en_proceso" | "en_espera_cliente" | "resuelto" | "cerrado" | "descartado";
+              /** @enum {string} */
+              priority: "baja" | "normal" | "alta" | "urgente";
+              subject: string;
+              /** @enum {string} */
+              raisedBy: "cliente" | "representante" | "agente";
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                accountNumber: string | null;
+              };
+              area: {
+                id: number;
+                code: string;
+                name: string;
+              };
+              assignee: ({
+                id: string;
+                name: string | null;
+              }) | null;
+              causeCode: string | null;
+              discardReason: string | null;
+              duplicateOfFolio: string | null;
+              followsUpFolio: string | null;
+              claimedContact: {
+                kind: string;
+                address: string;
+              } | null;
+              proposedCustomer: ({
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+              }) | null;
+              serviceId: string | null;
+              createdAt: string;
+              updatedAt: string;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -6831,6 +7411,11 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -6978,6 +7563,11 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -7125,6 +7715,11 @@ export interface paths {
               updatedAt: string;
               resolvedAt: string | null;
               closedAt: string | null;
+              failure: ({
+                startedAt: string;
+                startedAtReport: boolean;
+                restoredAt: string | null;
+              }) | null;
               deadlines: {
                 primera_respuesta: ({
                   dueAt: string;
@@ -7750,6 +8345,11 @@ export interface paths {
                 updatedAt: string;
                 resolvedAt: string | null;
                 closedAt: string | null;
+                failure: ({
+                  startedAt: string;
+                  startedAtReport: boolean;
+                  restoredAt: string | null;
+                }) | null;
                 deadlines: {
                   primera_respuesta: ({
                     dueAt: string;
@@ -8539,6 +9139,197 @@ export interface paths {
         200: {
           content: {
             "application/json": string;
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/conciliations": {
+    /** The customer’s PROFECO conciliations, newest first */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                customerId: string;
+                serviceId: string | null;
+                expediente: string;
+                openedOn: string;
+                closedOn: string | null;
+                /** Format: uuid */
+                createdBy: string;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+    };
+    /** Record a PROFECO conciliation: while open, no service it covers is suspended for non-payment */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description PROFECO’s file number for the conciliation */
+            expediente: string;
+            /**
+             * Format: date
+             * @description The day PROFECO opened it; not after today
+             */
+            openedOn: string;
+            /**
+             * Format: uuid
+             * @description The service it is about; omitted, the whole account
+             */
+            serviceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              serviceId: string | null;
+              expediente: string;
+              openedOn: string;
+              closedOn: string | null;
+              /** Format: uuid */
+              createdBy: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/conciliations/{conciliationId}": {
+    /** Close a PROFECO conciliation on the day it ended */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+          conciliationId: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Format: date
+             * @description The day it ended; not before it opened, not after today
+             */
+            closedOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              serviceId: string | null;
+              expediente: string;
+              openedOn: string;
+              closedOn: string | null;
+              /** Format: uuid */
+              createdBy: string;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/suspensions/proposals": {
+    /** The non-payment suspensions the rules allow today, and the services owing that the rules hold back, each with its rules */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              proposed: ({
+                  /** Format: uuid */
+                  serviceId: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  dueDate: string | null;
+                  amountOwedCentavos: number;
+                  decision: {
+                    allowed: boolean;
+                    /** @enum {string} */
+                    path: "falta_de_pago" | "robo_o_extravio";
+                    rules: ("robo_o_extravio" | "adeudo_vencido" | "dias_vencidos_cumplidos" | "aviso_previo_entregado" | "aviso_previo_no_entregable" | "sin_conciliacion_abierta" | "sin_promesa_vigente" | "sin_adeudo_vencido" | "dias_vencidos_insuficientes" | "sin_aviso_previo" | "aviso_sin_anticipacion" | "conciliacion_abierta" | "promesa_vigente")[];
+                  };
+                })[];
+              withheld: ({
+                  /** Format: uuid */
+                  serviceId: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  dueDate: string | null;
+                  amountOwedCentavos: number;
+                  decision: {
+                    allowed: boolean;
+                    /** @enum {string} */
+                    path: "falta_de_pago" | "robo_o_extravio";
+                    rules: ("robo_o_extravio" | "adeudo_vencido" | "dias_vencidos_cumplidos" | "aviso_previo_entregado" | "aviso_previo_no_entregable" | "sin_conciliacion_abierta" | "sin_promesa_vigente" | "sin_adeudo_vencido" | "dias_vencidos_insuficientes" | "sin_aviso_previo" | "aviso_sin_anticipacion" | "conciliacion_abierta" | "promesa_vigente")[];
+                  };
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/suspensions/confirm": {
+    /** Confirm proposed non-payment suspensions in bulk: each is decided again now and suspended only if the rules still allow it */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            serviceIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              suspended: {
+                  /** Format: uuid */
+                  serviceId: string;
+                  rules: string[];
+                }[];
+              refused: {
+                  /** Format: uuid */
+                  serviceId: string;
+                  rules: string[];
+                }[];
+            };
           };
         };
       };

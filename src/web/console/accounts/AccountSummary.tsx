@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMxn } from '../../../accounts/money.ts';
@@ -38,6 +39,20 @@ const MOVEMENTS_SHOWN = 5;
 const plainDate = (date: string, language: ReturnType<typeof currentLanguage>) =>
   formatDate(`${date}T12:00:00Z`, language, 'UTC');
 
+/** The reply to a balance inquiry, written for the customer in Spanish whatever the agent's language. */
+function balanceAnswer(service: AccountService, s: Statement): string {
+  const t = i18next.getFixedT('es-MX', 'console');
+  const values = {
+    service: service.externalRef ?? '',
+    today: plainDate(s.today, 'es-MX'),
+    balance: formatMxn(s.balance.centavos),
+    cutoff: plainDate(s.nextCutoff, 'es-MX'),
+    due: formatMxn(s.amountDue.centavos),
+    credit: formatMxn(s.credit.centavos),
+  };
+  return t(s.credit.centavos > 0 ? 'accounts.answerCredit' : 'accounts.answer', values);
+}
+
 /**
  * A balance inquiry's answers for each of the customer's services: status, plan, zone, balance, next
  * cut-off, what is due by it, saldo a favor and the latest movements. The case's own service comes first;
@@ -49,6 +64,7 @@ export function AccountSummary({
   caseServiceId = null,
   mayNameService = false,
   prominent = false,
+  onAnswer,
   refresh,
 }: {
   customerId: string;
@@ -57,6 +73,8 @@ export function AccountSummary({
   caseServiceId?: string | null;
   mayNameService?: boolean;
   prominent?: boolean;
+  /** Offered on a balance inquiry: puts a service's figures into the reply, in the customer's Spanish. */
+  onAnswer?: (text: string) => void;
   /** A value that changes when the account may have changed (the case's last update). */
   refresh?: string;
 }) {
@@ -87,6 +105,7 @@ export function AccountSummary({
           key={service.id}
           service={service}
           refresh={`${refresh}.${changes}`}
+          onAnswer={onAnswer}
           kase={caseFolio ? { folio: caseFolio, serviceId: caseServiceId, mayNameService } : undefined}
         />
       ))}
@@ -106,10 +125,12 @@ function Fact({ label, amount = false, children }: { label: string; amount?: boo
 function ServiceAccount({
   service,
   refresh,
+  onAnswer,
   kase,
 }: {
   service: AccountService;
   refresh?: string;
+  onAnswer?: (text: string) => void;
   kase?: { folio: string; serviceId: string | null; mayNameService: boolean };
 }) {
   const { t, i18n } = useTranslation(['console', 'common']);
@@ -179,6 +200,13 @@ function ServiceAccount({
         )}
       </dl>
       <ErrorMessage error={statement.error} />
+      {s && onAnswer && (
+        <p>
+          <button type="button" className="button" onClick={() => onAnswer(balanceAnswer(service, s))}>
+            {t('accounts.answerWithBalance')}
+          </button>
+        </p>
+      )}
       {s && (
         <>
           <h4>{t('accounts.movements')}</h4>

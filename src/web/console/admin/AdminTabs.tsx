@@ -3,7 +3,7 @@ import { Link, useLocation } from '../../shared/router.tsx';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 
-/** The administration pages; supervisors see the channel status only. */
+/** The administration pages; supervisors see the channel status and the suspensions to confirm. */
 export function AdminTabs() {
   const { t } = useTranslation(['console', 'common']);
   const { agent } = useSession();
@@ -17,6 +17,7 @@ export function AdminTabs() {
         ]
       : []),
     { to: PATHS.adminChannels, label: t('admin.tabs.channels') },
+    { to: PATHS.adminSuspensions, label: t('admin.tabs.suspensions') },
   ];
   return (
     <>

@@ -6,6 +6,7 @@ import { describedBy, Field } from '../../shared/Field.tsx';
 import { type CaseDetail, type CaseStatus, PRIORITIES, type Priority } from '../../shared/types.ts';
 import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
+import { instantFromInput } from './FailureTimes.tsx';
 import { causeRequired, isFinal, NEXT_STATUSES } from './lifecycle.ts';
 
 export interface ActionsHandle {
@@ -36,7 +37,8 @@ function useRunner(onChanged: () => Promise<void>) {
 
 function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
   const { t } = useTranslation(['console', 'common']);
-  const { settings } = useSession();
+  const { settings, timeZone } = useSession();
+  const [restoredAt, setRestoredAt] = useState('');
   const [status, setStatus] = useState<CaseStatus | ''>('');
   const [causeCode, setCauseCode] = useState('');
   const [discardReason, setDiscardReason] = useState<'duplicado' | 'spam'>('duplicado');
@@ -59,6 +61,10 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
         api.post(`/cases/${encodeURIComponent(kase.folio)}/status`, {
           status,
           causeCode: status === 'resuelto' && causeCode ? causeCode : undefined,
+          serviceRestoredAt:
+            status === 'resuelto' && kase.failure && restoredAt
+              ? instantFromInput(restoredAt, timeZone)
+              : undefined,
           discardReason: status === 'descartado' ? discardReason : undefined,
           duplicateOfFolio:
             status === 'descartado' && discardReason === 'duplicado'
@@ -71,6 +77,7 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
     if (ok) {
       setStatus('');
       setCauseCode('');
+      setRestoredAt('');
       setNote('');
     }
   };
@@ -111,6 +118,21 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
               </option>
             ))}
           </select>
+        </Field>
+      )}
+      {status === 'resuelto' && kase.failure && (
+        <Field
+          id="status-restored"
+          label={t('failureTimes.restoredAt')}
+          required={!kase.failure.restoredAt}
+          hint={kase.failure.restoredAt ? t('failureTimes.recordedHint') : undefined}
+        >
+          <input
+            {...describedBy('status-restored', { hint: Boolean(kase.failure.restoredAt) })}
+            type="datetime-local"
+            value={restoredAt}
+            onChange={(event) => setRestoredAt(event.target.value)}
+          />
         </Field>
       )}
       {status === 'descartado' && (

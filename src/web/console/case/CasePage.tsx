@@ -19,6 +19,7 @@ import { CaseDeadline } from './CaseDeadline.tsx';
 import { CasePayments } from './CasePayments.tsx';
 import { Composer, type ComposerHandle } from './Composer.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
+import { FailureTimes } from './FailureTimes.tsx';
 import { WRITABLE_CHANNELS } from './lifecycle.ts';
 import { Timeline } from './Timeline.tsx';
 import { UnverifiedContact } from './UnverifiedContact.tsx';
@@ -198,7 +199,12 @@ export function CasePage({ folio }: { folio: string }) {
             />
           )}
           <CaseActions ref={actions} kase={c} mayChange={mayChange} onChanged={kase.reload} />
-          <CustomerPanel kase={c} mayChange={mayChange} />
+          <FailureTimes kase={c} mayChange={mayChange} onChanged={kase.reload} />
+          <CustomerPanel
+            kase={c}
+            mayChange={mayChange}
+            onAnswerBalance={(text) => composer.current?.fill(text)}
+          />
           <CasePayments kase={c} mayChange={mayChange} />
         </div>
       </div>

@@ -14,6 +14,8 @@ export type ComposerMode = 'saliente' | 'nota_interna';
 
 export interface ComposerHandle {
   focus(mode: ComposerMode): void;
+  /** Starts a reply with the given text (the agent reads it over before sending). */
+  fill(text: string): void;
 }
 
 interface WindowClosed {
@@ -60,6 +62,11 @@ export function Composer({
   useImperativeHandle(ref, () => ({
     focus(next) {
       setMode(next);
+      textarea.current?.focus();
+    },
+    fill(text) {
+      setMode('saliente');
+      setBody(text);
       textarea.current?.focus();
     },
   }));

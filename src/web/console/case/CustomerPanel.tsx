@@ -11,7 +11,16 @@ import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 
 /** Who the customer is: name, account, every contact point, their other cases, and their services' balances. */
-export function CustomerPanel({ kase, mayChange }: { kase: CaseDetail; mayChange: boolean }) {
+export function CustomerPanel({
+  kase,
+  mayChange,
+  onAnswerBalance,
+}: {
+  kase: CaseDetail;
+  mayChange: boolean;
+  /** On a balance inquiry: starts the reply with a service's balance, cut-off and amount due. */
+  onAnswerBalance?: (text: string) => void;
+}) {
   const { t, i18n } = useTranslation(['console', 'common']);
   const { timeZone } = useSession();
   const customer = useAsync(
@@ -29,6 +38,7 @@ export function CustomerPanel({ kase, mayChange }: { kase: CaseDetail; mayChange
       caseServiceId={kase.serviceId}
       mayNameService={mayChange}
       prominent={saldo}
+      onAnswer={saldo ? onAnswerBalance : undefined}
       refresh={kase.updatedAt}
     />
   );

@@ -502,6 +502,41 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     },
   ],
   [
+    'failure_times_recorded',
+    event('failure_times_recorded', luis, {
+      before: { failureStartedAt: null, serviceRestoredAt: null },
+      after: { failureStartedAt: null, serviceRestoredAt: '2026-11-27T18:00:00.000Z' },
+    }),
+    {
+      es: 'Luis registró cuándo se restableció el servicio',
+      en: 'Luis recorded when service was restored',
+    },
+  ],
+  [
+    'failure_times_recorded',
+    event('failure_times_recorded', luis, {
+      before: { failureStartedAt: null, serviceRestoredAt: null },
+      after: { failureStartedAt: '2026-11-25T10:00:00.000Z', serviceRestoredAt: null },
+    }),
+    { es: 'Luis registró cuándo empezó la falla', en: 'Luis recorded when the failure started' },
+  ],
+  [
+    'conciliation_opened',
+    event('conciliation_opened', ana, { after: { expediente: 'PFC/MTY/123/2026', openedOn: '2026-11-18' } }),
+    {
+      es: 'Ana registró una conciliación ante la autoridad de consumo (expediente PFC/MTY/123/2026), abierta el 2026-11-18',
+      en: 'Ana recorded a conciliation before the consumer agency (file PFC/MTY/123/2026), opened on 2026-11-18',
+    },
+  ],
+  [
+    'conciliation_closed',
+    event('conciliation_closed', ana, { after: { expediente: 'PFC/MTY/123/2026', closedOn: '2026-12-02' } }),
+    {
+      es: 'Ana registró el cierre de la conciliación (expediente PFC/MTY/123/2026) el 2026-12-02',
+      en: 'Ana recorded that the conciliation (file PFC/MTY/123/2026) closed on 2026-12-02',
+    },
+  ],
+  [
     'deadline_warning',
     event('deadline_warning', system, { after: { deadline: 'reconexion' } }),
     {

@@ -133,6 +133,12 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
       });
     case 'promise_reminded':
       return s('system');
+    case 'failure_times_recorded':
+      return s(after.serviceRestoredAt !== before.serviceRestoredAt ? 'restored' : 'started');
+    case 'conciliation_opened':
+      return s('agent', { expediente: text(after.expediente), date: text(after.openedOn) });
+    case 'conciliation_closed':
+      return s('agent', { expediente: text(after.expediente), date: text(after.closedOn) });
     case 'deadline_warning':
     case 'deadline_breached': {
       const deadline = text(after.deadline);

@@ -7,6 +7,7 @@ import { AccountSummary } from '../accounts/AccountSummary.tsx';
 import { api } from '../api.ts';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
+import { Conciliations } from './Conciliations.tsx';
 import { ContactPoints } from './ContactPoints.tsx';
 import { CustomerCases, useCustomerCases } from './CustomerCases.tsx';
 import { customerLabel, MergeCustomer } from './MergeCustomer.tsx';
@@ -97,6 +98,7 @@ export function CustomerPage({ id }: { id: string }) {
         />
       </div>
       <AccountSummary customerId={data.id} refresh={String(version)} />
+      <Conciliations customerId={data.id} mayEdit={mayEdit} onChanged={changed} />
       <CustomerCases cases={cases} />
       {mayMerge && <MergeCustomer into={data} onMerged={changed} />}
     </div>
