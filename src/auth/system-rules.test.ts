@@ -44,6 +44,9 @@ describe('what the system may change, rule by rule', () => {
     ['recordatorio_de_promesa', { kind: 'promise.remind' }, true],
     ['recordatorio_de_promesa', { kind: 'promise.close' }, true],
     ['recordatorio_de_promesa', { kind: 'service.reconnection' }, false],
+    ['bonificacion_automatica', { kind: 'ledger.credit' }, true],
+    ['bonificacion_automatica', status('resuelto', 'cerrado'), false],
+    ['reconexion_por_pago', { kind: 'ledger.credit' }, false],
   ];
 
   it.each(table)('%s, %j → %s', (rule, change, allowed) => {

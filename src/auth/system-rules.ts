@@ -24,7 +24,8 @@ export type SystemChange =
   | { kind: 'customer.import' }
   | { kind: 'service.reconnection' }
   | { kind: 'promise.remind' }
-  | { kind: 'promise.close' };
+  | { kind: 'promise.close' }
+  | { kind: 'ledger.credit' };
 
 type Permission =
   | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
@@ -52,6 +53,7 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   registro_previo: [],
   reconexion_por_pago: [{ kind: 'service.reconnection' }],
   recordatorio_de_promesa: [{ kind: 'promise.remind' }, { kind: 'promise.close' }],
+  bonificacion_automatica: [{ kind: 'ledger.credit' }],
 };
 
 /** Whether a rule allows a change. */

@@ -6,6 +6,11 @@ import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
 import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import {
+  compensationSentence,
+  creditCompensation,
+  type PostedCompensation,
+} from '../rights/compensation.service.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { deadlinesOf, deadlinesOnStatus } from '../sla/deadlines.service.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
@@ -76,6 +81,7 @@ export async function changeStatus(
     assertTransition(kase.status, to);
     const { settings } = await deps.settings.current(tx);
     const set: Partial<typeof cases.$inferInsert> = { status: to, updatedAt: now };
+    let failure: ReturnType<typeof nextFailureTimes> | undefined;
 
     if (to === 'asignado') {
       const agent = agentOf(actor, 'assigneeId');
@@ -115,6 +121,7 @@ export async function changeStatus(
           });
         }
         await recordFailureTimes(tx, kase, times, isSystem(actor) ? actor : agentActor(actor), now);
+        failure = times;
       }
       set.causeCode = input.causeCode ?? null;
       set.resolvedAt = now;
@@ -182,12 +189,21 @@ export async function changeStatus(
       },
       now,
     );
+    let credit: PostedCompensation | undefined;
+    if (failure?.serviceRestoredAt && set.causeCode) {
+      const { failureStartedAt, serviceRestoredAt } = failure;
+      const resolved = { ...kase, failureStartedAt, serviceRestoredAt, causeCode: set.causeCode };
+      credit = await creditCompensation(tx, settings, resolved, now);
+    }
     // After the change it tells of, so a notice that could not go out reads after it on the timeline.
     const notice = customerNotice(kase.status, to, set.discardReason ?? null);
     if (notice) {
       const due = (await deadlinesOf(deps, tx, [kase.id], now)).get(kase.id)?.resolucion?.dueAt;
       await deliverNotice(deps, tx, kase, notice, due ? new Date(due) : null, now, {
-        values: { estado: STATUS_WORDS_ES[to] },
+        values: {
+          estado: STATUS_WORDS_ES[to],
+          ...(to === 'resuelto' ? { bonificacion: compensationSentence(credit) } : {}),
+        },
       });
     }
     return kase.id;

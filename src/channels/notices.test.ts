@@ -63,7 +63,7 @@ describe('how a notice goes out on one channel', async () => {
       'estado_resuelto',
       'whatsapp',
       true,
-      {},
+      { bonificacion: '' },
       {
         body: `Tu folio ${FOLIO} quedó resuelto. Si algo no quedó bien, responde a este mensaje en los próximos días y lo reabrimos.`,
       },
@@ -100,9 +100,22 @@ describe('how a notice goes out on one channel', async () => {
       'estado_resuelto',
       'email',
       false,
-      {},
+      { bonificacion: '' },
       {
         body: `Le informamos que su folio ${FOLIO} quedó resuelto. Si requiere algo más, responda a este correo en los próximos días y lo reabriremos.`,
+      },
+    ],
+    [
+      'e-mail, with the credit its resolution posted',
+      'estado_resuelto',
+      'email',
+      false,
+      {
+        bonificacion:
+          ' Se aplicará una bonificación de $29.17 MXN en la próxima fecha de corte (15 de diciembre de 2026).',
+      },
+      {
+        body: `Le informamos que su folio ${FOLIO} quedó resuelto. Se aplicará una bonificación de $29.17 MXN en la próxima fecha de corte (15 de diciembre de 2026). Si requiere algo más, responda a este correo en los próximos días y lo reabriremos.`,
       },
     ],
     [

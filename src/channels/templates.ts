@@ -4,7 +4,8 @@ import type { ProviderSettings } from '../settings/settings.service.ts';
  * The values a template may name, as `{folio}` in a text or as a parameter of an approved WhatsApp
  * template: what Atiende knows of every case (folio, the customer's first name, the resolution deadline,
  * the request type, the provider), a verification code, and what a notice's sender adds (the case's new
- * status, an amount, a date, the zone of an outage and when service returns, a payment's reference).
+ * status, an amount, a date, the zone of an outage and when service returns, a payment's reference, and a
+ * resolution's sentence on the credit it posted — empty when none, so one text serves both).
  */
 export const TEMPLATE_PARAMETERS = [
   'folio',
@@ -19,6 +20,7 @@ export const TEMPLATE_PARAMETERS = [
   'zona',
   'eta',
   'referencia',
+  'bonificacion',
 ] as const;
 export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
 export type TemplateValues = Partial<Record<TemplateParameter, string>>;

@@ -102,6 +102,7 @@ export const SYSTEM_RULES = [
   'registro_previo',
   'reconexion_por_pago',
   'recordatorio_de_promesa',
+  'bonificacion_automatica',
 ] as const;
 export type SystemRule = (typeof SYSTEM_RULES)[number];
 
@@ -175,6 +176,8 @@ export const EVENT_KINDS = [
   'failure_times_recorded',
   'conciliation_opened',
   'conciliation_closed',
+  'compensation_posted',
+  'compensation_not_posted',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

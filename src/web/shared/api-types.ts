@@ -972,7 +972,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion")[];
                   preview: string;
                 })[];
               /**
@@ -2348,7 +2348,7 @@ export interface paths {
                 /** @default es_MX */
                 language?: string;
                 /** @default [] */
-                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia")[];
+                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion")[];
                 preview: string;
               })[];
             /**
@@ -3756,7 +3756,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion")[];
                   preview: string;
                 })[];
               /**

@@ -537,6 +537,37 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     },
   ],
   [
+    'compensation_posted',
+    event('compensation_posted', system, {
+      after: {
+        reason: 'atribuible_proveedor',
+        totalCentavos: 2917,
+        effectiveDate: '2026-12-15',
+        explanation: 'Bonificación: 50 h sin servicio × $350.00 MXN / 720 h + 20 % = $29.17 MXN',
+      },
+    }),
+    {
+      es: 'Se aplicará una bonificación de $29.17 MXN en el corte del 2026-12-15. Bonificación: 50 h sin servicio × $350.00 MXN / 720 h + 20 % = $29.17 MXN',
+      en: 'A credit of $29.17 MXN will be applied at the 2026-12-15 cut-off. Bonificación: 50 h sin servicio × $350.00 MXN / 720 h + 20 % = $29.17 MXN',
+    },
+  ],
+  [
+    'compensation_not_posted',
+    event('compensation_not_posted', system, { after: { reason: 'sin_servicio' } }),
+    {
+      es: 'No se aplicó bonificación: el caso no indica el servicio afectado',
+      en: 'No credit was applied: the case names no affected service',
+    },
+  ],
+  [
+    'compensation_not_posted',
+    event('compensation_not_posted', system, { after: { reason: 'ya_aplicada', totalCentavos: 3500 } }),
+    {
+      es: 'No se aplicó otra bonificación: el caso ya tiene una; con los datos actuales sería de $35.00 MXN',
+      en: 'No further credit was applied: the case already has one; with the current times it would be $35.00 MXN',
+    },
+  ],
+  [
     'deadline_warning',
     event('deadline_warning', system, { after: { deadline: 'reconexion' } }),
     {

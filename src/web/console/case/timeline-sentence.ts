@@ -139,6 +139,18 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
       return s('agent', { expediente: text(after.expediente), date: text(after.openedOn) });
     case 'conciliation_closed':
       return s('agent', { expediente: text(after.expediente), date: text(after.closedOn) });
+    case 'compensation_posted':
+      return s('system', {
+        amount: money(after.totalCentavos),
+        date: text(after.effectiveDate),
+        explanation: text(after.explanation),
+      });
+    case 'compensation_not_posted': {
+      const reason = text(after.reason);
+      return s(reason === 'sin_plan' || reason === 'ya_aplicada' ? reason : 'sin_servicio', {
+        amount: money(after.totalCentavos),
+      });
+    }
     case 'deadline_warning':
     case 'deadline_breached': {
       const deadline = text(after.deadline);
