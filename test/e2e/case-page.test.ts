@@ -128,6 +128,7 @@ describeBrowser('the case page (header, timeline, reply channel, attachments, ac
 
     // A phone case is answered by default on the customer's WhatsApp, not only in the portal.
     const via = page.getByLabel('Responder por');
+    await via.waitFor();
     expect(await via.locator('option:checked').textContent()).toBe('WhatsApp: (81) 4567 8901');
     expect(await page.getByTestId('reply-hint').textContent()).toContain('Se enviará por WhatsApp');
 

@@ -54,10 +54,19 @@ export function Composer({
     () => api.get<CustomerDetail>(`/customers/${kase.customer.id}`),
     [kase.customer.id, kase.updatedAt],
   );
+  // Until the customer's contact points arrive the only route would be "record", and a reply sent then
+  // would silently stay in the portal: the route is shown once known, and a reply sent before asks for it.
+  const routesKnown = customer.data !== undefined || customer.error !== undefined;
   const options = replyOptions(kase.channel, customer.data?.contactPoints ?? [], kase.claimedContact);
   const [chosen, setChosen] = useState<string>();
   const route: ReplyOption | undefined = options.find((o) => o.value === chosen) ?? options[0];
   const replyVia = route && 'via' in route ? { replyVia: route.via } : {};
+  const currentReplyVia = async () => {
+    if (routesKnown) return replyVia;
+    const fresh = await api.get<CustomerDetail>(`/customers/${kase.customer.id}`);
+    const first = replyOptions(kase.channel, fresh.contactPoints, kase.claimedContact)[0];
+    return first && 'via' in first ? { replyVia: first.via } : {};
+  };
 
   useImperativeHandle(ref, () => ({
     focus(next) {
@@ -133,7 +142,7 @@ export function Composer({
       kind: mode,
       body: body.trim(),
       attachments: await readAttachments(files),
-      ...(mode === 'saliente' ? replyVia : {}),
+      ...(mode === 'saliente' ? await currentReplyVia() : {}),
     });
   };
 
@@ -169,7 +178,7 @@ export function Composer({
             </label>
           ))}
         </fieldset>
-        {mode === 'saliente' && route && (
+        {mode === 'saliente' && routesKnown && route && (
           <>
             <div className="composer__row">
               <label htmlFor="reply-via">{t('reply.via')}</label>
