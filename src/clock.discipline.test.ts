@@ -13,6 +13,7 @@ const ALLOWED: Record<string, string> = {
   'clock.ts': 'the system clock itself',
   'logging/logger.ts': 'a log line shows the wall time it was written',
   'settings/settings.cache.ts': "the cache's age is real elapsed time",
+  'incidents/status.snapshot.ts': "the status page snapshot's age is real elapsed time",
   'db/lock.ts': 'the lock file records wall time for a person to read',
 };
 

@@ -14,11 +14,17 @@ import { quarantineRoutes } from './channels/quarantine.routes.ts';
 import { webhookRoutes } from './channels/webhooks.routes.ts';
 import type { AppContext } from './context.ts';
 import { customersRoutes } from './customers/customers.routes.ts';
+import { serviceOrderRoutes } from './field/service-orders.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import type { HttpApp, HttpParts } from './http/app.ts';
+import { incidentsRoutes, statusPageRoutes } from './incidents/incidents.routes.ts';
 import { liveRoutes } from './live/live.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
+import { cancellationRoutes } from './rights/cancellation.routes.ts';
+import { caseSuspensionRoutes } from './rights/case-suspension.routes.ts';
+import { compensationsRoutes } from './rights/compensations.routes.ts';
 import { conciliationRoutes } from './rights/conciliation.routes.ts';
+import { installationRoutes } from './rights/installation.routes.ts';
 import { suspensionRoutes } from './rights/suspension.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { flagsRoutes } from './sla/flags.routes.ts';
@@ -51,10 +57,17 @@ export function httpParts(ctx: AppContext): HttpParts {
       quarantineRoutes(api, ctx);
       paymentsRoutes(api, ctx);
       importRoutes(api, ctx);
+      cancellationRoutes(api, ctx);
       conciliationRoutes(api, ctx);
+      installationRoutes(api, ctx);
+      serviceOrderRoutes(api, ctx);
       suspensionRoutes(api, ctx);
+      incidentsRoutes(api, ctx);
+      compensationsRoutes(api, ctx);
+      caseSuspensionRoutes(api, ctx);
     },
     async otherRoutes(app: HttpApp) {
+      statusPageRoutes(app, ctx);
       await app.register(async (webhooks) =>
         webhookRoutes(webhooks, ctx, [
           { path: 'whatsapp', channel: 'whatsapp' },

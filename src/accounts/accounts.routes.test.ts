@@ -188,12 +188,16 @@ describeEachDatabase('accounts API', (kind) => {
       const noReason = await change({ status: 'suspendido' });
       expect(noReason.statusCode).toBe(422);
       expect(noReason.json()).toMatchObject({ field: 'suspensionReason' });
+      // Non-payment is suspended by its rules only, never by hand.
       expect(
         (await change({ status: 'suspendido', suspensionReason: 'falta_de_pago' })).json(),
-      ).toMatchObject({
-        status: 'suspendido',
-        suspensionReason: 'falta_de_pago',
-      });
+      ).toMatchObject({ status: 422, code: 'service.suspension_by_rule', field: 'suspensionReason' });
+      expect((await change({ status: 'suspendido', suspensionReason: 'uso_indebido' })).json()).toMatchObject(
+        {
+          status: 'suspendido',
+          suspensionReason: 'uso_indebido',
+        },
+      );
       expect((await change({ status: 'activo' })).json()).toMatchObject({
         status: 'activo',
         suspensionReason: null,

@@ -9,6 +9,7 @@ import type { Db, Tx } from '../db/database.ts';
 import { cases, plans, services, zones } from '../db/schema.ts';
 import { agentActor, appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { cancelService, reactivateService, suspendService } from '../rights/service-suspension.service.ts';
 import type {
   ChangeServiceStatusRequest,
   CreatePlanRequest,
@@ -19,7 +20,6 @@ import type {
   UpdateZoneRequest,
 } from './accounts.schema.ts';
 import { balancesOf } from './ledger.service.ts';
-import { onServiceReactivated } from './payments.service.ts';
 import { mayChangeServiceStatus } from './service-status.ts';
 
 export type PlanRow = typeof plans.$inferSelect;
@@ -356,17 +356,36 @@ export async function changeServiceStatus(
         detail: `A ${service.status} service cannot become ${input.status}`,
       });
     }
-    if (input.status === 'suspendido' && !input.suspensionReason) {
-      throw unprocessable(
-        'service.suspension_reason',
-        'suspensionReason',
-        'Say why the service is suspended',
-      );
+    if (input.status === 'suspendido') {
+      if (!input.suspensionReason) {
+        throw unprocessable(
+          'service.suspension_reason',
+          'suspensionReason',
+          'Say why the service is suspended',
+        );
+      }
+      // Non-payment has rules of its own (days past due, notice, conciliation, promise): only they suspend.
+      if (input.suspensionReason === 'falta_de_pago') {
+        throw unprocessable(
+          'service.suspension_by_rule',
+          'suspensionReason',
+          'A suspension for non-payment is proposed by the rules and confirmed by a supervisor',
+        );
+      }
+      await suspendService(tx, { serviceId: id, reason: input.suspensionReason, actor, now });
+      return;
     }
-    const suspensionReason = input.status === 'suspendido' ? (input.suspensionReason ?? null) : null;
+    if (service.status === 'suspendido' && input.status === 'activo') {
+      await reactivateService(deps, tx, { serviceId: id, actor, now });
+      return;
+    }
+    if (input.status === 'cancelado') {
+      await cancelService(deps, tx, { serviceId: id, actor, now });
+      return;
+    }
     await tx
       .update(services)
-      .set({ status: input.status, suspensionReason, updatedAt: now })
+      .set({ status: input.status, suspensionReason: null, updatedAt: now })
       .where(eq(services.id, id));
     await appendEvent(
       tx,
@@ -376,13 +395,10 @@ export async function changeServiceStatus(
         subject: { kind: 'service', id },
         customerId: service.customerId,
         before: { status: service.status, suspensionReason: service.suspensionReason },
-        after: { status: input.status, suspensionReason },
+        after: { status: input.status, suspensionReason: null },
       },
       now,
     );
-    // Back in service: the reconnection clock a payment started is met now.
-    if (service.status === 'suspendido' && input.status === 'activo')
-      await onServiceReactivated(deps, tx, id, now);
   });
 }
 

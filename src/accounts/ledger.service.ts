@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../db/database.ts';
+import { queryRows, type Tx } from '../db/database.ts';
 import { ledgerEntries, services } from '../db/schema.ts';
 import type { LedgerKind } from '../domain/vocabulary.ts';
 import type { EventActor } from '../events/events.service.ts';
@@ -34,6 +34,7 @@ export async function postLedgerEntries(
 ): Promise<LedgerEntryRow[]> {
   if (entries.length === 0) return [];
   for (const e of entries) assertSignForKind(e.kind, e.amountCentavos);
+  await assertChargesAllowed(tx, entries);
   return tx
     .insert(ledgerEntries)
     .values(
@@ -55,6 +56,57 @@ export async function postLedgerEntries(
     )
     .onConflictDoNothing({ target: ledgerEntries.sourceKey })
     .returning();
+}
+
+interface ChargeLimits {
+  service_id: string;
+  /** The effective date of the service's standing or carried-out cancellation: its last day of charges. */
+  cancelled_after: string | null;
+  /** The provider-zone date a theft or loss suspension still open started: no charge from that day. */
+  stolen_from: string | null;
+}
+
+/**
+ * Refuses (422 on `effectiveDate`) a charge dated after a cancellation's effective date (Carta item 9:
+ * nothing is billed after it) or on or after the day an open theft-or-loss suspension started (Carta item
+ * 35: no further charges). Credits and adjustments still go through: they settle the final balance. One
+ * query for the whole batch, whatever its size, with the services passed as one array parameter.
+ */
+async function assertChargesAllowed(tx: Tx, entries: NewLedgerEntry[]): Promise<void> {
+  const charged = [...new Set(entries.filter((e) => e.kind === 'cargo').map((e) => e.serviceId))];
+  if (charged.length === 0) return;
+  const limits = await queryRows<ChargeLimits>(
+    tx,
+    sql`select s.id as service_id,
+        (select min(c.effective_date)::text from cancellations c
+          where c.service_id = s.id and c.status in ('en_curso', 'efectuada')) as cancelled_after,
+        (select min((x.started_at at time zone
+            (select p.settings->'provider'->>'timeZone' from provider_settings p where p.id = 1))::date)::text
+          from service_suspensions x
+          where x.service_id = s.id and x.reason = 'robo_o_extravio' and x.ended_at is null) as stolen_from
+      from services s where s.id = any(${`{${charged.join(',')}}`}::uuid[])`,
+  );
+  const byService = new Map(limits.map((l) => [l.service_id, l]));
+  for (const e of entries) {
+    if (e.kind !== 'cargo') continue;
+    const limit = byService.get(e.serviceId);
+    if (limit?.cancelled_after && e.effectiveDate > limit.cancelled_after) {
+      throw new AppError('ledger.after_cancellation', {
+        status: 422,
+        field: 'effectiveDate',
+        detail: `The service was cancelled effective ${limit.cancelled_after}; nothing may be charged after it`,
+        extra: { serviceId: e.serviceId, cancellationEffectiveDate: limit.cancelled_after },
+      });
+    }
+    if (limit?.stolen_from && e.effectiveDate >= limit.stolen_from) {
+      throw new AppError('ledger.after_theft_suspension', {
+        status: 422,
+        field: 'effectiveDate',
+        detail: `The service is suspended for theft or loss since ${limit.stolen_from}; nothing may be charged from that day`,
+        extra: { serviceId: e.serviceId, suspendedOn: limit.stolen_from },
+      });
+    }
+  }
 }
 
 /** Balances of services as of a date (entries effective up to it), summed by the database. */

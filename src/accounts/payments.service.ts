@@ -402,8 +402,9 @@ export const onServiceReactivated = (
 // deadline checks knows whom a service's reconnection concerns.
 registerDeadlineSubject('service', {
   /**
-   * The case of the latest confirmed payment on the service: its assignee (or, with nobody assigned, the
-   * area's supervisors) is warned; a breach goes to the supervisors and the assignee.
+   * The case of the latest confirmed payment on the service (what a reconnection follows), else the latest
+   * case about the service (the contratacion case an installation follows): its assignee (or, with nobody
+   * assigned, the area's supervisors) is warned; a breach goes to the supervisors and the assignee.
    */
   async recipients(tx, serviceId) {
     const [service] = await tx
@@ -411,13 +412,24 @@ registerDeadlineSubject('service', {
       .from(services)
       .where(eq(services.id, serviceId));
     if (!service) return null;
-    const [kase] = await tx
-      .select({ id: cases.id, areaId: cases.areaId, assigneeId: cases.assigneeId })
+    const caseColumns = { id: cases.id, areaId: cases.areaId, assigneeId: cases.assigneeId };
+    const [paid] = await tx
+      .select(caseColumns)
       .from(payments)
       .innerJoin(cases, eq(cases.id, payments.caseId))
       .where(and(eq(payments.serviceId, serviceId), eq(payments.status, 'confirmado')))
       .orderBy(desc(payments.confirmedAt))
       .limit(1);
+    const kase =
+      paid ??
+      (
+        await tx
+          .select(caseColumns)
+          .from(cases)
+          .where(eq(cases.serviceId, serviceId))
+          .orderBy(desc(cases.createdAt))
+          .limit(1)
+      )[0];
     if (!kase) return { warn: [], escalate: [], timelines: { customerId: service.customerId } };
     const supervisors = await supervisorsOf(tx, kase.areaId);
     const assignee = kase.assigneeId ? [kase.assigneeId] : [];

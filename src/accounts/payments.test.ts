@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { systemActor } from '../auth/system-rules.ts';
 import { ManualClock } from '../clock.ts';
 import { areas, cases, deadlines, events, ledgerEntries, messages, services } from '../db/schema.ts';
+import { suspendService } from '../rights/service-suspension.service.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { changeServiceStatus } from './accounts.service.ts';
@@ -68,14 +69,19 @@ describeEachDatabase('payments registered from a case', (kind) => {
     const db = app.atiende.ctx.db;
     const [service] = await db
       .insert(services)
-      .values({
-        customerId: customer.id,
-        status,
-        suspensionReason: status === 'suspendido' ? 'falta_de_pago' : null,
-        cutoffDay: 10,
-      })
+      .values({ customerId: customer.id, status: 'activo', cutoffDay: 10 })
       .returning();
     const serviceId = service?.id as string;
+    // Through the one suspending path, so the service has the suspension record a rule would leave.
+    if (status === 'suspendido')
+      await db.transaction((tx) =>
+        suspendService(tx, {
+          serviceId,
+          reason: 'falta_de_pago',
+          actor: systemActor('suspension_por_falta_de_pago'),
+          now: clock.now(),
+        }),
+      );
     if (owed > 0)
       await postLedgerEntries(
         db,

@@ -74,7 +74,8 @@ export function pinRoutes(app: HttpApp, ctx: AppContext) {
       config: { rateLimit: PORTAL_RATE_LIMIT },
       schema: {
         ...portal,
-        summary: 'Account number and PIN → balance, next cut-off, amount due and last movements',
+        summary:
+          'Account number and PIN → per service: balance, cut-off, amount due, movements, compensations, suspensions, reconnection, installation, cancellation',
         body: PortalAccountLogin,
         response: { 200: PortalBalance },
       },
@@ -88,15 +89,17 @@ export function pinRoutes(app: HttpApp, ctx: AppContext) {
       config: { rateLimit: PORTAL_RATE_LIMIT },
       schema: {
         ...portal,
-        summary: "A folio with the phone or e-mail on file → the balance of the case's customer",
+        summary:
+          "A folio with the phone or e-mail on file → the balance and rights of the case's service (every service of the customer when it names none)",
         body: PortalLookup,
         response: { 200: PortalBalance },
       },
     },
     async (request) => {
       const kase = await authorizeFolio(ctx, request.body, request.ip);
-      // A folio filed with an unproven contact belongs to its prospect, who has no services of their own.
-      return customerBalance(ctx, kase.customerId);
+      // A folio filed with an unproven contact belongs to its prospect, who has no services of their own;
+      // a folio about one service shows that one only.
+      return customerBalance(ctx, kase.customerId, kase.serviceId);
     },
   );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IDENTITY_CHECKS, LEDGER_KINDS, SERVICE_STATUSES } from '../domain/vocabulary.ts';
+import { PortalServiceRights } from '../rights/portal-rights.ts';
 import { PIN_MAX_LENGTH } from './pin-policy.ts';
 
 export const AccountNumber = z.string().trim().min(1).max(40);
@@ -40,20 +41,27 @@ const Movement = z.object({
   reference: z.string().nullable(),
 });
 
-/** What a balance inquiry answers the customer, per service; amounts in centavos, formatted by the page. */
+/**
+ * What a balance inquiry answers the customer, per service: the account and the rights the service has
+ * earned (compensations, suspensions, reconnection, installation, cancellation); amounts in centavos and
+ * instants in ISO, formatted by the page in the provider's zone.
+ */
 export const PortalBalance = z.object({
   accountNumber: z.string().nullable(),
+  timeZone: z.string(),
   services: z.array(
-    z.object({
-      reference: z.string().nullable(),
-      plan: z.string().nullable(),
-      status: z.enum(SERVICE_STATUSES),
-      balanceCentavos: z.number().int(),
-      nextCutoff: z.string(),
-      amountDueCentavos: z.number().int(),
-      creditCentavos: z.number().int(),
-      movements: z.array(Movement),
-    }),
+    z
+      .object({
+        reference: z.string().nullable(),
+        plan: z.string().nullable(),
+        status: z.enum(SERVICE_STATUSES),
+        balanceCentavos: z.number().int(),
+        nextCutoff: z.string(),
+        amountDueCentavos: z.number().int(),
+        creditCentavos: z.number().int(),
+        movements: z.array(Movement),
+      })
+      .extend(PortalServiceRights.shape),
   ),
 });
 

@@ -264,6 +264,7 @@ describeEachDatabase('the account PIN and the balance inquiry', (kind) => {
     expect(byFolio.statusCode, byFolio.body).toBe(200);
     expect(byFolio.json()).toEqual({
       accountNumber: rosa.accountNumber,
+      timeZone: 'America/Monterrey',
       services: [
         {
           reference: `SRV-${rosa.accountNumber}`,
@@ -289,6 +290,12 @@ describeEachDatabase('the account PIN and the balance inquiry', (kind) => {
               reference: `REF-${rosa.accountNumber}-0`,
             },
           ],
+          suspensionReason: null,
+          suspensions: [],
+          reconnectionDueAt: null,
+          installation: null,
+          compensations: [],
+          cancellation: null,
         },
       ],
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { resetPassword } from '../auth/password.service.ts';
 import type { AppContext } from '../context.ts';
-import { agents, PRESENCES } from '../db/schema.ts';
+import { AGENT_ROLES, agents, PRESENCES } from '../db/schema.ts';
 import { agentActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
@@ -22,7 +22,7 @@ export const AgentResponse = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'supervisor', 'agent']),
+  role: z.enum(AGENT_ROLES),
   active: z.boolean(),
   presence: z.enum(PRESENCES),
   maxOpenCases: z.number().int(),

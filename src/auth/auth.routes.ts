@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findAgent, presentAgent } from '../agents/agents.service.ts';
 import type { AppContext } from '../context.ts';
+import { AGENT_ROLES } from '../domain/vocabulary.ts';
 import { agentActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor, SESSION_COOKIE } from '../http/auth.ts';
@@ -16,7 +17,7 @@ const AgentSummary = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'supervisor', 'agent']),
+  role: z.enum(AGENT_ROLES),
 });
 export const SessionResponse = z.object({
   agent: AgentSummary,
@@ -103,7 +104,7 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
   app.get(
     '/auth/session',
     {
-      onRequest: requireActor(),
+      onRequest: requireActor('admin', 'supervisor', 'agent', 'tecnico'),
       schema: {
         tags: ['auth'],
         summary: 'The logged-in agent and the CSRF token for writes',
@@ -124,7 +125,7 @@ export function authRoutes(app: HttpApp, ctx: AppContext) {
   app.post(
     '/auth/password',
     {
-      onRequest: requireActor(),
+      onRequest: requireActor('admin', 'supervisor', 'agent', 'tecnico'),
       schema: {
         tags: ['auth'],
         summary: "Change one's own password; ends every other session of the agent",

@@ -25,7 +25,11 @@ export type SystemChange =
   | { kind: 'service.reconnection' }
   | { kind: 'promise.remind' }
   | { kind: 'promise.close' }
-  | { kind: 'ledger.credit' };
+  | { kind: 'ledger.credit' }
+  | { kind: 'service.cancel' }
+  | { kind: 'service.suspend' }
+  | { kind: 'service.reactivate' }
+  | { kind: 'compensation.propose' };
 
 type Permission =
   | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
@@ -54,6 +58,11 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   reconexion_por_pago: [{ kind: 'service.reconnection' }],
   recordatorio_de_promesa: [{ kind: 'promise.remind' }, { kind: 'promise.close' }],
   bonificacion_automatica: [{ kind: 'ledger.credit' }],
+  cancelacion_programada: [{ kind: 'service.cancel' }],
+  suspension_por_falta_de_pago: [{ kind: 'service.suspend' }],
+  aviso_de_suspension: [{ kind: 'case.notice' }],
+  reactivacion_programada: [{ kind: 'service.reactivate' }],
+  instalacion_vencida: [{ kind: 'compensation.propose' }],
 };
 
 /** Whether a rule allows a change. */

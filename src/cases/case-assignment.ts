@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import { queryRows, type Tx } from '../db/database.ts';
@@ -31,7 +31,7 @@ export const pickAgentStatement = (areaId: number, now: Date) =>
       where id = (
         select a.id from ${agents} a
         join ${agentAreas} aa on aa.agent_id = a.id and aa.area_id = ${areaId}
-        where a.active and a.presence = 'en_linea'
+        where a.active and a.presence = 'en_linea' and a.role <> 'tecnico'
           and (select count(*) from ${cases} c
                where c.assignee_id = a.id and c.status in ('asignado', 'en_proceso', 'en_espera_cliente')) < a.max_open_cases
         order by a.last_assigned_at asc nulls first, a.id
@@ -68,7 +68,7 @@ export async function routeWithinArea(
   return agentId;
 }
 
-/** An agent who may take cases of the area: active and a member of it. */
+/** An agent who may take cases of the area: active, a member of it, and not a field technician. */
 export async function assertAgentInArea(
   tx: Tx,
   agentId: string,
@@ -79,7 +79,7 @@ export async function assertAgentInArea(
     .select({ id: agents.id })
     .from(agents)
     .innerJoin(agentAreas, and(eq(agentAreas.agentId, agents.id), eq(agentAreas.areaId, areaId)))
-    .where(and(eq(agents.id, agentId), eq(agents.active, true)));
+    .where(and(eq(agents.id, agentId), eq(agents.active, true), ne(agents.role, 'tecnico')));
   if (!row) {
     throw new AppError('case.agent_not_in_area', {
       status: 422,

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { attachmentBlobs, cases, messageAttachments, messages } from '../db/schema.ts';
 import { caseEvents, presentEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { incidentOfCase } from '../incidents/incidents.service.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 import { presentCase, selectCases } from './case-presenters.ts';
 import type { CaseResponse } from './cases.schema.ts';
@@ -84,5 +85,6 @@ export async function getCaseWithTimeline(deps: ReadDeps, folio: string, now: Da
     timeline,
     // Only the message that opened the case carries one (an acknowledgement may share its instant).
     classification: messageRows.map((m) => classificationOf(m.metadata)).find(Boolean) ?? null,
+    incident: await incidentOfCase(tx, row.kase.incidentId),
   };
 }

@@ -6,11 +6,9 @@ import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
 import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
-import {
-  compensationSentence,
-  creditCompensation,
-  type PostedCompensation,
-} from '../rights/compensation.service.ts';
+import { creditCompensation } from '../rights/compensation.service.ts';
+import { compensationSentence, type ProposalOutcome } from '../rights/compensations.service.ts';
+import { refundImproperCharge } from '../rights/improper-charge.service.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { deadlinesOf, deadlinesOnStatus } from '../sla/deadlines.service.ts';
 import { assertMayChange, assertMaySupervise } from './access.ts';
@@ -189,12 +187,16 @@ export async function changeStatus(
       },
       now,
     );
-    let credit: PostedCompensation | undefined;
+    let credit: ProposalOutcome | undefined;
     if (failure?.serviceRestoredAt && set.causeCode) {
       const { failureStartedAt, serviceRestoredAt } = failure;
       const resolved = { ...kase, failureStartedAt, serviceRestoredAt, causeCode: set.causeCode };
-      credit = await creditCompensation(tx, settings, resolved, now);
+      credit = await creditCompensation(deps, tx, settings, resolved, now);
     }
+    const refund =
+      to === 'resuelto' && input.improperCharge
+        ? await refundImproperCharge(deps, tx, settings, kase, input.improperCharge, actor, now)
+        : undefined;
     // After the change it tells of, so a notice that could not go out reads after it on the timeline.
     const notice = customerNotice(kase.status, to, set.discardReason ?? null);
     if (notice) {
@@ -202,7 +204,12 @@ export async function changeStatus(
       await deliverNotice(deps, tx, kase, notice, due ? new Date(due) : null, now, {
         values: {
           estado: STATUS_WORDS_ES[to],
-          ...(to === 'resuelto' ? { bonificacion: compensationSentence(credit) } : {}),
+          ...(to === 'resuelto'
+            ? {
+                bonificacion:
+                  compensationSentence(credit, 'falla') + compensationSentence(refund, 'cargo_indebido'),
+              }
+            : {}),
         },
       });
     }

@@ -9,6 +9,7 @@ import {
   PRIORITIES,
   RAISED_BY,
 } from '../db/schema.ts';
+import { INCIDENT_STATUSES } from '../domain/vocabulary.ts';
 import { Instant } from '../http/instant.ts';
 import { DEADLINE_STATES } from '../sla/deadline-state.ts';
 import { REQUEST_TYPES } from './request-types.ts';
@@ -53,6 +54,17 @@ export const ChangeStatusRequest = z.object({
   serviceRestoredAt: Instant.optional(),
   /** Resolving a `falla`: an earlier start than the report, when the provider knows it. */
   failureStartedAt: Instant.optional(),
+  /**
+   * Resolving an `aclaracion` of subtype `cargo_indebido` in the customer's favour: the charge refunded
+   * (with its bonus, within the refund's business days from the claim).
+   */
+  improperCharge: z
+    .object({
+      amountCentavos: z.number().int().positive().max(100_000_000),
+      /** The ledger's `cargo` being refunded, when the agent names it: the amount may not exceed it. */
+      ledgerEntryId: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 export type ChangeStatusRequest = z.infer<typeof ChangeStatusRequest>;
 
@@ -255,6 +267,15 @@ export const CaseDetailResponse = CaseResponse.extend({
   /** Why a message sent without a chosen type got the type it opened with: the phrase that matched. */
   classification: z
     .object({ requestType: z.enum(REQUEST_TYPES), subtype: z.string().nullable(), rule: z.string() })
+    .nullable(),
+  /** The outage the case is linked to. */
+  incident: z
+    .object({
+      id: z.uuid(),
+      number: z.number().int(),
+      status: z.enum(INCIDENT_STATUSES),
+      eta: z.string().nullable(),
+    })
     .nullable(),
 });
 export const CUSTOMER_MATCHES = ['nombre', 'telefono', 'correo', 'cuenta'] as const;

@@ -120,6 +120,19 @@ describeEachDatabase('a failure’s start and restoration', (kind) => {
         'case.restoration_before_start',
         'serviceRestoredAt',
       ],
+      [
+        { failureStartedAt: iso(REPORT.getTime() - 367 * 24 * HOUR) },
+        'case.outage_too_long',
+        'failureStartedAt',
+      ],
+      [
+        {
+          failureStartedAt: iso(REPORT.getTime() - 366 * 24 * HOUR + HOUR),
+          serviceRestoredAt: iso(REPORT.getTime() + 9 * HOUR),
+        },
+        'case.outage_too_long',
+        'serviceRestoredAt',
+      ],
     ];
     for (const [body, code, field] of refusals) {
       const response = await times(kase.folio, body);

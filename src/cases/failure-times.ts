@@ -4,6 +4,7 @@ import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
 import { agentActor, appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { MAX_OUTAGE_DAYS } from '../rights/compensation.ts';
 import { assertMayChange } from './access.ts';
 import { type CaseDeps, type CaseRow, lockCase } from './case-context.ts';
 import { getCaseById } from './case-read.ts';
@@ -16,10 +17,14 @@ export interface FailureTimesChange {
   serviceRestoredAt?: string;
 }
 
+const MAX_OUTAGE_MS = MAX_OUTAGE_DAYS * 86_400_000;
+
 /**
  * A failure's instants after a change, checked: a start no later than the report (an earlier start is
  * what the provider may know; a later one would shorten what the customer reported), a restoration not
- * before the start, neither in the future. Only the fields given change.
+ * before the start, neither in the future, and no outage longer than compensation can price (a typing
+ * mistake then is refused here, where it was typed, not later when it would block resolving the case).
+ * Only the fields given change.
  */
 export function nextFailureTimes(kase: CaseRow, change: FailureTimesChange, now: Date) {
   const failureStartedAt =
@@ -38,6 +43,13 @@ export function nextFailureTimes(kase: CaseRow, change: FailureTimesChange, now:
       detail: 'A failure starts at the report or earlier',
     });
   }
+  if (failureStartedAt && kase.createdAt.getTime() - failureStartedAt.getTime() > MAX_OUTAGE_MS) {
+    throw new AppError('case.outage_too_long', {
+      status: 422,
+      field: 'failureStartedAt',
+      detail: `A failure cannot have started more than ${MAX_OUTAGE_DAYS} days before the report`,
+    });
+  }
   if (serviceRestoredAt && serviceRestoredAt > now) {
     throw new AppError('case.restoration_in_future', {
       status: 422,
@@ -50,6 +62,13 @@ export function nextFailureTimes(kase: CaseRow, change: FailureTimesChange, now:
       status: 422,
       field: 'serviceRestoredAt',
       detail: `Service cannot come back before the failure started (${start.toISOString()})`,
+    });
+  }
+  if (serviceRestoredAt && serviceRestoredAt.getTime() - start.getTime() > MAX_OUTAGE_MS) {
+    throw new AppError('case.outage_too_long', {
+      status: 422,
+      field: 'serviceRestoredAt',
+      detail: `An outage of more than ${MAX_OUTAGE_DAYS} days is not plausible`,
     });
   }
   return { failureStartedAt, serviceRestoredAt };

@@ -6,6 +6,7 @@ import type { CustomerRow } from '../customers/customers.service.ts';
 import { queryRows, type Tx } from '../db/database.ts';
 import { cases, deadlines as deadlineTable, events, messages, type RAISED_BY } from '../db/schema.ts';
 import { type EventActor, eventValues, type NewEvent } from '../events/events.service.ts';
+import { recordCancellationAtOpening } from '../rights/cancellation.service.ts';
 import type { CalendarSpecInput } from '../sla/calendar-spec.ts';
 import { newCaseDeadlines, scheduleDeadlineChecks } from '../sla/deadlines.service.ts';
 import { nextDueColumns } from '../sla/next-due.ts';
@@ -94,6 +95,7 @@ export async function openCaseRow(
     folio,
     requestType: row.requestType,
     subtype: row.subtype,
+    incidentId: null,
     channel: row.channel,
     customerId: row.customerId,
     raisedBy: row.raisedBy,
@@ -180,5 +182,7 @@ export async function openCaseRow(
   );
   await storeMessageAttachments(deps, tx, messageId, row.firstMessage.attachments);
   await scheduleDeadlineChecks(deps, tx, deadlines, settings.deadlines.warnAt);
+  // The customer gets the effective date at once, on every channel, when the service is beyond doubt.
+  await recordCancellationAtOpening(deps, tx, kase, row.actor, row.now);
   return { row: kase, assigneeName: assignee?.name ?? null, deadlines };
 }

@@ -4,8 +4,9 @@ import type { ProviderSettings } from '../settings/settings.service.ts';
  * The values a template may name, as `{folio}` in a text or as a parameter of an approved WhatsApp
  * template: what Atiende knows of every case (folio, the customer's first name, the resolution deadline,
  * the request type, the provider), a verification code, and what a notice's sender adds (the case's new
- * status, an amount, a date, the zone of an outage and when service returns, a payment's reference, and a
- * resolution's sentence on the credit it posted — empty when none, so one text serves both).
+ * status, an amount, a date, the zone of an outage and when service returns, a payment's reference, a
+ * resolution's sentence on the credit it posted — empty when none, so one text serves both — and a
+ * cancellation's effective date, and a field visit's order number and appointment window).
  */
 export const TEMPLATE_PARAMETERS = [
   'folio',
@@ -21,6 +22,9 @@ export const TEMPLATE_PARAMETERS = [
   'eta',
   'referencia',
   'bonificacion',
+  'fecha_efectiva',
+  'orden',
+  'ventana',
 ] as const;
 export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
 export type TemplateValues = Partial<Record<TemplateParameter, string>>;
@@ -80,8 +84,16 @@ export const DEFAULT_NOTICE_TEXTS: Readonly<Record<string, string>> = {
   pago_registrado: 'Registramos tu pago de {monto} del {fecha} en tu folio {folio}. ¡Gracias!',
   reconexion_en_curso:
     'Recibimos tu pago de {monto} y tu servicio quedará reconectado a más tardar el {fecha} (folio {folio}).',
+  aviso_suspension:
+    'Tu servicio tiene un saldo vencido de {monto}. Si no se cubre, podrá suspenderse a partir del {fecha}. Si ya pagaste, responde con tu comprobante (folio {folio}).',
   recordatorio_promesa:
     'Te recordamos tu promesa de pago de {monto} para el {fecha} (folio {folio}). Si ya pagaste, responde con tu comprobante.',
+  cancelacion_registrada:
+    'Registramos tu cancelación con el folio {folio}. Fecha efectiva: {fecha_efectiva}; después de esa fecha no se te cobrará nada.',
+  compensacion_aprobada:
+    'Sobre tu folio {folio}: se aprobó a tu favor un monto de {monto}, que verás en tu estado de cuenta a partir del {fecha}.',
+  orden_agendada:
+    'Tu visita técnica (orden {orden}, folio {folio}) quedó agendada para el {ventana}. Responde "confirmo" para confirmarla o dinos qué horario te acomoda mejor.',
 };
 
 /**

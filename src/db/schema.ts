@@ -22,13 +22,19 @@ import {
 import {
   ACTOR_KINDS,
   AGENT_ROLES,
+  CANCELLATION_SCOPES,
+  CANCELLATION_STATUSES,
   CASE_STATUSES,
+  COMPENSATION_KINDS,
+  COMPENSATION_STATUSES,
   CONTACT_KINDS,
   DEADLINE_FLAG_KINDS,
   DEADLINE_KINDS,
   DELIVERY_STATUSES,
   EVENT_SUBJECTS,
   IDENTITY_CHECKS,
+  INCIDENT_CAUSES,
+  INCIDENT_STATUSES,
   LEDGER_KINDS,
   MESSAGE_KINDS,
   PAYMENT_METHODS,
@@ -38,8 +44,11 @@ import {
   PRIORITIES,
   PROMISE_STATUSES,
   RAISED_BY,
+  SERVICE_ORDER_KINDS,
+  SERVICE_ORDER_STATUSES,
   SERVICE_STATUSES,
   SUSPENSION_REASONS,
+  VISIT_OUTCOMES,
 } from '../domain/vocabulary.ts';
 
 // The domain's lists live in one dependency-free module the web shares; re-exported for the server's use.
@@ -109,7 +118,7 @@ export const agents = pgTable(
   },
   (t) => [
     uniqueIndex('agents_email_key').on(t.email),
-    check('agents_role_check', sql`${t.role} in ('admin', 'supervisor', 'agent')`),
+    check('agents_role_check', sql`${t.role} in ('admin', 'supervisor', 'agent', 'tecnico')`),
     check('agents_presence_check', sql`${t.presence} in ('en_linea', 'ausente', 'desconectado')`),
     check('agents_email_lower', sql`${t.email} = lower(${t.email})`),
   ],
@@ -217,6 +226,8 @@ export const cases = pgTable(
     folio: text('folio').notNull().unique(),
     requestType: text('request_type').notNull(),
     subtype: text('subtype'),
+    /** The outage this report belongs to: linked at intake while an incident covers the service's zone. */
+    incidentId: uuid('incident_id').references((): AnyPgColumn => incidents.id),
     channel: text('channel').notNull(),
     customerId: uuid('customer_id')
       .notNull()
@@ -274,6 +285,7 @@ export const cases = pgTable(
     index('cases_next_due_idx').on(t.nextDueAt, t.id),
     index('cases_assignee_status_idx').on(t.assigneeId, t.status),
     index('cases_customer_idx').on(t.customerId),
+    index('cases_incident_idx').on(t.incidentId).where(sql`${t.incidentId} is not null`),
     index('cases_created_idx').on(t.createdAt, t.id),
     check(
       'cases_status_check',
@@ -591,6 +603,10 @@ export const services = pgTable(
     /** The day of the month the billing period closes (`fecha_corte`); 29–31 fall on a short month's last day. */
     cutoffDay: integer('cutoff_day').notNull(),
     startDate: date('start_date'),
+    /** The contract's signing: installation is due within the rights' business days of it. */
+    contractSignedOn: date('contract_signed_on'),
+    /** When the service was installed; with the signing it says whether installation was late. */
+    installedAt: timestamp('installed_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -674,6 +690,8 @@ export const customerImports = pgTable('customer_imports', {
   problems: jsonb('problems').notNull().default([]),
   actorAgentId: uuid('actor_agent_id'),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  /** When the run last wrote a batch: a run silent for long was interrupted (its process is gone). */
+  progressAt: timestamp('progress_at', { withTimezone: true }),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
 
@@ -788,4 +806,232 @@ export const suspensionNotices = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('suspension_notices_service_idx').on(t.serviceId, t.noticedOn)],
+);
+
+/**
+ * What the provider owes a customer for a case, computed by a rule of `src/rights/` with its inputs and
+ * result (`formula`), then posted to the ledger: at once up to the automatic amount, else when a supervisor
+ * approves or adjusts it. One per case and kind, ever. A refund (`refundCentavos` > 0) also owes money back
+ * by its deadline (subject `compensation`), met when `refundedAt` is recorded.
+ */
+export const compensations = pgTable(
+  'compensations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    kind: text('kind', { enum: COMPENSATION_KINDS }).notNull(),
+    status: text('status', { enum: COMPENSATION_STATUSES }).notNull(),
+    /** What the rule computed: the refund plus the bonus, or the proportional credit plus the bonus. */
+    computedCentavos: bigint('computed_centavos', { mode: 'number' }).notNull(),
+    /** The part that is money paid back (an improper charge, what was paid for a late installation). */
+    refundCentavos: bigint('refund_centavos', { mode: 'number' }).notNull().default(0),
+    bonusCentavos: bigint('bonus_centavos', { mode: 'number' }).notNull().default(0),
+    /** What was posted: the computed amount, or a supervisor's adjustment of it. */
+    appliedCentavos: bigint('applied_centavos', { mode: 'number' }),
+    /** The rule's inputs and result, as the agent and the customer read them. */
+    formula: jsonb('formula').notNull(),
+    explanation: text('explanation').notNull(),
+    /** The cut-off date the credit is posted for. */
+    effectiveDate: date('effective_date'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    refundedAt: timestamp('refunded_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('compensations_case_kind_key').on(t.caseId, t.kind),
+    index('compensations_service_idx').on(t.serviceId, t.createdAt),
+    index('compensations_status_idx').on(t.status, t.createdAt),
+    check(
+      'compensations_amounts_check',
+      sql`${t.computedCentavos} >= 0 and ${t.refundCentavos} >= 0
+      and ${t.bonusCentavos} >= 0 and (${t.appliedCentavos} is null or ${t.appliedCentavos} >= 0)`,
+    ),
+  ],
+);
+
+/**
+ * A customer's cancellation of a contract or an add-on, from its case: never blocked by a retention offer,
+ * effective on its date (a job then cancels the service) unless withdrawn in writing on the case before.
+ * Nothing is charged to the service after the effective date.
+ */
+export const cancellations = pgTable(
+  'cancellations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .unique()
+      .references(() => cases.id),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    scope: text('scope', { enum: CANCELLATION_SCOPES }).notNull(),
+    status: text('status', { enum: CANCELLATION_STATUSES }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    /** The last day of service and of charges, on the customer's receipt. */
+    effectiveDate: date('effective_date').notNull(),
+    /** When the service must be off at the latest (an add-on: up to 5 calendar days after the request). */
+    carryOutBy: date('carry_out_by').notNull(),
+    /** The customer's written withdrawal on the case, the only thing that stops a cancellation. */
+    withdrawalMessageId: uuid('withdrawal_message_id').references(() => messages.id),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    effectedAt: timestamp('effected_at', { withTimezone: true }),
+    /** The provider's equipment at the home to be returned (descriptions), and when it was returned. */
+    equipment: jsonb('equipment').$type<string[]>().notNull().default([]),
+    equipmentReturnedAt: timestamp('equipment_returned_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('cancellations_service_idx').on(t.serviceId, t.status),
+    index('cancellations_due_idx').on(t.status, t.effectiveDate),
+  ],
+);
+
+/**
+ * A service's suspensions, one row each from its start to its reactivation: the customer's request (with
+ * the date it ends by itself), theft or loss (no charges from its start), non-payment (with the rules that
+ * allowed it). The service row keeps only the current status; this keeps the dates the customer sees.
+ */
+export const serviceSuspensions = pgTable(
+  'service_suspensions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    reason: text('reason', { enum: SUSPENSION_REASONS }).notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    /** A suspension at the customer's request ends by itself on this date (provider's zone). */
+    reactivateOn: date('reactivate_on'),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** For non-payment: the rules that allowed it, as the decision table named them. */
+    rules: jsonb('rules').$type<string[]>().notNull().default([]),
+    actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
+    actorAgentId: uuid('actor_agent_id'),
+    actorRule: text('actor_rule'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('service_suspensions_service_idx').on(t.serviceId, t.startedAt),
+    index('service_suspensions_reactivate_idx').on(t.reactivateOn).where(sql`${t.endedAt} is null`),
+    uniqueIndex('service_suspensions_one_open_key').on(t.serviceId).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+/**
+ * An outage declared by a supervisor over some zones (each including its children): what customers read,
+ * its cause, its ETA and its status; every change is an event (subject `incident`) and an update row.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The short number agents and the status page say ("Incidente 12"). */
+    number: serial('number').notNull().unique(),
+    status: text('status', { enum: INCIDENT_STATUSES }).notNull(),
+    cause: text('cause', { enum: INCIDENT_CAUSES }).notNull(),
+    /** For customers: no personal data, shown on the public status page. */
+    publicText: text('public_text').notNull(),
+    /** When the outage began; may be earlier than its declaration. */
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    eta: timestamp('eta', { withTimezone: true }),
+    restoredAt: timestamp('restored_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    declaredBy: uuid('declared_by'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('incidents_status_idx').on(t.status, t.startedAt)],
+);
+
+/** The zones an incident covers as declared; a zone's children are covered through it. */
+export const incidentZones = pgTable(
+  'incident_zones',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    zoneId: integer('zone_id')
+      .notNull()
+      .references(() => zones.id),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.zoneId] }), index('incident_zones_zone_idx').on(t.zoneId)],
+);
+
+/** What customers were told at each change of an incident: the text, the ETA and the status then. */
+export const incidentUpdates = pgTable(
+  'incident_updates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    status: text('status', { enum: INCIDENT_STATUSES }).notNull(),
+    publicText: text('public_text').notNull(),
+    eta: timestamp('eta', { withTimezone: true }),
+    actorAgentId: uuid('actor_agent_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt)],
+);
+
+/**
+ * A field visit ordered from a case: who goes (an agent with role `tecnico`, or a free name for a
+ * contractor), the appointment window agreed with the customer, and where it stands. Its clock (installation
+ * 10 business days, repair 24 h, on-site reconnection 72 h) is a deadline of subject `service_order`.
+ */
+export const serviceOrders = pgTable(
+  'service_orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The short number technicians and customers say ("Orden 57"). */
+    number: serial('number').notNull().unique(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    serviceId: uuid('service_id').references(() => services.id),
+    kind: text('kind', { enum: SERVICE_ORDER_KINDS }).notNull(),
+    status: text('status', { enum: SERVICE_ORDER_STATUSES }).notNull(),
+    technicianAgentId: uuid('technician_agent_id').references(() => agents.id),
+    technicianName: text('technician_name'),
+    windowStart: timestamp('window_start', { withTimezone: true }),
+    windowEnd: timestamp('window_end', { withTimezone: true }),
+    /** The customer confirmed the window from a message. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('service_orders_case_idx').on(t.caseId),
+    index('service_orders_technician_idx').on(t.technicianAgentId, t.windowStart),
+    check(
+      'service_orders_window_check',
+      sql`${t.windowEnd} is null or (${t.windowStart} is not null and ${t.windowEnd} > ${t.windowStart})`,
+    ),
+  ],
+);
+
+/** Each visit of an order with its outcome and the evidence photo; the technician's notes are event notes. */
+export const serviceOrderVisits = pgTable(
+  'service_order_visits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => serviceOrders.id),
+    outcome: text('outcome', { enum: VISIT_OUTCOMES }).notNull(),
+    photoSha256: text('photo_sha256').references(() => attachmentBlobs.sha256),
+    recordedBy: uuid('recorded_by'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('service_order_visits_order_idx').on(t.orderId, t.recordedAt)],
 );

@@ -48,7 +48,8 @@ export type Priority = (typeof PRIORITIES)[number];
 export const RAISED_BY = ['cliente', 'representante', 'agente'] as const;
 export type RaisedBy = (typeof RAISED_BY)[number];
 
-export const AGENT_ROLES = ['admin', 'supervisor', 'agent'] as const;
+/** `tecnico`: a field technician, who sees only the visits ordered for them. */
+export const AGENT_ROLES = ['admin', 'supervisor', 'agent', 'tecnico'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 export const PRESENCES = ['en_linea', 'ausente', 'desconectado'] as const;
@@ -103,6 +104,11 @@ export const SYSTEM_RULES = [
   'reconexion_por_pago',
   'recordatorio_de_promesa',
   'bonificacion_automatica',
+  'cancelacion_programada',
+  'suspension_por_falta_de_pago',
+  'aviso_de_suspension',
+  'reactivacion_programada',
+  'instalacion_vencida',
 ] as const;
 export type SystemRule = (typeof SYSTEM_RULES)[number];
 
@@ -127,6 +133,8 @@ export const EVENT_SUBJECTS = [
   'plan',
   'zone',
   'conciliation',
+  'compensation',
+  'cancellation',
 ] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -178,6 +186,25 @@ export const EVENT_KINDS = [
   'conciliation_closed',
   'compensation_posted',
   'compensation_not_posted',
+  'compensation_proposed',
+  'compensation_decided',
+  'refund_made',
+  'cancellation_requested',
+  'retention_offer_recorded',
+  'cancellation_withdrawn',
+  'cancellation_effected',
+  'equipment_returned',
+  'suspension_notice_recorded',
+  'service_suspended',
+  'service_reactivated',
+  'installation_recorded',
+  'incident_declared',
+  'incident_updated',
+  'case_incident_linked',
+  'case_incident_unlinked',
+  'service_order_created',
+  'service_order_scheduled',
+  'service_order_visited',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -224,6 +251,69 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const PROMISE_STATUSES = ['vigente', 'cumplida', 'incumplida', 'cancelada'] as const;
 export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
+
+/**
+ * What a compensation pays for: a failure's time without service (`falla`), an improper charge refunded
+ * (`cargo_indebido`), an installation past its deadline (`instalacion_tardia`), or days the provider's
+ * equipment at the customer's home was under repair (`equipo_en_reparacion`, no charge for them).
+ */
+export const COMPENSATION_KINDS = [
+  'falla',
+  'cargo_indebido',
+  'instalacion_tardia',
+  'equipo_en_reparacion',
+] as const;
+export type CompensationKind = (typeof COMPENSATION_KINDS)[number];
+
+/** A compensation waits for a supervisor above the automatic amount; once decided it is posted or not. */
+export const COMPENSATION_STATUSES = ['por_aprobar', 'aplicada', 'rechazada'] as const;
+export type CompensationStatus = (typeof COMPENSATION_STATUSES)[number];
+
+/** Where an outage stands: open, being repaired, service back (its restoration recorded), closed. */
+export const INCIDENT_STATUSES = ['abierto', 'en_reparacion', 'restablecido', 'cerrado'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** Field visits a case may need, each with its own clock (installation, repair, on-site reconnection). */
+export const SERVICE_ORDER_KINDS = ['instalacion', 'reparacion', 'reconexion_en_sitio'] as const;
+export type ServiceOrderKind = (typeof SERVICE_ORDER_KINDS)[number];
+
+/**
+ * Where a field visit stands: waiting for an appointment, with one agreed, or ended by its last visit's
+ * outcome (`reprogramada` waits for a new appointment).
+ */
+export const SERVICE_ORDER_STATUSES = [
+  'pendiente',
+  'agendada',
+  'realizada',
+  'cliente_ausente',
+  'reprogramada',
+  'no_procede',
+] as const;
+export type ServiceOrderStatus = (typeof SERVICE_ORDER_STATUSES)[number];
+
+/** What a technician records after a visit. */
+export const VISIT_OUTCOMES = ['realizada', 'cliente_ausente', 'reprogramada', 'no_procede'] as const;
+export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
+
+/** What caused an outage, as the provider reports it. */
+export const INCIDENT_CAUSES = [
+  'energia',
+  'enlace',
+  'equipo',
+  'clima',
+  'vandalismo',
+  'mantenimiento',
+  'otro',
+] as const;
+export type IncidentCause = (typeof INCIDENT_CAUSES)[number];
+
+/** A cancellation runs until its effective date, unless the customer withdraws it in writing first. */
+export const CANCELLATION_STATUSES = ['en_curso', 'efectuada', 'retirada'] as const;
+export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number];
+
+/** What a cancellation ends: the contract (every charge of the service) or one add-on service. */
+export const CANCELLATION_SCOPES = ['contrato', 'servicio_adicional'] as const;
+export type CancellationScope = (typeof CANCELLATION_SCOPES)[number];
 
 /** How an agent checked that the caller is the account holder (or their representative). */
 export const IDENTITY_CHECKS = [

@@ -115,12 +115,16 @@ export function admissionCheck(
   };
 }
 
-/** An onRequest hook admitting only authenticated callers, optionally only some roles. */
+/** The desk's roles: a route names `tecnico` itself, so a technician reaches only what was built for them. */
+const DESK_ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
+
+/** An onRequest hook admitting only authenticated callers of the given roles (without any, the desk's). */
 export function requireActor(...roles: Role[]): onRequestHookHandler {
+  const admitted = roles.length > 0 ? roles : DESK_ROLES;
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     if (!request.actor) throw authenticationRequired(request);
-    if (roles.length > 0 && !roles.includes(request.actor.role)) {
-      throw new AppError('auth.forbidden', { status: 403, detail: `Requires role ${roles.join(' or ')}` });
+    if (!admitted.includes(request.actor.role)) {
+      throw new AppError('auth.forbidden', { status: 403, detail: `Requires role ${admitted.join(' or ')}` });
     }
   };
 }

@@ -1,5 +1,6 @@
-// Registers the services' reconnection clocks with the deadline checks below.
+// Registers the services' reconnection clocks and the service orders' clocks with the deadline checks below.
 import '../accounts/payments.service.ts';
+import '../field/service-orders.service.ts';
 import {
   PROMISE_DUE_JOB,
   PROMISE_REMINDER_JOB,
@@ -16,6 +17,15 @@ import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound-s
 import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
 import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';
+import { CANCELLATION_JOB, effectCancellation } from '../rights/cancellation.service.ts';
+import { checkOverdueInstallation, INSTALLATION_OVERDUE_JOB } from '../rights/installation.service.ts';
+import {
+  REACTIVATION_JOB,
+  reactivateOnDate,
+  runSuspensionDay,
+  SUSPENSION_DAY_CRON,
+  SUSPENSION_DAY_JOB,
+} from '../rights/suspension-jobs.ts';
 import { checkDeadline, DEADLINE_CHECK_JOB } from '../sla/deadlines.service.ts';
 import type { DeadlineCheckJob } from '../sla/subject-deadlines.ts';
 import type { AnyJobDefinition } from './queue.ts';
@@ -80,6 +90,28 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       name: PROMISE_DUE_JOB,
       queue: { retryLimit: 10, retryDelay: 60, retryBackoff: true },
       handler: (data: { promiseId: string }) => settleDuePromise(ctx, data),
+    },
+    {
+      name: CANCELLATION_JOB,
+      queue: { retryLimit: 10, retryDelay: 60, retryBackoff: true },
+      handler: (data: { cancellationId: string }) => effectCancellation(ctx, data),
+    },
+    {
+      name: INSTALLATION_OVERDUE_JOB,
+      queue: { retryLimit: 10, retryDelay: 60, retryBackoff: true },
+      handler: (data: { serviceId: string }) => checkOverdueInstallation(ctx, data),
+    },
+    {
+      name: SUSPENSION_DAY_JOB,
+      cron: SUSPENSION_DAY_CRON,
+      handler: async () => {
+        await runSuspensionDay(ctx);
+      },
+    },
+    {
+      name: REACTIVATION_JOB,
+      queue: { retryLimit: 10, retryDelay: 60, retryBackoff: true },
+      handler: (data: { suspensionId: string }) => reactivateOnDate(ctx, data),
     },
     {
       name: PRESENCE_SWEEP_JOB,

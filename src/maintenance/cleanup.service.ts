@@ -1,4 +1,5 @@
 import { and, isNotNull, lt } from 'drizzle-orm';
+import { failInterruptedImports } from '../accounts/import/import.service.ts';
 import { LOGIN_DELAY } from '../auth/auth.service.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
@@ -20,6 +21,7 @@ export const DELIVERY_KEEP_MS = 7 * DAY_MS;
 /**
  * Deletes what is only kept for a while: expired sessions, request counters whose window ended over a day
  * ago, and inbound deliveries processed over a week ago (unprocessed ones stay until they are taken in).
+ * Also ends customers imports whose process died mid-run, so none shows as running for ever.
  */
 export async function cleanUp(deps: { db: Db; clock: Clock }) {
   const now = deps.clock.now();
@@ -40,7 +42,9 @@ export async function cleanUp(deps: { db: Db; clock: Clock }) {
       ),
     )
     .returning({ id: inboundDeliveries.id });
+  const importsFailed = await failInterruptedImports(deps.db, now);
   return {
+    importsFailed,
     sessions: sessionsDeleted.length,
     throttles: throttlesDeleted,
     inboundDeliveries: deliveriesDeleted.length,

@@ -77,7 +77,12 @@ describeEachDatabase('the daily clean-up', (kind) => {
       ])
       .returning({ id: inboundDeliveries.id });
 
-    expect(await cleanUp({ db, clock })).toEqual({ sessions: 2, throttles: 1, inboundDeliveries: 1 });
+    expect(await cleanUp({ db, clock })).toEqual({
+      importsFailed: 0,
+      sessions: 2,
+      throttles: 1,
+      inboundDeliveries: 1,
+    });
 
     const left = await db.select({ tokenHash: sessions.tokenHash }).from(sessions);
     expect(left.map((s) => s.tokenHash)).toEqual(['live']);
@@ -98,7 +103,12 @@ describeEachDatabase('the daily clean-up', (kind) => {
     expect(deliveries.map((d) => d.id).sort()).toEqual([recentProcessed?.id, oldPending?.id].sort());
 
     clock.advance(2 * DAY);
-    expect(await cleanUp({ db, clock })).toEqual({ sessions: 1, throttles: 3, inboundDeliveries: 1 });
+    expect(await cleanUp({ db, clock })).toEqual({
+      importsFailed: 0,
+      sessions: 1,
+      throttles: 3,
+      inboundDeliveries: 1,
+    });
   });
 });
 

@@ -1,9 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
+import { formatPlainDateEs } from '../accounts/payment-rules.ts';
 import type { RequestType } from '../cases/request-types.ts';
 import { escapeHtml, formatDateEs } from '../channels/templates.ts';
 import type { AppContext } from '../context.ts';
-import { cases, messages } from '../db/schema.ts';
+import { cancellations, cases, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 // The console's own words for request types, so the receipt and the agent name a request alike.
@@ -26,6 +27,8 @@ export interface Receipt {
   channel: string;
   summary: string;
   deadline: string | null;
+  /** A cancellation's effective date (its last day of service and of charges), and whether it was withdrawn. */
+  cancellation?: { effectiveDate: string; withdrawn: boolean } | null;
   contacts: Array<{ name: string; display: string }>;
   regulators: { telecom: string; consumer: string };
 }
@@ -50,6 +53,10 @@ export async function receiptOf(
     .orderBy(asc(messages.createdAt))
     .limit(1);
   const due = (await deadlinesOf(deps, tx, [caseId], now)).get(caseId)?.resolucion?.dueAt;
+  const [cancellation] = await tx
+    .select({ effectiveDate: cancellations.effectiveDate, status: cancellations.status })
+    .from(cancellations)
+    .where(eq(cancellations.caseId, caseId));
   const zone = settings.provider.timeZone;
   const summary = (first?.body ?? kase.subject).replace(/\s+/g, ' ').trim();
   return {
@@ -61,6 +68,12 @@ export async function receiptOf(
     channel: CHANNEL_LABELS[kase.channel] ?? kase.channel,
     summary: summary.length > 600 ? `${summary.slice(0, 597)}…` : summary,
     deadline: due ? formatDateEs(new Date(due), zone) : null,
+    cancellation: cancellation
+      ? {
+          effectiveDate: formatPlainDateEs(cancellation.effectiveDate),
+          withdrawn: cancellation.status === 'retirada',
+        }
+      : null,
     contacts: settings.channels.map((c) => ({
       name: c.name,
       display: c.contactPoints.map((p) => p.display).join(', '),
@@ -94,6 +107,16 @@ const rows = (r: Receipt): Array<[string, string]> => [
   ['Medio de atención', r.channel],
   ['Resumen', r.summary],
   ['Plazo de atención', r.deadline ?? 'Su asesor se lo informará'],
+  ...(r.cancellation
+    ? [
+        [
+          'Fecha efectiva de la cancelación',
+          r.cancellation.withdrawn
+            ? `${r.cancellation.effectiveDate} (cancelación retirada por usted)`
+            : `${r.cancellation.effectiveDate}; no se cobra nada después de esa fecha`,
+        ] as [string, string],
+      ]
+    : []),
 ];
 
 /** A printable HTML page of the receipt, self-contained (no scripts, inline styles). */

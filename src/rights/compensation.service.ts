@@ -1,15 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { nextCutoff } from '../accounts/billing-cycle.ts';
-import { postLedgerEntries } from '../accounts/ledger.service.ts';
-import { formatMxn } from '../accounts/money.ts';
-import { formatPlainDateEs } from '../accounts/payment-rules.ts';
-import { plainDateIn } from '../accounts/provider-today.ts';
 import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import type { Tx } from '../db/database.ts';
 import { plans, services } from '../db/schema.ts';
 import { appendEvent } from '../events/events.service.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { compensationFor } from './compensation.ts';
+import { type CompensationDeps, type ProposalOutcome, proposeCompensation } from './compensations.service.ts';
+import { rational, roundHalfUp } from './rational.ts';
 import { rightsSettings } from './rights-settings.ts';
 
 /** The resolved failure, as the case row holds it after its instants were recorded. */
@@ -23,12 +20,6 @@ export interface ResolvedFailure {
   failureStartedAt: Date | null;
   serviceRestoredAt: Date;
   causeCode: string;
-}
-
-/** What the resolution notice tells the customer of a credit posted with it. */
-export interface PostedCompensation {
-  totalCentavos: number;
-  effectiveDate: string;
 }
 
 /** Why a credit owed was not posted, as `compensation_not_posted` records it. */
@@ -46,18 +37,20 @@ async function serviceOf(tx: Tx, kase: ResolvedFailure) {
 }
 
 /**
- * Credits the bonificación a resolved failure owes (see `compensationFor`), in the resolution's
- * transaction, as one ledger entry effective at the service's next cut-off. One credit per case, ever: a
- * case reopened and resolved again keeps the first credit even when its instants changed since, and the
- * new computation is recorded (`ya_aplicada`) for a person to adjust by hand — an automatic rule never
- * reverses money already announced to the customer. Returns the credit only when this call posted it.
+ * Proposes the bonificación a resolved failure owes (see `compensationFor`), in the resolution's
+ * transaction: applied at once, up to the automatic amount, as one ledger entry effective at the service's
+ * next cut-off; above it, left for a supervisor. One per case, ever: a case reopened and resolved again
+ * keeps the first even when its instants changed since, and the new computation is recorded
+ * (`ya_aplicada`) for a person to adjust by hand — an automatic rule never reverses money already
+ * announced to the customer. Returns the outcome only when this call proposed it.
  */
 export async function creditCompensation(
+  deps: CompensationDeps,
   tx: Tx,
   settings: ProviderSettings,
   kase: ResolvedFailure,
   now: Date,
-): Promise<PostedCompensation | undefined> {
+): Promise<ProposalOutcome | undefined> {
   const reportedAt = kase.createdAt;
   const startedAt = kase.failureStartedAt ?? reportedAt;
   // No time without service, nothing to price.
@@ -93,7 +86,6 @@ export async function creditCompensation(
   });
   if (!result.owed || result.totalCentavos === 0) return undefined;
 
-  const effectiveDate = nextCutoff(service.cutoffDay, plainDateIn(settings.provider.timeZone, now));
   const formula = {
     reason: result.reason,
     serviceId: service.id,
@@ -104,42 +96,30 @@ export async function creditCompensation(
     totalCentavos: result.totalCentavos,
     explanation: result.explanation,
   };
-  const [entry] = await postLedgerEntries(
+  // The total is rounded once; the split only tells the supervisor which part is the bonus.
+  const creditCentavos = Math.min(
+    roundHalfUp(rational(BigInt(result.proportional.numerator), BigInt(result.proportional.denominator))),
+    result.totalCentavos,
+  );
+  const outcome = await proposeCompensation(
+    deps,
     tx,
-    [
-      {
-        serviceId: service.id,
-        kind: 'bonificacion',
-        amountCentavos: -result.totalCentavos,
-        effectiveDate,
-        reference: kase.folio,
-        caseId: kase.id,
-        sourceKey: `compensation:${kase.id}`,
-        note: result.explanation,
-      },
-    ],
+    {
+      caseId: kase.id,
+      serviceId: service.id,
+      kind: 'falla',
+      creditCentavos,
+      refundCentavos: 0,
+      bonusCentavos: result.totalCentavos - creditCentavos,
+      formula,
+      explanation: result.explanation,
+    },
     actor,
     now,
   );
-  if (!entry) {
+  if (!outcome.created || (outcome.status === 'aplicada' && !outcome.posted)) {
     await notPosted('ya_aplicada', formula);
     return undefined;
   }
-  await appendEvent(
-    tx,
-    {
-      kind: 'compensation_posted',
-      actor,
-      caseId: kase.id,
-      after: { ...formula, effectiveDate, ledgerEntryId: entry.id },
-    },
-    now,
-  );
-  return { totalCentavos: result.totalCentavos, effectiveDate };
+  return outcome;
 }
-
-/** The sentence a resolution notice's `{bonificacion}` adds: empty when no credit was posted with it. */
-export const compensationSentence = (credit: PostedCompensation | undefined): string =>
-  credit
-    ? ` Se aplicará una bonificación de ${formatMxn(credit.totalCentavos)} en la próxima fecha de corte (${formatPlainDateEs(credit.effectiveDate)}).`
-    : '';

@@ -104,7 +104,7 @@ const CODE = 'compensation.invalid';
 const MINUTE_NS = 60_000_000_000n;
 const MINUTES_PER_DAY = 1_440;
 /** An outage over a year is a typing mistake in an instant, not a failure still unrepaired. */
-const MAX_OUTAGE_DAYS = 366;
+export const MAX_OUTAGE_DAYS = 366;
 
 /** The instant floored (or, with `up`, raised) to a whole minute. */
 function toMinute(instant: Temporal.Instant, up: boolean): Temporal.Instant {
@@ -259,5 +259,65 @@ export function compensationFor(input: CompensationInput): Compensation {
     bonus: toFraction(bonus),
     totalCentavos,
     explanation: explain(shown, monthlyPriceCentavos, settings.bonusPercent, totalCentavos, forceMajeure),
+  };
+}
+
+export interface RepairCreditInput {
+  monthlyPriceCentavos: number;
+  cutoffDay: number;
+  timeZone: string;
+  /** The repair period of the provider's equipment at the customer's home, ISO instants. */
+  from: string;
+  to: string;
+}
+
+export interface RepairCredit {
+  affectedMinutes: number;
+  parts: CompensationPart[];
+  proportional: Fraction;
+  totalCentavos: number;
+  explanation: string;
+  source: string;
+}
+
+export const REPAIR_SOURCE =
+  'Modelo de contrato de adhesión (PROFECO): no se cobra el servicio mientras el equipo del proveedor en el domicilio está en reparación';
+
+/**
+ * What is not charged for the days the provider's equipment at the home was under repair: the
+ * proportional price of the period, priced as a failure's time is (split at cut-offs, whole minutes,
+ * rounded once), without a bonus — the source asks only that those days not be charged.
+ */
+export function repairCreditFor(input: RepairCreditInput): RepairCredit {
+  const { monthlyPriceCentavos, cutoffDay, timeZone } = input;
+  assertAmount(monthlyPriceCentavos, CODE, 'monthlyPriceCentavos');
+  assertWholeNumber(cutoffDay, 1, 31, CODE, 'cutoffDay');
+  assertZone(timeZone);
+  const fromInstant = instantOf(input.from, CODE, 'from');
+  const toInstant = instantOf(input.to, CODE, 'to');
+  if (Temporal.Instant.compare(toInstant, fromInstant) <= 0) {
+    throw invalid(CODE, 'to', 'the repair must end after it started');
+  }
+  if (toInstant.epochMilliseconds - fromInstant.epochMilliseconds > MAX_OUTAGE_DAYS * 86_400_000) {
+    throw invalid(CODE, 'to', `a repair of more than ${MAX_OUTAGE_DAYS} days is not plausible`);
+  }
+  const from = toMinute(fromInstant, false);
+  const to = toMinute(toInstant, true);
+  const parts = partsOf(from, to, cutoffDay, timeZone, BigInt(monthlyPriceCentavos));
+  const proportional = parts.reduce((sum, part) => add(sum, part.value), ZERO);
+  const totalCentavos = roundHalfUp(proportional);
+  const shown = parts.map(({ value: _value, ...part }) => part);
+  const terms = shown.map(
+    (part) =>
+      `${formatDuration(part.minutes)} en reparación × ${formatMxn(monthlyPriceCentavos)} / ${part.periodDays * 24} h`,
+  );
+  const formula = terms.length === 1 ? terms[0] : `(${terms.join(' + ')})`;
+  return {
+    affectedMinutes: minutesBetween(from, to),
+    parts: shown,
+    proportional: toFraction(proportional),
+    totalCentavos,
+    explanation: `Equipo en reparación: ${formula} = ${formatMxn(totalCentavos)}`,
+    source: REPAIR_SOURCE,
   };
 }

@@ -23,9 +23,14 @@ describe('the rights settings', () => {
       regulatorName: 'CRT',
       consumerAgencyName: 'PROFECO',
       authoritiesSource: RIGHTS_SOURCES.authorities,
-      compensation: { bonusPercent: 20, forceMajeureThresholdHours: 24, source: RIGHTS_SOURCES.compensation },
+      compensation: {
+        bonusPercent: 20,
+        forceMajeureThresholdHours: 24,
+        autoApproveUpToCentavos: 100_000,
+        source: RIGHTS_SOURCES.compensation,
+      },
       refund: { bonusPercent: 20, businessDays: 5, source: RIGHTS_SOURCES.refund },
-      reconnectionFee: { maxPercent: 20, source: RIGHTS_SOURCES.reconnectionFee },
+      reconnectionFee: { maxPercent: 20, amountCentavos: 0, source: RIGHTS_SOURCES.reconnectionFee },
       installation: {
         businessDays: 10,
         refundBusinessDays: 30,
@@ -33,7 +38,14 @@ describe('the rights settings', () => {
         source: RIGHTS_SOURCES.installation,
       },
       cancellation: { addOnCalendarDays: 5, source: RIGHTS_SOURCES.cancellation },
-      suspension: { minDaysAfterDue: 5, noticeDaysBefore: 3, source: RIGHTS_SOURCES.suspension },
+      suspension: {
+        minDaysAfterDue: 5,
+        noticeDaysBefore: 3,
+        automatic: false,
+        requestMinDays: 7,
+        requestMaxDays: 90,
+        source: RIGHTS_SOURCES.suspension,
+      },
     });
     expect(parseProfile(withoutRights).rights).toEqual(defaultRights());
     expect(rightsSettings({})).toEqual(defaultRights());

@@ -37,6 +37,11 @@ export const CompensationSettingsSchema = z.object({
   bonusPercent: bonusPercent(),
   /** Hours an outage by force majeure must exceed, counted from the customer's report. */
   forceMajeureThresholdHours: z.number().int().min(1).max(168).default(24),
+  /**
+   * Credits up to this amount are posted when computed; above it a supervisor approves or adjusts them
+   * first. 0: every credit waits for a supervisor.
+   */
+  autoApproveUpToCentavos: z.number().int().min(0).max(100_000_000).default(100_000),
   source: z.string().min(1).default(RIGHTS_SOURCES.compensation),
 });
 
@@ -58,6 +63,11 @@ export const ReconnectionFeeSettingsSchema = z.object({
     .min(0)
     .max(20, 'at most 20: the fee may not exceed 20 % of one monthly payment')
     .default(20),
+  /**
+   * What the provider charges to reconnect a service suspended for non-payment once it is paid; 0: none.
+   * Checked against each service's monthly payment when posted, since no single amount fits every plan.
+   */
+  amountCentavos: z.number().int().min(0).max(100_000_000).default(0),
   source: z.string().min(1).default(RIGHTS_SOURCES.reconnectionFee),
 });
 
@@ -97,6 +107,11 @@ export const SuspensionSettingsSchema = z.object({
     .max(60)
     .default(5),
   noticeDaysBefore: z.number().int().min(1).max(30).default(3),
+  /** Non-payment suspensions the daily job finds allowed are carried out without a supervisor's confirmation. */
+  automatic: z.boolean().default(false),
+  /** Limits of a suspension the customer asks for, in calendar days until it reactivates by itself. */
+  requestMinDays: z.number().int().min(1).max(365).default(7),
+  requestMaxDays: z.number().int().min(1).max(365).default(90),
   source: z.string().min(1).default(RIGHTS_SOURCES.suspension),
 });
 

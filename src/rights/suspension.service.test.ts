@@ -5,7 +5,14 @@ import { postLedgerEntries } from '../accounts/ledger.service.ts';
 import { systemActor } from '../auth/system-rules.ts';
 import { ManualClock } from '../clock.ts';
 import { mergeCustomers } from '../customers/merge-customers.ts';
-import { customers, events, paymentPromises, services, suspensionNotices } from '../db/schema.ts';
+import {
+  customers,
+  events,
+  paymentPromises,
+  serviceSuspensions,
+  services,
+  suspensionNotices,
+} from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { proposeSuspensions } from './suspension.service.ts';
@@ -258,10 +265,20 @@ describeEachDatabase('non-payment suspension proposals', (kind) => {
     expect(row).toMatchObject({ status: 'suspendido', suspensionReason: 'falta_de_pago' });
     const [event] = await db.select().from(events).where(eq(events.subjectId, owing.serviceId));
     expect(event).toMatchObject({
-      kind: 'service_status_changed',
+      kind: 'service_suspended',
       actorKind: 'agente',
       reason: 'suspension_por_falta_de_pago',
       after: { status: 'suspendido', dueDate: '2027-01-05', amountOwedCentavos: 40_000 },
+    });
+    const [record] = await db
+      .select()
+      .from(serviceSuspensions)
+      .where(eq(serviceSuspensions.serviceId, owing.serviceId));
+    expect(record).toMatchObject({
+      reason: 'falta_de_pago',
+      actorKind: 'agente',
+      endedAt: null,
+      rules: confirmed.json().suspended[0].rules,
     });
     const again = await supervisor.request('POST', '/api/v1/suspensions/confirm', {
       serviceIds: [owing.serviceId],

@@ -2,11 +2,14 @@ import { and, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { previousCutoff } from '../accounts/billing-cycle.ts';
 import { providerToday } from '../accounts/payment-rules.ts';
 import type { Actor } from '../auth/actor.ts';
+import { assertSystemMay } from '../auth/system-rules.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { ledgerEntries, paymentPromises, services, suspensionNotices } from '../db/schema.ts';
-import { agentActor, appendEvent } from '../events/events.service.ts';
+import { agentActor, appendEvent, type EventActor } from '../events/events.service.ts';
+import { AppError } from '../http/errors.ts';
 import { servicesUnderConciliation } from './conciliation.service.ts';
+import { suspendService } from './service-suspension.service.ts';
 import {
   DEFAULT_SUSPENSION_SETTINGS,
   decideSuspension,
@@ -123,47 +126,35 @@ export async function proposeSuspensions(
 }
 
 /**
- * A supervisor's bulk confirmation: each service is locked and decided again now (a payment, a promise or
- * a conciliation may have come since the list was shown); those the rules still allow are suspended for
- * non-payment, each event naming the rules that allowed it. The rest are answered with the rules that
- * refused them, or `no_propuesto` when they owe nothing past due or are not active.
+ * A supervisor's bulk confirmation, or the daily job's when suspensions are automatic: each service is
+ * locked and decided again now (a payment, a promise or a conciliation may have come since the list was
+ * shown); those the rules still allow are suspended for non-payment, each recorded with the rules that
+ * allowed it. The rest are answered with the rules that refused them, or `no_propuesto` when they owe
+ * nothing past due or are not active.
  */
 export async function confirmSuspensions(
   deps: Pick<AppContext, 'db' | 'clock' | 'settings'>,
   serviceIds: string[],
-  actor: Actor,
+  actor: Actor | EventActor,
   settings: SuspensionSettings = DEFAULT_SUSPENSION_SETTINGS,
 ) {
   const now = deps.clock.now();
+  const by: EventActor = 'kind' in actor ? actor : agentActor(actor);
+  if (by.kind === 'sistema') assertSystemMay(by, { kind: 'service.suspend' });
   return deps.db.transaction(async (tx) => {
     const ids = [...new Set(serviceIds)].sort();
     await tx.select({ id: services.id }).from(services).where(inArray(services.id, ids)).for('update');
     const today = providerToday((await deps.settings.current(tx)).settings, now);
     const { proposed, withheld } = await proposeSuspensions({ db: tx }, today, settings, ids);
     for (const proposal of proposed) {
-      await tx
-        .update(services)
-        .set({ status: 'suspendido', suspensionReason: 'falta_de_pago', updatedAt: now })
-        .where(eq(services.id, proposal.serviceId));
-      await appendEvent(
-        tx,
-        {
-          kind: 'service_status_changed',
-          actor: agentActor(actor),
-          subject: { kind: 'service', id: proposal.serviceId },
-          customerId: proposal.customerId,
-          before: { status: 'activo', suspensionReason: null },
-          after: {
-            status: 'suspendido',
-            suspensionReason: 'falta_de_pago',
-            dueDate: proposal.dueDate,
-            amountOwedCentavos: proposal.amountOwedCentavos,
-            rules: proposal.decision.rules,
-          },
-          reason: 'suspension_por_falta_de_pago',
-        },
+      await suspendService(tx, {
+        serviceId: proposal.serviceId,
+        reason: 'falta_de_pago',
+        actor: by,
         now,
-      );
+        rules: proposal.decision.rules,
+        details: { dueDate: proposal.dueDate, amountOwedCentavos: proposal.amountOwedCentavos },
+      });
     }
     const considered = new Set([...proposed, ...withheld].map((p) => p.serviceId));
     return {
@@ -174,6 +165,70 @@ export async function confirmSuspensions(
           .filter((id) => !considered.has(id))
           .map((serviceId) => ({ serviceId, rules: ['no_propuesto'] })),
       ],
+    };
+  });
+}
+
+/** The latest prior notices, newest first, for the supervisors' page beside the proposals. */
+export const latestNotices = (db: Pick<AppContext, 'db'>['db'], limit = 50) =>
+  db
+    .select({
+      id: suspensionNotices.id,
+      serviceId: suspensionNotices.serviceId,
+      customerId: services.customerId,
+      outcome: suspensionNotices.outcome,
+      noticedOn: suspensionNotices.noticedOn,
+    })
+    .from(suspensionNotices)
+    .innerJoin(services, eq(services.id, suspensionNotices.serviceId))
+    .orderBy(desc(suspensionNotices.noticedOn), desc(suspensionNotices.createdAt))
+    .limit(limit);
+
+/**
+ * A prior notice the provider gave outside Atiende (printed on the bill, a call, a visit), recorded by a
+ * supervisor with the day it was given and whether it reached the customer: the rules count it as they
+ * count the daily job's.
+ */
+export async function recordNotice(
+  deps: Pick<AppContext, 'db' | 'clock' | 'settings'>,
+  serviceId: string,
+  input: { noticedOn: string; outcome: 'entregado' | 'no_entregable' },
+  actor: Actor,
+) {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const [service] = await tx.select().from(services).where(eq(services.id, serviceId));
+    if (!service) throw new AppError('service.not_found', { status: 404, detail: 'No such service' });
+    const today = providerToday((await deps.settings.current(tx)).settings, now);
+    if (input.noticedOn > today) {
+      throw new AppError('suspension.notice_future', {
+        status: 422,
+        field: 'noticedOn',
+        detail: `A notice cannot be dated after today (${today})`,
+      });
+    }
+    const [notice] = await tx
+      .insert(suspensionNotices)
+      .values({ serviceId, outcome: input.outcome, noticedOn: input.noticedOn, createdAt: now })
+      .returning();
+    const row = notice as typeof suspensionNotices.$inferSelect;
+    await appendEvent(
+      tx,
+      {
+        kind: 'suspension_notice_recorded',
+        actor: agentActor(actor),
+        subject: { kind: 'service', id: serviceId },
+        customerId: service.customerId,
+        after: { noticeId: row.id, outcome: row.outcome, noticedOn: row.noticedOn },
+      },
+      now,
+    );
+    return {
+      id: row.id,
+      serviceId,
+      customerId: service.customerId,
+      outcome: row.outcome,
+      noticedOn: row.noticedOn,
     };
   });
 }

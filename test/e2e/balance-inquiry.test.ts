@@ -32,6 +32,10 @@ describeBrowser('the balance inquiry in the console', () => {
     const call = await asAdmin(server.url);
     // The server runs on the real clock: entries are dated on the provider's today.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Monterrey' }).format(new Date());
+    const daysAgo = (days: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Monterrey' }).format(
+        new Date(Date.now() - days * 86_400_000),
+      );
     const plan = await call<{ id: number }>('POST', '/plans', {
       code: 'FIBRA-100',
       name: 'Fibra 100 Mbps',
@@ -53,7 +57,7 @@ describeBrowser('the balance inquiry in the console', () => {
     await call('POST', `/services/${service.id}/ledger`, {
       kind: 'cargo',
       amountCentavos: 49_900,
-      effectiveDate: today,
+      effectiveDate: daysAgo(70),
       reference: 'Mensualidad',
     });
     await call('POST', `/services/${service.id}/ledger`, {
@@ -62,10 +66,12 @@ describeBrowser('the balance inquiry in the console', () => {
       effectiveDate: today,
       reference: 'Falla en el nodo',
     });
-    await call('POST', `/services/${service.id}/status`, {
-      status: 'suspendido',
-      suspensionReason: 'falta_de_pago',
+    // Cut off by the non-payment rules: a charge long past due, a notice four days ago, a supervisor's confirmation.
+    await call('POST', `/services/${service.id}/suspension-notices`, {
+      noticedOn: daysAgo(4),
+      outcome: 'entregado',
     });
+    await call('POST', '/suspensions/confirm', { serviceIds: [service.id] });
     await call('POST', `/customers/${customer.id}/services`, {
       externalRef: 'SRV-700800901',
       cutoffDay: 15,

@@ -8,8 +8,11 @@ import { adminApi } from './servers.ts';
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-/** Today in Monterrey, as the provider dates charges and receipts. */
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Monterrey' }).format(new Date());
+/** A day `days` before today in Monterrey, as the provider dates charges and notices. */
+const daysAgo = (days: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Monterrey' }).format(
+    new Date(Date.now() - days * 86_400_000),
+  );
 
 describeBrowser('a payment registered on a suspended service', () => {
   const app = portalUnderTest();
@@ -47,13 +50,15 @@ describeBrowser('a payment registered on a suspended service', () => {
     await call('POST', `/services/${serviceId}/ledger`, {
       kind: 'cargo',
       amountCentavos: 35_000,
-      effectiveDate: today(),
+      effectiveDate: daysAgo(70),
       reference: 'Mensualidad de noviembre',
     });
-    await call('POST', `/services/${serviceId}/status`, {
-      status: 'suspendido',
-      suspensionReason: 'falta_de_pago',
+    // Cut off by the non-payment rules: a charge long past due, a notice four days ago, a supervisor's confirmation.
+    await call('POST', `/services/${serviceId}/suspension-notices`, {
+      noticedOn: daysAgo(4),
+      outcome: 'entregado',
     });
+    await call('POST', '/suspensions/confirm', { serviceIds: [serviceId] });
   }, 240_000);
 
   it('registers the payment with the receipt photo, shows the reconnection clock on the case, and records a promise', async () => {

@@ -17,7 +17,7 @@ async function violations(page: Page) {
 describeBrowser('the caller verified on a call, then the balance in the portal with account and PIN', () => {
   const server = portalUnderTest();
 
-  it('lets the agent record the check and set the PIN, and the customer see only their balance with it', async () => {
+  it('lets the agent record the check and set the PIN, and the customer see only their balance and rights with it', async () => {
     const headers = await loginOverHttp(server.url, TEST_ADMIN);
     const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${server.url}/api/v1${url}`, {
@@ -50,6 +50,40 @@ describeBrowser('the caller verified on a call, then the balance in the portal w
       effectiveDate: today,
       reference: 'Mensualidad',
     });
+    // A second service, signed a month ago and installed only now: its refund waits for a supervisor.
+    const daysAgo = (days: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Monterrey' }).format(
+        new Date(Date.now() - days * 86_400_000),
+      );
+    const shop = await call<{ id: string }>('POST', `/customers/${customer.id}/services`, {
+      externalRef: 'SRV-500600701',
+      planId: plan.id,
+      cutoffDay: 28,
+      status: 'pendiente_instalacion',
+    });
+    const contract = await call<{ folio: string }>('POST', '/cases', {
+      requestType: 'contratacion',
+      channel: 'telefono',
+      customerId: customer.id,
+      description: 'Contrata internet para su local',
+    });
+    await call('POST', `/cases/${contract.folio}/contract-signing`, {
+      serviceId: shop.id,
+      signedOn: daysAgo(30),
+    });
+    await call('POST', `/cases/${contract.folio}/payments`, {
+      serviceId: shop.id,
+      amountCentavos: 50_000,
+      paidOn: daysAgo(30),
+      method: 'efectivo',
+      reference: 'Instalación',
+    });
+    const installed = await call<{ late: boolean; compensation: { status: string } | null }>(
+      'POST',
+      `/cases/${contract.folio}/installation`,
+      { installedAt: new Date(Date.now() - 60_000).toISOString() },
+    );
+    expect([installed.late, installed.compensation?.status]).toEqual([true, 'por_aprobar']);
     const kase = await call<{ folio: string }>('POST', '/cases', {
       requestType: 'saldo',
       channel: 'telefono',
@@ -98,14 +132,39 @@ describeBrowser('the caller verified on a call, then the balance in the portal w
     await page.locator('#balance-pin').fill('582046');
     await page.getByRole('button', { name: 'Consultar saldo' }).click();
     const statement = page.getByTestId('balance');
-    await statement.getByRole('heading', { name: 'Servicio SRV-500600700' }).waitFor();
-    expect(await statement.getByTestId('balance-amount').textContent()).toBe('$350.00 MXN');
-    expect(await statement.getByTestId('balance-due').textContent()).toBe('$350.00 MXN');
-    await statement.getByText('Mensualidad').waitFor();
-    await statement.getByText('Hogar 20 Mbps').waitFor();
+    const serviceCard = (reference: string) =>
+      statement
+        .locator('article')
+        .filter({ has: page.getByRole('heading', { name: `Servicio ${reference}` }) });
+    const home = serviceCard('SRV-500600700');
+    await home.waitFor();
+    expect(await home.getByTestId('balance-amount').textContent()).toBe('$350.00 MXN');
+    expect(await home.getByTestId('balance-due').textContent()).toBe('$350.00 MXN');
+    await home.getByText('Mensualidad').waitFor();
+    await home.getByText('Hogar 20 Mbps').waitFor();
+    await home.getByText('No hay bonificaciones ni reembolsos para este servicio.').waitFor();
+    const local = serviceCard('SRV-500600701');
+    expect(await local.getByTestId('balance-amount').textContent()).toBe('-$500.00 MXN');
+    await local.getByText('Activo', { exact: true }).waitFor();
+    await local.getByText('Contrato firmado el', { exact: false }).waitFor();
+    await local.getByText('Instalado el', { exact: false }).waitFor();
+    const refund = local.getByTestId('compensation');
+    await refund.getByText('Reembolso por instalación fuera de plazo', { exact: false }).waitFor();
+    await refund.getByText('en revisión', { exact: false }).waitFor();
+    expect(await refund.getByTestId('compensation-amount').textContent()).toBe(
+      'Monto calculado: $600.00 MXN, pendiente de aprobación por un supervisor',
+    );
+    await refund.getByText('Devolución: $500.00 MXN').waitFor();
+    await refund.getByText('Bonificación adicional: $100.00 MXN').waitFor();
+    await refund.getByText('+ 20 % ($100.00 MXN) = $600.00 MXN', { exact: false }).waitFor();
+    await refund.getByText('Se le devolverá a más tardar el', { exact: false }).waitFor();
     found.statement = await violations(page);
     await screenshot(page, 'portal-balance-360');
-    expect(found).toEqual({ form: [], wrong: [], statement: [] });
+    await screenshot(page, 'portal-rights-360');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    found.wide = await violations(page);
+    await screenshot(page, 'portal-rights-1366');
+    expect(found).toEqual({ form: [], wrong: [], statement: [], wide: [] });
     await context.close();
   }, 180_000);
 });

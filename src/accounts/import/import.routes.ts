@@ -16,7 +16,12 @@ import {
   ImportStatusResponse,
   PROBLEMS_SHOWN,
 } from './import.schema.ts';
-import { type ImportCounts, progressOf, startCustomerImport } from './import.service.ts';
+import {
+  failInterruptedImports,
+  type ImportCounts,
+  progressOf,
+  startCustomerImport,
+} from './import.service.ts';
 import type { ImportProblem } from './rows.ts';
 
 const notFound = () => new AppError('import.not_found', { status: 404, detail: 'No such import' });
@@ -49,7 +54,8 @@ export function importRoutes(app: HttpApp, ctx: AppContext) {
           description:
             'The body is the file itself (text/csv or application/octet-stream; UTF-8 or Windows-1252, comma ' +
             'or semicolon). Answers 202 at once and runs in the background: follow it with GET ' +
-            '/imports/customers/{id}. A file that cannot be read at all is refused with 422 and nothing written.',
+            '/imports/customers/{id}. A file that cannot be read at all is refused with 422 and nothing written; ' +
+            'while another import (not a dry run) is running, 409 `import.running` names it.',
           querystring: ImportStartQuery,
           response: { 202: ImportStartedResponse },
         },
@@ -89,6 +95,7 @@ export function importRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => {
+      await failInterruptedImports(ctx.db, ctx.clock.now());
       const [row] = await ctx.db
         .select({
           run: customerImports,

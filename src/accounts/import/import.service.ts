@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { assertSystemMay } from '../../auth/system-rules.ts';
 import type { Clock } from '../../clock.ts';
@@ -16,6 +16,7 @@ import {
 import type { ServiceStatus } from '../../domain/vocabulary.ts';
 import { appendEvent, type EventActor } from '../../events/events.service.ts';
 import { AppError } from '../../http/errors.ts';
+import { reconcileSuspensions } from '../../rights/service-suspension.service.ts';
 import { type NewLedgerEntry, postLedgerEntries } from '../ledger.service.ts';
 import { plainDateIn } from '../provider-today.ts';
 import { comparable } from './columns.ts';
@@ -29,6 +30,33 @@ import { type CustomerImportRecord, type ImportProblem, readCustomersCsv } from 
  */
 
 export const IMPORT_BATCH_ROWS = 1_000;
+
+/**
+ * A batch of 1,000 rows takes about a second; a run that wrote none for this long lost its process (a
+ * restart, a kill) and will never finish, so it is marked `fallida` rather than shown running forever.
+ */
+export const IMPORT_SILENCE_MS = 5 * 60_000;
+
+/** Every run that went silent for longer than {@link IMPORT_SILENCE_MS} becomes `fallida`. */
+export async function failInterruptedImports(db: Db | Tx, now: Date): Promise<number> {
+  const failed = await db
+    .update(customerImports)
+    .set({ status: 'fallida', finishedAt: now })
+    .where(
+      and(
+        eq(customerImports.status, 'en_curso'),
+        lt(
+          sql`coalesce(${customerImports.progressAt}, ${customerImports.startedAt})`,
+          new Date(now.getTime() - IMPORT_SILENCE_MS),
+        ),
+      ),
+    )
+    .returning({ id: customerImports.id });
+  return failed.length;
+}
+
+// Serialises the check for a running import with the insert of a new one, across processes.
+const IMPORT_START_LOCK = 4_242_017;
 
 /** What happened to each row of the file; `rechazado` rows are in the problems. */
 export const IMPORT_OUTCOMES = ['creado', 'actualizado', 'sin_cambios', 'rechazado'] as const;
@@ -126,20 +154,41 @@ export async function startCustomerImport(deps: ImportDeps, input: ImportInput):
   }
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const startedAt = deps.clock.now();
-  const [row] = await deps.db
-    .insert(customerImports)
-    .values({
-      filename: input.filename.slice(0, 255),
-      sha256,
-      dryRun: input.dryRun,
-      status: 'en_curso',
-      totalRows,
-      counts: emptyCounts(),
-      actorAgentId: input.actor.kind === 'agente' ? input.actor.agentId : null,
-      startedAt,
-    })
-    .returning({ id: customerImports.id });
-  const importId = (row as { id: string }).id;
+  // Two imports writing at once would fight over the same customers (one would fail on a unique key
+  // half-way): a second one is refused while the first runs. A dry run writes nothing and may run beside.
+  const importId = await deps.db.transaction(async (tx) => {
+    if (!input.dryRun) {
+      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_START_LOCK})`);
+      await failInterruptedImports(tx, startedAt);
+      const [running] = await tx
+        .select({ id: customerImports.id })
+        .from(customerImports)
+        .where(and(eq(customerImports.status, 'en_curso'), eq(customerImports.dryRun, false)))
+        .limit(1);
+      if (running) {
+        throw new AppError('import.running', {
+          status: 409,
+          detail: 'Another customers import is running; try again when it ends.',
+          extra: { importId: running.id },
+        });
+      }
+    }
+    const [row] = await tx
+      .insert(customerImports)
+      .values({
+        filename: input.filename.slice(0, 255),
+        sha256,
+        dryRun: input.dryRun,
+        status: 'en_curso',
+        totalRows,
+        counts: emptyCounts(),
+        actorAgentId: input.actor.kind === 'agente' ? input.actor.agentId : null,
+        startedAt,
+        progressAt: startedAt,
+      })
+      .returning({ id: customerImports.id });
+    return (row as { id: string }).id;
+  });
 
   const run = async (): Promise<ImportSummary> => {
     try {
@@ -217,6 +266,7 @@ async function runImport(deps: ImportDeps, input: ImportInput, state: RunState):
         .update(customerImports)
         .set({
           processedRows: processed,
+          progressAt: deps.clock.now(),
           counts: memory.counts,
           problems: sql`${customerImports.problems} || ${JSON.stringify(refused)}::jsonb`,
         })
@@ -613,6 +663,12 @@ async function applyBatch(
         install_address text, status text, suspension_reason text, cutoff_day int)
       where s.id = x.id`);
   }
+  await reconcileSuspensions(
+    tx,
+    accounts.flatMap((account) => serviceIdOf.get(account) ?? []),
+    input.actor,
+    now,
+  );
   const entries: NewLedgerEntry[] = balances.map((b) => ({
     serviceId: serviceIdOf.get(b.account) as string,
     kind: 'ajuste',

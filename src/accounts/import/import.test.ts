@@ -6,6 +6,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateCustomersFile } from '../../../bench/import/customers-file.ts';
 import { systemActor } from '../../auth/system-rules.ts';
+import { ManualClock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import {
   contactPoints,
@@ -21,7 +22,13 @@ import { startTestApp, TEST_ADMIN, type TestApp } from '../../test/app.ts';
 import { describeEachDatabase } from '../../test/databases.ts';
 import { balancesOf } from '../ledger.service.ts';
 import { importCommand } from './import.cli.ts';
-import { type ImportDeps, type ImportSummary, importCustomers } from './import.service.ts';
+import {
+  IMPORT_SILENCE_MS,
+  type ImportDeps,
+  type ImportSummary,
+  importCustomers,
+  startCustomerImport,
+} from './import.service.ts';
 import { type CustomerImportRecord, readCustomersCsv } from './rows.ts';
 
 const HEADER = 'cuenta,nombre,telefono,correo,plan,precio,zona,direccion,dia_corte,saldo,estatus';
@@ -326,5 +333,31 @@ describeEachDatabase('customers import', (kind) => {
       .from(customers)
       .where(inArray(customers.accountNumber, ['X-1', 'X-2', 'X-3', 'X-4', 'X-5']));
     expect(created.map((c) => c.account)).toEqual(['X-3']);
+  });
+
+  it('refuses a second import while one runs, and ends one whose process died instead of waiting for ever', async () => {
+    const clock = new ManualClock(app.atiende.ctx.clock.now());
+    const start = (dryRun: boolean) =>
+      startCustomerImport(
+        { ...deps, clock },
+        { bytes: csv('Z-1,Zoe Zamora,,,,,,,5,,'), filename: 'z.csv', dryRun, actor },
+      );
+    // Started and never run: what a process killed after its first statement leaves behind.
+    const orphan = await start(false);
+    await expect(start(false)).rejects.toMatchObject({
+      code: 'import.running',
+      status: 409,
+      extra: { importId: orphan.importId },
+    });
+    // A dry run writes no customer, so it may run beside it.
+    await (await start(true)).run();
+    clock.advance(IMPORT_SILENCE_MS + 1_000);
+    const next = await start(false);
+    const [ended] = await db
+      .select({ status: customerImports.status, finishedAt: customerImports.finishedAt })
+      .from(customerImports)
+      .where(eq(customerImports.id, orphan.importId));
+    expect(ended).toEqual({ status: 'fallida', finishedAt: clock.now() });
+    expect((await next.run()).counts).toMatchObject({ creado: 1 });
   });
 });

@@ -7,6 +7,7 @@ import { Link, matchPath, navigate, useLocation } from '../shared/router.tsx';
 import type { Presence } from '../shared/types.ts';
 import { api } from './api.ts';
 import { ChangePassword } from './ChangePassword.tsx';
+import { FieldApp } from './field/FieldApp.tsx';
 import { ShortcutsDialog } from './inbox/ShortcutsDialog.tsx';
 import { Login } from './Login.tsx';
 import { LiveProvider, useLiveStatus } from './live.tsx';
@@ -170,6 +171,7 @@ type State =
   | { kind: 'loading' }
   | { kind: 'anonymous' }
   | { kind: 'passwordChange'; info: ConsoleSessionInfo }
+  | { kind: 'field'; info: ConsoleSessionInfo }
   | { kind: 'ready'; data: SessionData };
 
 /** What a session leads to: the forced password change, or the console with everything it needs. */
@@ -177,6 +179,11 @@ async function stateOf(info: ConsoleSessionInfo): Promise<State> {
   if (info.mustChangePassword) {
     api.setCsrfToken(info.csrfToken);
     return { kind: 'passwordChange', info };
+  }
+  // A technician's console is their day list only: the desk's data is not theirs to load.
+  if (info.agent.role === 'tecnico') {
+    api.setCsrfToken(info.csrfToken);
+    return { kind: 'field', info };
   }
   return { kind: 'ready', data: await loadSession(info) };
 }
@@ -215,6 +222,7 @@ export function App() {
     };
     return <ForcedPasswordChange info={info} onChanged={onChanged} onLogout={onLogout} />;
   }
+  if (state.kind === 'field') return <FieldApp info={state.info} onLogout={onLogout} />;
   return (
     <SessionProvider key={state.data.agent.id} initial={state.data} onLogout={onLogout}>
       <LiveProvider>

@@ -3,6 +3,7 @@ import type { Role } from '../shared/types.ts';
 import { AdminAgents } from './admin/AdminAgents.tsx';
 import { AdminAreas } from './admin/AdminAreas.tsx';
 import { AdminChannels } from './admin/AdminChannels.tsx';
+import { AdminCompensations } from './admin/AdminCompensations.tsx';
 import { AdminImport } from './admin/AdminImport.tsx';
 import { AdminSuspensions } from './admin/AdminSuspensions.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
@@ -10,8 +11,9 @@ import { RegisterCall } from './calls/RegisterCall.tsx';
 import { CasePage } from './case/CasePage.tsx';
 import { CustomerPage } from './customers/CustomerPage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
+import { IncidentPage, IncidentsPage } from './incidents/IncidentsPage.tsx';
 
-export type Section = 'inbox' | 'call' | 'admin' | 'account';
+export type Section = 'inbox' | 'call' | 'incidents' | 'admin' | 'account';
 
 export interface RouteDef {
   path: string;
@@ -31,7 +33,10 @@ export const PATHS = {
   adminChannels: '/app/admin/channels',
   adminImport: '/app/admin/import',
   adminSuspensions: '/app/admin/suspensions',
+  adminCompensations: '/app/admin/compensations',
   password: '/app/account/password',
+  incidents: '/app/incidents',
+  incident: (id: string) => `/app/incidents/${encodeURIComponent(id)}`,
 } as const;
 
 /**
@@ -66,16 +71,35 @@ export const ROUTES: RouteDef[] = [
     roles: ['admin', 'supervisor'],
     render: () => <AdminSuspensions />,
   },
+  {
+    path: PATHS.adminCompensations,
+    section: 'admin',
+    roles: ['admin', 'supervisor'],
+    render: () => <AdminCompensations />,
+  },
   { path: PATHS.password, section: 'account', render: () => <ChangePassword /> },
+  {
+    path: PATHS.incidents,
+    section: 'incidents',
+    roles: ['admin', 'supervisor'],
+    render: () => <IncidentsPage />,
+  },
+  {
+    path: '/app/incidents/:id',
+    section: 'incidents',
+    roles: ['admin', 'supervisor'],
+    render: ({ id = '' }) => <IncidentPage key={id} id={id} />,
+  },
 ];
 
 export const NAV: Array<{
   section: Section;
   to: string;
-  label: 'nav.inbox' | 'nav.call' | 'nav.admin';
+  label: 'nav.inbox' | 'nav.call' | 'nav.incidents' | 'nav.admin';
   roles?: Role[];
 }> = [
   { section: 'inbox', to: PATHS.inbox, label: 'nav.inbox' },
   { section: 'call', to: PATHS.call, label: 'nav.call' },
+  { section: 'incidents', to: PATHS.incidents, label: 'nav.incidents', roles: ['admin', 'supervisor'] },
   { section: 'admin', to: PATHS.adminChannels, label: 'nav.admin', roles: ['admin', 'supervisor'] },
 ];

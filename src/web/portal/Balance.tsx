@@ -6,6 +6,7 @@ import { ErrorMessage } from '../shared/components.tsx';
 import { describedBy, Field } from '../shared/Field.tsx';
 import type { PortalBalance } from '../shared/types.ts';
 import { api } from './api.ts';
+import { ServiceRights } from './ServiceRights.tsx';
 
 const PIN_PATTERN = /^\d{4,6}$/;
 
@@ -40,7 +41,10 @@ function Statement({ balance, onAnother }: { balance: PortalBalance; onAnother: 
               </>
             )}
             <dt>{t('balance.status')}</dt>
-            <dd>{t(`balance.serviceStatus.${service.status}`)}</dd>
+            <dd>
+              {t(`balance.serviceStatus.${service.status}`)}
+              {service.suspensionReason && ` ${t(`rights.reason.${service.suspensionReason}`)}`}
+            </dd>
             <dt>{t('balance.balance')}</dt>
             <dd data-testid="balance-amount">{formatMxn(service.balanceCentavos)}</dd>
             <dt>{t('balance.nextCutoff')}</dt>
@@ -54,6 +58,7 @@ function Statement({ balance, onAnother }: { balance: PortalBalance; onAnother: 
               </>
             )}
           </dl>
+          <ServiceRights service={service} timeZone={balance.timeZone} calendarDate={calendarDate} />
           <h4>{t('balance.movements')}</h4>
           {service.movements.length === 0 ? (
             <p>{t('balance.noMovements')}</p>

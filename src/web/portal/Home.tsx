@@ -61,6 +61,10 @@ export function Home({ info }: { info: PortalInfo }) {
           {t('nav.lookup')}
         </Link>
       </div>
+      {/* A page of the server, outside the portal's app: a plain link loads it. */}
+      <p>
+        <a href="/estado">{t('home.statusPage')}</a>
+      </p>
       <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">{t('home.channelsHeading')}</h2>
         <ErrorMessage error={channels.error} />

@@ -97,7 +97,7 @@ export interface paths {
                 email: string;
                 name: string;
                 /** @enum {string} */
-                role: "admin" | "supervisor" | "agent";
+                role: "admin" | "supervisor" | "agent" | "tecnico";
               };
               csrfToken: string;
               mustChangePassword: boolean;
@@ -132,7 +132,7 @@ export interface paths {
                 email: string;
                 name: string;
                 /** @enum {string} */
-                role: "admin" | "supervisor" | "agent";
+                role: "admin" | "supervisor" | "agent" | "tecnico";
               };
               csrfToken: string;
               mustChangePassword: boolean;
@@ -257,7 +257,7 @@ export interface paths {
                 email: string;
                 name: string;
                 /** @enum {string} */
-                role: "admin" | "supervisor" | "agent";
+                role: "admin" | "supervisor" | "agent" | "tecnico";
                 active: boolean;
                 /** @enum {string} */
                 presence: "en_linea" | "ausente" | "desconectado";
@@ -281,7 +281,7 @@ export interface paths {
              * @default agent
              * @enum {string}
              */
-            role?: "admin" | "supervisor" | "agent";
+            role?: "admin" | "supervisor" | "agent" | "tecnico";
             /** @default [] */
             areaIds?: number[];
             /** @default 20 */
@@ -299,7 +299,7 @@ export interface paths {
               email: string;
               name: string;
               /** @enum {string} */
-              role: "admin" | "supervisor" | "agent";
+              role: "admin" | "supervisor" | "agent" | "tecnico";
               active: boolean;
               /** @enum {string} */
               presence: "en_linea" | "ausente" | "desconectado";
@@ -325,7 +325,7 @@ export interface paths {
               email: string;
               name: string;
               /** @enum {string} */
-              role: "admin" | "supervisor" | "agent";
+              role: "admin" | "supervisor" | "agent" | "tecnico";
               active: boolean;
               /** @enum {string} */
               presence: "en_linea" | "ausente" | "desconectado";
@@ -351,7 +351,7 @@ export interface paths {
           "application/json": {
             name?: string;
             /** @enum {string} */
-            role?: "admin" | "supervisor" | "agent";
+            role?: "admin" | "supervisor" | "agent" | "tecnico";
             active?: boolean;
             areaIds?: number[];
             maxOpenCases?: number;
@@ -368,7 +368,7 @@ export interface paths {
               email: string;
               name: string;
               /** @enum {string} */
-              role: "admin" | "supervisor" | "agent";
+              role: "admin" | "supervisor" | "agent" | "tecnico";
               active: boolean;
               /** @enum {string} */
               presence: "en_linea" | "ausente" | "desconectado";
@@ -402,7 +402,7 @@ export interface paths {
               email: string;
               name: string;
               /** @enum {string} */
-              role: "admin" | "supervisor" | "agent";
+              role: "admin" | "supervisor" | "agent" | "tecnico";
               active: boolean;
               /** @enum {string} */
               presence: "en_linea" | "ausente" | "desconectado";
@@ -457,7 +457,7 @@ export interface paths {
               email: string;
               name: string;
               /** @enum {string} */
-              role: "admin" | "supervisor" | "agent";
+              role: "admin" | "supervisor" | "agent" | "tecnico";
               active: boolean;
               /** @enum {string} */
               presence: "en_linea" | "ausente" | "desconectado";
@@ -972,7 +972,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana")[];
                   preview: string;
                 })[];
               /**
@@ -1620,6 +1620,7 @@ export interface paths {
                *   "compensation": {
                *     "bonusPercent": 20,
                *     "forceMajeureThresholdHours": 24,
+               *     "autoApproveUpToCentavos": 100000,
                *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
                *   },
                *   "refund": {
@@ -1629,6 +1630,7 @@ export interface paths {
                *   },
                *   "reconnectionFee": {
                *     "maxPercent": 20,
+               *     "amountCentavos": 0,
                *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
                *   },
                *   "installation": {
@@ -1644,6 +1646,9 @@ export interface paths {
                *   "suspension": {
                *     "minDaysAfterDue": 5,
                *     "noticeDaysBefore": 3,
+               *     "automatic": false,
+               *     "requestMinDays": 7,
+               *     "requestMaxDays": 90,
                *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
                *   }
                * }
@@ -1659,6 +1664,7 @@ export interface paths {
                  * @default {
                  *   "bonusPercent": 20,
                  *   "forceMajeureThresholdHours": 24,
+                 *   "autoApproveUpToCentavos": 100000,
                  *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
                  * }
                  */
@@ -1667,6 +1673,8 @@ export interface paths {
                   bonusPercent: number;
                   /** @default 24 */
                   forceMajeureThresholdHours: number;
+                  /** @default 100000 */
+                  autoApproveUpToCentavos: number;
                   /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
                   source: string;
                 };
@@ -1688,12 +1696,15 @@ export interface paths {
                 /**
                  * @default {
                  *   "maxPercent": 20,
+                 *   "amountCentavos": 0,
                  *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
                  * }
                  */
                 reconnectionFee: {
                   /** @default 20 */
                   maxPercent: number;
+                  /** @default 0 */
+                  amountCentavos: number;
                   /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
                   source: string;
                 };
@@ -1731,6 +1742,9 @@ export interface paths {
                  * @default {
                  *   "minDaysAfterDue": 5,
                  *   "noticeDaysBefore": 3,
+                 *   "automatic": false,
+                 *   "requestMinDays": 7,
+                 *   "requestMaxDays": 90,
                  *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
                  * }
                  */
@@ -1739,6 +1753,12 @@ export interface paths {
                   minDaysAfterDue: number;
                   /** @default 3 */
                   noticeDaysBefore: number;
+                  /** @default false */
+                  automatic: boolean;
+                  /** @default 7 */
+                  requestMinDays: number;
+                  /** @default 90 */
+                  requestMaxDays: number;
                   /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
                   source: string;
                 };
@@ -2348,7 +2368,7 @@ export interface paths {
                 /** @default es_MX */
                 language?: string;
                 /** @default [] */
-                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion")[];
+                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana")[];
                 preview: string;
               })[];
             /**
@@ -2996,6 +3016,7 @@ export interface paths {
              *   "compensation": {
              *     "bonusPercent": 20,
              *     "forceMajeureThresholdHours": 24,
+             *     "autoApproveUpToCentavos": 100000,
              *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
              *   },
              *   "refund": {
@@ -3005,6 +3026,7 @@ export interface paths {
              *   },
              *   "reconnectionFee": {
              *     "maxPercent": 20,
+             *     "amountCentavos": 0,
              *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
              *   },
              *   "installation": {
@@ -3020,6 +3042,9 @@ export interface paths {
              *   "suspension": {
              *     "minDaysAfterDue": 5,
              *     "noticeDaysBefore": 3,
+             *     "automatic": false,
+             *     "requestMinDays": 7,
+             *     "requestMaxDays": 90,
              *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
              *   }
              * }
@@ -3035,6 +3060,7 @@ export interface paths {
                * @default {
                *   "bonusPercent": 20,
                *   "forceMajeureThresholdHours": 24,
+               *   "autoApproveUpToCentavos": 100000,
                *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
                * }
                */
@@ -3043,6 +3069,8 @@ export interface paths {
                 bonusPercent?: number;
                 /** @default 24 */
                 forceMajeureThresholdHours?: number;
+                /** @default 100000 */
+                autoApproveUpToCentavos?: number;
                 /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
                 source?: string;
               };
@@ -3064,12 +3092,15 @@ export interface paths {
               /**
                * @default {
                *   "maxPercent": 20,
+               *   "amountCentavos": 0,
                *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
                * }
                */
               reconnectionFee?: {
                 /** @default 20 */
                 maxPercent?: number;
+                /** @default 0 */
+                amountCentavos?: number;
                 /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
                 source?: string;
               };
@@ -3107,6 +3138,9 @@ export interface paths {
                * @default {
                *   "minDaysAfterDue": 5,
                *   "noticeDaysBefore": 3,
+               *   "automatic": false,
+               *   "requestMinDays": 7,
+               *   "requestMaxDays": 90,
                *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
                * }
                */
@@ -3115,6 +3149,12 @@ export interface paths {
                 minDaysAfterDue?: number;
                 /** @default 3 */
                 noticeDaysBefore?: number;
+                /** @default false */
+                automatic?: boolean;
+                /** @default 7 */
+                requestMinDays?: number;
+                /** @default 90 */
+                requestMaxDays?: number;
                 /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
                 source?: string;
               };
@@ -3756,7 +3796,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana")[];
                   preview: string;
                 })[];
               /**
@@ -4404,6 +4444,7 @@ export interface paths {
                *   "compensation": {
                *     "bonusPercent": 20,
                *     "forceMajeureThresholdHours": 24,
+               *     "autoApproveUpToCentavos": 100000,
                *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
                *   },
                *   "refund": {
@@ -4413,6 +4454,7 @@ export interface paths {
                *   },
                *   "reconnectionFee": {
                *     "maxPercent": 20,
+               *     "amountCentavos": 0,
                *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
                *   },
                *   "installation": {
@@ -4428,6 +4470,9 @@ export interface paths {
                *   "suspension": {
                *     "minDaysAfterDue": 5,
                *     "noticeDaysBefore": 3,
+               *     "automatic": false,
+               *     "requestMinDays": 7,
+               *     "requestMaxDays": 90,
                *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
                *   }
                * }
@@ -4443,6 +4488,7 @@ export interface paths {
                  * @default {
                  *   "bonusPercent": 20,
                  *   "forceMajeureThresholdHours": 24,
+                 *   "autoApproveUpToCentavos": 100000,
                  *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
                  * }
                  */
@@ -4451,6 +4497,8 @@ export interface paths {
                   bonusPercent: number;
                   /** @default 24 */
                   forceMajeureThresholdHours: number;
+                  /** @default 100000 */
+                  autoApproveUpToCentavos: number;
                   /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
                   source: string;
                 };
@@ -4472,12 +4520,15 @@ export interface paths {
                 /**
                  * @default {
                  *   "maxPercent": 20,
+                 *   "amountCentavos": 0,
                  *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
                  * }
                  */
                 reconnectionFee: {
                   /** @default 20 */
                   maxPercent: number;
+                  /** @default 0 */
+                  amountCentavos: number;
                   /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
                   source: string;
                 };
@@ -4515,6 +4566,9 @@ export interface paths {
                  * @default {
                  *   "minDaysAfterDue": 5,
                  *   "noticeDaysBefore": 3,
+                 *   "automatic": false,
+                 *   "requestMinDays": 7,
+                 *   "requestMaxDays": 90,
                  *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
                  * }
                  */
@@ -4523,6 +4577,12 @@ export interface paths {
                   minDaysAfterDue: number;
                   /** @default 3 */
                   noticeDaysBefore: number;
+                  /** @default false */
+                  automatic: boolean;
+                  /** @default 7 */
+                  requestMinDays: number;
+                  /** @default 90 */
+                  requestMaxDays: number;
                   /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
                   source: string;
                 };
@@ -6690,6 +6750,14 @@ export interface paths {
                 subtype: string | null;
                 rule: string;
               }) | null;
+              incident: ({
+                /** Format: uuid */
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                eta: string | null;
+              }) | null;
             };
           };
         };
@@ -7201,6 +7269,10 @@ export interface paths {
             serviceRestoredAt?: string;
             /** Format: date-time */
             failureStartedAt?: string;
+            improperCharge?: {
+              amountCentavos: number;
+              ledgerEntryId?: number;
+            };
           };
         };
       };
@@ -8481,7 +8553,7 @@ export interface paths {
     };
   };
   "/api/v1/portal/account/balance": {
-    /** Account number and PIN → balance, next cut-off, amount due and last movements */
+    /** Account number and PIN → per service: balance, cut-off, amount due, movements, compensations, suspensions, reconnection, installation, cancellation */
     post: {
       requestBody: {
         content: {
@@ -8497,6 +8569,7 @@ export interface paths {
           content: {
             "application/json": {
               accountNumber: string | null;
+              timeZone: string;
               services: ({
                   reference: string | null;
                   plan: string | null;
@@ -8514,6 +8587,41 @@ export interface paths {
                       effectiveDate: string;
                       reference: string | null;
                     })[];
+                  suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+                  suspensions: ({
+                      /** @enum {string} */
+                      reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                      startedAt: string;
+                      reactivateOn: string | null;
+                      endedAt: string | null;
+                    })[];
+                  reconnectionDueAt: string | null;
+                  installation: ({
+                    contractSignedOn: string;
+                    dueAt: string | null;
+                    installedAt: string | null;
+                  }) | null;
+                  compensations: ({
+                      /** @enum {string} */
+                      kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+                      /** @enum {string} */
+                      status: "por_aprobar" | "aplicada" | "rechazada";
+                      explanation: string;
+                      computedCentavos: number;
+                      creditCentavos: number;
+                      refundCentavos: number;
+                      bonusCentavos: number;
+                      appliedCentavos: number | null;
+                      effectiveDate: string | null;
+                      refundDueAt: string | null;
+                      refundedAt: string | null;
+                      proposedAt: string;
+                    })[];
+                  cancellation: ({
+                    /** @enum {string} */
+                    status: "en_curso" | "efectuada" | "retirada";
+                    effectiveDate: string;
+                  }) | null;
                 })[];
             };
           };
@@ -8522,7 +8630,7 @@ export interface paths {
     };
   };
   "/api/v1/portal/balance": {
-    /** A folio with the phone or e-mail on file → the balance of the case's customer */
+    /** A folio with the phone or e-mail on file → the balance and rights of the case's service (every service of the customer when it names none) */
     post: {
       requestBody: {
         content: {
@@ -8538,6 +8646,7 @@ export interface paths {
           content: {
             "application/json": {
               accountNumber: string | null;
+              timeZone: string;
               services: ({
                   reference: string | null;
                   plan: string | null;
@@ -8555,6 +8664,41 @@ export interface paths {
                       effectiveDate: string;
                       reference: string | null;
                     })[];
+                  suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+                  suspensions: ({
+                      /** @enum {string} */
+                      reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                      startedAt: string;
+                      reactivateOn: string | null;
+                      endedAt: string | null;
+                    })[];
+                  reconnectionDueAt: string | null;
+                  installation: ({
+                    contractSignedOn: string;
+                    dueAt: string | null;
+                    installedAt: string | null;
+                  }) | null;
+                  compensations: ({
+                      /** @enum {string} */
+                      kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+                      /** @enum {string} */
+                      status: "por_aprobar" | "aplicada" | "rechazada";
+                      explanation: string;
+                      computedCentavos: number;
+                      creditCentavos: number;
+                      refundCentavos: number;
+                      bonusCentavos: number;
+                      appliedCentavos: number | null;
+                      effectiveDate: string | null;
+                      refundDueAt: string | null;
+                      refundedAt: string | null;
+                      proposedAt: string;
+                    })[];
+                  cancellation: ({
+                    /** @enum {string} */
+                    status: "en_curso" | "efectuada" | "retirada";
+                    effectiveDate: string;
+                  }) | null;
                 })[];
             };
           };
@@ -9144,6 +9288,249 @@ export interface paths {
       };
     };
   };
+  "/api/v1/cases/{folio}/cancellation": {
+    /** The case’s cancellation, its final balance and the retention offers made */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              cancellation: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                caseId: string;
+                /** Format: uuid */
+                serviceId: string;
+                /** @enum {string} */
+                scope: "contrato" | "servicio_adicional";
+                /** @enum {string} */
+                status: "en_curso" | "efectuada" | "retirada";
+                requestedAt: string;
+                effectiveDate: string;
+                carryOutBy: string;
+                withdrawalMessageId: string | null;
+                withdrawnAt: string | null;
+                effectedAt: string | null;
+                equipment: string[];
+                equipmentReturnedAt: string | null;
+                createdAt: string;
+              }) | null;
+              finalBalanceCentavos: number | null;
+              retentionOffers: ({
+                  at: string;
+                  agentId: string | null;
+                  text: string | null;
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Record the customer’s cancellation: effective on the request day or a later one chosen, carried out by a job; a repeat returns the first */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Format: uuid
+             * @description The service to cancel; omitted, the case’s, else the customer’s only running one
+             */
+            serviceId?: string;
+            /**
+             * Format: date
+             * @description A later effective date the customer chose; omitted, the day of the request
+             */
+            chosenDate?: string;
+            /** @description The provider’s equipment at the home to be returned */
+            equipment?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              scope: "contrato" | "servicio_adicional";
+              /** @enum {string} */
+              status: "en_curso" | "efectuada" | "retirada";
+              requestedAt: string;
+              effectiveDate: string;
+              carryOutBy: string;
+              withdrawalMessageId: string | null;
+              withdrawnAt: string | null;
+              effectedAt: string | null;
+              equipment: string[];
+              equipmentReturnedAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              scope: "contrato" | "servicio_adicional";
+              /** @enum {string} */
+              status: "en_curso" | "efectuada" | "retirada";
+              requestedAt: string;
+              effectiveDate: string;
+              carryOutBy: string;
+              withdrawalMessageId: string | null;
+              withdrawnAt: string | null;
+              effectedAt: string | null;
+              equipment: string[];
+              equipmentReturnedAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/cancellation/offers": {
+    /** Record a retention offer made to the customer; the cancellation goes on */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description What was offered; it stops nothing */
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              at: string;
+              agentId: string | null;
+              text: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/cancellation/withdrawal": {
+    /** Withdraw the cancellation on the customer’s written message on the case, up to its effective date */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Format: uuid
+             * @description The customer’s written message on the case that withdraws it
+             */
+            messageId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              scope: "contrato" | "servicio_adicional";
+              /** @enum {string} */
+              status: "en_curso" | "efectuada" | "retirada";
+              requestedAt: string;
+              effectiveDate: string;
+              carryOutBy: string;
+              withdrawalMessageId: string | null;
+              withdrawnAt: string | null;
+              effectedAt: string | null;
+              equipment: string[];
+              equipmentReturnedAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/cancellation/equipment-returned": {
+    /** Record that the provider’s equipment listed on the cancellation was returned */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              scope: "contrato" | "servicio_adicional";
+              /** @enum {string} */
+              status: "en_curso" | "efectuada" | "retirada";
+              requestedAt: string;
+              effectiveDate: string;
+              carryOutBy: string;
+              withdrawalMessageId: string | null;
+              withdrawnAt: string | null;
+              effectedAt: string | null;
+              equipment: string[];
+              equipmentReturnedAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/customers/{id}/conciliations": {
     /** The customer’s PROFECO conciliations, newest first */
     get: {
@@ -9262,6 +9649,442 @@ export interface paths {
       };
     };
   };
+  "/api/v1/cases/{folio}/contract-signing": {
+    /** Record the signing of the contract of the case’s service: the installation is due within the rights’ business days */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Format: uuid
+             * @description The customer’s service awaiting installation; named on the case if it names none
+             */
+            serviceId: string;
+            /**
+             * Format: date
+             * @description The day the contract was signed, not after today; the deadline counts from it
+             */
+            signedOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              folio: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+              contractSignedOn: string | null;
+              /** @description The installation’s deadline */
+              dueAt: string | null;
+              installedAt: string | null;
+              /** @description Installed after the deadline, or still not installed past it */
+              late: boolean;
+              /** @description The refund proposed for a late installation, for a supervisor to approve */
+              compensation: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "por_aprobar" | "aplicada" | "rechazada";
+              }) | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/installation": {
+    /** Record the installation of the case’s service: it becomes activo; if late, its refund is proposed to a supervisor */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Format: date-time
+             * @description When the service was installed: not in the future, not before the signing date
+             */
+            installedAt: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              folio: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+              contractSignedOn: string | null;
+              /** @description The installation’s deadline */
+              dueAt: string | null;
+              installedAt: string | null;
+              /** @description Installed after the deadline, or still not installed past it */
+              late: boolean;
+              /** @description The refund proposed for a late installation, for a supervisor to approve */
+              compensation: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "por_aprobar" | "aplicada" | "rechazada";
+              }) | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/service-orders": {
+    /** The case’s service orders with their visits and clocks */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              orders: ({
+                  /** Format: uuid */
+                  id: string;
+                  number: number;
+                  folio: string;
+                  /** @enum {string} */
+                  kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+                  /** @enum {string} */
+                  status: "pendiente" | "agendada" | "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                  serviceId: string | null;
+                  technicianAgentId: string | null;
+                  technicianName: string | null;
+                  windowStart: string | null;
+                  windowEnd: string | null;
+                  confirmedAt: string | null;
+                  createdAt: string;
+                  /** @description The order’s deadline: met by a visit ending it realizada or no_procede */
+                  clock: ({
+                    dueAt: string;
+                    /** @enum {string} */
+                    state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                    metAt: string | null;
+                    source: string;
+                  }) | null;
+                  visits: ({
+                      /** Format: uuid */
+                      id: string;
+                      /** @enum {string} */
+                      outcome: "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                      photoSha256: string | null;
+                      recordedAt: string;
+                    })[];
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Order a field visit for the case’s service; its clock starts */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+            /**
+             * Format: uuid
+             * @description An active agent of role tecnico; give this or technicianName, not both
+             */
+            technicianAgentId?: string;
+            /** @description A technician who does not use Atiende (a contractor) */
+            technicianName?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              folio: string;
+              /** @enum {string} */
+              kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+              /** @enum {string} */
+              status: "pendiente" | "agendada" | "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+              serviceId: string | null;
+              technicianAgentId: string | null;
+              technicianName: string | null;
+              windowStart: string | null;
+              windowEnd: string | null;
+              confirmedAt: string | null;
+              createdAt: string;
+              /** @description The order’s deadline: met by a visit ending it realizada or no_procede */
+              clock: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                metAt: string | null;
+                source: string;
+              }) | null;
+              visits: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  outcome: "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                  photoSha256: string | null;
+                  recordedAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/service-orders/{id}/schedule": {
+    /** Agree or move the appointment window; the customer is told it with the order’s number */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Format: date-time
+             * @description When the technician may arrive at the earliest: not in the past, at most 60 days ahead
+             */
+            windowStart: string;
+            /**
+             * Format: date-time
+             * @description When the technician arrives at the latest: after the start, within 12 hours of it
+             */
+            windowEnd: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              folio: string;
+              /** @enum {string} */
+              kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+              /** @enum {string} */
+              status: "pendiente" | "agendada" | "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+              serviceId: string | null;
+              technicianAgentId: string | null;
+              technicianName: string | null;
+              windowStart: string | null;
+              windowEnd: string | null;
+              confirmedAt: string | null;
+              createdAt: string;
+              /** @description The order’s deadline: met by a visit ending it realizada or no_procede */
+              clock: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                metAt: string | null;
+                source: string;
+              }) | null;
+              visits: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  outcome: "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                  photoSha256: string | null;
+                  recordedAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/service-orders/{id}/confirm": {
+    /** Record that the customer confirmed the agreed window */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              folio: string;
+              /** @enum {string} */
+              kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+              /** @enum {string} */
+              status: "pendiente" | "agendada" | "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+              serviceId: string | null;
+              technicianAgentId: string | null;
+              technicianName: string | null;
+              windowStart: string | null;
+              windowEnd: string | null;
+              confirmedAt: string | null;
+              createdAt: string;
+              /** @description The order’s deadline: met by a visit ending it realizada or no_procede */
+              clock: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                metAt: string | null;
+                source: string;
+              }) | null;
+              visits: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  outcome: "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                  photoSha256: string | null;
+                  recordedAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/service-orders/{id}/visits": {
+    /** Record a visit’s outcome with notes and the evidence photo (the order’s technician, or the case’s agents) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            outcome: "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+            /** @description What the technician found or did; erasable */
+            notes?: string;
+            /** @description Evidence: a JPEG, PNG or WebP picture of at most 5 MB; required when the outcome is realizada or no_procede */
+            photo?: {
+              filename: string;
+              contentType: string;
+              /** Format: byte */
+              data: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              folio: string;
+              /** @enum {string} */
+              kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+              /** @enum {string} */
+              status: "pendiente" | "agendada" | "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+              serviceId: string | null;
+              technicianAgentId: string | null;
+              technicianName: string | null;
+              windowStart: string | null;
+              windowEnd: string | null;
+              confirmedAt: string | null;
+              createdAt: string;
+              /** @description The order’s deadline: met by a visit ending it realizada or no_procede */
+              clock: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                metAt: string | null;
+                source: string;
+              }) | null;
+              visits: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  outcome: "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                  photoSha256: string | null;
+                  recordedAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/field/my-day": {
+    /** The technician’s own orders with a window on a day, by window */
+    get: {
+      parameters: {
+        query: {
+          /** @description The day, in the provider’s time zone */
+          date: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              date: string;
+              timeZone: string;
+              orders: ({
+                  /** Format: uuid */
+                  id: string;
+                  number: number;
+                  /** @enum {string} */
+                  kind: "instalacion" | "reparacion" | "reconexion_en_sitio";
+                  /** @enum {string} */
+                  status: "pendiente" | "agendada" | "realizada" | "cliente_ausente" | "reprogramada" | "no_procede";
+                  windowStart: string;
+                  windowEnd: string;
+                  confirmedAt: string | null;
+                  address: string | null;
+                  customerFirstName: string | null;
+                  phone: string | null;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/suspensions/proposals": {
     /** The non-payment suspensions the rules allow today, and the services owing that the rules hold back, each with its rules */
     get: {
@@ -9297,6 +10120,20 @@ export interface paths {
                     path: "falta_de_pago" | "robo_o_extravio";
                     rules: ("robo_o_extravio" | "adeudo_vencido" | "dias_vencidos_cumplidos" | "aviso_previo_entregado" | "aviso_previo_no_entregable" | "sin_conciliacion_abierta" | "sin_promesa_vigente" | "sin_adeudo_vencido" | "dias_vencidos_insuficientes" | "sin_aviso_previo" | "aviso_sin_anticipacion" | "conciliacion_abierta" | "promesa_vigente")[];
                   };
+                })[];
+              /** @description The daily job suspends what the rules allow without waiting for a supervisor */
+              automatic: boolean;
+              /** @description The latest prior notices, newest first */
+              notices: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  /** @enum {string} */
+                  outcome: "entregado" | "no_entregable";
+                  noticedOn: string;
                 })[];
             };
           };
@@ -9335,10 +10172,1002 @@ export interface paths {
       };
     };
   };
+  "/api/v1/services/{id}/suspension-notices": {
+    /** Record a prior notice of suspension given outside Atiende (on the bill, by phone), and whether it reached the customer */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: date */
+            noticedOn: string;
+            /** @enum {string} */
+            outcome: "entregado" | "no_entregable";
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              outcome: "entregado" | "no_entregable";
+              noticedOn: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/incidents": {
+    /** Incidents, those in force first; by status, or covering a zone (its parents’ count) */
+    get: {
+      parameters: {
+        query?: {
+          status?: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+          /** @description Incidents covering this zone */
+          zoneId?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                /** @enum {string} */
+                cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+                publicText: string;
+                startedAt: string;
+                eta: string | null;
+                restoredAt: string | null;
+                closedAt: string | null;
+                declaredBy: string | null;
+                zones: {
+                    id: number;
+                    code: string;
+                    name: string;
+                  }[];
+                createdAt: string;
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+    };
+    /** Declare an outage over some zones, each including the zones below it */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description The zones affected; each includes the zones below it */
+            zoneIds: number[];
+            /** @enum {string} */
+            cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+            /** @description What customers read on the status page: no names, no accounts */
+            publicText: string;
+            /**
+             * Format: date-time
+             * @description When the outage began: earlier than now, within 30 days; omitted, now (the server’s clock)
+             */
+            startedAt?: string;
+            /** @description Estimated restoration: after the start, within 30 days */
+            eta?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              /** @enum {string} */
+              status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+              /** @enum {string} */
+              cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+              publicText: string;
+              startedAt: string;
+              eta: string | null;
+              restoredAt: string | null;
+              closedAt: string | null;
+              declaredBy: string | null;
+              zones: {
+                  id: number;
+                  code: string;
+                  name: string;
+                }[];
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/incidents/{id}": {
+    /** An incident with its zones, its updates and how many cases are linked to it */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              /** @enum {string} */
+              status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+              /** @enum {string} */
+              cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+              publicText: string;
+              startedAt: string;
+              eta: string | null;
+              restoredAt: string | null;
+              closedAt: string | null;
+              declaredBy: string | null;
+              zones: {
+                  id: number;
+                  code: string;
+                  name: string;
+                }[];
+              createdAt: string;
+              updatedAt: string;
+              updates: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                  text: string;
+                  eta: string | null;
+                  actorAgentId: string | null;
+                  at: string;
+                })[];
+              linkedCases: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/incidents/{id}/updates": {
+    /** Post news on an incident: a text for customers, a new ETA, a status change */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description News for customers */
+            text?: string;
+            /** @description A new estimated restoration; null withdraws it */
+            eta?: string | null;
+            /** @enum {string} */
+            status?: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+            /**
+             * Format: date-time
+             * @description With status restablecido: when service came back; now if omitted
+             */
+            restoredAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              /** @enum {string} */
+              status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+              /** @enum {string} */
+              cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+              publicText: string;
+              startedAt: string;
+              eta: string | null;
+              restoredAt: string | null;
+              closedAt: string | null;
+              declaredBy: string | null;
+              zones: {
+                  id: number;
+                  code: string;
+                  name: string;
+                }[];
+              createdAt: string;
+              updatedAt: string;
+              updates: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                  text: string;
+                  eta: string | null;
+                  actorAgentId: string | null;
+                  at: string;
+                })[];
+              linkedCases: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/incident": {
+    /** Link the case to an incident in force (moving it from another one) */
+    put: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            incidentId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              incident: ({
+                /** Format: uuid */
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                eta: string | null;
+              }) | null;
+            };
+          };
+        };
+      };
+    };
+    /** Take the case off its incident */
+    delete: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              incident: ({
+                /** Format: uuid */
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                eta: string | null;
+              }) | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/status": {
+    /** Public: outages in force by zone, with what customers are told; no personal data */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              generatedAt: string;
+              zones: ({
+                  code: string;
+                  name: string;
+                  includes: string[];
+                  incidents: ({
+                      number: number;
+                      /** @enum {string} */
+                      status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                      /** @enum {string} */
+                      cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+                      publicText: string;
+                      startedAt: string;
+                      eta: string | null;
+                      restoredAt: string | null;
+                      updatedAt: string;
+                      updates: ({
+                          at: string;
+                          /** @enum {string} */
+                          status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                          text: string;
+                          eta: string | null;
+                        })[];
+                    })[];
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
+        304: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/compensations": {
+    /** The compensations and refunds of a case, with their formula and refund deadline */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                caseId: string;
+                folio: string;
+                /** Format: uuid */
+                serviceId: string;
+                /** @enum {string} */
+                kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+                /** @enum {string} */
+                status: "por_aprobar" | "aplicada" | "rechazada";
+                computedCentavos: number;
+                refundCentavos: number;
+                bonusCentavos: number;
+                appliedCentavos: number | null;
+                formula: {
+                  [key: string]: unknown;
+                };
+                explanation: string;
+                effectiveDate: string | null;
+                decidedBy: string | null;
+                decidedAt: string | null;
+                refundedAt: string | null;
+                refundDeadline: ({
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                }) | null;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/equipment-repairs": {
+    /** Record the period the provider’s equipment at the home was under repair: proposes its proportional price as a compensation (once per case; again returns the first with 200) */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description When the equipment went to repair: a date (from its start) or an instant */
+            from: string;
+            /** @description When it was back: a date (through its end) or an instant; not after today, at most 366 days */
+            to: string;
+            /**
+             * Format: uuid
+             * @description The service; by default the case’s, or the customer’s only one
+             */
+            serviceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+              /** @enum {string} */
+              status: "por_aprobar" | "aplicada" | "rechazada";
+              computedCentavos: number;
+              refundCentavos: number;
+              bonusCentavos: number;
+              appliedCentavos: number | null;
+              formula: {
+                [key: string]: unknown;
+              };
+              explanation: string;
+              effectiveDate: string | null;
+              decidedBy: string | null;
+              decidedAt: string | null;
+              refundedAt: string | null;
+              refundDeadline: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                remainingMs: number;
+                metAt: string | null;
+                /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                lateByMs: number | null;
+                target: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+              }) | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+              /** @enum {string} */
+              status: "por_aprobar" | "aplicada" | "rechazada";
+              computedCentavos: number;
+              refundCentavos: number;
+              bonusCentavos: number;
+              appliedCentavos: number | null;
+              formula: {
+                [key: string]: unknown;
+              };
+              explanation: string;
+              effectiveDate: string | null;
+              decidedBy: string | null;
+              decidedAt: string | null;
+              refundedAt: string | null;
+              refundDeadline: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                remainingMs: number;
+                metAt: string | null;
+                /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                lateByMs: number | null;
+                target: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+              }) | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/compensations": {
+    /** Compensations in a status (by default those waiting for approval), oldest first: a supervisor sees their areas’ cases */
+    get: {
+      parameters: {
+        query?: {
+          status?: "por_aprobar" | "aplicada" | "rechazada";
+          limit?: number;
+          /** @description The last id of the previous page */
+          after?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  caseId: string;
+                  folio: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  /** @enum {string} */
+                  kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+                  /** @enum {string} */
+                  status: "por_aprobar" | "aplicada" | "rechazada";
+                  computedCentavos: number;
+                  refundCentavos: number;
+                  bonusCentavos: number;
+                  appliedCentavos: number | null;
+                  formula: {
+                    [key: string]: unknown;
+                  };
+                  explanation: string;
+                  effectiveDate: string | null;
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  refundedAt: string | null;
+                  refundDeadline: ({
+                    dueAt: string;
+                    /** @enum {string} */
+                    state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                    remainingMs: number;
+                    metAt: string | null;
+                    /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                    lateByMs: number | null;
+                    target: {
+                      amount: number;
+                      /** @enum {string} */
+                      unit: "minutes" | "hours" | "days";
+                      /** @enum {string} */
+                      clock: "business" | "calendar";
+                    };
+                    source: string;
+                  }) | null;
+                  createdAt: string;
+                })[];
+              next: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/compensations/{id}/decision": {
+    /** Approve, adjust or reject a compensation waiting for approval; approving or adjusting posts it */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            decision: "aprobar" | "ajustar" | "rechazar";
+            /** @description Adjusting: the amount to apply instead, above 0; more than computed is allowed (the provider may give more), up to 3 times it */
+            amountCentavos?: number;
+            /** @description Required to adjust or reject; kept in the erasable event note */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+              /** @enum {string} */
+              status: "por_aprobar" | "aplicada" | "rechazada";
+              computedCentavos: number;
+              refundCentavos: number;
+              bonusCentavos: number;
+              appliedCentavos: number | null;
+              formula: {
+                [key: string]: unknown;
+              };
+              explanation: string;
+              effectiveDate: string | null;
+              decidedBy: string | null;
+              decidedAt: string | null;
+              refundedAt: string | null;
+              refundDeadline: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                remainingMs: number;
+                metAt: string | null;
+                /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                lateByMs: number | null;
+                target: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+              }) | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/compensations/{id}/refund": {
+    /** Record that an applied refund was paid back: posts the reembolso and meets its deadline */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * @description How the money was paid back
+             * @enum {string}
+             */
+            method?: "oxxo" | "spei" | "deposito" | "tarjeta" | "efectivo";
+            /** @description The bank or payment reference */
+            reference?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              /** Format: uuid */
+              serviceId: string;
+              /** @enum {string} */
+              kind: "falla" | "cargo_indebido" | "instalacion_tardia" | "equipo_en_reparacion";
+              /** @enum {string} */
+              status: "por_aprobar" | "aplicada" | "rechazada";
+              computedCentavos: number;
+              refundCentavos: number;
+              bonusCentavos: number;
+              appliedCentavos: number | null;
+              formula: {
+                [key: string]: unknown;
+              };
+              explanation: string;
+              effectiveDate: string | null;
+              decidedBy: string | null;
+              decidedAt: string | null;
+              refundedAt: string | null;
+              refundDeadline: ({
+                dueAt: string;
+                /** @enum {string} */
+                state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                remainingMs: number;
+                metAt: string | null;
+                /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                lateByMs: number | null;
+                target: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+              }) | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/suspension": {
+    /** The suspensions of the case’s service, and the dates a suspension asked for today may end on */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description The case reports theft or loss: the suspension is immediate and has no end date */
+              theftOrLoss: boolean;
+              /** @description The dates a suspension asked for today may end on */
+              window: {
+                min: string;
+                max: string;
+              };
+              service: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+                suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              }) | null;
+              current: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                serviceId: string;
+                caseId: string | null;
+                /** @enum {string} */
+                reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                startedAt: string;
+                reactivateOn: string | null;
+                endedAt: string | null;
+                rules: string[];
+                actorKind: string;
+              }) | null;
+              history: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  caseId: string | null;
+                  /** @enum {string} */
+                  reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                  startedAt: string;
+                  reactivateOn: string | null;
+                  endedAt: string | null;
+                  rules: string[];
+                  actorKind: string;
+                })[];
+              reconnectionFee: {
+                amountCentavos: number;
+                capCentavos: number | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Suspend the service as the customer asks: until a date within the settings’ limits, or at once and with no end for theft or loss */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            serviceId?: string;
+            /**
+             * Format: date
+             * @description Required unless the case reports theft or loss
+             */
+            reactivateOn?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description The case reports theft or loss: the suspension is immediate and has no end date */
+              theftOrLoss: boolean;
+              /** @description The dates a suspension asked for today may end on */
+              window: {
+                min: string;
+                max: string;
+              };
+              service: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+                suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              }) | null;
+              current: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                serviceId: string;
+                caseId: string | null;
+                /** @enum {string} */
+                reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                startedAt: string;
+                reactivateOn: string | null;
+                endedAt: string | null;
+                rules: string[];
+                actorKind: string;
+              }) | null;
+              history: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  caseId: string | null;
+                  /** @enum {string} */
+                  reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                  startedAt: string;
+                  reactivateOn: string | null;
+                  endedAt: string | null;
+                  rules: string[];
+                  actorKind: string;
+                })[];
+              reconnectionFee: {
+                amountCentavos: number;
+                capCentavos: number | null;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/suspension/reactivation": {
+    /** Reactivate a service the customer asked to suspend, before its date or after theft or loss */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            serviceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description The case reports theft or loss: the suspension is immediate and has no end date */
+              theftOrLoss: boolean;
+              /** @description The dates a suspension asked for today may end on */
+              window: {
+                min: string;
+                max: string;
+              };
+              service: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "activo" | "suspendido" | "cancelado" | "pendiente_instalacion";
+                suspensionReason: ("falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido") | null;
+              }) | null;
+              current: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                serviceId: string;
+                caseId: string | null;
+                /** @enum {string} */
+                reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                startedAt: string;
+                reactivateOn: string | null;
+                endedAt: string | null;
+                rules: string[];
+                actorKind: string;
+              }) | null;
+              history: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  serviceId: string;
+                  caseId: string | null;
+                  /** @enum {string} */
+                  reason: "falta_de_pago" | "solicitud_del_cliente" | "robo_o_extravio" | "uso_indebido";
+                  startedAt: string;
+                  reactivateOn: string | null;
+                  endedAt: string | null;
+                  rules: string[];
+                  actorKind: string;
+                })[];
+              reconnectionFee: {
+                amountCentavos: number;
+                capCentavos: number | null;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/reconnection-fee": {
+    /** Charge a reconnection fee, refused above 20 % of the service’s monthly payment */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            serviceId?: string;
+            feeCentavos: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              entryId: number;
+              /** Format: uuid */
+              serviceId: string;
+              feeCentavos: number;
+              capCentavos: number;
+              effectiveDate: string;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/imports/customers": {
     /**
      * Import customers, services and opening balances from a billing system’s CSV
-     * @description The body is the file itself (text/csv or application/octet-stream; UTF-8 or Windows-1252, comma or semicolon). Answers 202 at once and runs in the background: follow it with GET /imports/customers/{id}. A file that cannot be read at all is refused with 422 and nothing written.
+     * @description The body is the file itself (text/csv or application/octet-stream; UTF-8 or Windows-1252, comma or semicolon). Answers 202 at once and runs in the background: follow it with GET /imports/customers/{id}. A file that cannot be read at all is refused with 422 and nothing written; while another import (not a dry run) is running, 409 `import.running` names it.
      */
     post: {
       parameters: {

@@ -25,6 +25,8 @@ const ACCOUNT_EVENTS: ReadonlySet<string> = new Set<EventKind>([
   'service_created',
   'service_changed',
   'service_status_changed',
+  'service_suspended',
+  'service_reactivated',
   'ledger_entry_posted',
   'payment_registered',
   'payment_confirmed',

@@ -57,11 +57,17 @@ export function AdminSuspensions() {
 
   const proposed = list.data?.proposed ?? [];
   const withheld = list.data?.withheld ?? [];
+  const notices = list.data?.notices ?? [];
   return (
     <>
       <AdminTabs />
       <h2>{t('suspensions.proposedHeading')}</h2>
       <p className="muted">{t('suspensions.explain')}</p>
+      {list.data && (
+        <p data-testid="suspension-automatic">
+          {t(list.data.automatic ? 'suspensions.automaticOn' : 'suspensions.automaticOff')}
+        </p>
+      )}
       <p className="notice" role="status">
         {notice}
       </p>
@@ -125,6 +131,33 @@ export function AdminSuspensions() {
             </li>
           ))}
         </ul>
+      )}
+      <h2>{t('suspensions.noticesHeading')}</h2>
+      {notices.length === 0 ? (
+        <p className="muted">{t('suspensions.noNotices')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="cases" data-testid="suspension-notices">
+            <thead>
+              <tr>
+                <th scope="col">{t('suspensions.customer')}</th>
+                <th scope="col">{t('suspensions.noticedOn')}</th>
+                <th scope="col">{t('suspensions.outcome')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notices.map((n) => (
+                <tr key={n.id}>
+                  <td>
+                    <Link to={PATHS.customer(n.customerId)}>{t('suspensions.seeCustomer')}</Link>
+                  </td>
+                  <td>{n.noticedOn}</td>
+                  <td>{t(`suspensions.noticeOutcome.${n.outcome}`)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );

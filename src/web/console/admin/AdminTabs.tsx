@@ -18,6 +18,7 @@ export function AdminTabs() {
       : []),
     { to: PATHS.adminChannels, label: t('admin.tabs.channels') },
     { to: PATHS.adminSuspensions, label: t('admin.tabs.suspensions') },
+    { to: PATHS.adminCompensations, label: t('admin.tabs.compensations') },
   ];
   return (
     <>

@@ -1,5 +1,6 @@
 import { type FormEvent, type Ref, useImperativeHandle, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { parseMxn } from '../../../accounts/money.ts';
 import { ApiError } from '../../shared/api.ts';
 import { ErrorMessage } from '../../shared/components.tsx';
 import { describedBy, Field } from '../../shared/Field.tsx';
@@ -45,6 +46,11 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
   const [duplicateOf, setDuplicateOf] = useState('');
   const [note, setNote] = useState('');
   const [causeMissing, setCauseMissing] = useState(false);
+  const [improperAmount, setImproperAmount] = useState('');
+  const [improperEntry, setImproperEntry] = useState('');
+  const [improperError, setImproperError] = useState<string>();
+  const improperCharge =
+    status === 'resuelto' && kase.requestType === 'aclaracion' && kase.subtype === 'cargo_indebido';
   // Taking or giving a case goes through Assign, which names the agent.
   const options = NEXT_STATUSES[kase.status].filter((s) => s !== 'asignado');
 
@@ -56,6 +62,12 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
       return;
     }
     setCauseMissing(false);
+    const refund = improperCharge && improperAmount.trim() ? parseMxn(improperAmount) : undefined;
+    if (refund && (!refund.ok || refund.centavos <= 0)) {
+      setImproperError(t('payments.badAmount'));
+      return;
+    }
+    setImproperError(undefined);
     const ok = await run(
       () =>
         api.post(`/cases/${encodeURIComponent(kase.folio)}/status`, {
@@ -71,6 +83,13 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
               ? duplicateOf.trim() || undefined
               : undefined,
           note: note.trim() || undefined,
+          improperCharge:
+            refund?.ok === true
+              ? {
+                  amountCentavos: refund.centavos,
+                  ledgerEntryId: improperEntry.trim() ? Number(improperEntry) : undefined,
+                }
+              : undefined,
         }),
       t('actions.statusChanged'),
     );
@@ -79,6 +98,8 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
       setCauseCode('');
       setRestoredAt('');
       setNote('');
+      setImproperAmount('');
+      setImproperEntry('');
     }
   };
 
@@ -134,6 +155,34 @@ function StatusForm({ kase, run }: { kase: CaseDetail; run: Run }) {
             onChange={(event) => setRestoredAt(event.target.value)}
           />
         </Field>
+      )}
+      {improperCharge && (
+        <>
+          <Field
+            id="status-improper-amount"
+            label={t('compensations.improperCharge')}
+            hint={t('compensations.improperChargeHint')}
+            error={improperError}
+          >
+            <input
+              {...describedBy('status-improper-amount', { hint: true, error: improperError })}
+              inputMode="decimal"
+              value={improperAmount}
+              onChange={(event) => setImproperAmount(event.target.value)}
+            />
+          </Field>
+          {improperAmount.trim() && (
+            <Field id="status-improper-entry" label={t('compensations.improperChargeEntry')}>
+              <input
+                id="status-improper-entry"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                value={improperEntry}
+                onChange={(event) => setImproperEntry(event.target.value)}
+              />
+            </Field>
+          )}
+        </>
       )}
       {status === 'descartado' && (
         <>

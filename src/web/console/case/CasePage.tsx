@@ -15,8 +15,13 @@ import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 import { useAltShortcuts } from '../shortcuts.ts';
 import { type ActionsHandle, CaseActions } from './CaseActions.tsx';
+import { CaseCancellation } from './CaseCancellation.tsx';
+import { CaseCompensations } from './CaseCompensations.tsx';
 import { CaseDeadline } from './CaseDeadline.tsx';
+import { CaseIncident } from './CaseIncident.tsx';
 import { CasePayments } from './CasePayments.tsx';
+import { CaseServiceOrders } from './CaseServiceOrders.tsx';
+import { CaseSuspension } from './CaseSuspension.tsx';
 import { Composer, type ComposerHandle } from './Composer.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { FailureTimes } from './FailureTimes.tsx';
@@ -200,12 +205,17 @@ export function CasePage({ folio }: { folio: string }) {
           )}
           <CaseActions ref={actions} kase={c} mayChange={mayChange} onChanged={kase.reload} />
           <FailureTimes kase={c} mayChange={mayChange} onChanged={kase.reload} />
+          <CaseIncident kase={c} mayChange={mayChange} onChanged={kase.reload} />
           <CustomerPanel
             kase={c}
             mayChange={mayChange}
             onAnswerBalance={(text) => composer.current?.fill(text)}
           />
           <CasePayments kase={c} mayChange={mayChange} />
+          <CaseCompensations kase={c} mayChange={mayChange} />
+          <CaseServiceOrders kase={c} mayChange={mayChange} />
+          {c.requestType === 'cancelacion' && <CaseCancellation kase={c} mayChange={mayChange} />}
+          {c.requestType === 'suspension' && <CaseSuspension kase={c} mayChange={mayChange} />}
         </div>
       </div>
     </div>

@@ -538,6 +538,92 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
   ],
   [
     'compensation_posted',
+    event('compensation_posted', ana, {
+      after: { compensationKind: 'cargo_indebido', totalCentavos: 42000, effectiveDate: '2026-12-07' },
+    }),
+    {
+      es: 'Se aplicó reembolso de cargo indebido: $420.00 MXN a favor del cliente el 2026-12-07',
+      en: 'Applied improper-charge refund: $420.00 MXN in the customer’s favour on 2026-12-07',
+    },
+  ],
+  [
+    'compensation_proposed',
+    event('compensation_proposed', system, {
+      after: { compensationKind: 'falla', computedCentavos: 2917, automatic: true },
+    }),
+    {
+      es: 'Cálculo de bonificación por falla: $29.17 MXN; se aplica automáticamente',
+      en: 'Computed failure credit: $29.17 MXN; applied automatically',
+    },
+  ],
+  [
+    'compensation_proposed',
+    event('compensation_proposed', luis, {
+      after: { compensationKind: 'cargo_indebido', computedCentavos: 42000, automatic: false },
+    }),
+    {
+      es: 'Cálculo de reembolso de cargo indebido: $420.00 MXN; espera la aprobación de un supervisor',
+      en: 'Computed improper-charge refund: $420.00 MXN; awaiting a supervisor’s approval',
+    },
+  ],
+  [
+    'compensation_decided',
+    event('compensation_decided', ana, {
+      before: { status: 'por_aprobar', computedCentavos: 42000 },
+      after: {
+        status: 'aplicada',
+        decision: 'aprobar',
+        compensationKind: 'cargo_indebido',
+        appliedCentavos: 42000,
+      },
+    }),
+    {
+      es: 'Ana aprobó reembolso de cargo indebido por $420.00 MXN',
+      en: 'Ana approved improper-charge refund: $420.00 MXN',
+    },
+  ],
+  [
+    'compensation_decided',
+    event('compensation_decided', ana, {
+      before: { status: 'por_aprobar', computedCentavos: 42000 },
+      after: {
+        status: 'aplicada',
+        decision: 'ajustar',
+        compensationKind: 'equipo_en_reparacion',
+        appliedCentavos: 30000,
+      },
+    }),
+    {
+      es: 'Ana ajustó bonificación por equipo en reparación de $420.00 MXN a $300.00 MXN',
+      en: 'Ana adjusted equipment-repair credit from $420.00 MXN to $300.00 MXN',
+    },
+  ],
+  [
+    'compensation_decided',
+    event('compensation_decided', ana, {
+      before: { status: 'por_aprobar', computedCentavos: 42000 },
+      after: {
+        status: 'rechazada',
+        decision: 'rechazar',
+        compensationKind: 'cargo_indebido',
+        appliedCentavos: null,
+      },
+    }),
+    {
+      es: 'Ana rechazó reembolso de cargo indebido de $420.00 MXN',
+      en: 'Ana rejected improper-charge refund of $420.00 MXN',
+    },
+  ],
+  [
+    'refund_made',
+    event('refund_made', luis, { after: { compensationKind: 'cargo_indebido', refundCentavos: 35000 } }),
+    {
+      es: 'Luis registró que se devolvieron $350.00 MXN al cliente',
+      en: 'Luis recorded $350.00 MXN paid back to the customer',
+    },
+  ],
+  [
+    'compensation_posted',
     event('compensation_posted', system, {
       after: {
         reason: 'atribuible_proveedor',
@@ -568,11 +654,276 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     },
   ],
   [
+    'cancellation_requested',
+    event('cancellation_requested', luis, {
+      after: { effectiveDate: '2026-11-25', carryOutBy: '2026-11-30', scope: 'servicio_adicional' },
+    }),
+    {
+      es: 'Luis registró la cancelación con fecha efectiva 2026-11-25 (a más tardar 2026-11-30)',
+      en: 'Luis recorded the cancellation effective 2026-11-25 (carried out by 2026-11-30)',
+    },
+  ],
+  [
+    'cancellation_requested',
+    event('cancellation_requested', customer, {
+      after: { effectiveDate: '2026-11-25', carryOutBy: '2026-11-25', scope: 'contrato' },
+    }),
+    {
+      es: 'Cancelación registrada al abrir el caso, con fecha efectiva 2026-11-25 (a más tardar 2026-11-25)',
+      en: 'Cancellation recorded as the case opened, effective 2026-11-25 (carried out by 2026-11-25)',
+    },
+  ],
+  [
+    'retention_offer_recorded',
+    event('retention_offer_recorded', ana, { after: { cancellationId: 'x1' } }),
+    { es: 'Ana registró una oferta de permanencia', en: 'Ana recorded a retention offer' },
+  ],
+  [
+    'cancellation_withdrawn',
+    event('cancellation_withdrawn', luis, { after: { status: 'retirada', channel: 'whatsapp' } }),
+    {
+      es: 'Luis retiró la cancelación por mensaje escrito del cliente (WhatsApp)',
+      en: "Luis withdrew the cancellation on the customer's written message (WhatsApp)",
+    },
+  ],
+  [
+    'cancellation_effected',
+    event('cancellation_effected', system, {
+      after: {
+        effectiveDate: '2026-11-25',
+        finalBalanceCentavos: 69000,
+        equipment: 2,
+        equipmentReturned: false,
+      },
+    }),
+    {
+      es: 'Servicio cancelado (fecha efectiva 2026-11-25); saldo final $690.00 MXN; equipo por devolver: 2',
+      en: 'Service cancelled (effective 2026-11-25); final balance $690.00 MXN; equipment to return: 2',
+    },
+  ],
+  [
+    'cancellation_effected',
+    event('cancellation_effected', system, {
+      after: { effectiveDate: '2026-11-25', finalBalanceCentavos: 0, equipment: 1, equipmentReturned: true },
+    }),
+    {
+      es: 'Servicio cancelado (fecha efectiva 2026-11-25); saldo final $0.00 MXN',
+      en: 'Service cancelled (effective 2026-11-25); final balance $0.00 MXN',
+    },
+  ],
+  [
+    'equipment_returned',
+    event('equipment_returned', ana, { after: { equipment: 2 } }),
+    { es: 'Ana registró la devolución del equipo', en: 'Ana recorded the equipment returned' },
+  ],
+  [
+    'suspension_notice_recorded',
+    event('suspension_notice_recorded', system, {
+      after: { outcome: 'entregado', amountCentavos: 35000, suspendableOn: '2026-11-29' },
+    }),
+    {
+      es: 'Se envió al cliente el aviso previo de suspensión por un adeudo de $350.00 MXN; podrá suspenderse desde el 2026-11-29',
+      en: 'The prior notice of suspension for a debt of $350.00 MXN was sent to the customer; the service may be suspended from 2026-11-29',
+    },
+  ],
+  [
+    'suspension_notice_recorded',
+    event('suspension_notice_recorded', system, {
+      after: { outcome: 'no_entregable', amountCentavos: 35000, suspendableOn: '2026-11-15' },
+    }),
+    {
+      es: 'El aviso previo de suspensión por un adeudo de $350.00 MXN no pudo entregarse y quedó registrado como no entregable; podrá suspenderse desde el 2026-11-15',
+      en: 'The prior notice of suspension for a debt of $350.00 MXN could not be delivered and was recorded as undeliverable; the service may be suspended from 2026-11-15',
+    },
+  ],
+  [
+    'suspension_notice_recorded',
+    event('suspension_notice_recorded', ana, { after: { outcome: 'entregado', noticedOn: '2026-11-12' } }),
+    {
+      es: 'Ana registró un aviso previo de suspensión entregado el 2026-11-12',
+      en: 'Ana recorded a prior notice of suspension delivered on 2026-11-12',
+    },
+  ],
+  [
+    'suspension_notice_recorded',
+    event('suspension_notice_recorded', ana, {
+      after: { outcome: 'no_entregable', noticedOn: '2026-11-12' },
+    }),
+    {
+      es: 'Ana registró un aviso previo de suspensión del 2026-11-12 como no entregable',
+      en: 'Ana recorded a prior notice of suspension of 2026-11-12 as undeliverable',
+    },
+  ],
+  [
+    'service_suspended',
+    event('service_suspended', luis, {
+      after: { suspensionReason: 'solicitud_del_cliente', reactivateOn: '2026-12-14' },
+    }),
+    {
+      es: 'Luis suspendió el servicio (a solicitud del cliente) hasta el 2026-12-14',
+      en: "Luis suspended the service (at the customer's request) until 2026-12-14",
+    },
+  ],
+  [
+    'service_suspended',
+    event('service_suspended', luis, { after: { suspensionReason: 'robo_o_extravio', reactivateOn: null } }),
+    { es: 'Luis suspendió el servicio (robo o extravío)', en: 'Luis suspended the service (theft or loss)' },
+  ],
+  [
+    'service_suspended',
+    event('service_suspended', system, { after: { suspensionReason: 'falta_de_pago' } }),
+    {
+      es: 'El servicio se suspendió (falta de pago) según las reglas',
+      en: 'The service was suspended (non-payment) by the rules',
+    },
+  ],
+  [
+    'service_reactivated',
+    event('service_reactivated', ana, { after: { status: 'activo' } }),
+    { es: 'Ana reactivó el servicio', en: 'Ana reactivated the service' },
+  ],
+  [
+    'service_reactivated',
+    event('service_reactivated', ana, {
+      after: { reconnectionFee: { amountCentavos: 5000, charged: true } },
+    }),
+    {
+      es: 'Ana reactivó el servicio; se cargó la reconexión de $50.00 MXN',
+      en: 'Ana reactivated the service; the reconnection fee of $50.00 MXN was charged',
+    },
+  ],
+  [
+    'service_reactivated',
+    event('service_reactivated', system, { after: { status: 'activo' } }),
+    {
+      es: 'El servicio se reactivó en la fecha pedida por el cliente',
+      en: 'The service was reactivated on the date the customer asked for',
+    },
+  ],
+  [
+    'service_reactivated',
+    event('service_reactivated', system, {
+      after: { reconnectionFee: { amountCentavos: 5000, charged: false, why: 'excede_tope' } },
+    }),
+    {
+      es: 'El servicio se reactivó en la fecha pedida por el cliente',
+      en: 'The service was reactivated on the date the customer asked for',
+    },
+  ],
+  [
     'deadline_warning',
     event('deadline_warning', system, { after: { deadline: 'reconexion' } }),
     {
       es: 'Aviso: el plazo de reconexión está por vencer',
       en: 'Warning: the reconnection deadline is about to expire',
+    },
+  ],
+  [
+    'installation_recorded',
+    event('installation_recorded', luis, {
+      after: {
+        serviceId: 's1',
+        contractSignedOn: '2026-11-09',
+        businessDays: 10,
+        dueAt: '2026-11-24T15:00:00.000Z',
+      },
+    }),
+    {
+      es: 'Luis registró la firma del contrato el 2026-11-09; la instalación vence en 10 días hábiles',
+      en: 'Luis recorded the contract signed on 2026-11-09; installation is due within 10 business days',
+    },
+  ],
+  [
+    'installation_recorded',
+    event('installation_recorded', luis, { after: { installedAt: '2026-11-20T17:00:00.000Z', late: false } }),
+    { es: 'Luis registró la instalación, dentro del plazo', en: 'Luis recorded the installation, on time' },
+  ],
+  [
+    'installation_recorded',
+    event('installation_recorded', luis, { after: { installedAt: '2026-11-26T17:00:00.000Z', late: true } }),
+    { es: 'Luis registró la instalación, fuera del plazo', en: 'Luis recorded the installation, late' },
+  ],
+  [
+    'installation_recorded',
+    event('installation_recorded', luis, {
+      after: { installedAt: '2026-11-26T17:00:00.000Z', late: true, compensationId: 'c1' },
+    }),
+    {
+      es: 'Luis registró la instalación, fuera del plazo: el reembolso espera la aprobación de un supervisor',
+      en: 'Luis recorded the installation, late: the refund awaits a supervisor’s approval',
+    },
+  ],
+  [
+    'deadline_breached',
+    event('deadline_breached', system, { after: { deadline: 'instalacion' } }),
+    { es: 'El plazo de instalación venció', en: 'The installation deadline expired' },
+  ],
+  [
+    'incident_declared',
+    event('incident_declared', ana, { after: { number: 12, status: 'abierto' } }),
+    { es: 'Ana declaró el incidente 12', en: 'Ana declared incident 12' },
+  ],
+  [
+    'incident_updated',
+    event('incident_updated', ana, {
+      before: { status: 'en_reparacion' },
+      after: { number: 12, status: 'restablecido' },
+    }),
+    {
+      es: 'Ana pasó el incidente 12 de En reparación a Restablecido',
+      en: 'Ana moved incident 12 from Being repaired to Restored',
+    },
+  ],
+  [
+    'incident_updated',
+    event('incident_updated', ana, {
+      before: { status: 'abierto' },
+      after: { number: 12, status: 'abierto', text: true },
+    }),
+    { es: 'Ana actualizó el incidente 12', en: 'Ana updated incident 12' },
+  ],
+  [
+    'case_incident_linked',
+    event('case_incident_linked', luis, { after: { incidentId: 'i1', number: 12 } }),
+    { es: 'Luis vinculó el caso al incidente 12', en: 'Luis linked the case to incident 12' },
+  ],
+  [
+    'case_incident_unlinked',
+    event('case_incident_unlinked', luis, { before: { incidentId: 'i1', number: 12 } }),
+    { es: 'Luis desvinculó el caso del incidente 12', en: 'Luis unlinked the case from incident 12' },
+  ],
+  [
+    'service_order_created',
+    event('service_order_created', luis, { after: { number: 57, kind: 'instalacion' } }),
+    {
+      es: 'Luis creó la orden de servicio 57 (instalación)',
+      en: 'Luis created service order 57 (installation)',
+    },
+  ],
+  [
+    'service_order_scheduled',
+    event('service_order_scheduled', luis, { after: { number: 57 } }),
+    { es: 'Luis agendó la visita de la orden 57', en: 'Luis scheduled the visit of order 57' },
+  ],
+  [
+    'service_order_scheduled',
+    event('service_order_scheduled', luis, { reason: 'confirmada_por_cliente', after: { number: 57 } }),
+    {
+      es: 'Luis registró que el cliente confirmó la visita de la orden 57',
+      en: 'Luis recorded that the customer confirmed the visit of order 57',
+    },
+  ],
+  [
+    'deadline_breached',
+    event('deadline_breached', system, { after: { deadline: 'reconexion_en_sitio' } }),
+    { es: 'El plazo de reconexión en sitio venció', en: 'The on-site reconnection deadline expired' },
+  ],
+  [
+    'service_order_visited',
+    event('service_order_visited', luis, { after: { number: 57, outcome: 'cliente_ausente' } }),
+    {
+      es: 'Luis registró la visita de la orden 57: cliente ausente',
+      en: 'Luis recorded the visit of order 57: customer not home',
     },
   ],
 ];

@@ -140,6 +140,13 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'conciliation_closed':
       return s('agent', { expediente: text(after.expediente), date: text(after.closedOn) });
     case 'compensation_posted':
+      if (after.compensationKind === 'cargo_indebido' || after.compensationKind === 'instalacion_tardia') {
+        return s('refund', {
+          kind: t(`compensations.kind.${after.compensationKind}`),
+          amount: money(after.totalCentavos),
+          date: text(after.effectiveDate),
+        });
+      }
       return s('system', {
         amount: money(after.totalCentavos),
         date: text(after.effectiveDate),
@@ -151,10 +158,87 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
         amount: money(after.totalCentavos),
       });
     }
+    case 'compensation_proposed':
+      return s(after.automatic === true ? 'automatic' : 'pending', {
+        kind: t(`compensations.kind.${text(after.compensationKind) ?? 'falla'}`),
+        amount: money(after.computedCentavos),
+      });
+    case 'compensation_decided': {
+      const decision = text(after.decision);
+      return s(decision === 'ajustar' || decision === 'rechazar' ? decision : 'aprobar', {
+        kind: t(`compensations.kind.${text(after.compensationKind) ?? 'falla'}`),
+        computed: money(before.computedCentavos),
+        applied: money(after.appliedCentavos),
+      });
+    }
+    case 'refund_made':
+      return s(by, { amount: money(after.refundCentavos) });
+    case 'cancellation_requested':
+      return s(event.actorKind === 'agente' ? 'agent' : 'opening', {
+        date: text(after.effectiveDate),
+        carryOutBy: text(after.carryOutBy),
+      });
+    case 'retention_offer_recorded':
+    case 'equipment_returned':
+      return s('agent');
+    case 'cancellation_withdrawn':
+      return s('agent', { channel: t(`common:channel.${text(after.channel) ?? 'email'}`) });
+    case 'cancellation_effected': {
+      const pending = after.equipmentReturned === false && Number(after.equipment) > 0;
+      return s(pending ? 'equipmentPending' : 'system', {
+        date: text(after.effectiveDate),
+        balance: money(after.finalBalanceCentavos),
+        count: after.equipment,
+      });
+    }
+    case 'incident_declared':
+    case 'case_incident_linked':
+      return s('agent', { number: after.number });
+    case 'case_incident_unlinked':
+      return s('agent', { number: before.number });
+    case 'incident_updated':
+      return before.status !== after.status
+        ? s('status', {
+            number: after.number,
+            from: t(`incidents.status.${text(before.status) ?? 'abierto'}`),
+            to: t(`incidents.status.${text(after.status) ?? 'abierto'}`),
+          })
+        : s('agent', { number: after.number });
+    case 'suspension_notice_recorded': {
+      const delivered = after.outcome === 'entregado';
+      if (by === 'agent')
+        return s(delivered ? 'agentDelivered' : 'agentUndeliverable', { date: text(after.noticedOn) });
+      return s(delivered ? 'delivered' : 'undeliverable', {
+        amount: money(after.amountCentavos),
+        date: text(after.suspendableOn),
+      });
+    }
+    case 'service_suspended': {
+      const reason = t(
+        `accounts.suspensionReason.${text(after.suspensionReason) ?? 'solicitud_del_cliente'}`,
+      );
+      const until = text(after.reactivateOn);
+      return s(by === 'agent' && until ? 'agentUntil' : by, { reason, date: until });
+    }
+    case 'service_reactivated': {
+      const fee = (after.reconnectionFee ?? {}) as Record<string, unknown>;
+      return s(fee.charged === true ? `${by}Fee` : by, { amount: money(fee.amountCentavos) });
+    }
+    case 'installation_recorded':
+      if (after.installedAt === undefined)
+        return s('signed', { date: text(after.contractSignedOn), days: after.businessDays });
+      return s(after.late !== true ? 'installed' : after.compensationId ? 'lateRefund' : 'late');
     case 'deadline_warning':
     case 'deadline_breached': {
       const deadline = text(after.deadline);
-      const kind = deadline === 'primera_respuesta' || deadline === 'reconexion' ? deadline : 'resolucion';
+      const kind =
+        deadline === 'primera_respuesta' ||
+        deadline === 'reconexion' ||
+        deadline === 'instalacion' ||
+        deadline === 'reparacion' ||
+        deadline === 'reconexion_en_sitio'
+          ? deadline
+          : 'resolucion';
       return s('system', { deadline: t(`timeline.deadline.${kind}`) });
     }
     case 'delivery_failed':
@@ -168,6 +252,15 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
       );
       return s('system', { tried: ways.join('; ') });
     }
+    case 'service_order_created':
+      return s(by, { number: after.number, kind: t(`field.kind.${text(after.kind) ?? 'reparacion'}`) });
+    case 'service_order_scheduled':
+      return s(event.reason === 'confirmada_por_cliente' ? 'confirmed' : by, { number: after.number });
+    case 'service_order_visited':
+      return s(by, {
+        number: after.number,
+        outcome: t(`field.outcome.${text(after.outcome) ?? 'realizada'}`),
+      });
     default:
       return undefined;
   }

@@ -25,7 +25,7 @@ const FLAG_EVENTS = new Set<string>([
 export function FlagsPanel() {
   const { t, i18n } = useTranslation(['console', 'common']);
   const { agent, timeZone } = useSession();
-  const everyone = agent.role !== 'agent';
+  const everyone = agent.role === 'admin' || agent.role === 'supervisor';
   const flags = useAsync(
     () => api.get<DeadlineFlag[]>('/flags', everyone ? { everyone: 'true' } : undefined),
     [everyone],

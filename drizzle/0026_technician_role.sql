@@ -1,0 +1,2 @@
+ALTER TABLE "agents" DROP CONSTRAINT "agents_role_check";--> statement-breakpoint
+ALTER TABLE "agents" ADD CONSTRAINT "agents_role_check" CHECK ("agents"."role" in ('admin', 'supervisor', 'agent', 'tecnico'));

@@ -1,0 +1,366 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { INCIDENT_CAUSES, INCIDENT_STATUSES, type IncidentStatus } from '../../../domain/vocabulary.ts';
+import { ApiError } from '../../shared/api.ts';
+import type { paths } from '../../shared/api-types.ts';
+import { ErrorMessage } from '../../shared/components.tsx';
+import { describedBy, Field } from '../../shared/Field.tsx';
+import { formatDateTime } from '../../shared/format.ts';
+import { useAsync } from '../../shared/hooks.ts';
+import { currentLanguage } from '../../shared/i18n.ts';
+import { Link } from '../../shared/router.tsx';
+import { api } from '../api.ts';
+import { instantFromInput } from '../case/FailureTimes.tsx';
+import { useLiveEvents } from '../live.tsx';
+import { PATHS } from '../routes.tsx';
+import { useSession } from '../session.tsx';
+
+type Incident = paths['/api/v1/incidents']['get']['responses'][200]['content']['application/json'][number];
+type IncidentDetail = paths['/api/v1/incidents/{id}']['get']['responses'][200]['content']['application/json'];
+type Zone = paths['/api/v1/zones']['get']['responses'][200]['content']['application/json'][number];
+
+const isIncidentEvent = (kind: string) => kind === 'incident_declared' || kind === 'incident_updated';
+
+/** Reads a failed request's problem into state; anything else is a bug and is thrown on. */
+async function attempt(run: () => Promise<void>, setFailure: (error: ApiError | undefined) => void) {
+  setFailure(undefined);
+  try {
+    await run();
+  } catch (caught) {
+    if (!(caught instanceof ApiError)) throw caught;
+    setFailure(caught);
+  }
+}
+
+function DeclareForm({ zones, onDeclared }: { zones: Zone[]; onDeclared: (incident: Incident) => void }) {
+  const { t } = useTranslation('console');
+  const { timeZone } = useSession();
+  const [zoneIds, setZoneIds] = useState<number[]>([]);
+  const [cause, setCause] = useState<string>(INCIDENT_CAUSES[0]);
+  const [publicText, setPublicText] = useState('');
+  const [startedAt, setStartedAt] = useState('');
+  const [eta, setEta] = useState('');
+  const [failure, setFailure] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    void attempt(async () => {
+      const incident = await api.post<Incident>('/incidents', {
+        zoneIds,
+        cause,
+        publicText,
+        // Left empty, the server's clock says when: a browser's clock running ahead would be refused.
+        ...(startedAt ? { startedAt: instantFromInput(startedAt, timeZone) } : {}),
+        ...(eta ? { eta: instantFromInput(eta, timeZone) } : {}),
+      });
+      setZoneIds([]);
+      setPublicText('');
+      setStartedAt('');
+      setEta('');
+      onDeclared(incident);
+    }, setFailure).finally(() => setBusy(false));
+  };
+
+  return (
+    <form className="panel action-form" noValidate onSubmit={submit} aria-labelledby="declare-heading">
+      <h2 id="declare-heading">{t('incidents.declareHeading')}</h2>
+      <Field id="incident-zones" label={t('incidents.zones')} hint={t('incidents.zonesHint')}>
+        <select
+          {...describedBy('incident-zones', { hint: true })}
+          multiple
+          size={Math.min(6, Math.max(2, zones.length))}
+          value={zoneIds.map(String)}
+          onChange={(event) => setZoneIds([...event.target.selectedOptions].map((o) => Number(o.value)))}
+        >
+          {zones.map((zone) => (
+            <option key={zone.id} value={zone.id}>
+              {zone.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="incident-cause" label={t('incidents.cause')}>
+        <select id="incident-cause" value={cause} onChange={(event) => setCause(event.target.value)}>
+          {INCIDENT_CAUSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`incidents.causes.${c}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="incident-text" label={t('incidents.publicText')} hint={t('incidents.publicTextHint')}>
+        <textarea
+          {...describedBy('incident-text', { hint: true })}
+          maxLength={1000}
+          rows={3}
+          value={publicText}
+          onChange={(event) => setPublicText(event.target.value)}
+        />
+      </Field>
+      <Field id="incident-start" label={t('incidents.startedAt')} hint={t('incidents.startedAtHint')}>
+        <input
+          {...describedBy('incident-start', { hint: true })}
+          type="datetime-local"
+          value={startedAt}
+          onChange={(event) => setStartedAt(event.target.value)}
+        />
+      </Field>
+      <Field id="incident-eta" label={t('incidents.eta')} hint={t('incidents.etaHint')}>
+        <input
+          {...describedBy('incident-eta', { hint: true })}
+          type="datetime-local"
+          value={eta}
+          onChange={(event) => setEta(event.target.value)}
+        />
+      </Field>
+      <button type="submit" className="button" disabled={busy}>
+        {t('incidents.declare')}
+      </button>
+      <ErrorMessage error={failure} />
+    </form>
+  );
+}
+
+/** The supervisors' list of incidents, those in force first, and the form to declare one. */
+export function IncidentsPage() {
+  const { t, i18n } = useTranslation('console');
+  const { timeZone } = useSession();
+  const language = currentLanguage(i18n.language);
+  const [status, setStatus] = useState<IncidentStatus | ''>('');
+  const [notice, setNotice] = useState('');
+  const list = useAsync(
+    () => api.get<Incident[]>(`/incidents${status ? `?status=${status}` : ''}`),
+    [status],
+  );
+  const zones = useAsync(() => api.get<Zone[]>('/zones'), []);
+  useLiveEvents((batch) => {
+    if (batch.some((e) => isIncidentEvent(e.kind))) void list.reload();
+  });
+
+  return (
+    <>
+      <h1>{t('incidents.title')}</h1>
+      <p className="muted">{t('incidents.explain')}</p>
+      <p>
+        <a href="/estado" target="_blank" rel="noopener">
+          {t('incidents.publicPage')}
+        </a>
+      </p>
+      <p className="notice" role="status">
+        {notice}
+      </p>
+      <DeclareForm
+        zones={zones.data ?? []}
+        onDeclared={(incident) => {
+          setNotice(t('incidents.declared', { number: incident.number }));
+          void list.reload();
+        }}
+      />
+      <h2>{t('incidents.listHeading')}</h2>
+      <Field id="incident-filter" label={t('incidents.filterStatus')}>
+        <select
+          id="incident-filter"
+          value={status}
+          onChange={(event) => setStatus(event.target.value as IncidentStatus | '')}
+        >
+          <option value="">{t('incidents.all')}</option>
+          {INCIDENT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`incidents.status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <ErrorMessage error={list.error ?? zones.error} />
+      {list.data?.length === 0 ? (
+        <p className="muted">{t('incidents.none')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="cases" data-testid="incidents">
+            <thead>
+              <tr>
+                <th scope="col">{t('incidents.columns.number')}</th>
+                <th scope="col">{t('incidents.columns.status')}</th>
+                <th scope="col">{t('incidents.columns.cause')}</th>
+                <th scope="col">{t('incidents.columns.zones')}</th>
+                <th scope="col">{t('incidents.columns.startedAt')}</th>
+                <th scope="col">{t('incidents.columns.eta')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data?.map((incident) => (
+                <tr key={incident.id}>
+                  <td>
+                    <Link to={PATHS.incident(incident.id)}>
+                      {t('incidents.number', { number: incident.number })}
+                    </Link>
+                  </td>
+                  <td>{t(`incidents.status.${incident.status}`)}</td>
+                  <td>{t(`incidents.causes.${incident.cause}`)}</td>
+                  <td>{incident.zones.map((z) => z.name).join(', ')}</td>
+                  <td>{formatDateTime(incident.startedAt, language, timeZone)}</td>
+                  <td>
+                    {incident.eta ? formatDateTime(incident.eta, language, timeZone) : t('incidents.noEta')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function UpdateForm({ incident, onPosted }: { incident: IncidentDetail; onPosted: () => Promise<void> }) {
+  const { t } = useTranslation('console');
+  const { timeZone } = useSession();
+  const [text, setText] = useState('');
+  const [status, setStatus] = useState<IncidentStatus | ''>('');
+  const [eta, setEta] = useState('');
+  const [restoredAt, setRestoredAt] = useState('');
+  const [failure, setFailure] = useState<ApiError>();
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setNotice('');
+    void attempt(async () => {
+      await api.post(`/incidents/${incident.id}/updates`, {
+        ...(text.trim() ? { text } : {}),
+        ...(status ? { status } : {}),
+        ...(eta ? { eta: instantFromInput(eta, timeZone) } : {}),
+        ...(restoredAt && status === 'restablecido'
+          ? { restoredAt: instantFromInput(restoredAt, timeZone) }
+          : {}),
+      });
+      setText('');
+      setStatus('');
+      setEta('');
+      setRestoredAt('');
+      setNotice(t('incidents.posted'));
+      await onPosted();
+    }, setFailure).finally(() => setBusy(false));
+  };
+
+  return (
+    <form className="panel action-form" noValidate onSubmit={submit} aria-labelledby="update-heading">
+      <h2 id="update-heading">{t('incidents.updateHeading')}</h2>
+      <Field id="update-text" label={t('incidents.text')} hint={t('incidents.publicTextHint')}>
+        <textarea
+          {...describedBy('update-text', { hint: true })}
+          maxLength={1000}
+          rows={3}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+        />
+      </Field>
+      <Field id="update-status" label={t('incidents.newStatus')}>
+        <select
+          id="update-status"
+          value={status}
+          onChange={(event) => setStatus(event.target.value as IncidentStatus | '')}
+        >
+          <option value="">{t('incidents.keepStatus')}</option>
+          {INCIDENT_STATUSES.filter((s) => s !== incident.status).map((s) => (
+            <option key={s} value={s}>
+              {t(`incidents.status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="update-eta" label={t('incidents.newEta')}>
+        <input
+          id="update-eta"
+          type="datetime-local"
+          value={eta}
+          onChange={(event) => setEta(event.target.value)}
+        />
+      </Field>
+      {status === 'restablecido' && (
+        <Field
+          id="update-restored"
+          label={t('incidents.restoredAtInput')}
+          hint={t('incidents.restoredAtHint')}
+        >
+          <input
+            {...describedBy('update-restored', { hint: true })}
+            type="datetime-local"
+            value={restoredAt}
+            onChange={(event) => setRestoredAt(event.target.value)}
+          />
+        </Field>
+      )}
+      <button type="submit" className="button" disabled={busy}>
+        {t('incidents.post')}
+      </button>
+      <p className="notice" role="status">
+        {notice}
+      </p>
+      <ErrorMessage error={failure} />
+    </form>
+  );
+}
+
+/** One incident: what customers read, its updates, and the form to post news or change its status. */
+export function IncidentPage({ id }: { id: string }) {
+  const { t, i18n } = useTranslation('console');
+  const { timeZone } = useSession();
+  const language = currentLanguage(i18n.language);
+  const detail = useAsync(() => api.get<IncidentDetail>(`/incidents/${encodeURIComponent(id)}`), [id]);
+  useLiveEvents((batch) => {
+    if (batch.some((e) => isIncidentEvent(e.kind))) void detail.reload();
+  });
+  const incident = detail.data;
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, language, timeZone) : t('incidents.noEta'));
+  return (
+    <>
+      <p>
+        <Link to={PATHS.incidents}>{t('incidents.back')}</Link>
+      </p>
+      <ErrorMessage error={detail.error} />
+      {incident && (
+        <>
+          <h1>
+            {t('incidents.detailHeading', { number: incident.number })}:{' '}
+            <span data-testid="incident-status">{t(`incidents.status.${incident.status}`)}</span>
+          </h1>
+          <p>{incident.publicText}</p>
+          <dl className="case__facts">
+            <div>
+              <dt>{t('incidents.cause')}</dt>
+              <dd>{t(`incidents.causes.${incident.cause}`)}</dd>
+            </div>
+            <div>
+              <dt>{t('incidents.zones')}</dt>
+              <dd>{incident.zones.map((z) => z.name).join(', ')}</dd>
+            </div>
+            <div>
+              <dt>{t('incidents.startedAt')}</dt>
+              <dd>{when(incident.startedAt)}</dd>
+            </div>
+            <div>
+              <dt>{incident.restoredAt ? t('incidents.restoredAt') : t('incidents.eta')}</dt>
+              <dd>{when(incident.restoredAt ?? incident.eta)}</dd>
+            </div>
+          </dl>
+          <p>{t('incidents.linkedCases', { count: incident.linkedCases })}</p>
+          {incident.status !== 'cerrado' && <UpdateForm incident={incident} onPosted={detail.reload} />}
+          <h2>{t('incidents.updatesHeading')}</h2>
+          <ol data-testid="incident-updates">
+            {[...incident.updates].reverse().map((update) => (
+              <li key={update.id}>
+                {formatDateTime(update.at, language, timeZone)} — {t(`incidents.status.${update.status}`)}
+                {update.text ? `: ${update.text}` : ''}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </>
+  );
+}
