@@ -78,6 +78,7 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
     jobs = await JobQueue.start(database);
     live = await LiveFeed.start(database);
     const settings = new SettingsCache();
+    const current = (await settings.current(database.db)).settings;
     const ctx: AppContext = {
       config,
       database,
@@ -86,10 +87,14 @@ export async function startAtiende(config: Config, options: StartOptions = {}): 
       clock: options.clock ?? systemClock,
       settings,
       logger,
-      channels: createChannelAdapters(config, (await settings.current(database.db)).settings),
+      channels: createChannelAdapters(config, current),
       live,
     };
-    await jobs.register(jobDefinitions(ctx), { work: options.work ?? config.workers });
+    // Daily crons run at the provider's hours; a new zone in the settings applies from the next start.
+    await jobs.register(jobDefinitions(ctx), {
+      work: options.work ?? config.workers,
+      timeZone: current.provider.timeZone,
+    });
     const http = await buildHttpApp(ctx, httpParts(ctx));
     return {
       ctx,

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { uniquePhone } from '../customers/customers.factories.ts';
-import { events } from '../db/schema.ts';
+import { events, services } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { exportLedgerCsv } from './ledger-export.ts';
@@ -181,10 +181,13 @@ describeEachDatabase('accounts API', (kind) => {
       ).toMatchObject({
         code: 'service.transition',
       });
+      // Installed only on its contratación case, where the instant and the installation's clock are kept.
       expect((await change({ status: 'activo' })).json()).toMatchObject({
-        status: 'activo',
-        suspensionReason: null,
+        status: 409,
+        code: 'service.installation_required',
+        field: 'status',
       });
+      await app.atiende.ctx.db.update(services).set({ status: 'activo' }).where(eq(services.id, service.id));
       const noReason = await change({ status: 'suspendido' });
       expect(noReason.statusCode).toBe(422);
       expect(noReason.json()).toMatchObject({ field: 'suspensionReason' });

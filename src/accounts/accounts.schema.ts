@@ -5,6 +5,7 @@ import {
   SERVICE_STATUSES,
   SUSPENSION_REASONS,
 } from '../domain/vocabulary.ts';
+import { IntId, IntIdParam } from '../http/int-id.ts';
 import { MAX_AMOUNT_CENTAVOS } from './money.ts';
 import { INITIAL_SERVICE_STATUSES } from './service-status.ts';
 
@@ -50,7 +51,7 @@ const nonEmpty = <T extends z.ZodRawShape>(shape: T, path: keyof T & string) =>
     path: [path],
   });
 
-export const IntIdParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
+export const IntIdParams = z.object({ id: IntIdParam });
 export const ServiceIdParams = z.object({ id: z.uuid() });
 export const CustomerIdParams = z.object({ id: z.uuid() });
 export const FolioParams = z.object({ folio: z.string().min(1).max(40) });
@@ -88,13 +89,13 @@ export const PlanResponse = z.object({
 export const CreateZoneRequest = z.object({
   code: Code,
   name: Name,
-  parentId: z.number().int().min(1).max(2_147_483_647).nullish().describe('The bigger zone it is part of'),
+  parentId: IntId.nullish().describe('The bigger zone it is part of'),
   timeZone: TimeZone.default('America/Monterrey'),
 });
 export const UpdateZoneRequest = nonEmpty(
   {
     name: Name.optional(),
-    parentId: z.number().int().min(1).max(2_147_483_647).nullish(),
+    parentId: IntId.nullish(),
     timeZone: TimeZone.optional(),
   },
   'name',
@@ -109,8 +110,8 @@ export const ZoneResponse = z.object({
 
 export const CreateServiceRequest = z.object({
   externalRef: z.string().trim().min(1).max(100).nullish().describe('The billing system’s key for it'),
-  planId: z.number().int().min(1).max(2_147_483_647).nullish(),
-  zoneId: z.number().int().min(1).max(2_147_483_647).nullish(),
+  planId: IntId.nullish(),
+  zoneId: IntId.nullish(),
   installAddress: Address.nullish(),
   status: z.enum(INITIAL_SERVICE_STATUSES).default('activo'),
   billingDay: Day.nullish(),
@@ -119,8 +120,8 @@ export const CreateServiceRequest = z.object({
 });
 export const UpdateServiceRequest = nonEmpty(
   {
-    planId: z.number().int().min(1).max(2_147_483_647).nullish(),
-    zoneId: z.number().int().min(1).max(2_147_483_647).nullish(),
+    planId: IntId.nullish(),
+    zoneId: IntId.nullish(),
     installAddress: Address.nullish(),
     billingDay: Day.nullish(),
     cutoffDay: Day.optional(),

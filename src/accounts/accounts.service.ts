@@ -20,6 +20,7 @@ import type {
   UpdateZoneRequest,
 } from './accounts.schema.ts';
 import { balancesOf } from './ledger.service.ts';
+import { lockService } from './service-lock.ts';
 import { mayChangeServiceStatus } from './service-status.ts';
 
 export type PlanRow = typeof plans.$inferSelect;
@@ -298,12 +299,6 @@ export async function createService(
   });
 }
 
-async function lockService(tx: Tx, id: string): Promise<ServiceRow> {
-  const [row] = await tx.select().from(services).where(eq(services.id, id)).for('update');
-  if (!row) throw serviceNotFound();
-  return row;
-}
-
 export async function updateService(
   db: Db,
   id: string,
@@ -354,6 +349,15 @@ export async function changeServiceStatus(
         status: 409,
         field: 'status',
         detail: `A ${service.status} service cannot become ${input.status}`,
+      });
+    }
+    // An installation has its instant, its contract's clock and maybe a late refund: only the
+    // contratación case's installation (or the field visit that does it) records all of them.
+    if (service.status === 'pendiente_instalacion' && input.status === 'activo') {
+      throw new AppError('service.installation_required', {
+        status: 409,
+        field: 'status',
+        detail: 'Record the installation on its contratación case: POST /api/v1/cases/{folio}/installation',
       });
     }
     if (input.status === 'suspendido') {

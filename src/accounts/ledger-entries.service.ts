@@ -16,6 +16,7 @@ import {
   postLedgerEntries,
 } from './ledger.service.ts';
 import type { LedgerCsvLine } from './ledger-csv.ts';
+import { startOfDayIn } from './provider-today.ts';
 
 export type LedgerEntryWithFolio = LedgerEntryRow & { caseFolio: string | null };
 
@@ -168,9 +169,6 @@ export async function postManualEntry(
   });
 }
 
-const startOfDay = (date: string, timeZone: string) =>
-  new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds);
-
 /**
  * Entries of the kinds asked for that were posted within the period (days in the provider's time zone,
  * both included), in posting order. A period is chosen by posting day, not effective date, so an entry
@@ -200,8 +198,8 @@ export async function ledgerForExport(
     .leftJoin(cases, eq(cases.id, ledgerEntries.caseId))
     .where(
       and(
-        gte(ledgerEntries.createdAt, startOfDay(query.from, query.timeZone)),
-        lt(ledgerEntries.createdAt, startOfDay(to, query.timeZone)),
+        gte(ledgerEntries.createdAt, startOfDayIn(query.timeZone, query.from)),
+        lt(ledgerEntries.createdAt, startOfDayIn(query.timeZone, to)),
         inArray(ledgerEntries.kind, [...query.kinds]),
       ),
     )

@@ -60,53 +60,89 @@ export async function postLedgerEntries(
 
 interface ChargeLimits {
   service_id: string;
-  /** The effective date of the service's standing or carried-out cancellation: its last day of charges. */
+  /** The effective date of the service's standing or carried-out contract cancellation: its last day of charges. */
   cancelled_after: string | null;
-  /** The provider-zone date a theft or loss suspension still open started: no charge from that day. */
-  stolen_from: string | null;
+  /** Every theft or loss suspension, as provider-zone days [from, to); `to` null while it lasts. */
+  stolen: Array<{ from: string; to: string | null }>;
 }
 
 /**
- * Refuses (422 on `effectiveDate`) a charge dated after a cancellation's effective date (Carta item 9:
- * nothing is billed after it) or on or after the day an open theft-or-loss suspension started (Carta item
- * 35: no further charges). Credits and adjustments still go through: they settle the final balance. One
- * query for the whole batch, whatever its size, with the services passed as one array parameter.
+ * What the rules below treat as a charge: a `cargo`, or an `ajuste` that raises what the customer owes
+ * (a correction upwards bills as much as a charge). Credits, payments, refunds and downward adjustments
+ * settle the final balance and always go through.
  */
-async function assertChargesAllowed(tx: Tx, entries: NewLedgerEntry[]): Promise<void> {
-  const charged = [...new Set(entries.filter((e) => e.kind === 'cargo').map((e) => e.serviceId))];
-  if (charged.length === 0) return;
+const isCharge = (e: Pick<NewLedgerEntry, 'kind' | 'amountCentavos'>) =>
+  e.kind === 'cargo' || (e.kind === 'ajuste' && e.amountCentavos > 0);
+
+/**
+ * Why each refused charge of `entries` may not be posted (422 on `effectiveDate`), keyed by the entry: a
+ * charge dated after a contract cancellation's effective date (Carta item 9: nothing is billed after it;
+ * an add-on's cancellation leaves the service billed, since the ledger cannot tell the add-on's charges
+ * apart), or dated within any theft-or-loss suspension, from the day it started up to the day before it
+ * ended, in the provider's zone (Carta item 35: no charges for those days, even posted later). One query
+ * for the whole batch, whatever its size, with the services passed as one array parameter.
+ */
+export async function refusedCharges(
+  tx: Tx,
+  entries: readonly NewLedgerEntry[],
+): Promise<Map<NewLedgerEntry, AppError>> {
+  const refused = new Map<NewLedgerEntry, AppError>();
+  const charges = entries.filter(isCharge);
+  const charged = [...new Set(charges.map((e) => e.serviceId))];
+  if (charged.length === 0) return refused;
   const limits = await queryRows<ChargeLimits>(
     tx,
-    sql`select s.id as service_id,
+    sql`with zone as (select p.settings->'provider'->>'timeZone' as name from provider_settings p where p.id = 1)
+      select s.id as service_id,
         (select min(c.effective_date)::text from cancellations c
-          where c.service_id = s.id and c.status in ('en_curso', 'efectuada')) as cancelled_after,
-        (select min((x.started_at at time zone
-            (select p.settings->'provider'->>'timeZone' from provider_settings p where p.id = 1))::date)::text
-          from service_suspensions x
-          where x.service_id = s.id and x.reason = 'robo_o_extravio' and x.ended_at is null) as stolen_from
-      from services s where s.id = any(${`{${charged.join(',')}}`}::uuid[])`,
+          where c.service_id = s.id and c.scope = 'contrato'
+            and c.status in ('en_curso', 'efectuada')) as cancelled_after,
+        coalesce((select json_agg(json_build_object(
+              'from', (x.started_at at time zone zone.name)::date::text,
+              'to', (x.ended_at at time zone zone.name)::date::text))
+            from service_suspensions x
+            where x.service_id = s.id and x.reason = 'robo_o_extravio'), '[]'::json) as stolen
+      from services s left join zone on true where s.id = any(${`{${charged.join(',')}}`}::uuid[])`,
   );
   const byService = new Map(limits.map((l) => [l.service_id, l]));
-  for (const e of entries) {
-    if (e.kind !== 'cargo') continue;
+  for (const e of charges) {
     const limit = byService.get(e.serviceId);
     if (limit?.cancelled_after && e.effectiveDate > limit.cancelled_after) {
-      throw new AppError('ledger.after_cancellation', {
-        status: 422,
-        field: 'effectiveDate',
-        detail: `The service was cancelled effective ${limit.cancelled_after}; nothing may be charged after it`,
-        extra: { serviceId: e.serviceId, cancellationEffectiveDate: limit.cancelled_after },
-      });
+      refused.set(
+        e,
+        new AppError('ledger.after_cancellation', {
+          status: 422,
+          field: 'effectiveDate',
+          detail: `The service was cancelled effective ${limit.cancelled_after}; nothing may be charged after it`,
+          extra: { serviceId: e.serviceId, cancellationEffectiveDate: limit.cancelled_after },
+        }),
+      );
+      continue;
     }
-    if (limit?.stolen_from && e.effectiveDate >= limit.stolen_from) {
-      throw new AppError('ledger.after_theft_suspension', {
-        status: 422,
-        field: 'effectiveDate',
-        detail: `The service is suspended for theft or loss since ${limit.stolen_from}; nothing may be charged from that day`,
-        extra: { serviceId: e.serviceId, suspendedOn: limit.stolen_from },
-      });
+    const period = limit?.stolen.find(
+      (p) => e.effectiveDate >= p.from && (p.to === null || e.effectiveDate < p.to),
+    );
+    if (period) {
+      refused.set(
+        e,
+        new AppError('ledger.after_theft_suspension', {
+          status: 422,
+          field: 'effectiveDate',
+          detail: period.to
+            ? `The service was suspended for theft or loss from ${period.from} until ${period.to}; nothing may be charged for those days`
+            : `The service is suspended for theft or loss since ${period.from}; nothing may be charged from that day`,
+          extra: { serviceId: e.serviceId, suspendedOn: period.from, resumedOn: period.to },
+        }),
+      );
     }
   }
+  return refused;
+}
+
+/** Throws the first refusal of `refusedCharges`: a batch is posted whole or not at all. */
+async function assertChargesAllowed(tx: Tx, entries: NewLedgerEntry[]): Promise<void> {
+  const [first] = (await refusedCharges(tx, entries)).values();
+  if (first) throw first;
 }
 
 /** Balances of services as of a date (entries effective up to it), summed by the database. */

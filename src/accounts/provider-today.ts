@@ -6,3 +6,7 @@ export const plainDateIn = (timeZone: string, instant: Date): string =>
     .toZonedDateTimeISO(timeZone)
     .toPlainDate()
     .toString();
+
+/** The first instant of a calendar date (`YYYY-MM-DD`) in `timeZone`: when a dated right starts or ends. */
+export const startOfDayIn = (timeZone: string, date: string): Date =>
+  new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds);

@@ -8,6 +8,7 @@ import type { Db, Tx } from '../db/database.ts';
 import { AGENT_ROLES, agentAreas, agents, apiTokens, areas, sessions } from '../db/schema.ts';
 import { appendEvent, appendEvents, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { IntId } from '../http/int-id.ts';
 
 export const CreateAgentInput = z.object({
   email: EmailAddress,
@@ -15,7 +16,7 @@ export const CreateAgentInput = z.object({
   // The password policy, not the schema, says what is wrong with a password (422 `auth.weak_password`).
   password: z.string().max(1000),
   role: z.enum(AGENT_ROLES).default('agent'),
-  areaIds: z.array(z.number().int().positive()).max(50).default([]),
+  areaIds: z.array(IntId).max(50).default([]),
   maxOpenCases: z.number().int().min(0).max(1000).default(20),
 });
 export type CreateAgentInput = z.input<typeof CreateAgentInput>;
@@ -133,7 +134,7 @@ export const UpdateAgentInput = z
     name: z.string().trim().min(1).max(200).optional(),
     role: z.enum(AGENT_ROLES).optional(),
     active: z.boolean().optional(),
-    areaIds: z.array(z.number().int().positive()).max(50).optional(),
+    areaIds: z.array(IntId).max(50).optional(),
     maxOpenCases: z.number().int().min(0).max(1000).optional(),
   })
   .refine((u) => Object.values(u).some((v) => v !== undefined), {

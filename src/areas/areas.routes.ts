@@ -5,6 +5,7 @@ import { areas, settingsChanges } from '../db/schema.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
+import { IntIdParam } from '../http/int-id.ts';
 import { diffJson } from '../settings/diff.ts';
 import { settingsChanged } from '../settings/settings.cache.ts';
 import { CalendarSpecSchema } from '../sla/calendar-spec.ts';
@@ -97,7 +98,7 @@ export function areasRoutes(app: HttpApp, ctx: AppContext) {
       schema: {
         tags,
         summary: 'Rename, (de)activate or set the business calendar of an area',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: IntIdParam }),
         body: UpdateAreaRequest,
         response: { 200: AreaResponse },
       },

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
-import { cases } from '../db/schema.ts';
+import { cancellations, cases } from '../db/schema.ts';
 import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { cancellationVoidReason, voidCancellation } from '../rights/cancellation.service.ts';
 import { deadlinesOf, setDeadlines } from '../sla/deadlines.service.ts';
 import { assertMayChange } from './access.ts';
 import { assertSubtype, type CaseDeps, lockCase } from './case-context.ts';
@@ -12,7 +13,8 @@ import { isFinal } from './lifecycle.ts';
 
 /**
  * Changes a case's priority or type. A change of type (or subtype) recomputes its deadlines from when it
- * opened, and both changes are events.
+ * opened, and both changes are events. A cancellation in course that the new type no longer asks for is
+ * voided.
  */
 export async function updateCase(deps: CaseDeps, folio: string, input: UpdateCaseRequest, actor: Actor) {
   const now = deps.clock.now();
@@ -58,6 +60,15 @@ export async function updateCase(deps: CaseDeps, folio: string, input: UpdateCas
         },
         now,
       );
+      // A cancellation recorded for what the case no longer asks (another type, or the other scope) must
+      // not end the customer's service on its date.
+      const [cancellation] = await tx
+        .select({ scope: cancellations.scope })
+        .from(cancellations)
+        .where(and(eq(cancellations.caseId, kase.id), eq(cancellations.status, 'en_curso')));
+      if (cancellation && cancellationVoidReason({ ...kase, requestType, subtype }, cancellation.scope)) {
+        await voidCancellation(tx, kase, 'reclasificado', agentActor(actor), now);
+      }
     }
     return kase.id;
   });

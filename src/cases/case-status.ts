@@ -6,6 +6,7 @@ import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
 import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { voidCancellation } from '../rights/cancellation.service.ts';
 import { creditCompensation } from '../rights/compensation.service.ts';
 import { compensationSentence, type ProposalOutcome } from '../rights/compensations.service.ts';
 import { refundImproperCharge } from '../rights/improper-charge.service.ts';
@@ -187,6 +188,10 @@ export async function changeStatus(
       },
       now,
     );
+    // A discarded case (spam, a duplicate) asks for nothing: its cancellation must not end a service.
+    if (to === 'descartado') {
+      await voidCancellation(tx, kase, 'descartado', isSystem(actor) ? actor : agentActor(actor), now);
+    }
     let credit: ProposalOutcome | undefined;
     if (failure?.serviceRestoredAt && set.causeCode) {
       const { failureStartedAt, serviceRestoredAt } = failure;

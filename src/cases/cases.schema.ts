@@ -11,6 +11,7 @@ import {
 } from '../db/schema.ts';
 import { INCIDENT_STATUSES } from '../domain/vocabulary.ts';
 import { Instant } from '../http/instant.ts';
+import { IntId, IntIdParam } from '../http/int-id.ts';
 import { DEADLINE_STATES } from '../sla/deadline-state.ts';
 import { REQUEST_TYPES } from './request-types.ts';
 
@@ -81,7 +82,7 @@ export const FailureTimesRequest = z
 export type FailureTimesRequest = z.infer<typeof FailureTimesRequest>;
 
 export const TransferRequest = z.object({
-  areaId: z.number().int().positive(),
+  areaId: IntId,
   reason: z.string().trim().min(3).max(2000),
   agentId: z.uuid().optional(),
 });
@@ -132,7 +133,7 @@ export const ListCasesQuery = z.object({
     ),
   /** One status, or `abiertos` for every status with work still to do. */
   status: z.enum([...CASE_STATUSES, 'abiertos']).optional(),
-  areaId: z.coerce.number().int().positive().optional(),
+  areaId: IntIdParam.optional(),
   areaIds: z
     .string()
     .regex(/^[1-9]\d{0,8}(,[1-9]\d{0,8}){0,49}$/, 'Comma-separated area ids (at most 50)')

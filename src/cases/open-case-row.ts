@@ -30,6 +30,11 @@ const yearIn = (zone: string, instant: Date) => {
 interface NewCaseRow {
   now: Date;
   requestType: RequestType;
+  /**
+   * Whether the customer or an agent stated the type (a form, a menu choice), rather than it being
+   * guessed from the words of a message: only a stated cancellation is recorded at opening.
+   */
+  requestTypeStated: boolean;
   subtype: string | null;
   channel: Channel;
   customerId: string;
@@ -182,7 +187,8 @@ export async function openCaseRow(
   );
   await storeMessageAttachments(deps, tx, messageId, row.firstMessage.attachments);
   await scheduleDeadlineChecks(deps, tx, deadlines, settings.deadlines.warnAt);
-  // The customer gets the effective date at once, on every channel, when the service is beyond doubt.
-  await recordCancellationAtOpening(deps, tx, kase, row.actor, row.now);
+  // The customer gets the effective date at once, on every channel, when the service is beyond doubt
+  // and cancelling is what they chose: a keyword's guess ("cancelar el cargo") must not end a contract.
+  if (row.requestTypeStated) await recordCancellationAtOpening(deps, tx, kase, row.actor, row.now);
   return { row: kase, assigneeName: assignee?.name ?? null, deadlines };
 }

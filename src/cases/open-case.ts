@@ -133,6 +133,8 @@ export async function createCase(
     const opened = await openCaseRow(deps, tx, {
       now,
       requestType: input.requestType,
+      // Chosen on a form, by the customer on the portal or by an agent.
+      requestTypeStated: true,
       subtype: input.subtype ?? null,
       channel: input.channel,
       customerId,

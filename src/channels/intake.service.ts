@@ -134,6 +134,8 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
     const opened = await openCaseRow(deps, tx, {
       now,
       requestType,
+      // A menu choice (WhatsApp, Messenger) is the customer's own; a classification is only a guess.
+      requestTypeStated: message.requestType !== undefined,
       subtype: classified?.subtype ?? null,
       channel: message.channel,
       customerId: customer.id,

@@ -205,6 +205,7 @@ export const EVENT_KINDS = [
   'service_order_created',
   'service_order_scheduled',
   'service_order_visited',
+  'service_order_closed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -307,8 +308,11 @@ export const INCIDENT_CAUSES = [
 ] as const;
 export type IncidentCause = (typeof INCIDENT_CAUSES)[number];
 
-/** A cancellation runs until its effective date, unless the customer withdraws it in writing first. */
-export const CANCELLATION_STATUSES = ['en_curso', 'efectuada', 'retirada'] as const;
+/**
+ * A cancellation runs until its effective date, unless the customer withdraws it in writing first
+ * (`retirada`), or its case stops being a cancellation, reclassified or discarded (`anulada`).
+ */
+export const CANCELLATION_STATUSES = ['en_curso', 'efectuada', 'retirada', 'anulada'] as const;
 export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number];
 
 /** What a cancellation ends: the contract (every charge of the service) or one add-on service. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { assertOpen } from '../accounts/payment-rules.ts';
+import { startOfDayIn } from '../accounts/provider-today.ts';
 import {
   type AttachmentInput,
   decodeAttachment,
@@ -27,6 +28,7 @@ import {
 import type { ServiceOrderKind, ServiceOrderStatus, VisitOutcome } from '../domain/vocabulary.ts';
 import { agentActor, appendEvent, appendEvents } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { installService } from '../rights/installation.service.ts';
 import { rightsSettings } from '../rights/rights-settings.ts';
 import type { CalendarSpecInput } from '../sla/calendar-spec.ts';
 import { type DeadlineSubject, registerDeadlineSubject } from '../sla/deadline-subjects.ts';
@@ -85,9 +87,6 @@ const notFound = () =>
 const providerZone = async (deps: Pick<AppContext, 'settings'>, tx: Tx) =>
   calendarFor((await deps.settings.current(tx)).settings.deadlines.businessCalendar).spec.zone;
 
-const startOfDay = (date: string, zone: string) =>
-  new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone }).epochMilliseconds);
-
 async function clockSpec(
   deps: FieldDeps,
   tx: Tx,
@@ -105,7 +104,7 @@ async function clockSpec(
       target: { amount: rules.businessDays, unit: 'days', clock: 'business' },
       source: rules.source,
       pausable: false,
-      startedAt: service.contractSignedOn ? startOfDay(service.contractSignedOn, zone) : now,
+      startedAt: service.contractSignedOn ? startOfDayIn(zone, service.contractSignedOn) : now,
     };
   }
   if (kind === 'reparacion') {
@@ -469,6 +468,8 @@ export async function recordVisit(
       .where(eq(serviceOrders.id, order.id))
       .returning();
     if (ENDING.has(input.outcome)) await meetDeadlines(deps, tx, orderSubject(order.id), now, order.kind);
+    if (order.kind === 'instalacion' && input.outcome === 'realizada')
+      await installOnVisit(deps, tx, order, kase.folio, actor, now);
     await appendEvents(
       tx,
       [
@@ -493,6 +494,33 @@ export async function recordVisit(
   });
 }
 
+/**
+ * A done installation visit installs the service at the visit's instant, as recording it on the case
+ * would: the service becomes `activo`, its `instalacion` clock is met and a late one proposes the refund.
+ * Only a service still awaiting installation: one installed already (on the case, before the visit was
+ * recorded) keeps its instant. What installing refuses (no signing recorded) refuses the visit too, so
+ * the order never reads done while the service reads not installed.
+ */
+async function installOnVisit(
+  deps: FieldDeps,
+  tx: Tx,
+  order: OrderRow,
+  folio: string,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  const serviceId = order.serviceId;
+  if (!serviceId) return;
+  const [service] = await tx
+    .select({ status: services.status })
+    .from(services)
+    .where(eq(services.id, serviceId));
+  if (service?.status !== 'pendiente_instalacion') return;
+  const kase = await lockCase(tx, folio);
+  // The service the order visited, even if the case has since been pointed at another.
+  await installService(deps, tx, { ...kase, serviceId }, now, actor, now);
+}
+
 /** The case's orders, oldest first, with their visits and clocks. */
 export async function caseServiceOrders(deps: Pick<AppContext, 'db' | 'clock' | 'settings'>, folio: string) {
   const now = deps.clock.now();
@@ -514,8 +542,8 @@ export async function caseServiceOrders(deps: Pick<AppContext, 'db' | 'clock' | 
  */
 export async function technicianDay(deps: Pick<AppContext, 'db' | 'settings'>, actor: Actor, date: string) {
   const zone = await providerZone(deps, deps.db);
-  const from = startOfDay(date, zone);
-  const to = startOfDay(Temporal.PlainDate.from(date).add({ days: 1 }).toString(), zone);
+  const from = startOfDayIn(zone, date);
+  const to = startOfDayIn(zone, Temporal.PlainDate.from(date).add({ days: 1 }).toString());
   const rows = await deps.db
     .select({
       order: serviceOrders,

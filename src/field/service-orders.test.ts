@@ -196,6 +196,92 @@ describeEachDatabase('service orders: field visits from a case', (kind) => {
     expect(install.json().clock).toMatchObject({ dueAt: '2026-11-24T15:00:00.000Z', state: 'vencido' });
   });
 
+  it('installs the service on a done installation visit: activo from the visit, its installation clock met', async () => {
+    sequence += 1;
+    const opened = await admin.request('POST', '/api/v1/cases', {
+      requestType: 'contratacion',
+      channel: 'email',
+      contact: { kind: 'email', address: `instalacion${sequence}.${kind}@example.test` },
+      customerName: 'Rosa Martínez Garza',
+      description: 'Quiero contratar internet en mi casa',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const { folio, customer } = opened.json() as { folio: string; customer: { id: string } };
+    const db = app.atiende.ctx.db;
+    const [service] = await db
+      .insert(services)
+      .values({
+        customerId: customer.id,
+        status: 'pendiente_instalacion',
+        cutoffDay: 10,
+        installAddress: 'Calle Hidalgo 123, Col. Centro, Monterrey',
+      })
+      .returning();
+    const serviceId = service?.id as string;
+    const signed = await admin.request('POST', `/api/v1/cases/${folio}/contract-signing`, {
+      serviceId,
+      signedOn: '2026-12-01',
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
+    const created = await create(admin, folio, { kind: 'instalacion', technicianAgentId: tecnico.agentId });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const scheduled = await schedule(admin, id, '2026-12-08T16:00:00Z', '2026-12-08T18:00:00Z');
+    expect(scheduled.statusCode, scheduled.body).toBe(200);
+
+    const done = await visit(tecnico, id, { outcome: 'realizada', photo: photo() });
+    expect(done.statusCode, done.body).toBe(200);
+    expect((await db.select().from(services).where(eq(services.id, serviceId)))[0]).toMatchObject({
+      status: 'activo',
+      installedAt: NOW,
+    });
+    const clocks = await db
+      .select()
+      .from(deadlines)
+      .where(
+        and(
+          eq(deadlines.subjectKind, 'service'),
+          eq(deadlines.subjectId, serviceId),
+          eq(deadlines.kind, 'instalacion'),
+        ),
+      );
+    expect(clocks.map((c) => c.metAt)).toEqual([NOW]);
+    const installed = await db
+      .select()
+      .from(events)
+      .where(and(eq(events.subjectId, serviceId), eq(events.kind, 'installation_recorded')));
+    expect(installed.map((e) => (e.after as { installedAt?: string }).installedAt)).toContain(
+      NOW.toISOString(),
+    );
+  });
+
+  it('closes the orders still to be done, and their clocks, when the service is cancelled', async () => {
+    const { id, caseId, serviceId } = await scheduledOrder();
+    const done = await scheduledOrder();
+    const doneVisit = await visit(tecnico, done.id, { outcome: 'realizada', photo: photo() });
+    expect(doneVisit.statusCode, doneVisit.body).toBe(200);
+    const cancelled = await admin.request('POST', `/api/v1/services/${serviceId}/status`, {
+      status: 'cancelado',
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const db = app.atiende.ctx.db;
+    expect((await ordersOf(caseId)).map((o) => o.status)).toEqual(['no_procede']);
+    const [clockRow] = await db
+      .select()
+      .from(deadlines)
+      .where(and(eq(deadlines.subjectKind, 'service_order'), eq(deadlines.subjectId, id)));
+    expect(clockRow?.cancelledAt).toEqual(NOW);
+    const closed = await db
+      .select()
+      .from(events)
+      .where(and(eq(events.caseId, caseId), eq(events.kind, 'service_order_closed')));
+    expect(closed.map((e) => [e.subjectId, e.after])).toEqual([
+      [id, expect.objectContaining({ status: 'no_procede', reason: 'servicio_cancelado' })],
+    ]);
+    // An order done before the cancellation keeps its outcome.
+    expect((await ordersOf(done.caseId)).map((o) => o.status)).toEqual(['realizada']);
+  });
+
   it('refuses a bad technician, window or photo with the field, writing nothing', async () => {
     const kase = await falla();
     for (const [body, field] of [

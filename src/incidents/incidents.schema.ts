@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_CAUSES, INCIDENT_STATUSES } from '../domain/vocabulary.ts';
 import { Instant } from '../http/instant.ts';
+import { IntId, IntIdParam } from '../http/int-id.ts';
 
 /** Customers read it on the status page: long enough for what happened and what to do, short enough for a phone. */
 const PublicText = z.string().trim().min(1).max(1000);
@@ -9,11 +10,7 @@ export const IncidentIdParams = z.object({ id: z.uuid() });
 export const IncidentFolioParams = z.object({ folio: z.string().min(1).max(40) });
 
 export const DeclareIncidentRequest = z.object({
-  zoneIds: z
-    .array(z.number().int().positive())
-    .min(1)
-    .max(100)
-    .describe('The zones affected; each includes the zones below it'),
+  zoneIds: z.array(IntId).min(1).max(100).describe('The zones affected; each includes the zones below it'),
   cause: z.enum(INCIDENT_CAUSES),
   publicText: PublicText.describe('What customers read on the status page: no names, no accounts'),
   startedAt: Instant.optional().describe(
@@ -31,7 +28,7 @@ export const UpdateIncidentRequest = z.object({
 
 export const IncidentListQuery = z.object({
   status: z.enum(INCIDENT_STATUSES).optional(),
-  zoneId: z.coerce.number().int().positive().optional().describe('Incidents covering this zone'),
+  zoneId: IntIdParam.optional().describe('Incidents covering this zone'),
 });
 
 export const LinkIncidentRequest = z.object({ incidentId: z.uuid() });

@@ -118,6 +118,8 @@ describeEachDatabase('incidents', (kind) => {
     const refusals: Array<[Record<string, unknown>, number, string | undefined, string | undefined]> = [
       [{ zoneIds: [] }, 400, undefined, undefined],
       [{ zoneIds: [999_999] }, 422, 'incident.unknown_zone', 'zoneIds'],
+      // Beyond int4: PostgreSQL would answer "integer out of range", a 500.
+      [{ zoneIds: [3_000_000_000] }, 400, undefined, undefined],
       [{ publicText: '   ' }, 400, undefined, undefined],
       [{ publicText: 'x'.repeat(1001) }, 400, undefined, undefined],
       [{ cause: 'aliens' }, 400, undefined, undefined],
@@ -133,6 +135,7 @@ describeEachDatabase('incidents', (kind) => {
       if (code) expect(response.json()).toMatchObject({ code, field });
     }
     expect((await soporte.request('POST', '/api/v1/incidents', {})).statusCode).toBe(403);
+    expect((await supervisor.request('GET', '/api/v1/incidents?zoneId=3000000000')).statusCode).toBe(400);
     expect((await app.atiende.ctx.db.select().from(incidents)).length).toBe(before);
   });
 

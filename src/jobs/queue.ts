@@ -13,7 +13,10 @@ import type { DatabaseHandle, Tx } from '../db/database.ts';
 export interface JobDefinition<T extends object> {
   name: string;
   queue?: Omit<QueueOptions, 'name'>;
-  /** Run on this cron schedule (pg-boss makes sure one process runs each tick). */
+  /**
+   * Run on this cron schedule (pg-boss makes sure one process runs each tick), read in the time zone
+   * `register` is given: the provider's, so "08:00" is the desk's morning, daylight saving or not.
+   */
   cron?: string;
   /** Jobs fetched and run together per poll, for queues that see bursts (outbound sends). */
   batchSize?: number;
@@ -45,15 +48,20 @@ export class JobQueue {
     return new JobQueue(boss);
   }
 
-  /** Creates the queues of the given definitions (idempotent) and, when `work` is true, starts their workers. */
+  /**
+   * Creates the queues of the given definitions (idempotent), schedules their crons in `timeZone` (UTC when
+   * none is given) and, when `work` is true, starts their workers. pg-boss keeps one schedule per job and
+   * this rewrites it, so a change of the provider's zone reaches the crons at the next start.
+   */
   async register(
     definitions: AnyJobDefinition[],
-    options: { work: boolean; pollingIntervalSeconds?: number },
+    options: { work: boolean; pollingIntervalSeconds?: number; timeZone?: string },
   ) {
     for (const definition of definitions) {
       const existing = await this.boss.getQueue(definition.name);
       if (!existing) await this.boss.createQueue(definition.name, { notify: true, ...definition.queue });
-      if (definition.cron) await this.boss.schedule(definition.name, definition.cron);
+      if (definition.cron)
+        await this.boss.schedule(definition.name, definition.cron, null, { tz: options.timeZone ?? 'UTC' });
     }
     if (!options.work) return;
     for (const definition of definitions) {

@@ -7,8 +7,8 @@ import { inboundDeliveries, sessions } from '../db/schema.ts';
 import { purgeThrottles } from '../throttles/throttles.service.ts';
 
 export const CLEANUP_JOB = 'daily-cleanup';
-/** Once a day, at 03:30 in Mexico's central time (pg-boss schedules in UTC), when the desk is quiet. */
-export const CLEANUP_CRON = '30 9 * * *';
+/** Once a day, at 03:30 in the provider's time zone (the job queue reads crons in it), when the desk is quiet. */
+export const CLEANUP_CRON = '30 3 * * *';
 
 const DAY_MS = 24 * 3_600_000;
 /** How long a request counter outlives its window: long enough to see an attack in the table, no longer. */

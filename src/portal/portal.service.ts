@@ -267,6 +267,8 @@ export async function replyFromPortal(
     const opened = await openCaseRow(deps, tx, {
       now,
       requestType: kase.requestType as RequestType,
+      // A reply copies the earlier case's type, which may have been a guess; it states none of its own.
+      requestTypeStated: false,
       subtype: kase.subtype,
       channel: 'portal',
       customerId: kase.customerId,

@@ -68,12 +68,14 @@ export async function receiptOf(
     channel: CHANNEL_LABELS[kase.channel] ?? kase.channel,
     summary: summary.length > 600 ? `${summary.slice(0, 597)}…` : summary,
     deadline: due ? formatDateEs(new Date(due), zone) : null,
-    cancellation: cancellation
-      ? {
-          effectiveDate: formatPlainDateEs(cancellation.effectiveDate),
-          withdrawn: cancellation.status === 'retirada',
-        }
-      : null,
+    // A voided cancellation (the case was reclassified or discarded) was never the customer's: not shown.
+    cancellation:
+      cancellation && cancellation.status !== 'anulada'
+        ? {
+            effectiveDate: formatPlainDateEs(cancellation.effectiveDate),
+            withdrawn: cancellation.status === 'retirada',
+          }
+        : null,
     contacts: settings.channels.map((c) => ({
       name: c.name,
       display: c.contactPoints.map((p) => p.display).join(', '),

@@ -10,7 +10,7 @@ export const RecordCancellationRequest = z.object({
     .optional()
     .describe('The service to cancel; omitted, the case’s, else the customer’s only running one'),
   chosenDate: PlainDate.optional().describe(
-    'A later effective date the customer chose; omitted, the day of the request',
+    'A later effective date the customer chose, at most 365 days after the request; omitted, the day of the request',
   ),
   equipment: z
     .array(z.string().trim().min(1).max(200))

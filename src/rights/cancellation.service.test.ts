@@ -1,10 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postLedgerEntries } from '../accounts/ledger.service.ts';
+import { importCustomers } from '../accounts/import/import.service.ts';
+import { balancesOf, postLedgerEntries } from '../accounts/ledger.service.ts';
 import { systemActor } from '../auth/system-rules.ts';
+import { receiveMessages } from '../channels/intake.service.ts';
 import { ManualClock } from '../clock.ts';
 import {
   cancellations,
+  cases,
   events,
   ledgerEntries,
   messages,
@@ -123,6 +126,7 @@ describeEachDatabase('cancellations', (kind) => {
     const { folio, serviceId, customerId } = await cancellationCase();
     for (const [body, status, field] of [
       [{ serviceId, chosenDate: '2026-11-20' }, 422, 'chosenDate'],
+      [{ serviceId, chosenDate: '2027-11-26' }, 422, 'chosenDate'],
       [{ serviceId, chosenDate: 'el lunes' }, 400, undefined],
       [{ serviceId: 'no-es-un-id' }, 400, undefined],
       [{ serviceId: await newService((await cancellationCase()).customerId) }, 422, 'serviceId'],
@@ -169,12 +173,19 @@ describeEachDatabase('cancellations', (kind) => {
       carryOutBy: '2026-11-30',
     });
     expect((await jobsOf(made.id)).map((j) => j.startAfter)).toEqual([new Date('2026-11-30T06:00:00Z')]);
-    await expect(charge(serviceId, '2026-11-26')).rejects.toMatchObject({
-      code: 'ledger.after_cancellation',
-    });
+    // The ledger cannot tell the add-on's charges from the plan's: the service is still billed.
+    await charge(serviceId, '2026-11-26');
     await at(new Date('2026-11-30T06:00:00Z'));
     await runJob(made.id);
-    expect(await serviceStatus(serviceId)).toBe('cancelado');
+    // The provider switches the add-on off; the contract and its service go on.
+    expect(await serviceStatus(serviceId)).toBe('activo');
+    expect((await rowOf(made.id))?.status).toBe('efectuada');
+    const [effected] = await db()
+      .select()
+      .from(events)
+      .where(and(eq(events.subjectId, made.id), eq(events.kind, 'cancellation_effected')));
+    expect(effected?.after).toMatchObject({ status: 'efectuada', scope: 'servicio_adicional' });
+    await charge(serviceId, '2026-12-10');
   });
 
   it('goes on after a retention offer, which is kept on the case with its words', async () => {
@@ -351,6 +362,95 @@ describeEachDatabase('cancellations', (kind) => {
     expect((await post('2026-11-25')).statusCode).toBe(201);
   });
 
+  it('refuses a charge dated within a past theft or loss suspension, and a rising adjustment as a charge', async () => {
+    await at(NOW);
+    const { folio, customerId, serviceId: cancelled } = await cancellationCase();
+    await record(folio, { serviceId: cancelled });
+    const stolen = await newService(customerId);
+    // 1 to 10 November in Monterrey: the service was off those days, whatever day the charge is posted.
+    await db()
+      .insert(serviceSuspensions)
+      .values({
+        serviceId: stolen,
+        reason: 'robo_o_extravio',
+        startedAt: new Date('2026-11-01T12:00:00Z'),
+        endedAt: new Date('2026-11-10T12:00:00Z'),
+        actorKind: 'agente',
+        actorAgentId: admin.agentId,
+      });
+    const post = (
+      serviceId: string,
+      kind: 'cargo' | 'ajuste',
+      amountCentavos: number,
+      effectiveDate: string,
+    ) =>
+      postLedgerEntries(
+        db(),
+        [{ serviceId, kind, amountCentavos, effectiveDate }],
+        systemActor('datos_de_demostracion'),
+      );
+    for (const [kind, date] of [
+      ['cargo', '2026-11-01'],
+      ['cargo', '2026-11-09'],
+      ['ajuste', '2026-11-05'],
+    ] as const) {
+      await expect(post(stolen, kind, 10_000, date)).rejects.toMatchObject({
+        code: 'ledger.after_theft_suspension',
+        field: 'effectiveDate',
+        extra: { suspendedOn: '2026-11-01', resumedOn: '2026-11-10' },
+      });
+    }
+    await post(stolen, 'cargo', 10_000, '2026-10-31');
+    await post(stolen, 'cargo', 10_000, '2026-11-10');
+    await post(stolen, 'ajuste', -5_000, '2026-11-05');
+
+    await expect(post(cancelled, 'ajuste', 10_000, '2026-11-26')).rejects.toMatchObject({
+      code: 'ledger.after_cancellation',
+    });
+    await post(cancelled, 'ajuste', -10_000, '2026-11-26');
+  });
+
+  it('refuses through the import a rising balance of a cancelled service as a row problem, and imports the rest', async () => {
+    await at(NOW);
+    const deps = { db: db(), clock, timeZone: 'America/Monterrey' };
+    const header = 'cuenta,nombre,telefono,correo,plan,precio,zona,direccion,dia_corte,saldo,estatus';
+    const file = (...rows: string[]) => Buffer.from(`${[header, ...rows].join('\n')}\n`, 'utf8');
+    const importFile = (bytes: Buffer, dryRun = false) =>
+      importCustomers(deps, {
+        bytes,
+        filename: 'clientes.csv',
+        dryRun,
+        actor: systemActor('linea_de_comandos'),
+      });
+    const [a, b] = [`IMP-A-${kind}`, `IMP-B-${kind}`];
+    await importFile(file(`${a},Ana Uno,,,,,,,10,100.00,`, `${b},Beto Dos,,,,,,,10,100.00,`));
+    const serviceOf = async (account: string) =>
+      (await db().select().from(services).where(eq(services.externalRef, account)))[0] as {
+        id: string;
+        customerId: string;
+      };
+    const serviceA = await serviceOf(a);
+    const opened = await admin.request('POST', '/api/v1/cases', {
+      requestType: 'cancelacion',
+      channel: 'telefono',
+      customerId: serviceA.customerId,
+      description: 'Llama para cancelar',
+    });
+    expect((await panel(opened.json().folio)).cancellation).toMatchObject({ effectiveDate: '2026-11-25' });
+
+    await at(DAY_AFTER);
+    const changed = file(`${a},Ana Uno,,,,,,,10,200.00,`, `${b},Beto Dos,,,,,,,10,300.00,`);
+    for (const dryRun of [true, false]) {
+      const summary = await importFile(changed, dryRun);
+      expect(summary.problems).toMatchObject([
+        { line: 2, column: 'saldo', code: 'balance_after_cancellation' },
+      ]);
+      expect(summary.counts).toMatchObject({ rechazado: 1, actualizado: 1 });
+    }
+    const balances = await balancesOf(db(), [serviceA.id, (await serviceOf(b)).id], '2026-12-31');
+    expect([...balances.values()]).toEqual([10_000, 30_000]);
+  });
+
   it('refuses a charge from the day a theft or loss suspension started, in one check for a batch', async () => {
     await at(NOW);
     const { customerId } = await cancellationCase();
@@ -423,5 +523,86 @@ describeEachDatabase('cancellations', (kind) => {
     });
     expect(ambiguous.statusCode).toBe(201);
     expect((await panel(ambiguous.json().folio)).cancellation).toBeNull();
+  });
+  it('records at opening only a type the customer or an agent stated, never a keyword guess nor an add-on', async () => {
+    await at(NOW);
+    const { customerId, email, serviceId } = await cancellationCase();
+    const receive = (externalId: string, text: string, requestType?: 'cancelacion') =>
+      receiveMessages(app.atiende.ctx, [
+        {
+          channel: 'email',
+          externalId: `${externalId}.${kind}@example.test`,
+          sender: { kind: 'email', address: email },
+          sentAt: NOW,
+          text,
+          contentType: 'text',
+          // Threaded to nothing: each message opens its own case.
+          thread: { references: [] },
+          ...(requestType ? { requestType } : {}),
+        },
+      ]);
+    const [guessed] = await receive('guess', 'Quiero cancelar el cargo que me hicieron');
+    const guessedCase = await admin.request('GET', `/api/v1/cases/${guessed?.folio}`);
+    expect(guessedCase.json()).toMatchObject({ requestType: 'cancelacion' });
+    expect((await panel(guessed?.folio as string)).cancellation).toBeNull();
+
+    const addOn = await admin.request('POST', '/api/v1/cases', {
+      requestType: 'cancelacion',
+      subtype: 'servicio_adicional',
+      channel: 'telefono',
+      customerId,
+      description: 'Ya no quiere la TV adicional',
+    });
+    expect((await panel(addOn.json().folio)).cancellation).toBeNull();
+
+    const [chosen] = await receive('menu', 'Hola', 'cancelacion');
+    expect((await panel(chosen?.folio as string)).cancellation).toMatchObject({
+      serviceId,
+      status: 'en_curso',
+    });
+  });
+
+  it('is voided when its case is reclassified or discarded, and the job then leaves the service alone', async () => {
+    await at(NOW);
+    const voidedEvent = async (id: string) =>
+      (
+        await db()
+          .select()
+          .from(events)
+          .where(and(eq(events.subjectId, id), eq(events.kind, 'cancellation_withdrawn')))
+      ).map((e) => e.after);
+
+    const reclassified = await cancellationCase();
+    const first = (await record(reclassified.folio, { serviceId: reclassified.serviceId })).json();
+    const patched = await admin.request('PATCH', `/api/v1/cases/${reclassified.folio}`, {
+      requestType: 'saldo',
+    });
+    expect(patched.statusCode).toBe(200);
+    expect((await rowOf(first.id))?.status).toBe('anulada');
+    expect(await voidedEvent(first.id)).toEqual([{ status: 'anulada', reason: 'reclasificado' }]);
+
+    const discarded = await cancellationCase();
+    const second = (await record(discarded.folio, { serviceId: discarded.serviceId })).json();
+    const status = await admin.request('POST', `/api/v1/cases/${discarded.folio}/status`, {
+      status: 'descartado',
+      discardReason: 'spam',
+    });
+    expect(status.statusCode).toBe(200);
+    expect((await rowOf(second.id))?.status).toBe('anulada');
+    expect(await voidedEvent(second.id)).toEqual([{ status: 'anulada', reason: 'descartado' }]);
+
+    // A case changed by a path that did not void it: the job checks again before acting.
+    const changed = await cancellationCase();
+    const third = (await record(changed.folio, { serviceId: changed.serviceId })).json();
+    await db().update(cases).set({ requestType: 'consulta' }).where(eq(cases.id, third.caseId));
+
+    await at(DAY_AFTER);
+    for (const made of [first, second, third]) await runJob(made.id);
+    for (const { serviceId } of [reclassified, discarded, changed]) {
+      expect(await serviceStatus(serviceId)).toBe('activo');
+      await charge(serviceId, '2026-12-10');
+    }
+    expect((await rowOf(third.id))?.status).toBe('anulada');
+    expect(await voidedEvent(third.id)).toEqual([{ status: 'anulada', reason: 'reclasificado' }]);
   });
 });

@@ -2,7 +2,7 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { balancesOf } from '../accounts/ledger.service.ts';
 import { formatPlainDateEs } from '../accounts/payment-rules.ts';
-import { plainDateIn } from '../accounts/provider-today.ts';
+import { plainDateIn, startOfDayIn } from '../accounts/provider-today.ts';
 import { mayChangeServiceStatus } from '../accounts/service-status.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
@@ -40,9 +40,6 @@ export interface RecordCancellationInput {
   equipment?: string[] | undefined;
 }
 
-const startOfDay = (date: Temporal.PlainDate, timeZone: string) =>
-  new Date(date.toZonedDateTime({ timeZone }).epochMilliseconds);
-
 /**
  * When the job cancels the service: once the effective date (the last day of service) has ended; an
  * add-on whose switching off may wait is cancelled as its deadline day starts, still within it.
@@ -50,7 +47,10 @@ const startOfDay = (date: Temporal.PlainDate, timeZone: string) =>
 export function effectAt(row: Pick<CancellationRow, 'effectiveDate' | 'carryOutBy'>, timeZone: string): Date {
   const dayAfter = Temporal.PlainDate.from(row.effectiveDate).add({ days: 1 });
   const deadline = Temporal.PlainDate.from(row.carryOutBy);
-  return startOfDay(Temporal.PlainDate.compare(deadline, dayAfter) > 0 ? deadline : dayAfter, timeZone);
+  return startOfDayIn(
+    timeZone,
+    (Temporal.PlainDate.compare(deadline, dayAfter) > 0 ? deadline : dayAfter).toString(),
+  );
 }
 
 export function presentCancellation(row: CancellationRow) {
@@ -249,6 +249,8 @@ const runningServices = (tx: Tx, customerId: string) =>
  * Records a cancellation as its case is opened, from any channel, when the customer has exactly one
  * service still running: the customer is told the effective date at once, with the folio. With none or
  * several, an agent records it on the case. Never refuses the case: the request is taken either way.
+ * The caller passes only a case whose type the customer or an agent stated, never one guessed from the
+ * words of a message. An add-on's is left to the agent: which add-on only a person can tell.
  */
 export async function recordCancellationAtOpening(
   deps: NoticeDeps,
@@ -257,11 +259,59 @@ export async function recordCancellationAtOpening(
   actor: EventActor,
   now: Date,
 ): Promise<void> {
-  if (kase.requestType !== 'cancelacion') return;
+  if (kase.requestType !== 'cancelacion' || kase.subtype === 'servicio_adicional') return;
   const running = kase.serviceId ? [{ id: kase.serviceId }] : await runningServices(tx, kase.customerId);
   if (running.length !== 1 || !running[0]) return;
   const { settings } = await deps.settings.current(tx);
   await insertCancellation(deps, tx, settings, kase, running[0], {}, actor, now);
+}
+
+/** Why a cancellation in course was voided: its case became another type, or was discarded. */
+export type CancellationVoidReason = 'reclasificado' | 'descartado';
+
+/**
+ * Voids the case's cancellation still in course (`anulada`), in the caller's transaction, when the case
+ * stops being a request to cancel: an agent reclassified it or discarded it. Its job then changes
+ * nothing, and the charge guard no longer counts it. One carried out, withdrawn or absent is left alone.
+ */
+export async function voidCancellation(
+  tx: Tx,
+  kase: Pick<CaseRow, 'id' | 'customerId'>,
+  reason: CancellationVoidReason,
+  actor: EventActor,
+  now: Date,
+): Promise<void> {
+  const [voided] = await tx
+    .update(cancellations)
+    .set({ status: 'anulada' })
+    .where(and(eq(cancellations.caseId, kase.id), eq(cancellations.status, 'en_curso')))
+    .returning({ id: cancellations.id });
+  if (!voided) return;
+  await appendEvent(
+    tx,
+    {
+      kind: 'cancellation_withdrawn',
+      actor,
+      subject: { kind: 'cancellation', id: voided.id },
+      caseId: kase.id,
+      customerId: kase.customerId,
+      before: { status: 'en_curso' },
+      after: { status: 'anulada', reason },
+    },
+    now,
+  );
+}
+
+/** Whether a case still asks to cancel what its cancellation covers; else why the cancellation is void. */
+export function cancellationVoidReason(
+  kase: Pick<CaseRow, 'requestType' | 'subtype' | 'status'>,
+  scope: string,
+): CancellationVoidReason | null {
+  if (kase.status === 'descartado') return 'descartado';
+  if (kase.requestType !== 'cancelacion') return 'reclasificado';
+  // An add-on case turned into the contract's, or back: the recorded scope no longer matches the request.
+  const caseScope = kase.subtype === 'servicio_adicional' ? 'servicio_adicional' : 'contrato';
+  return caseScope === scope ? null : 'reclasificado';
 }
 
 /** What the case's panel shows: the cancellation, its final balance once carried out, and the offers made. */
@@ -444,9 +494,18 @@ export async function effectCancellation(deps: Deps, job: { cancellationId: stri
       await deps.jobs.enqueue(tx, CANCELLATION_JOB, job, { startAfter: due });
       return;
     }
+    // The case may have been reclassified or discarded since; a job queued before then must not act.
+    const [kase] = await tx.select().from(cases).where(eq(cases.id, row.caseId));
+    if (!kase) return;
+    const voidReason = cancellationVoidReason(kase, row.scope);
+    if (voidReason) {
+      await voidCancellation(tx, kase, voidReason, actor, now);
+      return;
+    }
     const [service] = await tx.select().from(services).where(eq(services.id, row.serviceId)).for('update');
     if (!service) return;
-    if (mayChangeServiceStatus(service.status, 'cancelado')) {
+    // Only the contract's cancellation ends the service; an add-on is switched off by the provider.
+    if (row.scope === 'contrato' && mayChangeServiceStatus(service.status, 'cancelado')) {
       await cancelService(deps, tx, {
         serviceId: service.id,
         actor,
@@ -470,6 +529,8 @@ export async function effectCancellation(deps: Deps, job: { cancellationId: stri
         before: { status: 'en_curso', serviceStatus: service.status },
         after: {
           status: 'efectuada',
+          // An add-on's: the service goes on, and the provider switches the add-on off.
+          scope: row.scope,
           serviceId: row.serviceId,
           effectiveDate: row.effectiveDate,
           finalBalanceCentavos: finalBalance,

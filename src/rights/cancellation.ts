@@ -1,5 +1,4 @@
 import { Temporal } from 'temporal-polyfill';
-import { AppError } from '../http/errors.ts';
 import type { CancellationSettings } from './rights-settings.ts';
 import { assertWholeNumber, dateEs, invalid, plainDateOf } from './rules-input.ts';
 
@@ -15,9 +14,12 @@ import { assertWholeNumber, dateEs, invalid, plainDateOf } from './rules-input.t
  * - "Any time" means the customer is never made to wait: the effective date is the request date, or a
  *   later date the customer chooses; an earlier one is refused, since service already given is not
  *   undone.
- * - An add-on's effective date follows the same rule, so billing stops as for a contract; the 5
- *   calendar days are the provider's deadline to switch it off (`carryOutBy`), never a reason to charge
- *   for them.
+ * - An add-on's effective date follows the same rule: its billing stops then; the 5 calendar days are
+ *   the provider's deadline to switch it off (`carryOutBy`), never a reason to charge for them. The
+ *   ledger cannot tell an add-on's charge from the plan's, so only a contract's cancellation makes
+ *   `postLedgerEntries` refuse charges; the service itself goes on.
+ * - A chosen date more than a year after the request is refused: the contract model's cancellation is
+ *   for now or a near date, and a far one would leave a dormant job and the charge guard waiting on it.
  * - The effective date is the service's last day: a charge dated on it belongs to service given that
  *   day (as a cut-off date's charge belongs to the closing period); a charge dated after it is refused.
  */
@@ -26,6 +28,9 @@ export const CANCELLATION_SOURCE =
   'Carta de Derechos Mínimos, punto 9, y modelo de contrato de adhesión (PROFECO): cancelación en cualquier momento, con folio y fecha efectiva, sin cobros posteriores; un servicio adicional se cancela dentro de 5 días naturales de la solicitud';
 
 const CODE = 'cancellation.invalid';
+
+/** The latest effective date a customer may choose, in calendar days after the request. */
+export const MAX_CHOSEN_DAYS = 365;
 
 export type CancellationScope = 'contrato' | 'servicio_adicional';
 
@@ -56,6 +61,13 @@ export function cancellationTerms(input: CancellationInput): CancellationTerms {
   if (chosen && Temporal.PlainDate.compare(chosen, requested) < 0) {
     throw invalid(CODE, 'chosenDate', 'a cancellation cannot take effect before it was requested');
   }
+  if (chosen && Temporal.PlainDate.compare(chosen, requested.add({ days: MAX_CHOSEN_DAYS })) > 0) {
+    throw invalid(
+      CODE,
+      'chosenDate',
+      `a cancellation takes effect within ${MAX_CHOSEN_DAYS} days of the request`,
+    );
+  }
   const effective = chosen ?? requested;
   const addOnDeadline = requested.add({ days: input.settings.addOnCalendarDays });
   const carryOutBy =
@@ -71,25 +83,4 @@ export function cancellationTerms(input: CancellationInput): CancellationTerms {
     explanation: `${what} se cancela con fecha efectiva ${dateEs(effective)}; no se cobra nada después de esa fecha.`,
     source: CANCELLATION_SOURCE,
   };
-}
-
-/** Whether a charge dated `chargeDate` may be posted to a service cancelled effective `effectiveDate`. */
-export function chargeAllowed(chargeDate: string, effectiveDate: string): boolean {
-  const charge = plainDateOf(chargeDate, CODE, 'chargeDate');
-  const effective = plainDateOf(effectiveDate, CODE, 'cancellationEffectiveDate');
-  return Temporal.PlainDate.compare(charge, effective) <= 0;
-}
-
-/**
- * Refuses (422 `cancellation.charge_after_effective`) a charge dated after the effective date; the field
- * named is the ledger entry's own date.
- */
-export function assertChargeAllowed(chargeDate: string, effectiveDate: string): void {
-  if (!chargeAllowed(chargeDate, effectiveDate)) {
-    throw new AppError('cancellation.charge_after_effective', {
-      status: 422,
-      field: 'effectiveDate',
-      detail: `The service was cancelled effective ${effectiveDate}; nothing may be charged after it`,
-    });
-  }
 }

@@ -1,7 +1,8 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { postLedgerEntries } from '../accounts/ledger.service.ts';
 import { assertOpen, providerToday } from '../accounts/payment-rules.ts';
+import { startOfDayIn } from '../accounts/provider-today.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertMayChange } from '../cases/access.ts';
 import { type CaseRow, lockCase } from '../cases/case-context.ts';
@@ -18,11 +19,12 @@ import {
   openSuspension,
   RECONNECTION_FEE_REFERENCE,
   reactivateService,
+  reconnectionFeeKey,
   type SuspensionRow,
   suspendService,
 } from './service-suspension.service.ts';
 import { decideSuspension } from './suspension.ts';
-import { REACTIVATION_JOB, startOfDay } from './suspension-jobs.ts';
+import { REACTIVATION_JOB } from './suspension-jobs.ts';
 
 type Deps = Pick<AppContext, 'db' | 'clock' | 'jobs' | 'settings'>;
 
@@ -157,7 +159,7 @@ export async function requestSuspension(
       tx,
       REACTIVATION_JOB,
       { suspensionId: suspension.id },
-      { startAfter: startOfDay(on, settings.provider.timeZone) },
+      { startAfter: startOfDayIn(settings.provider.timeZone, on) },
     );
   });
   return caseSuspension(deps, folio);
@@ -199,7 +201,9 @@ export async function reactivateFromCase(
 
 /**
  * Posts a reconnection fee by hand on the case, refused (422) above the cap of the service's monthly
- * payment, as the automatic one is.
+ * payment, as the automatic one is. A fee is owed for a reconnection only: the service's latest ended
+ * suspension for non-payment, else 409. It takes the same source key as the automatic fee of that
+ * suspension, so one reconnection is charged once whichever way (409 when it already was).
  */
 export async function postReconnectionFee(
   deps: Deps,
@@ -213,6 +217,25 @@ export async function postReconnectionFee(
     await assertMayChange(tx, actor, kase.areaId);
     assertOpen(kase);
     const service = await serviceOf(tx, kase, input.serviceId);
+    const [suspension] = await tx
+      .select({ id: serviceSuspensions.id })
+      .from(serviceSuspensions)
+      .where(
+        and(
+          eq(serviceSuspensions.serviceId, service.id),
+          eq(serviceSuspensions.reason, 'falta_de_pago'),
+          isNotNull(serviceSuspensions.endedAt),
+        ),
+      )
+      .orderBy(desc(serviceSuspensions.endedAt))
+      .limit(1);
+    if (!suspension) {
+      throw new AppError('reconnection_fee.no_reconnection', {
+        status: 409,
+        field: 'serviceId',
+        detail: 'The service was never reconnected after a suspension for non-payment',
+      });
+    }
     const price = await monthlyPriceOf(tx, service.planId);
     if (price === null) {
       throw new AppError('reconnection_fee.no_plan', {
@@ -234,12 +257,18 @@ export async function postReconnectionFee(
           effectiveDate: providerToday(settings, now),
           reference: RECONNECTION_FEE_REFERENCE,
           caseId: kase.id,
+          sourceKey: reconnectionFeeKey(suspension.id),
         },
       ],
       by,
       now,
     );
-    if (!entry) throw new Error('a ledger entry without source key was not inserted');
+    if (!entry) {
+      throw new AppError('reconnection_fee.already_charged', {
+        status: 409,
+        detail: 'The fee of the service’s last reconnection is charged already',
+      });
+    }
     await appendEvent(
       tx,
       {

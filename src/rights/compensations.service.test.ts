@@ -380,17 +380,46 @@ describeEachDatabase('compensations: proposal, approval, refunds and repairs', (
     );
   });
 
+  it('refunds one charge once across cases, and leaves a refund of no named charge to a supervisor', async () => {
+    const first = await openCase('cargo_indebido');
+    await resolve(first.folio, { improperCharge: { amountCentavos: 35_000, ledgerEntryId: first.chargeId } });
+    const second = await openCase('cargo_indebido');
+    await app.atiende.ctx.db.update(cases).set({ serviceId: first.serviceId }).where(eq(cases.id, second.id));
+    const again = await resolve(second.folio, {
+      improperCharge: { amountCentavos: 20_000, ledgerEntryId: first.chargeId },
+    });
+    expect(again.statusCode).toBe(422);
+    expect(again.json()).toMatchObject({ field: 'improperCharge.amountCentavos' });
+    expect(await listOf(second.folio)).toEqual([]);
+    expect(
+      (
+        await resolve(second.folio, {
+          improperCharge: { amountCentavos: 15_000, ledgerEntryId: first.chargeId },
+        })
+      ).statusCode,
+    ).toBe(200);
+
+    const unnamed = await openCase('cargo_indebido');
+    await resolve(unnamed.folio, { improperCharge: { amountCentavos: 10_000 } });
+    expect(await listOf(unnamed.folio)).toMatchObject([{ status: 'por_aprobar' }]);
+    expect(await entries(unnamed.id)).toEqual([]);
+  });
+
   describe('proposing twice', () => {
     it('changes nothing: one row, one clock, one set of entries', async () => {
       const kase = await openCase('cargo_indebido');
-      await resolve(kase.folio, { improperCharge: { amountCentavos: 10_000 } });
+      await resolve(kase.folio, { improperCharge: { amountCentavos: 10_000, ledgerEntryId: kase.chargeId } });
       expect(
         (await agent.request('POST', `/api/v1/cases/${kase.folio}/status`, { status: 'en_proceso' }))
           .statusCode,
       ).toBe(200);
-      expect((await resolve(kase.folio, { improperCharge: { amountCentavos: 20_000 } })).statusCode).toBe(
-        200,
-      );
+      expect(
+        (
+          await resolve(kase.folio, {
+            improperCharge: { amountCentavos: 20_000, ledgerEntryId: kase.chargeId },
+          })
+        ).statusCode,
+      ).toBe(200);
       expect(await listOf(kase.folio)).toHaveLength(1);
       expect(await entries(kase.id)).toEqual([
         ['ajuste', -10_000],

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import type { SystemActor } from '../auth/system-rules.ts';
 import type { CaseRow } from '../cases/case-context.ts';
 import type { Tx } from '../db/database.ts';
-import { ledgerEntries, services } from '../db/schema.ts';
+import { compensations, ledgerEntries, services } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { calendarFor } from '../sla/policies.ts';
@@ -31,7 +31,9 @@ async function serviceOfRefund(tx: Tx, kase: CaseRow, input: ImproperChargeInput
       })
       .from(ledgerEntries)
       .innerJoin(services, eq(services.id, ledgerEntries.serviceId))
-      .where(eq(ledgerEntries.id, input.ledgerEntryId));
+      .where(eq(ledgerEntries.id, input.ledgerEntryId))
+      // Two claims about one charge resolved at once must see each other's refund.
+      .for('update', { of: ledgerEntries });
     const ofCase = kase.serviceId
       ? entry?.serviceId === kase.serviceId
       : entry?.customerId === kase.customerId;
@@ -39,10 +41,25 @@ async function serviceOfRefund(tx: Tx, kase: CaseRow, input: ImproperChargeInput
       throw refused('ledgerEntryId', "The entry is not one of the case's service");
     }
     if (entry.kind !== 'cargo') throw refused('ledgerEntryId', `The entry is a ${entry.kind}, not a cargo`);
-    if (input.amountCentavos > entry.amountCentavos) {
+    // One charge is refunded once: what other cases already refund of it counts against its amount.
+    const [already] = await tx
+      .select({ centavos: sql<string>`coalesce(sum(${compensations.refundCentavos}), 0)::text` })
+      .from(compensations)
+      .where(
+        and(
+          eq(compensations.kind, 'cargo_indebido'),
+          ne(compensations.status, 'rechazada'),
+          ne(compensations.caseId, kase.id),
+          sql`${compensations.formula}->>'ledgerEntryId' = ${String(input.ledgerEntryId)}`,
+        ),
+      );
+    const refundable = entry.amountCentavos - Number(already?.centavos ?? 0);
+    if (input.amountCentavos > refundable) {
       throw refused(
         'amountCentavos',
-        `The refund cannot exceed the charge (${entry.amountCentavos} centavos)`,
+        refundable < entry.amountCentavos
+          ? `Other cases already refund part of this charge: at most ${refundable} centavos remain`
+          : `The refund cannot exceed the charge (${entry.amountCentavos} centavos)`,
       );
     }
     return entry.serviceId;
@@ -113,6 +130,8 @@ export async function refundImproperCharge(
       },
       explanation: refund.explanation,
       refund: { businessDays: refund.businessDays, from: kase.createdAt, source: rules.source },
+      // Without the charge named nothing checks the amount against the ledger: a supervisor does.
+      requireApproval: input.ledgerEntryId === undefined,
     },
     actor,
     now,

@@ -7,7 +7,7 @@ export const ContractSigningRequest = z.object({
     .uuid()
     .describe('The customer’s service awaiting installation; named on the case if it names none'),
   signedOn: PlainDate.describe(
-    'The day the contract was signed, not after today; the deadline counts from it',
+    'The day the contract was signed, not after today nor more than 366 days before it; the deadline counts from it',
   ),
 });
 

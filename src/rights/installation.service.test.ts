@@ -95,6 +95,7 @@ describeEachDatabase('the installation deadline and the late installation’s re
       ],
       [folio, { serviceId: other.serviceId, signedOn: SIGNED_ON }, 422, 'service.not_of_customer'],
       [folio, { serviceId, signedOn: '2026-11-11' }, 422, 'installation.signed_in_future'],
+      [folio, { serviceId, signedOn: '2025-11-08' }, 422, 'installation.signed_too_long_ago'],
     ];
     for (const [which, body, status, code] of refusals) {
       const refused = await sign(which, body);

@@ -2,7 +2,8 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { assertServiceOfCustomer } from '../accounts/accounts.service.ts';
 import { assertOpen } from '../accounts/payment-rules.ts';
-import { plainDateIn } from '../accounts/provider-today.ts';
+import { plainDateIn, startOfDayIn } from '../accounts/provider-today.ts';
+import { lockService } from '../accounts/service-lock.ts';
 import { mayChangeServiceStatus } from '../accounts/service-status.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
@@ -47,6 +48,9 @@ export const INSTALLATION_OVERDUE_JOB = 'installation-overdue';
 
 type ServiceRow = typeof services.$inferSelect;
 
+/** The oldest signing date accepted, in days before today. */
+const MAX_SIGNED_DAYS_AGO = 366;
+
 /** Installing exactly at the due instant is on time: the check runs a second after it. */
 const lateAt = (dueAt: Date) => new Date(dueAt.getTime() + 1000);
 
@@ -80,16 +84,6 @@ async function installationCalendar(
     .where(eq(zones.id, zoneId));
   if (!zone) return provider;
   return (zone.calendar as CalendarSpecInput | null) ?? { ...provider, zone: zone.timeZone };
-}
-
-/** The first instant of the signing date where the service is. */
-const startOfDay = (date: string, zone: string) =>
-  new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone }).epochMilliseconds);
-
-async function lockService(tx: Tx, id: string): Promise<ServiceRow> {
-  const [row] = await tx.select().from(services).where(eq(services.id, id)).for('update');
-  if (!row) throw new AppError('service.not_found', { status: 404, detail: 'No such service' });
-  return row;
 }
 
 async function lockContratacion(tx: Tx, folio: string, actor: Actor): Promise<CaseRow> {
@@ -140,7 +134,7 @@ async function proposeLateRefund(
   const paidCentavos = await paidFor(tx, service.id, plainDateIn(cal.spec.zone, until));
   const rules = rightsSettings(settings).installation;
   const outcome = installationOutcome({
-    signedAt: startOfDay(service.contractSignedOn, cal.spec.zone).toISOString(),
+    signedAt: startOfDayIn(cal.spec.zone, service.contractSignedOn).toISOString(),
     installedAt: installedAt?.toISOString() ?? null,
     now: now.toISOString(),
     paidCentavos,
@@ -251,11 +245,20 @@ export async function recordContractSigning(
     const { settings } = await deps.settings.current(tx);
     const calendar = await installationCalendar(tx, settings, service.zoneId);
     const zone = calendarFor(calendar).spec.zone;
-    if (input.signedOn > plainDateIn(zone, now))
+    const today = plainDateIn(zone, now);
+    if (input.signedOn > today)
       throw new AppError('installation.signed_in_future', {
         status: 422,
         field: 'signedOn',
         detail: 'A contract cannot be signed after today',
+      });
+    // A year back covers any contract still awaiting installation; an older date is a typo (a wrong year),
+    // and would start a clock already long breached and propose a refund at once.
+    if (input.signedOn < Temporal.PlainDate.from(today).subtract({ days: MAX_SIGNED_DAYS_AGO }).toString())
+      throw new AppError('installation.signed_too_long_ago', {
+        status: 422,
+        field: 'signedOn',
+        detail: `A contract cannot be signed more than ${MAX_SIGNED_DAYS_AGO} days before today`,
       });
     const rules = rightsSettings(settings).installation;
     const [signed] = await tx
@@ -283,7 +286,7 @@ export async function recordContractSigning(
       target: { amount: rules.businessDays, unit: 'days', clock: 'business' },
       source: rules.source,
       pausable: false,
-      startedAt: startOfDay(input.signedOn, zone),
+      startedAt: startOfDayIn(zone, input.signedOn),
       businessCalendar: calendar,
     });
     await deps.jobs.enqueue(
@@ -362,7 +365,7 @@ export async function installService(
     });
   const { settings } = await deps.settings.current(tx);
   const zone = calendarFor(await installationCalendar(tx, settings, service.zoneId)).spec.zone;
-  if (installedAt < startOfDay(signedOn, zone))
+  if (installedAt < startOfDayIn(zone, signedOn))
     throw new AppError('installation.before_signing', {
       status: 422,
       field: 'installedAt',

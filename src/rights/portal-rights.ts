@@ -114,6 +114,8 @@ export async function serviceRights(tx: Tx, service: RightsService): Promise<Por
       .where(
         and(
           eq(cancellations.serviceId, service.id),
+          // The service's own end: an add-on's cancellation leaves the service running.
+          eq(cancellations.scope, 'contrato'),
           inArray(cancellations.status, ['en_curso', 'efectuada']),
         ),
       )

@@ -20,8 +20,6 @@ function refusal(rights: unknown): AppError {
 describe('the rights settings', () => {
   it('default to the regulation figures, each part with its source', () => {
     expect(parseProfile(withoutRights).rights).toEqual({
-      regulatorName: 'CRT',
-      consumerAgencyName: 'PROFECO',
       authoritiesSource: RIGHTS_SOURCES.authorities,
       compensation: {
         bonusPercent: 20,
@@ -65,14 +63,10 @@ describe('the rights settings', () => {
   it('fill what a partial section leaves out', () => {
     const rights = parseProfile({
       ...withoutRights,
-      rights: {
-        regulatorName: 'Comisión Reguladora de Telecomunicaciones',
-        compensation: { bonusPercent: 25 },
-      },
+      rights: { compensation: { bonusPercent: 25 } },
     }).rights;
     expect(rights).toEqual({
       ...defaultRights(),
-      regulatorName: 'Comisión Reguladora de Telecomunicaciones',
       compensation: { ...defaultRights().compensation, bonusPercent: 25 },
     });
   });
@@ -122,7 +116,6 @@ describe('the rights settings', () => {
       { suspension: { minDaysAfterDue: 4 } },
       'rights.suspension.minDaysAfterDue',
     ],
-    ['an empty regulator name', { regulatorName: '' }, 'rights.regulatorName'],
     ['an empty source', { refund: { source: '' } }, 'rights.refund.source'],
   ])('refuses %s, naming %s', (_what, rights, path) => {
     const error = refusal(rights);

@@ -116,8 +116,6 @@ export const SuspensionSettingsSchema = z.object({
 });
 
 export const defaultRights = () => ({
-  regulatorName: 'CRT',
-  consumerAgencyName: 'PROFECO',
   authoritiesSource: RIGHTS_SOURCES.authorities as string,
   compensation: CompensationSettingsSchema.parse({}),
   refund: RefundSettingsSchema.parse({}),
@@ -127,14 +125,12 @@ export const defaultRights = () => ({
   suspension: SuspensionSettingsSchema.parse({}),
 });
 
+/**
+ * The regulator's and the consumer agency's names are the provider's settings too, in one place:
+ * `provider.regulators` (what receipts and notices name).
+ */
 export const RightsSettingsSchema = z
   .object({
-    /**
-     * The short names customers read in rights texts ("puede acudir a la CRT o a PROFECO"); the
-     * provider's full legal names of both stay in `provider.regulators`.
-     */
-    regulatorName: z.string().min(1).default('CRT'),
-    consumerAgencyName: z.string().min(1).default('PROFECO'),
     authoritiesSource: z.string().min(1).default(RIGHTS_SOURCES.authorities),
     compensation: CompensationSettingsSchema.default(() => defaultRights().compensation),
     refund: RefundSettingsSchema.default(() => defaultRights().refund),

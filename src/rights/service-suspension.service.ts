@@ -1,13 +1,14 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { postLedgerEntries } from '../accounts/ledger.service.ts';
 import { providerToday } from '../accounts/payment-rules.ts';
 import { onServiceReactivated } from '../accounts/payments.service.ts';
+import { lockService } from '../accounts/service-lock.ts';
 import { mayChangeServiceStatus } from '../accounts/service-status.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
-import { plans, serviceSuspensions, services } from '../db/schema.ts';
+import { plans, serviceOrders, serviceSuspensions, services } from '../db/schema.ts';
 import type { SuspensionReason } from '../domain/vocabulary.ts';
-import { appendEvent, type EventActor } from '../events/events.service.ts';
+import { appendEvent, appendEvents, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { closeDeadlines } from '../sla/subject-deadlines.ts';
 import { reconnectionFeeCap } from './reconnection-fee.ts';
@@ -25,6 +26,9 @@ type Deps = Pick<AppContext, 'jobs' | 'settings'>;
 /** The reference of the reconnection fee's `cargo`, as the statement shows it. */
 export const RECONNECTION_FEE_REFERENCE = 'reconexion';
 
+/** The ledger's source key of a suspension's reconnection fee: one fee per suspension, automatic or by hand. */
+export const reconnectionFeeKey = (suspensionId: string) => `reconnection-fee:${suspensionId}`;
+
 export interface SuspendInput {
   serviceId: string;
   reason: SuspensionReason;
@@ -38,12 +42,6 @@ export interface SuspendInput {
   rules?: readonly string[];
   /** Facts the event keeps beside the rules (the debt's due date and amount). */
   details?: Record<string, unknown>;
-}
-
-async function lockService(tx: Tx, serviceId: string) {
-  const [service] = await tx.select().from(services).where(eq(services.id, serviceId)).for('update');
-  if (!service) throw new AppError('service.not_found', { status: 404, detail: 'No such service' });
-  return service;
 }
 
 const transitionRefused = (from: string, to: string) =>
@@ -217,7 +215,7 @@ async function chargeReconnectionFee(
         reference: RECONNECTION_FEE_REFERENCE,
         caseId: input.caseId ?? null,
         // One fee per suspension, however often the reactivation is retried.
-        sourceKey: suspensionId ? `reconnection-fee:${suspensionId}` : null,
+        sourceKey: suspensionId ? reconnectionFeeKey(suspensionId) : null,
       },
     ],
     input.actor,
@@ -265,7 +263,9 @@ export async function monthlyPriceOf(tx: Tx, planId: number | null): Promise<num
 /**
  * The one way a service ends (an agent's change, a cancellation's effective date): an open suspension
  * ends with it, and its pending clocks (installation, reconnection) are cancelled, since nothing is owed
- * on a service that no longer exists — no breach alert is ever raised about one.
+ * on a service that no longer exists — no breach alert is ever raised about one. For the same reason its
+ * field orders still to be done are closed `no_procede` with their clocks cancelled: no technician is
+ * sent to a cancelled service, nor chased for not going.
  */
 export async function cancelService(
   deps: Deps,
@@ -282,6 +282,7 @@ export async function cancelService(
     .set({ status: 'cancelado', suspensionReason: null, updatedAt: input.now })
     .where(eq(services.id, service.id));
   await closeDeadlines(deps, tx, { kind: 'service', id: service.id }, input.now, 'cancelled');
+  await closeServiceOrders(deps, tx, service, input.actor, input.now);
   await appendEvent(
     tx,
     {
@@ -294,6 +295,46 @@ export async function cancelService(
       ...(input.reason ? { reason: input.reason } : {}),
     },
     input.now,
+  );
+}
+
+/** Why an order is closed without a visit, as its `service_order_closed` event says. */
+export const ORDER_CLOSED_SERVICE_CANCELLED = 'servicio_cancelado';
+
+/** Closes the service's orders not yet done (`realizada` and `no_procede` are the statuses that end one). */
+async function closeServiceOrders(
+  deps: Deps,
+  tx: Tx,
+  service: { id: string; customerId: string },
+  actor: EventActor,
+  now: Date,
+) {
+  const closed = await tx
+    .update(serviceOrders)
+    .set({ status: 'no_procede', updatedAt: now })
+    .where(
+      and(
+        eq(serviceOrders.serviceId, service.id),
+        notInArray(serviceOrders.status, ['realizada', 'no_procede']),
+      ),
+    )
+    .returning({ id: serviceOrders.id, number: serviceOrders.number, caseId: serviceOrders.caseId });
+  if (closed.length === 0) return;
+  for (const order of closed) {
+    await closeDeadlines(deps, tx, { kind: 'service_order', id: order.id }, now, 'cancelled');
+  }
+  await appendEvents(
+    tx,
+    closed.map((order) => ({
+      kind: 'service_order_closed' as const,
+      actor,
+      subject: { kind: 'service_order' as const, id: order.id },
+      caseId: order.caseId,
+      customerId: service.customerId,
+      after: { number: order.number, status: 'no_procede', reason: ORDER_CLOSED_SERVICE_CANCELLED },
+      reason: ORDER_CLOSED_SERVICE_CANCELLED,
+    })),
+    now,
   );
 }
 

@@ -273,8 +273,24 @@ describeEachDatabase('suspending and reactivating a service', (kind) => {
   it('charges a reconnection fee up to 20 % of the monthly payment, by hand or when a payment ends the suspension', async () => {
     clock.set(NOW);
     const { folio, serviceId } = await caseWithService('saldo');
-    const fee = (feeCentavos: number) =>
-      agent.request('POST', `/api/v1/cases/${folio}/reconnection-fee`, { feeCentavos });
+    const fee = (feeCentavos: number, on = folio) =>
+      agent.request('POST', `/api/v1/cases/${on}/reconnection-fee`, { feeCentavos });
+    // Never suspended for non-payment, so never reconnected: no fee is owed.
+    const noReconnection = await fee(7_000);
+    expect(noReconnection.statusCode).toBe(409);
+    expect(noReconnection.json()).toMatchObject({ code: 'reconnection_fee.no_reconnection' });
+    await db().transaction((tx) =>
+      suspendService(tx, {
+        serviceId,
+        reason: 'falta_de_pago',
+        actor: systemActor('suspension_por_falta_de_pago'),
+        now: NOW,
+      }),
+    );
+    const reconnected = await supervisor.request('POST', `/api/v1/services/${serviceId}/status`, {
+      status: 'activo',
+    });
+    expect(reconnected.statusCode, reconnected.body).toBe(200);
     const above = await fee(7_001);
     expect(above.statusCode).toBe(422);
     expect(above.json()).toMatchObject({
@@ -289,6 +305,10 @@ describeEachDatabase('suspending and reactivating a service', (kind) => {
       capCentavos: 7_000,
       effectiveDate: '2026-12-07',
     });
+    // One reconnection, one fee.
+    const again = await fee(7_000);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'reconnection_fee.already_charged' });
     const entries = await db().select().from(ledgerEntries).where(eq(ledgerEntries.serviceId, serviceId));
     expect(entries.map((e) => [e.kind, e.amountCentavos, e.reference])).toEqual([
       ['cargo', 7_000, 'reconexion'],
@@ -338,6 +358,10 @@ describeEachDatabase('suspending and reactivating a service', (kind) => {
         .from(ledgerEntries)
         .where(and(eq(ledgerEntries.serviceId, owing.serviceId), eq(ledgerEntries.reference, 'reconexion')));
       expect(fees.map((e) => e.amountCentavos)).toEqual(charged ? [5_000] : []);
+      // Charged automatically on the reconnection: not again by hand.
+      const byHand = await fee(2_000, owing.folio);
+      expect(byHand.statusCode).toBe(charged ? 409 : 201);
+      if (charged) expect(byHand.json()).toMatchObject({ code: 'reconnection_fee.already_charged' });
       const [event] = await eventsOf(owing.serviceId, 'service_reactivated');
       expect(event?.after).toMatchObject({
         reconnectionMet: true,

@@ -1,9 +1,10 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postLedgerEntries } from '../accounts/ledger.service.ts';
 import { systemActor } from '../auth/system-rules.ts';
 import { ManualClock } from '../clock.ts';
+import { queryRows } from '../db/database.ts';
 import {
   areas,
   cases,
@@ -51,10 +52,18 @@ describeEachDatabase('the daily suspension job', (kind) => {
     await app.atiende.ctx.settings.current(app.atiende.ctx.db);
   };
 
-  it('runs every morning in the provider’s zone', () => {
+  it('runs every morning at 08:00 in the provider’s zone', async () => {
     const job = jobDefinitions(app.atiende.ctx).find((j) => j.name === SUSPENSION_DAY_JOB);
     expect(job?.cron).toBe(SUSPENSION_DAY_CRON);
-    expect(SUSPENSION_DAY_CRON.split(' ').slice(2)).toEqual(['*', '*', '*']);
+    expect(SUSPENSION_DAY_CRON).toBe('0 8 * * *');
+    const { settings } = await app.atiende.ctx.settings.current(app.atiende.ctx.db);
+    const scheduled = await queryRows<{ cron: string; timezone: string }>(
+      app.atiende.ctx.db,
+      sql`select cron, timezone from pgboss.schedule where name = ${SUSPENSION_DAY_JOB}`,
+    );
+    expect(scheduled.map((r) => [r.cron, r.timezone])).toEqual([
+      [SUSPENSION_DAY_CRON, settings.provider.timeZone],
+    ]);
   });
 
   it('day by day over 40 days: notices before any suspension, none while a conciliation is open or a promise in force, then suspends on the first allowed day', async () => {

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, isNull, lte, ne, sql } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { formatMxn } from '../accounts/money.ts';
 import { formatPlainDateEs, providerToday } from '../accounts/payment-rules.ts';
+import { startOfDayIn } from '../accounts/provider-today.ts';
 import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import { FINAL_STATUSES } from '../cases/lifecycle.ts';
 import { deliverNotice } from '../channels/notices.ts';
@@ -17,10 +18,10 @@ type Deps = Pick<AppContext, 'db' | 'clock' | 'settings' | 'jobs' | 'database'>;
 
 export const SUSPENSION_DAY_JOB = 'suspension-day';
 /**
- * Once a day, at 08:00 in Mexico's central time (pg-boss schedules in UTC): notices go out in the morning,
- * when the customer can still pay that day, never at night.
+ * Once a day, at 08:00 in the provider's time zone (the job queue reads crons in it): notices go out in
+ * the morning, when the customer can still pay that day, never at night.
  */
-export const SUSPENSION_DAY_CRON = '0 14 * * *';
+export const SUSPENSION_DAY_CRON = '0 8 * * *';
 export const REACTIVATION_JOB = 'suspension-reactivation';
 
 const addDays = (date: string, days: number) => Temporal.PlainDate.from(date).add({ days }).toString();
@@ -170,10 +171,6 @@ export async function runSuspensionDay(deps: Deps) {
   );
   return { today, noticed, suspended };
 }
-
-/** The instant a date starts in the provider's zone: when a suspension asked to end on it ends. */
-export const startOfDay = (date: string, timeZone: string) =>
-  new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds);
 
 /**
  * Ends a suspension at the customer's request on its date. Redelivered, or after an agent reactivated

@@ -1,17 +1,21 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { DEADLINE_KINDS, type DeadlineKind } from '../domain/vocabulary.ts';
+import { EVENT_SUBJECTS } from '../domain/vocabulary.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
-import { acknowledgeAlert, listCaseAlerts } from './alerts.service.ts';
+import { acknowledgeAlert, listAlerts } from './alerts.service.ts';
 
 const FlagResponse = z.object({
   id: z.uuid(),
-  caseId: z.uuid(),
-  folio: z.string(),
-  /** Which deadline of the case the alert is about. */
-  deadlineKind: z.enum(DEADLINE_KINDS),
+  /** What the deadline is about: a case, a service (reconnection, installation), a refund, a field visit… */
+  subjectKind: z.enum(EVENT_SUBJECTS),
+  subjectId: z.uuid(),
+  /** The case it concerns (the subject itself, or the case its events go to); null when there is none. */
+  caseId: z.uuid().nullable(),
+  folio: z.string().nullable(),
+  /** Which clock of the subject: primera_respuesta, resolucion, reconexion, instalacion, reembolso… */
+  deadlineKind: z.string(),
   /** Its current state: a breach replaces the warning. */
   kind: z.enum(['por_vencer', 'vencido']),
   notifyAgentIds: z.array(z.string()),
@@ -31,19 +35,21 @@ type Alert = Awaited<ReturnType<typeof acknowledgeAlert>>;
 
 const presentAlert = ({ alert, deadline }: Alert) => ({
   id: alert.id,
-  caseId: deadline.subjectId,
-  deadlineKind: deadline.kind as DeadlineKind,
+  subjectKind: deadline.subjectKind,
+  subjectId: deadline.subjectId,
+  deadlineKind: deadline.kind,
   kind: alert.kind,
   notifyAgentIds: alert.notifyAgentIds,
   raisedAt: alert.raisedAt.toISOString(),
+  dueAt: deadline.dueAt.toISOString(),
   acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
   acknowledgedBy: alert.acknowledgedBy,
 });
 
-const present = (row: Awaited<ReturnType<typeof listCaseAlerts>>[number]) => ({
+const present = (row: Awaited<ReturnType<typeof listAlerts>>[number]) => ({
   ...presentAlert(row),
+  caseId: row.caseId,
   folio: row.folio,
-  dueAt: row.deadline.dueAt.toISOString(),
 });
 
 export function flagsRoutes(app: HttpApp, ctx: AppContext) {
@@ -55,7 +61,7 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
       schema: {
         tags,
         summary:
-          'Alerts on deadlines still pending, one per deadline at its current state (por_vencer or vencido), addressed to me',
+          'Alerts on deadlines still pending, of cases and of every other subject, one per deadline at its current state (por_vencer or vencido), addressed to me',
         querystring: ListFlagsQuery,
         response: { 200: z.array(FlagResponse) },
       },
@@ -68,7 +74,7 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
           detail: 'Only supervisors and admins see every flag',
         });
       }
-      const rows = await listCaseAlerts(ctx.db, {
+      const rows = await listAlerts(ctx.db, {
         agentId: request.query.everyone === 'true' ? undefined : actor.agentId,
         includeAcknowledged: request.query.all === 'true',
       });
@@ -84,12 +90,12 @@ export function flagsRoutes(app: HttpApp, ctx: AppContext) {
         tags,
         summary: 'Mark a flag seen; it stays on record',
         params: z.object({ id: z.uuid() }),
-        response: { 200: FlagResponse.omit({ folio: true, dueAt: true }) },
+        response: { 200: FlagResponse.omit({ caseId: true, folio: true }) },
       },
     },
     async (request) => {
       return presentAlert(
-        await acknowledgeAlert(ctx.db, 'case', request.params.id, actorOf(request), ctx.clock.now()),
+        await acknowledgeAlert(ctx.db, request.params.id, actorOf(request), ctx.clock.now()),
       );
     },
   );

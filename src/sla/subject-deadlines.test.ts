@@ -5,7 +5,7 @@ import { ManualClock } from '../clock.ts';
 import { deadlineAlerts, deadlines, events } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
-import { acknowledgeAlert, listCaseAlerts } from './alerts.service.ts';
+import { acknowledgeAlert, listAlerts } from './alerts.service.ts';
 import type { CalendarSpecInput } from './calendar-spec.ts';
 import {
   type DeadlineRecipients,
@@ -224,21 +224,27 @@ describeEachDatabase('deadlines of subjects other than cases', (kind) => {
       ['deadline_breached', 'escalamiento_de_plazos', null, [supervisor.agentId, technician.agentId]],
     ]);
 
-    // Not on the cases' board, and acknowledged only by those it was addressed to.
-    expect((await listCaseAlerts(ctx.db, { includeAcknowledged: true })).map((a) => a.alert.id)).toEqual([]);
+    // On the board with its subject (no case asked for this reconnection), acknowledged only by those it
+    // was addressed to.
+    const board = await listAlerts(ctx.db, { includeAcknowledged: true });
     const [{ alert } = { alert: undefined }] = await alertsOf(subject.id);
     const id = alert?.id as string;
+    expect(board.filter((a) => a.alert.id === id)).toMatchObject([
+      {
+        caseId: null,
+        folio: null,
+        deadline: { subjectKind: 'service', subjectId: subject.id, kind: 'reconexion' },
+      },
+    ]);
     await expect(
-      acknowledgeAlert(ctx.db, 'case', id, actorOf(supervisor), clock.now()),
+      acknowledgeAlert(ctx.db, '00000000-0000-4000-8000-000000000000', actorOf(supervisor), clock.now()),
     ).rejects.toMatchObject({
       status: 404,
     });
-    await expect(
-      acknowledgeAlert(ctx.db, 'service', id, actorOf(bystander), clock.now()),
-    ).rejects.toMatchObject({
+    await expect(acknowledgeAlert(ctx.db, id, actorOf(bystander), clock.now())).rejects.toMatchObject({
       status: 403,
     });
-    const seen = await acknowledgeAlert(ctx.db, 'service', id, actorOf(technician), clock.now());
+    const seen = await acknowledgeAlert(ctx.db, id, actorOf(technician), clock.now());
     expect(seen.alert).toMatchObject({ acknowledgedBy: technician.agentId, acknowledgedAt: clock.now() });
 
     // Reconnected half an hour late: met late, and how late; the alert leaves the boards.

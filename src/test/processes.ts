@@ -42,7 +42,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       output += chunk.toString();
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-    setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
+    setTimeout(() => reject(new Error(`server did not start: ${output}`)), 120_000);
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return {

@@ -14,6 +14,7 @@ describeBrowser('an improper charge refunded from the case page', () => {
   const app = portalUnderTest();
   let agent: { email: string; password: string };
   let folio: string;
+  let chargeId: number;
 
   beforeAll(async () => {
     const admin = await adminApi(app.url);
@@ -42,12 +43,13 @@ describeBrowser('an improper charge refunded from the case page', () => {
       cutoffDay: 10,
       installAddress: 'Av. Morelos 1450, Col. Centro',
     });
-    await call(asAdmin, 'POST', `/services/${service.id}/ledger`, {
+    const charge = await call<{ id: number }>(asAdmin, 'POST', `/services/${service.id}/ledger`, {
       kind: 'cargo',
       amountCentavos: 35_000,
       effectiveDate: daysAgo(5),
       reference: 'Renta de módem',
     });
+    chargeId = charge.id;
     await call(asAgent, 'POST', `/cases/${folio}/status`, { status: 'en_proceso' });
   }, 240_000);
 
@@ -63,6 +65,7 @@ describeBrowser('an improper charge refunded from the case page', () => {
 
     await page.getByLabel('Nuevo estado').selectOption('resuelto');
     await page.getByLabel('Cargo indebido a reembolsar (MXN)').fill('350');
+    await page.getByLabel(/^Número del cargo en el estado de cuenta/).fill(String(chargeId));
     await page.getByRole('button', { name: 'Cambiar estado' }).click();
 
     const panel = page.getByTestId('case-compensations');

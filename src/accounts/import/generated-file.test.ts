@@ -35,6 +35,8 @@ describe('a generated customers file of 2,000 rows', () => {
       'too_few_columns',
       'contact_taken',
       'missing_cutoff_day',
+      'balance_after_cancellation',
+      'balance_during_theft',
     ];
     expect([...new Set(badRows.map((row) => row.code))].sort()).toEqual(
       IMPORT_PROBLEM_CODES.filter((code) => !notPlanted.includes(code)).sort(),

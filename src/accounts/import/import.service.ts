@@ -17,7 +17,7 @@ import type { ServiceStatus } from '../../domain/vocabulary.ts';
 import { appendEvent, type EventActor } from '../../events/events.service.ts';
 import { AppError } from '../../http/errors.ts';
 import { reconcileSuspensions } from '../../rights/service-suspension.service.ts';
-import { type NewLedgerEntry, postLedgerEntries } from '../ledger.service.ts';
+import { type NewLedgerEntry, postLedgerEntries, refusedCharges } from '../ledger.service.ts';
 import { plainDateIn } from '../provider-today.ts';
 import { comparable } from './columns.ts';
 import type { CsvDelimiter, CsvEncoding } from './csv.ts';
@@ -53,6 +53,18 @@ export async function failInterruptedImports(db: Db | Tx, now: Date): Promise<nu
     )
     .returning({ id: customerImports.id });
   return failed.length;
+}
+
+/**
+ * A run another process marked `fallida` (it seemed silent; a second import may be running now) stops
+ * at its next write instead of carrying on beside the other: the batch it was writing is rolled back.
+ */
+function assertStillRunning(updated: unknown[]): void {
+  if (updated.length > 0) return;
+  throw new AppError('import.interrupted', {
+    status: 409,
+    detail: 'The import was marked as failed while it ran; run it again.',
+  });
 }
 
 // Serialises the check for a running import with the insert of a new one, across processes.
@@ -262,7 +274,7 @@ async function runImport(deps: ImportDeps, input: ImportInput, state: RunState):
       memory.counts.rechazado += new Set(refused.map((p) => p.line)).size;
       problems.push(...refused);
       processed += batchRows;
-      await tx
+      const still = await tx
         .update(customerImports)
         .set({
           processedRows: processed,
@@ -270,7 +282,9 @@ async function runImport(deps: ImportDeps, input: ImportInput, state: RunState):
           counts: memory.counts,
           problems: sql`${customerImports.problems} || ${JSON.stringify(refused)}::jsonb`,
         })
-        .where(eq(customerImports.id, importId));
+        .where(and(eq(customerImports.id, importId), eq(customerImports.status, 'en_curso')))
+        .returning({ id: customerImports.id });
+      assertStillRunning(still);
     };
     if (input.dryRun) await work(deps.db);
     else await deps.db.transaction(work);
@@ -295,10 +309,12 @@ async function runImport(deps: ImportDeps, input: ImportInput, state: RunState):
 
   const finishedAt = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await tx
+    const finished = await tx
       .update(customerImports)
       .set({ status: 'terminada', finishedAt })
-      .where(eq(customerImports.id, importId));
+      .where(and(eq(customerImports.id, importId), eq(customerImports.status, 'en_curso')))
+      .returning({ id: customerImports.id });
+    assertStillRunning(finished);
     // One event for the whole run: a dry run changes nothing, so it has none.
     if (!input.dryRun) {
       await appendEvent(
@@ -413,7 +429,8 @@ const problem = (
 /**
  * Matches one batch's valid rows against the database and, unless a dry run, writes the differences.
  * Returns the problems only matching finds (a contact point that is someone else's, a new service
- * without a cut-off day) and counts every row's outcome.
+ * without a cut-off day, a balance rising where the ledger refuses charges) and counts every row's
+ * outcome.
  */
 async function applyBatch(
   tx: Tx,
@@ -496,6 +513,23 @@ async function applyBatch(
       importedBalance.set(row.serviceId, { sum: Number(row.sum), entries: row.entries });
   }
 
+  // A rise in the balance of a service cancelled, or suspended for theft or loss, on the import's day
+  // is a charge the ledger refuses: that row is a problem, as in a dry run, not the whole batch's failure.
+  const rises = new Map<string, NewLedgerEntry>();
+  for (const r of records) {
+    const service = existingServices.get(r.accountNumber);
+    if (!service) continue;
+    const amount = r.balanceCentavos - (importedBalance.get(service.id)?.sum ?? 0);
+    if (amount > 0)
+      rises.set(r.accountNumber, {
+        serviceId: service.id,
+        kind: 'ajuste',
+        amountCentavos: amount,
+        effectiveDate: today,
+      });
+  }
+  const refusedRises = await refusedCharges(tx, [...rises.values()]);
+
   const found: ImportProblem[] = [];
   const newCustomers: Array<{ account_number: string; name: string }> = [];
   const renamed: Array<{ id: string; name: string }> = [];
@@ -529,6 +563,25 @@ async function applyBatch(
       } else if (!customer || !exactPoints.has(`${kind} ${address} ${customer.id}`)) {
         pointsToAdd.push({ account: r.accountNumber, kind, address });
       }
+    }
+    const rise = rises.get(r.accountNumber);
+    const refusal = rise && refusedRises.get(rise);
+    if (refusal) {
+      rowProblems.push(
+        refusal.code === 'ledger.after_cancellation'
+          ? problem(
+              r.line,
+              'saldo',
+              'balance_after_cancellation',
+              'El saldo sube en un servicio ya cancelado: no se cobra nada después de la fecha efectiva; la fila no se importó.',
+            )
+          : problem(
+              r.line,
+              'saldo',
+              'balance_during_theft',
+              'El saldo sube en un servicio suspendido por robo o extravío: no se cobra esos días; la fila no se importó.',
+            ),
+      );
     }
     if (!service && r.cutoffDay === null) {
       rowProblems.push(

@@ -359,5 +359,12 @@ describeEachDatabase('customers import', (kind) => {
       .where(eq(customerImports.id, orphan.importId));
     expect(ended).toEqual({ status: 'fallida', finishedAt: clock.now() });
     expect((await next.run()).counts).toMatchObject({ creado: 1 });
+    // The orphan's process was only slow after all: it stops at its first write, leaving nothing.
+    await expect(orphan.run()).rejects.toMatchObject({ code: 'import.interrupted' });
+    const [after] = await db
+      .select({ status: customerImports.status })
+      .from(customerImports)
+      .where(eq(customerImports.id, orphan.importId));
+    expect(after?.status).toBe('fallida');
   });
 });

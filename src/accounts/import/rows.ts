@@ -55,6 +55,9 @@ export const IMPORT_PROBLEM_CODES = [
   // Found when the row is matched against the database, not when it is read.
   'contact_taken',
   'missing_cutoff_day',
+  // A balance that rises on a service Atiende may no longer charge (see `refusedCharges`).
+  'balance_after_cancellation',
+  'balance_during_theft',
 ] as const;
 export type ImportProblemCode = (typeof IMPORT_PROBLEM_CODES)[number];
 

@@ -1614,8 +1614,6 @@ export interface paths {
               };
               /**
                * @default {
-               *   "regulatorName": "CRT",
-               *   "consumerAgencyName": "PROFECO",
                *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
                *   "compensation": {
                *     "bonusPercent": 20,
@@ -1654,10 +1652,6 @@ export interface paths {
                * }
                */
               rights: {
-                /** @default CRT */
-                regulatorName: string;
-                /** @default PROFECO */
-                consumerAgencyName: string;
                 /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
                 authoritiesSource: string;
                 /**
@@ -3010,8 +3004,6 @@ export interface paths {
             };
             /**
              * @default {
-             *   "regulatorName": "CRT",
-             *   "consumerAgencyName": "PROFECO",
              *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
              *   "compensation": {
              *     "bonusPercent": 20,
@@ -3050,10 +3042,6 @@ export interface paths {
              * }
              */
             rights?: {
-              /** @default CRT */
-              regulatorName?: string;
-              /** @default PROFECO */
-              consumerAgencyName?: string;
               /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
               authoritiesSource?: string;
               /**
@@ -4438,8 +4426,6 @@ export interface paths {
               };
               /**
                * @default {
-               *   "regulatorName": "CRT",
-               *   "consumerAgencyName": "PROFECO",
                *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
                *   "compensation": {
                *     "bonusPercent": 20,
@@ -4478,10 +4464,6 @@ export interface paths {
                * }
                */
               rights: {
-                /** @default CRT */
-                regulatorName: string;
-                /** @default PROFECO */
-                consumerAgencyName: string;
                 /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
                 authoritiesSource: string;
                 /**
@@ -7871,7 +7853,7 @@ export interface paths {
     };
   };
   "/api/v1/flags": {
-    /** Alerts on deadlines still pending, one per deadline at its current state (por_vencer or vencido), addressed to me */
+    /** Alerts on deadlines still pending, of cases and of every other subject, one per deadline at its current state (por_vencer or vencido), addressed to me */
     get: {
       parameters: {
         query?: {
@@ -7886,11 +7868,13 @@ export interface paths {
             "application/json": ({
                 /** Format: uuid */
                 id: string;
-                /** Format: uuid */
-                caseId: string;
-                folio: string;
                 /** @enum {string} */
-                deadlineKind: "primera_respuesta" | "resolucion";
+                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
+                /** Format: uuid */
+                subjectId: string;
+                caseId: string | null;
+                folio: string | null;
+                deadlineKind: string;
                 /** @enum {string} */
                 kind: "por_vencer" | "vencido";
                 notifyAgentIds: string[];
@@ -7921,15 +7905,18 @@ export interface paths {
             "application/json": {
               /** Format: uuid */
               id: string;
-              /** Format: uuid */
-              caseId: string;
               /** @enum {string} */
-              deadlineKind: "primera_respuesta" | "resolucion";
+              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
+              /** Format: uuid */
+              subjectId: string;
+              deadlineKind: string;
               /** @enum {string} */
               kind: "por_vencer" | "vencido";
               notifyAgentIds: string[];
               /** @description When the alert reached its current kind (warning given, deadline breached) */
               raisedAt: string;
+              /** @description When the deadline falls (or fell) due */
+              dueAt: string;
               acknowledgedAt: string | null;
               acknowledgedBy: string | null;
             };
@@ -8619,7 +8606,7 @@ export interface paths {
                     })[];
                   cancellation: ({
                     /** @enum {string} */
-                    status: "en_curso" | "efectuada" | "retirada";
+                    status: "en_curso" | "efectuada" | "retirada" | "anulada";
                     effectiveDate: string;
                   }) | null;
                 })[];
@@ -8696,7 +8683,7 @@ export interface paths {
                     })[];
                   cancellation: ({
                     /** @enum {string} */
-                    status: "en_curso" | "efectuada" | "retirada";
+                    status: "en_curso" | "efectuada" | "retirada" | "anulada";
                     effectiveDate: string;
                   }) | null;
                 })[];
@@ -9258,7 +9245,7 @@ export interface paths {
                   line: number;
                   column: ("cuenta" | "nombre" | "telefono" | "correo" | "plan" | "precio" | "zona" | "direccion" | "dia_corte" | "saldo" | "estatus") | null;
                   /** @enum {string} */
-                  code: "empty_file" | "missing_column" | "duplicate_column" | "missing_account" | "duplicate_account" | "missing_name" | "invalid_phone" | "invalid_email" | "unknown_status" | "invalid_cutoff_day" | "invalid_price" | "invalid_balance" | "too_many_columns" | "too_few_columns" | "unbalanced_quote" | "control_character" | "field_too_long" | "contact_taken" | "missing_cutoff_day";
+                  code: "empty_file" | "missing_column" | "duplicate_column" | "missing_account" | "duplicate_account" | "missing_name" | "invalid_phone" | "invalid_email" | "unknown_status" | "invalid_cutoff_day" | "invalid_price" | "invalid_balance" | "too_many_columns" | "too_few_columns" | "unbalanced_quote" | "control_character" | "field_too_long" | "contact_taken" | "missing_cutoff_day" | "balance_after_cancellation" | "balance_during_theft";
                   /** @description In Spanish, for the person importing; never the field’s value */
                   message: string;
                 })[];
@@ -9311,7 +9298,7 @@ export interface paths {
                 /** @enum {string} */
                 scope: "contrato" | "servicio_adicional";
                 /** @enum {string} */
-                status: "en_curso" | "efectuada" | "retirada";
+                status: "en_curso" | "efectuada" | "retirada" | "anulada";
                 requestedAt: string;
                 effectiveDate: string;
                 carryOutBy: string;
@@ -9350,7 +9337,7 @@ export interface paths {
             serviceId?: string;
             /**
              * Format: date
-             * @description A later effective date the customer chose; omitted, the day of the request
+             * @description A later effective date the customer chose, at most 365 days after the request; omitted, the day of the request
              */
             chosenDate?: string;
             /** @description The provider’s equipment at the home to be returned */
@@ -9372,7 +9359,7 @@ export interface paths {
               /** @enum {string} */
               scope: "contrato" | "servicio_adicional";
               /** @enum {string} */
-              status: "en_curso" | "efectuada" | "retirada";
+              status: "en_curso" | "efectuada" | "retirada" | "anulada";
               requestedAt: string;
               effectiveDate: string;
               carryOutBy: string;
@@ -9398,7 +9385,7 @@ export interface paths {
               /** @enum {string} */
               scope: "contrato" | "servicio_adicional";
               /** @enum {string} */
-              status: "en_curso" | "efectuada" | "retirada";
+              status: "en_curso" | "efectuada" | "retirada" | "anulada";
               requestedAt: string;
               effectiveDate: string;
               carryOutBy: string;
@@ -9477,7 +9464,7 @@ export interface paths {
               /** @enum {string} */
               scope: "contrato" | "servicio_adicional";
               /** @enum {string} */
-              status: "en_curso" | "efectuada" | "retirada";
+              status: "en_curso" | "efectuada" | "retirada" | "anulada";
               requestedAt: string;
               effectiveDate: string;
               carryOutBy: string;
@@ -9515,7 +9502,7 @@ export interface paths {
               /** @enum {string} */
               scope: "contrato" | "servicio_adicional";
               /** @enum {string} */
-              status: "en_curso" | "efectuada" | "retirada";
+              status: "en_curso" | "efectuada" | "retirada" | "anulada";
               requestedAt: string;
               effectiveDate: string;
               carryOutBy: string;
@@ -9667,7 +9654,7 @@ export interface paths {
             serviceId: string;
             /**
              * Format: date
-             * @description The day the contract was signed, not after today; the deadline counts from it
+             * @description The day the contract was signed, not after today nor more than 366 days before it; the deadline counts from it
              */
             signedOn: string;
           };

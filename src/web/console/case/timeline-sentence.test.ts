@@ -687,6 +687,37 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     },
   ],
   [
+    'cancellation_withdrawn',
+    event('cancellation_withdrawn', luis, { after: { status: 'anulada', reason: 'reclasificado' } }),
+    {
+      es: 'La cancelación quedó anulada: el caso ya no es una solicitud de cancelación',
+      en: 'The cancellation was voided: the case is no longer a cancellation request',
+    },
+  ],
+  [
+    'cancellation_withdrawn',
+    event('cancellation_withdrawn', system, { after: { status: 'anulada', reason: 'descartado' } }),
+    {
+      es: 'La cancelación quedó anulada: el caso se descartó',
+      en: 'The cancellation was voided: the case was discarded',
+    },
+  ],
+  [
+    'cancellation_effected',
+    event('cancellation_effected', system, {
+      after: {
+        scope: 'servicio_adicional',
+        effectiveDate: '2026-11-25',
+        finalBalanceCentavos: 0,
+        equipment: 0,
+      },
+    }),
+    {
+      es: 'Servicio adicional cancelado (fecha efectiva 2026-11-25): el proveedor lo desactiva; el servicio sigue',
+      en: 'Add-on cancelled (effective 2026-11-25): the provider switches it off; the service goes on',
+    },
+  ],
+  [
     'cancellation_effected',
     event('cancellation_effected', system, {
       after: {
@@ -924,6 +955,17 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     {
       es: 'Luis registró la visita de la orden 57: cliente ausente',
       en: 'Luis recorded the visit of order 57: customer not home',
+    },
+  ],
+  [
+    'service_order_closed',
+    event('service_order_closed', luis, {
+      reason: 'servicio_cancelado',
+      after: { number: 57, status: 'no_procede', reason: 'servicio_cancelado' },
+    }),
+    {
+      es: 'Luis canceló el servicio: la orden 57 se cerró sin visita',
+      en: 'Luis cancelled the service: order 57 was closed without a visit',
     },
   ],
 ];

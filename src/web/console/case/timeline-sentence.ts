@@ -182,8 +182,12 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'equipment_returned':
       return s('agent');
     case 'cancellation_withdrawn':
+      // Voided, not withdrawn: the case stopped asking to cancel (reclassified or discarded).
+      if (after.reason === 'reclasificado' || after.reason === 'descartado') return s(after.reason);
       return s('agent', { channel: t(`common:channel.${text(after.channel) ?? 'email'}`) });
     case 'cancellation_effected': {
+      // An add-on's leaves the service running: no final balance to tell.
+      if (after.scope === 'servicio_adicional') return s('addOn', { date: text(after.effectiveDate) });
       const pending = after.equipmentReturned === false && Number(after.equipment) > 0;
       return s(pending ? 'equipmentPending' : 'system', {
         date: text(after.effectiveDate),
@@ -261,6 +265,9 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
         number: after.number,
         outcome: t(`field.outcome.${text(after.outcome) ?? 'realizada'}`),
       });
+    // Closed without a visit: its service was cancelled (the one reason an order is closed so).
+    case 'service_order_closed':
+      return s(by, { number: after.number });
     default:
       return undefined;
   }

@@ -50,15 +50,19 @@ export function FlagsPanel() {
       {flags.data && alerts.length === 0 && <p className="muted">{t('flags.none')}</p>}
       <ul className="flags__list">
         {alerts.map((flag) => (
-          <li key={flag.id} className={`flag flag--${flag.kind}`} data-folio={flag.folio}>
+          <li key={flag.id} className={`flag flag--${flag.kind}`} data-folio={flag.folio ?? undefined}>
             <span className="badge">{t(`flags.${flag.kind}`)}</span>{' '}
-            <Link to={PATHS.case(flag.folio)}>{flag.folio}</Link>
+            {flag.folio ? (
+              <Link to={PATHS.case(flag.folio)}>{flag.folio}</Link>
+            ) : (
+              <span>{t(`flags.subject.${flag.subjectKind}`, { defaultValue: flag.subjectKind })}</span>
+            )}
             <span className="flag__when">
-              {t(`flags.${flag.deadlineKind}`)} · {when(flag)}
+              {t(`flags.clock.${flag.deadlineKind}`, { defaultValue: flag.deadlineKind })} · {when(flag)}
             </span>
             <button type="button" className="button button--small" onClick={() => void acknowledge(flag.id)}>
               {t('flags.acknowledge')}
-              <span className="visually-hidden"> {flag.folio}</span>
+              <span className="visually-hidden"> {flag.folio ?? flag.subjectId}</span>
             </button>
           </li>
         ))}
