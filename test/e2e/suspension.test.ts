@@ -65,10 +65,15 @@ describeBrowser('a suspension the customer asks for', () => {
     await panel.getByLabel('Fecha de reactivación').fill(until);
     await panel.getByRole('button', { name: 'Suspender hasta esa fecha' }).click();
     await panel.getByText('Servicio suspendido.').waitFor();
-    expect(await panel.getByTestId('suspension-service-status').textContent()).toBe(
-      'Suspendido (a solicitud del cliente)',
-    );
-    expect(await panel.getByTestId('suspension-reactivate-on').textContent()).toBe(until);
+    // The confirmation shows before the panel's reload: wait for the status it brings.
+    await panel
+      .getByTestId('suspension-service-status')
+      .filter({ hasText: /^\s*Suspendido \(a solicitud del cliente\)\s*$/ })
+      .waitFor();
+    await panel
+      .getByTestId('suspension-reactivate-on')
+      .filter({ hasText: new RegExp(`^\\s*${until}\\s*$`) })
+      .waitFor();
     await page
       .getByTestId('timeline')
       .getByText(`suspendió el servicio (a solicitud del cliente) hasta el ${until}`)
