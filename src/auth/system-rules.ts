@@ -29,7 +29,9 @@ export type SystemChange =
   | { kind: 'service.cancel' }
   | { kind: 'service.suspend' }
   | { kind: 'service.reactivate' }
-  | { kind: 'compensation.propose' };
+  | { kind: 'compensation.propose' }
+  | { kind: 'case.link_incident' }
+  | { kind: 'incident.propose' };
 
 type Permission =
   | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
@@ -44,8 +46,9 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   reparto_automatico: [{ kind: 'case.assign' }],
   agente_desconectado: [{ kind: 'agent.presence' }, { kind: 'case.unassign' }],
   cierre_por_ventana_de_reapertura: [{ kind: 'case.status', from: ['resuelto'], to: ['cerrado'] }],
+  // A report an outage's restoration answers needs no agent's hands, whoever holds it or not.
   resolucion_por_incidente: [
-    { kind: 'case.status', from: ['en_proceso', 'en_espera_cliente'], to: ['resuelto'] },
+    { kind: 'case.status', from: ['nuevo', 'asignado', 'en_proceso', 'en_espera_cliente'], to: ['resuelto'] },
   ],
   escalamiento_de_plazos: [{ kind: 'deadline.alert' }],
   aviso_automatico: [{ kind: 'case.notice' }],
@@ -63,6 +66,9 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   aviso_de_suspension: [{ kind: 'case.notice' }],
   reactivacion_programada: [{ kind: 'service.reactivate' }],
   instalacion_vencida: [{ kind: 'compensation.propose' }],
+  vinculo_por_incidente: [{ kind: 'case.link_incident' }, { kind: 'case.notice' }],
+  deteccion_de_incidente: [{ kind: 'incident.propose' }],
+  aviso_de_incidente: [{ kind: 'case.notice' }],
 };
 
 /** Whether a rule allows a change. */

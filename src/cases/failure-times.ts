@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
-import { agentActor, appendEvent, type EventActor } from '../events/events.service.ts';
+import { agentActor, appendEvent, type EventActor, type NewEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { MAX_OUTAGE_DAYS } from '../rights/compensation.ts';
 import { assertMayChange } from './access.ts';
@@ -76,14 +76,12 @@ export function nextFailureTimes(kase: CaseRow, change: FailureTimesChange, now:
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
-/** Writes changed instants with their event; nothing when they are as they were. */
-export async function recordFailureTimes(
-  tx: Tx,
+/** The event recording a failure's changed instants; none when they are as they were. */
+export function failureTimesEvent(
   kase: CaseRow,
   next: ReturnType<typeof nextFailureTimes>,
   actor: EventActor,
-  now: Date,
-): Promise<void> {
+): NewEvent | undefined {
   const before = {
     failureStartedAt: iso(kase.failureStartedAt),
     serviceRestoredAt: iso(kase.serviceRestoredAt),
@@ -96,24 +94,33 @@ export async function recordFailureTimes(
     before.failureStartedAt === after.failureStartedAt &&
     before.serviceRestoredAt === after.serviceRestoredAt
   ) {
-    return;
+    return undefined;
   }
+  return {
+    kind: 'failure_times_recorded',
+    actor,
+    caseId: kase.id,
+    customerId: kase.customerId,
+    before,
+    after: { ...after, reportedAt: kase.createdAt.toISOString() },
+  };
+}
+
+/** Writes changed instants with their event; nothing when they are as they were. */
+export async function recordFailureTimes(
+  tx: Tx,
+  kase: CaseRow,
+  next: ReturnType<typeof nextFailureTimes>,
+  actor: EventActor,
+  now: Date,
+): Promise<void> {
+  const event = failureTimesEvent(kase, next, actor);
+  if (!event) return;
   await tx
     .update(cases)
     .set({ ...next, updatedAt: now })
     .where(eq(cases.id, kase.id));
-  await appendEvent(
-    tx,
-    {
-      kind: 'failure_times_recorded',
-      actor,
-      caseId: kase.id,
-      customerId: kase.customerId,
-      before,
-      after: { ...after, reportedAt: kase.createdAt.toISOString() },
-    },
-    now,
-  );
+  await appendEvent(tx, event, now);
 }
 
 export function assertFailure(kase: CaseRow): void {

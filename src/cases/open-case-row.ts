@@ -6,6 +6,7 @@ import type { CustomerRow } from '../customers/customers.service.ts';
 import { queryRows, type Tx } from '../db/database.ts';
 import { cases, deadlines as deadlineTable, events, messages, type RAISED_BY } from '../db/schema.ts';
 import { type EventActor, eventValues, type NewEvent } from '../events/events.service.ts';
+import { afterOpening, type OutageLink, outageAtOpening } from '../incidents/outage-intake.ts';
 import { recordCancellationAtOpening } from '../rights/cancellation.service.ts';
 import type { CalendarSpecInput } from '../sla/calendar-spec.ts';
 import { newCaseDeadlines, scheduleDeadlineChecks } from '../sla/deadlines.service.ts';
@@ -69,6 +70,8 @@ export interface OpenedCase {
   row: CaseRow;
   assigneeName: string | null;
   deadlines: Array<typeof deadlineTable.$inferSelect>;
+  /** The outage the case was linked to as it opened, for its acknowledgement. */
+  incident?: OutageLink;
 }
 
 /**
@@ -77,11 +80,7 @@ export interface OpenedCase {
  * through here, so it keeps round trips few: ids are made here, so the case, its message, deadlines and
  * events go in one statement (foreign keys are checked at its end), after the folio and the agent.
  */
-export async function openCaseRow(
-  deps: Pick<CaseDeps, 'database' | 'jobs' | 'settings'>,
-  tx: Tx,
-  row: NewCaseRow,
-): Promise<OpenedCase> {
+export async function openCaseRow(deps: CaseDeps, tx: Tx, row: NewCaseRow): Promise<OpenedCase> {
   const { settings } = await deps.settings.current(tx);
   const area = await deps.settings.area(tx, row.areaId);
   const year = yearIn(settings.provider.timeZone, row.now);
@@ -131,6 +130,7 @@ export async function openCaseRow(
     deadlineMetLate: false,
   };
   const messageId = row.firstMessage.id ?? randomUUID();
+  const outage = await outageAtOpening(tx, kase, `${row.subject}\n${row.firstMessage.body}`);
   const deadlines = newCaseDeadlines(settings, kase, (area?.calendar ?? null) as CalendarSpecInput | null);
   Object.assign(kase, nextDueColumns(deadlines, settings.deadlines.warnAt));
   const newEvents: NewEvent[] = [
@@ -158,6 +158,7 @@ export async function openCaseRow(
       after: { messageId, kind: 'entrante', attachments: row.firstMessage.attachments.length },
     },
   ];
+  if (outage.event) newEvents.push(outage.event);
   if (assignee) {
     newEvents.push({
       kind: 'assigned',
@@ -187,8 +188,14 @@ export async function openCaseRow(
   );
   await storeMessageAttachments(deps, tx, messageId, row.firstMessage.attachments);
   await scheduleDeadlineChecks(deps, tx, deadlines, settings.deadlines.warnAt);
+  await afterOpening(deps, tx, kase, outage);
   // The customer gets the effective date at once, on every channel, when the service is beyond doubt
   // and cancelling is what they chose: a keyword's guess ("cancelar el cargo") must not end a contract.
   if (row.requestTypeStated) await recordCancellationAtOpening(deps, tx, kase, row.actor, row.now);
-  return { row: kase, assigneeName: assignee?.name ?? null, deadlines };
+  return {
+    row: kase,
+    assigneeName: assignee?.name ?? null,
+    deadlines,
+    ...(outage.link ? { incident: outage.link } : {}),
+  };
 }

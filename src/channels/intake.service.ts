@@ -9,10 +9,13 @@ import { isFinal } from '../cases/lifecycle.ts';
 import type { DecodedAttachment } from '../cases/messages.ts';
 import { areaForRequest, summarize } from '../cases/open-case.ts';
 import { openCaseRow } from '../cases/open-case-row.ts';
+import type { AppContext } from '../context.ts';
 import { findOrCreateCustomerByContact } from '../customers/customer-lookup.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
+import { answerAppointment } from '../field/appointment-reply.service.ts';
 import { AppError } from '../http/errors.ts';
+import { openOutageCaseOf, outageNoticeValues } from '../incidents/outage-intake.ts';
 import type { IncomingMessage } from './adapter.ts';
 import { deliverNotice } from './notices.ts';
 
@@ -29,14 +32,17 @@ export interface Received {
   messageId?: string;
 }
 
+/** The intake's needs: a case's, and where customers reach the server (links in acknowledgements). */
+export type IntakeDeps = CaseDeps & Pick<AppContext, 'config'>;
+
 /**
  * The one intake path of every channel. For each message: claim its transport id (a redelivery stops
  * here), identify the sender by contact point (unknown senders become prospects), thread it into the
- * customer's case on that channel or open a new one (routed, with deadlines, acknowledged on the same
- * channel), and queue its media. Everything commits in one transaction, before the transport is
+ * customer's case on that channel (or, during an outage, the case linked to it) or open a new one
+ * (routed, with deadlines, acknowledged on the same channel), and queue its media. Everything commits in one transaction, before the transport is
  * answered, so an acknowledged message is always stored and a failure leaves nothing half-stored.
  */
-export async function receiveMessages(deps: CaseDeps, incoming: IncomingMessage[]): Promise<Received[]> {
+export async function receiveMessages(deps: IntakeDeps, incoming: IncomingMessage[]): Promise<Received[]> {
   if (incoming.length === 0) return [];
   return deps.db.transaction(async (tx) => {
     const results: Received[] = [];
@@ -47,7 +53,7 @@ export async function receiveMessages(deps: CaseDeps, incoming: IncomingMessage[
   });
 }
 
-async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Promise<Received> {
+async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): Promise<Received> {
   const now = deps.clock.now();
   // The message's id is made now, so the receipt names it from the start.
   const messageId = randomUUID();
@@ -98,14 +104,34 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
   }
   if (refused.length > 0) metadata.refusedFiles = refused;
 
+  let into =
+    target && !isFinal(target.status) && (await customerSpoke(deps, tx, target, now)) ? target : undefined;
+  const snapshot = await deps.settings.current(tx);
+  // Without a type the customer picked, the text decides (a failure gets the repair clock, not a
+  // consulta's); the phrase that decided is kept on the first message for the agent to see.
+  const classified =
+    into || message.requestType
+      ? undefined
+      : classifyRequest([message.subject, message.text].filter(Boolean).join('\n'), snapshot.settings);
+  if (classified) metadata.classification = classified;
+  const requestType = message.requestType ?? classified?.requestType ?? 'consulta';
+  // During an outage a customer writes again, maybe on another channel, about the same failure: it joins
+  // the case already linked to it, unless they clearly ask for something else (a payment, a cancellation).
+  const aboutTheOutage =
+    message.requestType === undefined ? !classified || requestType === 'falla' : requestType === 'falla';
+  if (!into && !created && aboutTheOutage) {
+    const outageCase = await openOutageCaseOf(tx, customer.id);
+    if (outageCase && (await customerSpoke(deps, tx, outageCase, now))) into = outageCase;
+  }
+
   let result: Received;
-  if (target && !isFinal(target.status) && (await customerSpoke(deps, tx, target, now))) {
+  if (into) {
     await addCustomerMessage(
       deps,
       tx,
       {
         id: messageId,
-        caseId: target.id,
+        caseId: into.id,
         channel: message.channel,
         body: message.text,
         externalId: message.externalId,
@@ -114,23 +140,16 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       },
       files,
     );
+    await answerAppointment(deps, tx, into, { ...message, id: messageId, customerId: customer.id }, now);
     result = {
       externalId: message.externalId,
       duplicate: false,
-      caseId: target.id,
-      folio: target.folio,
+      caseId: into.id,
+      folio: into.folio,
       newCase: false,
       messageId,
     };
   } else {
-    const snapshot = await deps.settings.current(tx);
-    // Without a type the customer picked, the text decides (a failure gets the repair clock, not a
-    // consulta's); the phrase that decided is kept on the first message for the agent to see.
-    const classified = message.requestType
-      ? undefined
-      : classifyRequest([message.subject, message.text].filter(Boolean).join('\n'), snapshot.settings);
-    if (classified) metadata.classification = classified;
-    const requestType = message.requestType ?? classified?.requestType ?? 'consulta';
     const opened = await openCaseRow(deps, tx, {
       now,
       requestType,
@@ -158,7 +177,17 @@ async function receiveOne(deps: CaseDeps, tx: Tx, message: IncomingMessage): Pro
       followsUpId: target?.id ?? null,
     });
     const due = opened.deadlines.find((d) => d.kind === 'resolucion')?.dueAt ?? null;
-    await deliverNotice(deps, tx, opened.row, 'acuse', due, now, {
+    // A report an outage explains is told what is known of it instead of a bare acknowledgement.
+    await deliverNotice(deps, tx, opened.row, opened.incident ? 'acuse_incidente' : 'acuse', due, now, {
+      ...(opened.incident
+        ? {
+            publicValues: outageNoticeValues(
+              opened.incident,
+              snapshot.settings.provider.timeZone,
+              deps.config.publicUrl,
+            ),
+          }
+        : {}),
       withCustomerData: !message.unverified,
       subject: { folio: opened.row.folio, requestType, customerName: customer.name },
       customerJustWrote: true,

@@ -112,6 +112,8 @@ export async function deliverNotice(
   options: {
     /** Values the notice's text may name beyond those of every case (an amount, a date…). */
     values?: TemplateValues;
+    /** Values about no one (an outage's status, a public page), given even to an unverified sender. */
+    publicValues?: TemplateValues;
     /** False for a sender who did not prove who they are: nothing about the account goes to them. */
     withCustomerData?: boolean;
     /** Known to the caller (e.g. the case it just opened), so not read again. */
@@ -128,6 +130,7 @@ export async function deliverNotice(
     ...templateValues(settings, options.subject ?? (await templateSubjectOf(tx, kase.id)), dueAt),
     // An unverified sender gets nothing about the customer on file, not even the name.
     ...(withCustomerData ? options.values : { nombre: '' }),
+    ...options.publicValues,
   };
   const notice: Notice = { key, requestType: kase.requestType, values };
   const queue = (

@@ -20,11 +20,17 @@ export const TEMPLATE_PARAMETERS = [
   'fecha',
   'zona',
   'eta',
+  /** What an outage's update says, with a leading space (empty when the update only changed its status). */
+  'detalle',
   'referencia',
   'bonificacion',
   'fecha_efectiva',
   'orden',
   'ventana',
+  /** The status of the outage a report was linked to, in words ("en reparación"). */
+  'incidente',
+  /** The public status page's address, for following an outage. */
+  'estado_url',
 ] as const;
 export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
 export type TemplateValues = Partial<Record<TemplateParameter, string>>;
@@ -92,8 +98,16 @@ export const DEFAULT_NOTICE_TEXTS: Readonly<Record<string, string>> = {
     'Registramos tu cancelación con el folio {folio}. Fecha efectiva: {fecha_efectiva}; después de esa fecha no se te cobrará nada.',
   compensacion_aprobada:
     'Sobre tu folio {folio}: se aprobó a tu favor un monto de {monto}, que verás en tu estado de cuenta a partir del {fecha}.',
+  acuse_incidente:
+    '¡Hola{nombre}! Recibimos tu reporte con el folio {folio}. Ya sabemos de la falla que afecta {zona} y la estamos atendiendo (estado: {incidente}). Restablecimiento estimado: {eta}. Sigue el avance en {estado_url}. Tu reporte quedará atendido a más tardar el {plazo}.',
   orden_agendada:
     'Tu visita técnica (orden {orden}, folio {folio}) quedó agendada para el {ventana}. Responde "confirmo" para confirmarla o dinos qué horario te acomoda mejor.',
+  orden_confirmada:
+    'Gracias, tu visita técnica (orden {orden}, folio {folio}) quedó confirmada para el {ventana}.',
+  aviso_incidente:
+    'Hola{nombre}, te compartimos noticias de la falla en {zona}: {estado}.{detalle} Hora estimada de restablecimiento: {eta}. Sigue el avance en {estado_url}. Tu folio es {folio}; no necesitas reportarla de nuevo.',
+  incidente_restablecido:
+    'Hola{nombre}, el servicio en tu zona quedó restablecido el {fecha} y dimos por resuelto tu reporte (folio {folio}).{bonificacion} Si aún tienes problemas, responde a este mensaje y lo revisamos.',
 };
 
 /**

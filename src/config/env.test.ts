@@ -53,4 +53,13 @@ describe('loadConfig', () => {
     expect(config.initialAdmin?.email).toBe('jefa@monet.mx');
     expect(config.databaseUrl).toBe('postgres://u@h:5432/db');
   });
+
+  it('takes the public address customers reach, defaulting to this port on localhost', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://soporte.monet.mx/' }).publicUrl).toBe(
+      'https://soporte.monet.mx',
+    );
+    expect(() => loadConfig({ PUBLIC_URL: 'soporte.monet.mx' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://soporte.monet.mx' })).toThrow(/PUBLIC_URL/);
+  });
 });

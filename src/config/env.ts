@@ -32,6 +32,7 @@ const trustProxy = z.preprocess(
 const EnvSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   ATIENDE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(
     emptyToUndefined,
@@ -122,6 +123,8 @@ const EnvSchema = z.object({
 export interface Config {
   port: number;
   host: string;
+  /** Where customers reach this server (the status page a notice links to), without a trailing slash. */
+  publicUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
   /** How long PostgreSQL may keep a request waiting: for a connection, a statement, a lock. */
@@ -177,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(e.ATIENDE_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databaseTimeouts: {

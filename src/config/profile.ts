@@ -8,6 +8,7 @@ import { CHANNELS, WRITABLE_CHANNELS, type WritableChannel } from '../channels/c
 import { placeholdersOf, TEMPLATE_PARAMETERS } from '../channels/templates.ts';
 import { isOneOf } from '../domain/vocabulary.ts';
 import { AppError } from '../http/errors.ts';
+import { defaultIncidentSettings, IncidentSettingsSchema } from '../incidents/incident-settings.ts';
 import { RightsSettingsSchema } from '../rights/rights-settings.ts';
 import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar-spec.ts';
 import { DEFAULT_DEADLINE_POLICIES, DeadlinePolicySchema } from '../sla/policies.ts';
@@ -180,6 +181,8 @@ export const ProfileSchema = z
       .default(defaultPayments),
     /** The customer's rights in money and service: compensation, refunds, fees, installation, cancellation. */
     rights: RightsSettingsSchema,
+    /** Outages: when reports propose an incident, the cause codes of its restoration, broadcast rates. */
+    incidents: IncidentSettingsSchema.default(defaultIncidentSettings),
     /** What the public portal accepts with a request or a reply; omitted, 3 files of 10 MB. */
     portal: z
       .object({

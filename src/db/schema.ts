@@ -34,6 +34,7 @@ import {
   EVENT_SUBJECTS,
   IDENTITY_CHECKS,
   INCIDENT_CAUSES,
+  INCIDENT_PROPOSAL_STATUSES,
   INCIDENT_STATUSES,
   LEDGER_KINDS,
   MESSAGE_KINDS,
@@ -981,6 +982,80 @@ export const incidentUpdates = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt)],
+);
+
+/**
+ * An incident proposed because failure reports clustered in one zone: the reports are its rows in
+ * `incident_proposal_reports`; a supervisor accepts it (an incident is declared, the reports linked) or
+ * dismisses it, which mutes the zone until `muted_until`. One pending proposal per zone at a time.
+ */
+export const incidentProposals = pgTable(
+  'incident_proposals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The short number supervisors say ("Propuesta 4"). */
+    number: serial('number').notNull().unique(),
+    zoneId: integer('zone_id')
+      .notNull()
+      .references(() => zones.id),
+    status: text('status', { enum: INCIDENT_PROPOSAL_STATUSES }).notNull(),
+    /** The rule that fired, as settings said then: so many reports in so many minutes. */
+    rule: jsonb('rule').$type<{ minServices: number; reports: number; windowMinutes: number }>().notNull(),
+    incidentId: uuid('incident_id').references(() => incidents.id),
+    decidedBy: uuid('decided_by').references(() => agents.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    mutedUntil: timestamp('muted_until', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('incident_proposals_one_pending_key').on(t.zoneId).where(sql`${t.status} = 'pendiente'`),
+    index('incident_proposals_zone_idx').on(t.zoneId, t.mutedUntil),
+    check('incident_proposals_status_check', sql`${t.status} in ('pendiente', 'aceptada', 'descartada')`),
+  ],
+);
+
+/** The failure reports that made (or later grew) a proposal. */
+export const incidentProposalReports = pgTable(
+  'incident_proposal_reports',
+  {
+    proposalId: uuid('proposal_id')
+      .notNull()
+      .references(() => incidentProposals.id),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.proposalId, t.caseId] }),
+    index('incident_proposal_reports_case_idx').on(t.caseId),
+  ],
+);
+
+/**
+ * What each linked customer was sent of an incident's update: one row per update and customer, written in
+ * the transaction that queues the message, so a broadcast that dies halfway resumes with those not yet
+ * told and nobody hears an update twice. `message_id` is null when no channel could carry it (the case
+ * records `aviso_no_entregado`).
+ */
+export const incidentNotices = pgTable(
+  'incident_notices',
+  {
+    updateId: uuid('update_id')
+      .notNull()
+      .references(() => incidentUpdates.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    messageId: uuid('message_id'),
+    channel: text('channel'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.updateId, t.customerId] })],
 );
 
 /**

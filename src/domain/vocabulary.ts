@@ -109,6 +109,9 @@ export const SYSTEM_RULES = [
   'aviso_de_suspension',
   'reactivacion_programada',
   'instalacion_vencida',
+  'vinculo_por_incidente',
+  'deteccion_de_incidente',
+  'aviso_de_incidente',
 ] as const;
 export type SystemRule = (typeof SYSTEM_RULES)[number];
 
@@ -122,6 +125,7 @@ export const EVENT_SUBJECTS = [
   'account',
   'service',
   'incident',
+  'incident_proposal',
   'service_order',
   'agent',
   'api_token',
@@ -202,10 +206,16 @@ export const EVENT_KINDS = [
   'incident_updated',
   'case_incident_linked',
   'case_incident_unlinked',
+  'incident_proposed',
+  'incident_proposal_grew',
+  'incident_proposal_accepted',
+  'incident_proposal_dismissed',
+  'incident_restoration_applied',
   'service_order_created',
   'service_order_scheduled',
   'service_order_visited',
   'service_order_closed',
+  'service_order_reschedule_requested',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -273,6 +283,13 @@ export type CompensationStatus = (typeof COMPENSATION_STATUSES)[number];
 /** Where an outage stands: open, being repaired, service back (its restoration recorded), closed. */
 export const INCIDENT_STATUSES = ['abierto', 'en_reparacion', 'restablecido', 'cerrado'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/**
+ * A proposal of an incident made from failure reports clustering in a zone: waiting for a supervisor,
+ * accepted (an incident was declared from it) or dismissed (the zone is muted for a while).
+ */
+export const INCIDENT_PROPOSAL_STATUSES = ['pendiente', 'aceptada', 'descartada'] as const;
+export type IncidentProposalStatus = (typeof INCIDENT_PROPOSAL_STATUSES)[number];
 
 /** Field visits a case may need, each with its own clock (installation, repair, on-site reconnection). */
 export const SERVICE_ORDER_KINDS = ['instalacion', 'reparacion', 'reconexion_en_sitio'] as const;

@@ -44,8 +44,8 @@ import { type DeadlineSpec, deadlineViews, meetDeadlines, startDeadline } from '
  * - `reparacion`: due when the case's own resolution deadline is (24 hours from the report of a `falla`),
  *   so the visit is late exactly when the repair is; a case without one gets 24 hours from the order.
  * - `reconexion_en_sitio`: 72 hours from the order, which is placed once the payment is confirmed.
- * The customer's confirmation of a window is recorded by an agent from the case (they read the reply);
- * nothing reads the customer's messages for it.
+ * The customer confirms a window, or asks for another, by answering the notice (`appointment-reply.ts`
+ * reads it as it arrives); an agent who read another answer records the confirmation from the case.
  */
 
 export type FieldDeps = Pick<AppContext, 'db' | 'database' | 'clock' | 'jobs' | 'settings'>;
@@ -76,7 +76,7 @@ const SCHEDULABLE: ReadonlySet<ServiceOrderStatus> = new Set([
   'reprogramada',
 ]);
 
-const orderSubject = (id: string): DeadlineSubject => ({ kind: 'service_order', id });
+export const orderSubject = (id: string): DeadlineSubject => ({ kind: 'service_order', id });
 
 const invalid = (code: string, field: string, detail: string) =>
   new AppError(code, { status: 422, field, detail });
@@ -84,7 +84,7 @@ const conflict = (code: string, detail: string) => new AppError(code, { status: 
 const notFound = () =>
   new AppError('service_order.not_found', { status: 404, detail: 'No such service order' });
 
-const providerZone = async (deps: Pick<AppContext, 'settings'>, tx: Tx) =>
+export const providerZone = async (deps: Pick<AppContext, 'settings'>, tx: Tx) =>
   calendarFor((await deps.settings.current(tx)).settings.deadlines.businessCalendar).spec.zone;
 
 async function clockSpec(
@@ -290,7 +290,7 @@ async function lockOrder(tx: Tx, id: string, actor: Actor, technicianMay: boolea
 }
 
 /** The window as the customer reads it: "9 de diciembre de 2026, 10:00 h a 12:00 h". */
-function windowText(start: Date, end: Date, zone: string): string {
+export function windowText(start: Date, end: Date, zone: string): string {
   const from = formatDateEs(start, zone);
   const to = formatDateEs(end, zone);
   const sameDay = from.split(',')[0] === to.split(',')[0];

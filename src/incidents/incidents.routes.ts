@@ -3,14 +3,19 @@ import type { AppContext } from '../context.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import {
+  AcceptProposalRequest,
+  AcceptProposalResponse,
   CaseIncidentResponse,
   DeclareIncidentRequest,
+  DismissProposalRequest,
   IncidentDetailResponse,
   IncidentFolioParams,
   IncidentIdParams,
   IncidentListQuery,
   IncidentResponse,
   LinkIncidentRequest,
+  ProposalListQuery,
+  ProposalResponse,
   StatusResponse,
   UpdateIncidentRequest,
 } from './incidents.schema.ts';
@@ -22,6 +27,7 @@ import {
   unlinkCase,
   updateIncident,
 } from './incidents.service.ts';
+import { acceptProposal, dismissProposal, listProposals } from './proposals.service.ts';
 import { matchesEtag, statusSnapshotOf } from './status.snapshot.ts';
 
 /** Short enough that a crowd sees news within seconds, long enough that proxies absorb the refreshes. */
@@ -109,6 +115,47 @@ export function incidentsRoutes(app: HttpApp, ctx: AppContext) {
       },
     },
     async (request) => unlinkCase(ctx, request.params.folio, actorOf(request)),
+  );
+  app.get(
+    '/incident-proposals',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary: 'Outages detected from failure reports, the pending ones first; by status',
+        querystring: ProposalListQuery,
+        response: { 200: z.array(ProposalResponse) },
+      },
+    },
+    async (request) => listProposals(ctx, request.query),
+  );
+  app.post(
+    '/incident-proposals/:id/accept',
+    {
+      onRequest: requireActor('admin', 'supervisor'),
+      schema: {
+        tags,
+        summary: 'Accept a proposal: declare its incident and link its reports still open',
+        params: IncidentIdParams,
+        body: AcceptProposalRequest,
+        response: { 200: AcceptProposalResponse },
+      },
+    },
+    async (request) => acceptProposal(ctx, request.params.id, request.body, actorOf(request)),
+  );
+  app.post(
+    '/incident-proposals/:id/dismiss',
+    {
+      onRequest: requireActor('admin', 'supervisor'),
+      schema: {
+        tags,
+        summary: 'Dismiss a proposal, saying why; its zone proposes nothing for a while',
+        params: IncidentIdParams,
+        body: DismissProposalRequest,
+        response: { 200: ProposalResponse },
+      },
+    },
+    async (request) => dismissProposal(ctx, request.params.id, request.body.reason, actorOf(request)),
   );
   app.get(
     '/status',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INCIDENT_CAUSES, INCIDENT_STATUSES } from '../domain/vocabulary.ts';
+import { INCIDENT_CAUSES, INCIDENT_PROPOSAL_STATUSES, INCIDENT_STATUSES } from '../domain/vocabulary.ts';
 import { Instant } from '../http/instant.ts';
 import { IntId, IntIdParam } from '../http/int-id.ts';
 
@@ -107,3 +107,47 @@ export const StatusResponse = z.object({
   ),
 });
 export type StatusResponse = z.infer<typeof StatusResponse>;
+
+export const ProposalListQuery = z.object({ status: z.enum(INCIDENT_PROPOSAL_STATUSES).optional() });
+
+export const AcceptProposalRequest = z.object({
+  cause: z.enum(INCIDENT_CAUSES),
+  publicText: PublicText.describe('What customers read on the status page: no names, no accounts'),
+  startedAt: Instant.optional().describe('When the outage began; omitted, when its earliest report came'),
+  eta: Instant.nullable().optional().describe('Estimated restoration: after the start, within 30 days'),
+  zoneIds: z
+    .array(IntId)
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('The zones affected; omitted, the proposal’s zone'),
+});
+
+export const DismissProposalRequest = z.object({
+  reason: z.string().trim().min(1).max(500).describe('Why it is no outage; the zone is muted for a while'),
+});
+
+export const ProposalResponse = z.object({
+  id: z.uuid(),
+  number: z.number().int(),
+  zone: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
+  status: z.enum(INCIDENT_PROPOSAL_STATUSES),
+  rule: z.object({
+    minServices: z.number().int(),
+    reports: z.number().int(),
+    windowMinutes: z.number().int(),
+  }),
+  createdAt: z.string(),
+  reports: z.array(
+    z.object({ folio: z.string(), createdAt: z.string(), subject: z.string(), channel: z.string() }),
+  ),
+  incidentId: z.uuid().nullable(),
+  decidedAt: z.string().nullable(),
+  mutedUntil: z.string().nullable(),
+});
+
+export const AcceptProposalResponse = z.object({
+  proposal: ProposalResponse,
+  incident: IncidentResponse,
+  linked: z.number().int().describe('How many of its reports were linked to the incident'),
+});

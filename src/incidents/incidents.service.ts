@@ -8,7 +8,9 @@ import { cases, incidents, incidentUpdates, incidentZones, zones } from '../db/s
 import type { IncidentCause, IncidentStatus } from '../domain/vocabulary.ts';
 import { agentActor, appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { enqueueIncidentBroadcast } from './broadcast.ts';
 import { assertEta, assertIncidentTransition, assertRestoration, assertStart } from './incident-lifecycle.ts';
+import { enqueueIncidentRestoration } from './restoration.ts';
 import { incidentsChanged } from './status.snapshot.ts';
 import { zoneAndAncestors } from './zones.ts';
 
@@ -81,68 +83,88 @@ function assertNotClosed(row: IncidentRow) {
  * customers read, its cause, when it began and, if known, when service should be back. Its first update
  * row holds the declared text, so the history customers see starts there.
  */
-export async function declareIncident(deps: Deps, input: DeclareIncidentInput, actor: Actor) {
+export async function declareIncident(
+  deps: Deps & Pick<AppContext, 'jobs'>,
+  input: DeclareIncidentInput,
+  actor: Actor,
+) {
+  const result = await deps.db.transaction((tx) => declareIncidentIn(deps, tx, input, actor));
+  incidentsChanged();
+  return result;
+}
+
+/**
+ * `declareIncident` inside the caller's transaction, for callers that do more in the same one (accepting
+ * a proposal links its reports). The caller calls `incidentsChanged()` after commit.
+ */
+export async function declareIncidentIn(
+  deps: Deps & Pick<AppContext, 'jobs'>,
+  tx: Tx,
+  input: DeclareIncidentInput,
+  actor: Actor,
+) {
   const now = deps.clock.now();
   const startedAt = input.startedAt ? new Date(input.startedAt) : now;
   const eta = input.eta ? new Date(input.eta) : null;
   assertStart(startedAt, now);
   if (eta) assertEta(eta, startedAt, now);
   const zoneIds = [...new Set(input.zoneIds)];
-  const result = await deps.db.transaction(async (tx) => {
-    const known = await tx.select({ id: zones.id }).from(zones).where(inArray(zones.id, zoneIds));
-    const missing = zoneIds.filter((id) => !known.some((z) => z.id === id));
-    if (missing.length > 0) {
-      throw new AppError('incident.unknown_zone', {
-        status: 422,
-        field: 'zoneIds',
-        detail: `No zone ${missing.join(', ')}`,
-        extra: { zoneIds: missing },
-      });
-    }
-    const [row] = await tx
-      .insert(incidents)
-      .values({
-        status: 'abierto',
-        cause: input.cause,
-        publicText: input.publicText,
-        startedAt,
-        eta,
-        declaredBy: actor.agentId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    const incident = row as IncidentRow;
-    await tx.insert(incidentZones).values(zoneIds.map((zoneId) => ({ incidentId: incident.id, zoneId })));
-    await tx.insert(incidentUpdates).values({
+  const known = await tx.select({ id: zones.id }).from(zones).where(inArray(zones.id, zoneIds));
+  const missing = zoneIds.filter((id) => !known.some((z) => z.id === id));
+  if (missing.length > 0) {
+    throw new AppError('incident.unknown_zone', {
+      status: 422,
+      field: 'zoneIds',
+      detail: `No zone ${missing.join(', ')}`,
+      extra: { zoneIds: missing },
+    });
+  }
+  const [row] = await tx
+    .insert(incidents)
+    .values({
+      status: 'abierto',
+      cause: input.cause,
+      publicText: input.publicText,
+      startedAt,
+      eta,
+      declaredBy: actor.agentId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const incident = row as IncidentRow;
+  await tx.insert(incidentZones).values(zoneIds.map((zoneId) => ({ incidentId: incident.id, zoneId })));
+  const [first] = await tx
+    .insert(incidentUpdates)
+    .values({
       incidentId: incident.id,
       status: 'abierto',
       publicText: input.publicText,
       eta,
       actorAgentId: actor.agentId,
       createdAt: now,
-    });
-    await appendEvent(
-      tx,
-      {
-        kind: 'incident_declared',
-        actor: agentActor(actor),
-        subject: { kind: 'incident', id: incident.id },
-        after: {
-          number: incident.number,
-          status: 'abierto',
-          cause: input.cause,
-          zoneIds,
-          startedAt: startedAt.toISOString(),
-          eta: iso(eta),
-        },
+    })
+    .returning({ id: incidentUpdates.id });
+  // Reports linked in this same transaction (a proposal accepted) hear of the incident too.
+  await enqueueIncidentBroadcast(deps, tx, (first as { id: string }).id);
+  await appendEvent(
+    tx,
+    {
+      kind: 'incident_declared',
+      actor: agentActor(actor),
+      subject: { kind: 'incident', id: incident.id },
+      after: {
+        number: incident.number,
+        status: 'abierto',
+        cause: input.cause,
+        zoneIds,
+        startedAt: startedAt.toISOString(),
+        eta: iso(eta),
       },
-      now,
-    );
-    return presentIncident(incident, (await zonesOf(tx, [incident.id])).get(incident.id) ?? []);
-  });
-  incidentsChanged();
-  return result;
+    },
+    now,
+  );
+  return presentIncident(incident, (await zonesOf(tx, [incident.id])).get(incident.id) ?? []);
 }
 
 /** Incidents in force first (newest start first), then the closed ones; by status, or covering a zone. */
@@ -216,7 +238,12 @@ export async function incidentDetail(deps: Deps, id: string) {
  * incident is locked, so two supervisors' changes apply one after the other, each checked against what
  * the other left. Restoring records when service came back (now unless said); falling again forgets it.
  */
-export async function updateIncident(deps: Deps, id: string, input: UpdateIncidentInput, actor: Actor) {
+export async function updateIncident(
+  deps: Deps & Pick<AppContext, 'jobs'>,
+  id: string,
+  input: UpdateIncidentInput,
+  actor: Actor,
+) {
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx) => {
     const row = await lockIncident(tx, id, 'update');
@@ -252,14 +279,24 @@ export async function updateIncident(deps: Deps, id: string, input: UpdateIncide
       .set({ status, eta, restoredAt, closedAt, updatedAt: now })
       .where(eq(incidents.id, row.id))
       .returning();
-    await tx.insert(incidentUpdates).values({
-      incidentId: row.id,
-      status,
-      publicText: input.text ?? '',
-      eta,
-      actorAgentId: actor.agentId,
-      createdAt: now,
-    });
+    const [news] = await tx
+      .insert(incidentUpdates)
+      .values({
+        incidentId: row.id,
+        status,
+        publicText: input.text ?? '',
+        eta,
+        actorAgentId: actor.agentId,
+        createdAt: now,
+      })
+      .returning({ id: incidentUpdates.id });
+    const updateId = (news as { id: string }).id;
+    // The restoration's message goes with the resolution of each customer's reports, not as a broadcast.
+    if (statusChanges && status === 'restablecido') {
+      await enqueueIncidentRestoration(deps, tx, { incidentId: row.id, updateId });
+    } else {
+      await enqueueIncidentBroadcast(deps, tx, updateId);
+    }
     await appendEvent(
       tx,
       {

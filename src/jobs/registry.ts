@@ -16,6 +16,8 @@ import { fetchInboundMedia } from '../channels/media.service.ts';
 import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound-send.ts';
 import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
+import { broadcastIncidentUpdate, INCIDENT_BROADCAST_JOB } from '../incidents/broadcast.ts';
+import { applyIncidentRestoration, INCIDENT_RESTORATION_JOB } from '../incidents/restoration.ts';
 import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';
 import { CANCELLATION_JOB, effectCancellation } from '../rights/cancellation.service.ts';
 import { checkOverdueInstallation, INSTALLATION_OVERDUE_JOB } from '../rights/installation.service.ts';
@@ -119,6 +121,30 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       handler: async () => {
         await sweepStalePresence(ctx);
       },
+    },
+    {
+      name: INCIDENT_BROADCAST_JOB,
+      // A worker that dies mid-broadcast stops its heartbeat: another resumes after half a minute with
+      // the customers not yet told. A long broadcast at the paced rate may take hours.
+      queue: {
+        retryLimit: 10,
+        retryDelay: 10,
+        retryBackoff: true,
+        heartbeatSeconds: 30,
+        expireInSeconds: 6 * 3600,
+      },
+      handler: (data: { updateId: string }) => broadcastIncidentUpdate(ctx, data),
+    },
+    {
+      name: INCIDENT_RESTORATION_JOB,
+      queue: {
+        retryLimit: 10,
+        retryDelay: 10,
+        retryBackoff: true,
+        heartbeatSeconds: 30,
+        expireInSeconds: 3600,
+      },
+      handler: (data: { incidentId: string; updateId: string }) => applyIncidentRestoration(ctx, data),
     },
   ];
 }

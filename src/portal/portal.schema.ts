@@ -3,6 +3,7 @@ import { AttachmentInput } from '../attachments/attachments.service.ts';
 import { DeadlineResponse } from '../cases/cases.schema.ts';
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CASE_STATUSES, MESSAGE_KINDS } from '../db/schema.ts';
+import { INCIDENT_STATUSES } from '../domain/vocabulary.ts';
 
 export const PortalRequest = z
   .object({
@@ -29,6 +30,10 @@ export const PortalRequestCreated = z.object({
   folio: z.string(),
   createdAt: z.string(),
   deadline: DeadlineResponse.nullable(),
+  /** The known outage the request was linked to, as the public status page tells it; null when none. */
+  incident: z
+    .object({ status: z.enum(INCIDENT_STATUSES), eta: z.string().nullable(), zone: z.string() })
+    .nullable(),
 });
 
 /** A folio and the second factor: the phone number or e-mail address on file. */

@@ -20,6 +20,7 @@ import {
   messages,
 } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
+import type { OutageLink } from '../incidents/outage-intake.ts';
 import { deadlinesOf } from '../sla/deadlines.service.ts';
 import { clearThrottle, countHit, tooManyRequests } from '../throttles/throttles.service.ts';
 import { assertPortalAttachments, portalAttachmentLimits } from './portal.limits.ts';
@@ -54,6 +55,7 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
     ? { kind: 'phone' as const, address: input.phone }
     : { kind: 'email' as const, address: input.email as string };
   const address = normalizeContactAddress(contact.kind, contact.address, contact.kind);
+  let outage: OutageLink | undefined;
   const description = input.accountNumber
     ? `${input.description}\n\nNúmero de cuenta indicado: ${input.accountNumber}`
     : input.description;
@@ -75,6 +77,7 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
       credential: sha256(`${contact.kind}:${address}`),
       unverifiedContact: true,
       afterOpen: async (tx, opened) => {
+        outage = opened.incident;
         // Both contact details become second factors only for a customer this very request created:
         // adding an unverified address to someone else's account would let anyone claim it.
         if (!input.phone || !input.email || !opened.customerCreated) return;
@@ -94,6 +97,9 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
     folio: created.folio,
     createdAt: created.createdAt,
     deadline: created.deadline,
+    incident: outage
+      ? { status: outage.status, eta: outage.eta?.toISOString() ?? null, zone: outage.zoneName }
+      : null,
     duplicate: created.duplicate ?? false,
   };
 }

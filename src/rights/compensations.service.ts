@@ -14,7 +14,7 @@ import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, compensations, services } from '../db/schema.ts';
 import type { CompensationKind, CompensationStatus, PaymentMethod } from '../domain/vocabulary.ts';
-import { agentActor, appendEvent, type EventActor } from '../events/events.service.ts';
+import { agentActor, appendEvent, type EventActor, type NewEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { type DeadlineSubject, registerDeadlineSubject } from '../sla/deadline-subjects.ts';
@@ -117,14 +117,39 @@ export async function applyCompensation(
     .select({ cutoffDay: services.cutoffDay })
     .from(services)
     .where(eq(services.id, row.serviceId));
+  const effectiveDate = effectiveDateOf(settings, row, service?.cutoffDay, now);
+  const entries = compensationEntries(row, appliedCentavos, effectiveDate, kase?.folio ?? null);
+  await tx.update(compensations).set({ effectiveDate }).where(eq(compensations.id, row.id));
+  const posted = await postLedgerEntries(tx, entries, ledgerActor, now);
+  if (posted.length === 0) return undefined;
+  await appendEvent(tx, postedEvent(row, appliedCentavos, effectiveDate, posted, ledgerActor), now);
+  return postedOutcome(row, appliedCentavos, effectiveDate);
+}
+
+/** When an applied compensation takes effect: a refund today, a credit at the service's next cut-off. */
+export function effectiveDateOf(
+  settings: ProviderSettings,
+  row: Pick<CompensationRow, 'refundCentavos'>,
+  cutoffDay: number | undefined,
+  now: Date,
+): string {
   const today = plainDateIn(settings.provider.timeZone, now);
+  return row.refundCentavos > 0 || cutoffDay === undefined ? today : nextCutoff(cutoffDay, today);
+}
+
+/** The ledger entries an applied compensation posts (see `applyCompensation`). */
+export function compensationEntries(
+  row: Pick<CompensationRow, 'caseId' | 'kind' | 'serviceId' | 'refundCentavos' | 'explanation'>,
+  appliedCentavos: number,
+  effectiveDate: string,
+  folio: string | null,
+): NewLedgerEntry[] {
   const isRefund = row.refundCentavos > 0;
-  const effectiveDate = isRefund || !service ? today : nextCutoff(service.cutoffDay, today);
   const { refundCentavos, restCentavos } = appliedParts(row, appliedCentavos);
   const common = {
     serviceId: row.serviceId,
     effectiveDate,
-    reference: kase?.folio ?? null,
+    reference: folio,
     caseId: row.caseId,
     note: row.explanation,
   };
@@ -145,35 +170,80 @@ export async function applyCompensation(
       sourceKey: sourceKeyOf(row, isRefund ? 'bono' : 'credito'),
     });
   }
-  await tx.update(compensations).set({ effectiveDate }).where(eq(compensations.id, row.id));
-  const posted = await postLedgerEntries(tx, entries, ledgerActor, now);
-  if (posted.length === 0) return undefined;
-  await appendEvent(
-    tx,
-    {
-      kind: 'compensation_posted',
-      actor: ledgerActor,
-      caseId: row.caseId,
-      after: {
-        ...(row.formula as Record<string, unknown>),
-        compensationId: row.id,
-        compensationKind: row.kind,
-        appliedCentavos,
-        // What was posted, which a supervisor's adjustment may make differ from the rule's total.
-        totalCentavos: appliedCentavos,
-        effectiveDate,
-        ledgerEntryId: posted[0]?.id,
-        ledgerEntryIds: posted.map((e) => e.id),
-      },
+  return entries;
+}
+
+/** The event of a compensation posted to the ledger, naming the entries posted. */
+export function postedEvent(
+  row: Pick<CompensationRow, 'id' | 'caseId' | 'kind' | 'formula'>,
+  appliedCentavos: number,
+  effectiveDate: string,
+  posted: Array<{ id: number }>,
+  ledgerActor: EventActor,
+): NewEvent {
+  return {
+    kind: 'compensation_posted',
+    actor: ledgerActor,
+    caseId: row.caseId,
+    after: {
+      ...(row.formula as Record<string, unknown>),
+      compensationId: row.id,
+      compensationKind: row.kind,
+      appliedCentavos,
+      // What was posted, which a supervisor's adjustment may make differ from the rule's total.
+      totalCentavos: appliedCentavos,
+      effectiveDate,
+      ledgerEntryId: posted[0]?.id,
+      ledgerEntryIds: posted.map((e) => e.id),
     },
-    now,
-  );
+  };
+}
+
+/** What the customer is told was posted. */
+export function postedOutcome(
+  row: Pick<CompensationRow, 'kind' | 'refundCentavos'>,
+  appliedCentavos: number,
+  effectiveDate: string,
+): PostedCompensation {
+  const { refundCentavos, restCentavos } = appliedParts(row, appliedCentavos);
   return {
     kind: row.kind,
     totalCentavos: appliedCentavos,
     refundCentavos,
     bonusCentavos: restCentavos,
     effectiveDate,
+  };
+}
+
+/** Whether a proposal is applied at once by the system's rule rather than waiting for a supervisor. */
+export const isAutomatic = (settings: ProviderSettings, proposal: CompensationProposal) =>
+  !proposal.requireApproval &&
+  proposalTotal(proposal) <= rightsSettings(settings).compensation.autoApproveUpToCentavos;
+
+export const proposalTotal = (proposal: CompensationProposal) =>
+  proposal.creditCentavos + proposal.refundCentavos + proposal.bonusCentavos;
+
+/** The event of a proposal recorded. */
+export function proposedEvent(
+  row: Pick<CompensationRow, 'id' | 'caseId' | 'kind' | 'serviceId'>,
+  proposal: CompensationProposal,
+  automatic: boolean,
+  actor: Actor | SystemActor,
+): NewEvent {
+  return {
+    kind: 'compensation_proposed',
+    actor: eventActorOf(actor),
+    subject: compensationSubject(row.id),
+    caseId: row.caseId,
+    after: {
+      compensationKind: row.kind,
+      serviceId: row.serviceId,
+      computedCentavos: proposalTotal(proposal),
+      creditCentavos: proposal.creditCentavos,
+      refundCentavos: proposal.refundCentavos,
+      bonusCentavos: proposal.bonusCentavos,
+      automatic,
+    },
   };
 }
 
@@ -192,7 +262,7 @@ export async function proposeCompensation(
   now: Date,
 ): Promise<ProposalOutcome> {
   const { settings } = await deps.settings.current(tx);
-  const computed = proposal.creditCentavos + proposal.refundCentavos + proposal.bonusCentavos;
+  const computed = proposalTotal(proposal);
   const [row] = await tx
     .insert(compensations)
     .values({
@@ -216,27 +286,8 @@ export async function proposeCompensation(
       .where(and(eq(compensations.caseId, proposal.caseId), eq(compensations.kind, proposal.kind)));
     return { ...(existing as { id: string; status: CompensationStatus }), created: false };
   }
-  const automatic =
-    !proposal.requireApproval && computed <= rightsSettings(settings).compensation.autoApproveUpToCentavos;
-  await appendEvent(
-    tx,
-    {
-      kind: 'compensation_proposed',
-      actor: eventActorOf(actor),
-      subject: compensationSubject(row.id),
-      caseId: row.caseId,
-      after: {
-        compensationKind: row.kind,
-        serviceId: row.serviceId,
-        computedCentavos: computed,
-        creditCentavos: proposal.creditCentavos,
-        refundCentavos: proposal.refundCentavos,
-        bonusCentavos: proposal.bonusCentavos,
-        automatic,
-      },
-    },
-    now,
-  );
+  const automatic = isAutomatic(settings, proposal);
+  await appendEvent(tx, proposedEvent(row, proposal, automatic, actor), now);
   let due: { refundDueAt: Date; refundDueDate: string } | undefined;
   if (proposal.refund) {
     const clock = await startDeadline(deps, tx, compensationSubject(row.id), {

@@ -2,7 +2,6 @@ import { and, desc, eq, gte, isNull, lte, ne, sql } from 'drizzle-orm';
 import { Temporal } from 'temporal-polyfill';
 import { formatMxn } from '../accounts/money.ts';
 import { formatPlainDateEs, providerToday } from '../accounts/payment-rules.ts';
-import { startOfDayIn } from '../accounts/provider-today.ts';
 import { assertSystemMay, systemActor } from '../auth/system-rules.ts';
 import { FINAL_STATUSES } from '../cases/lifecycle.ts';
 import { deliverNotice } from '../channels/notices.ts';

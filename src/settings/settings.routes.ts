@@ -13,7 +13,7 @@ import {
 } from './settings.service.ts';
 
 /** Sections a supervisor may change: whether payments need a second agent is theirs to decide. */
-const SUPERVISOR_SECTIONS = new Set<SettingsSection>(['payments']);
+const SUPERVISOR_SECTIONS = new Set<SettingsSection>(['payments', 'incidents']);
 
 const ChangeResponse = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() });
 
@@ -61,7 +61,7 @@ export function settingsRoutes(app: HttpApp, ctx: AppContext) {
         description:
           'The body is the new value of the section, in profile form (an object or a list). A result that ' +
           'is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`. ' +
-          'Supervisors may change the sections they run day to day (`payments`); admins, any.',
+          'Supervisors may change the sections they run day to day (`payments`, `incidents`); admins, any.',
         params: z.object({ section: z.enum(SETTINGS_SECTIONS) }),
         body: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
         response: { 200: ProfileSchema },

@@ -27,6 +27,8 @@ export interface DeadlineSubjectHandlers {
   recipients(tx: Tx, subjectId: string): Promise<DeadlineRecipients | null>;
   /** Called in the same transaction after the subject's deadlines changed, with all of them as they now are. */
   onChanged?(tx: Tx, subjectId: string, rows: DeadlineRow[], warnAt: number): Promise<void>;
+  /** As `onChanged`, for many subjects at once (a bulk change): all of each one's deadlines, by subject id. */
+  onChangedMany?(tx: Tx, rowsBySubject: Map<string, DeadlineRow[]>, warnAt: number): Promise<void>;
 }
 
 const registry = new Map<EventSubject, DeadlineSubjectHandlers>();

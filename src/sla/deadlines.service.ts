@@ -66,7 +66,7 @@ registerDeadlineSubject('case', {
       timelines: { caseId },
     };
   },
-  onChanged: storeNextDue,
+  onChangedMany: storeNextDue,
 });
 
 /**

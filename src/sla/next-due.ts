@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
-import { cases, DEADLINE_KINDS } from '../db/schema.ts';
+import { type cases, DEADLINE_KINDS } from '../db/schema.ts';
 import type { CalendarSpecInput } from './calendar-spec.ts';
 import { warnInstant } from './deadline-state.ts';
 import type { DeadlineRow } from './deadline-subjects.ts';
@@ -44,7 +44,22 @@ export function nextDueColumns(rows: DeadlineRow[], warnAt: number): NextDueColu
   };
 }
 
-/** Writes a case's nearest pending deadline after its deadlines changed, in the caller's transaction. */
-export async function storeNextDue(tx: Tx, caseId: string, rows: DeadlineRow[], warnAt: number) {
-  await tx.update(cases).set(nextDueColumns(rows, warnAt)).where(eq(cases.id, caseId));
+/** Writes cases' nearest pending deadlines after their deadlines changed, in one statement of the caller's transaction. */
+export async function storeNextDue(tx: Tx, rowsByCase: Map<string, DeadlineRow[]>, warnAt: number) {
+  if (rowsByCase.size === 0) return;
+  const columns = [...rowsByCase].map(([id, rows]) => {
+    const next = nextDueColumns(rows, warnAt);
+    return {
+      id,
+      kind: next.nextDueKind,
+      due: next.nextDueAt?.toISOString() ?? null,
+      warn: next.nextWarnAt?.toISOString() ?? null,
+      late: next.deadlineMetLate,
+    };
+  });
+  await tx.execute(sql`
+    update cases set next_due_kind = v.kind, next_due_at = v.due, next_warn_at = v.warn, deadline_met_late = v.late
+    from jsonb_to_recordset(${JSON.stringify(columns)}::jsonb)
+      as v(id uuid, kind text, due timestamptz, warn timestamptz, late boolean)
+    where cases.id = v.id`);
 }

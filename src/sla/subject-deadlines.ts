@@ -120,10 +120,21 @@ export async function scheduleDeadlineChecks(deps: Deps, tx: Tx, rows: DeadlineR
   await deps.jobs.enqueueMany(tx, DEADLINE_CHECK_JOB, jobs);
 }
 
-async function subjectChanged(tx: Tx, subject: DeadlineSubject, warnAt: number) {
-  const { onChanged } = deadlineSubject(subject.kind);
-  if (!onChanged) return;
-  await onChanged(tx, subject.id, await tx.select().from(deadlines).where(ofSubject(subject)), warnAt);
+const subjectChanged = (tx: Tx, subject: DeadlineSubject, warnAt: number) =>
+  subjectsChanged(tx, subject.kind, [subject.id], warnAt);
+
+/** Hands the changed subjects' deadlines, as they now are, to their kind's handler. */
+async function subjectsChanged(tx: Tx, subjectKind: EventSubject, ids: string[], warnAt: number) {
+  const { onChanged, onChangedMany } = deadlineSubject(subjectKind);
+  if ((!onChanged && !onChangedMany) || ids.length === 0) return;
+  const rows = await tx
+    .select()
+    .from(deadlines)
+    .where(and(eq(deadlines.subjectKind, subjectKind), inArray(deadlines.subjectId, ids)));
+  const bySubject = new Map<string, DeadlineRow[]>(ids.map((id) => [id, []]));
+  for (const row of rows) bySubject.get(row.subjectId)?.push(row);
+  if (onChangedMany) await onChangedMany(tx, bySubject, warnAt);
+  else if (onChanged) for (const [id, of] of bySubject) await onChanged(tx, id, of, warnAt);
 }
 
 /**
@@ -220,11 +231,24 @@ export async function pauseDeadlines(
 }
 
 /** Ends pauses: each due date moves later by the open time the pause took in its calendar. */
-async function endPauses(tx: Tx, subject: DeadlineSubject, now: Date, kind?: string): Promise<DeadlineRow[]> {
+const ofSubjects = (subjectKind: EventSubject, ids: string[], kind?: string): SQL =>
+  and(
+    eq(deadlines.subjectKind, subjectKind),
+    inArray(deadlines.subjectId, ids),
+    kind === undefined ? undefined : eq(deadlines.kind, kind),
+  ) as SQL;
+
+async function endPauses(
+  tx: Tx,
+  subjectKind: EventSubject,
+  ids: string[],
+  now: Date,
+  kind?: string,
+): Promise<DeadlineRow[]> {
   const paused = await tx
     .select()
     .from(deadlines)
-    .where(and(ofSubject(subject, kind), isNotNull(deadlines.pausedAt)));
+    .where(and(ofSubjects(subjectKind, ids, kind), isNotNull(deadlines.pausedAt)));
   const resumed: DeadlineRow[] = [];
   for (const row of paused) {
     const pausedAt = row.pausedAt as Date;
@@ -250,7 +274,7 @@ export async function resumeDeadlines(
   now: Date,
   kind?: string,
 ): Promise<boolean> {
-  const resumed = await endPauses(tx, subject, now, kind);
+  const resumed = await endPauses(tx, subject.kind, [subject.id], now, kind);
   if (resumed.length === 0) return false;
   const warnAt = await warnAtOf(deps, tx);
   await scheduleDeadlineChecks(deps, tx, resumed, warnAt);
@@ -258,21 +282,34 @@ export async function resumeDeadlines(
   return true;
 }
 
-async function endDeadlines(
+const endDeadlines = async (
   deps: Deps,
   tx: Tx,
   subject: DeadlineSubject,
   now: Date,
   outcome: 'met' | 'cancelled',
   kind?: string,
-): Promise<boolean> {
+): Promise<boolean> =>
+  (await endDeadlinesOf(deps, tx, subject.kind, [subject.id], now, outcome, kind)).length > 0;
+
+/** Ends the pending clocks of many subjects of one kind at once; returns the subjects whose clocks changed. */
+async function endDeadlinesOf(
+  deps: Deps,
+  tx: Tx,
+  subjectKind: EventSubject,
+  ids: string[],
+  now: Date,
+  outcome: 'met' | 'cancelled',
+  kind?: string,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
   // Only the ended clocks' pauses end: a reminder sent while waiting on the customer keeps the others paused.
-  const resumed = await endPauses(tx, subject, now, kind);
+  const resumed = await endPauses(tx, subjectKind, ids, now, kind);
   const ended = await tx
     .update(deadlines)
     .set(outcome === 'met' ? { metAt: now } : { cancelledAt: now })
-    .where(and(ofSubject(subject, kind), isNull(deadlines.metAt), isNull(deadlines.cancelledAt)))
-    .returning({ id: deadlines.id });
+    .where(and(ofSubjects(subjectKind, ids, kind), isNull(deadlines.metAt), isNull(deadlines.cancelledAt)))
+    .returning({ id: deadlines.id, subjectId: deadlines.subjectId });
   if (ended.length > 0)
     await tx
       .update(deadlineAlerts)
@@ -286,9 +323,9 @@ async function endDeadlines(
           isNull(deadlineAlerts.clearedAt),
         ),
       );
-  if (resumed.length === 0 && ended.length === 0) return false;
-  await subjectChanged(tx, subject, await warnAtOf(deps, tx));
-  return true;
+  const changed = [...new Set([...resumed, ...ended].map((row) => row.subjectId))];
+  await subjectsChanged(tx, subjectKind, changed, await warnAtOf(deps, tx));
+  return changed;
 }
 
 /** Marks a subject's clock of `kind` met (or all of them); a met clock raises nothing more. True if any was pending. */
@@ -307,6 +344,16 @@ export const closeDeadlines = (
   now: Date,
   outcome: 'met' | 'cancelled',
 ) => endDeadlines(deps, tx, subject, now, outcome);
+
+/** `closeDeadlines` for many subjects of one kind in a few statements (a bulk resolution). */
+export const closeDeadlinesOf = (
+  deps: Deps,
+  tx: Tx,
+  subjectKind: EventSubject,
+  ids: string[],
+  now: Date,
+  outcome: 'met' | 'cancelled',
+) => endDeadlinesOf(deps, tx, subjectKind, ids, now, outcome);
 
 /**
  * Runs a met or cancelled clock again (a case reopened), with its alert back on the boards if it had one;

@@ -1,13 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { systemActor } from '../../auth/system-rules.ts';
-import type { CaseDeps } from '../../cases/case-context.ts';
 import type { AppContext } from '../../context.ts';
 import { messages } from '../../db/schema.ts';
 import { appendEvent } from '../../events/events.service.ts';
 import { toIncomingMessage } from '../email/email.incoming.ts';
 import { parseEmail } from '../email/email.parse.ts';
 import { type EmailTrust, verifyEmailTrust } from '../email/email.trust.ts';
-import { type Received, receiveMessages } from '../intake.service.ts';
+import { type IntakeDeps, type Received, receiveMessages } from '../intake.service.ts';
 
 /** Where an e-mail came from, which decides how its sender can be checked. */
 export type EmailSource =
@@ -117,7 +116,7 @@ async function markBounced(
  * it may need DNS) does not vouch for the sender.
  */
 export async function receiveEmail(
-  deps: CaseDeps,
+  deps: IntakeDeps,
   raw: Buffer,
   trustOf: () => Promise<EmailTrust>,
 ): Promise<EmailOutcome> {

@@ -84,6 +84,22 @@ function Created({
       {created.deadline && (
         <p>{t('created.answerBy', { date: formatDateTime(created.deadline.dueAt, language, zone) })}</p>
       )}
+      {created.incident && (
+        <div className="notice" role="status" data-testid="known-outage">
+          <p>
+            {t('created.outage', {
+              zone: created.incident.zone,
+              status: t(`created.outageStatus.${created.incident.status}`),
+              eta: created.incident.eta
+                ? formatDateTime(created.incident.eta, language, zone)
+                : t('created.outageNoEta'),
+            })}
+          </p>
+          <p>
+            <a href="/estado">{t('created.outageFollow')}</a>
+          </p>
+        </div>
+      )}
       <ErrorMessage error={error} />
       <div className="actions">
         <button

@@ -972,7 +972,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url")[];
                   preview: string;
                 })[];
               /**
@@ -1757,6 +1757,102 @@ export interface paths {
                   source: string;
                 };
               };
+              /**
+               * @default {
+               *   "detection": {
+               *     "rules": [
+               *       {
+               *         "minServices": 0,
+               *         "reports": 5,
+               *         "windowMinutes": 15
+               *       },
+               *       {
+               *         "minServices": 500,
+               *         "reports": 10,
+               *         "windowMinutes": 15
+               *       },
+               *       {
+               *         "minServices": 5000,
+               *         "reports": 25,
+               *         "windowMinutes": 15
+               *       }
+               *     ],
+               *     "muteMinutes": 120
+               *   },
+               *   "causeCodes": {
+               *     "energia": "atribuible_proveedor",
+               *     "enlace": "atribuible_proveedor",
+               *     "equipo": "atribuible_proveedor",
+               *     "clima": "fuerza_mayor",
+               *     "vandalismo": "fuerza_mayor",
+               *     "mantenimiento": "atribuible_proveedor",
+               *     "otro": "atribuible_proveedor"
+               *   },
+               *   "broadcastPerSecond": {
+               *     "whatsapp": 80,
+               *     "messenger": 80,
+               *     "email": 80
+               *   }
+               * }
+               */
+              incidents: {
+                /**
+                 * @default {
+                 *   "rules": [
+                 *     {
+                 *       "minServices": 0,
+                 *       "reports": 5,
+                 *       "windowMinutes": 15
+                 *     },
+                 *     {
+                 *       "minServices": 500,
+                 *       "reports": 10,
+                 *       "windowMinutes": 15
+                 *     },
+                 *     {
+                 *       "minServices": 5000,
+                 *       "reports": 25,
+                 *       "windowMinutes": 15
+                 *     }
+                 *   ],
+                 *   "muteMinutes": 120
+                 * }
+                 */
+                detection: {
+                  rules: {
+                      minServices: number;
+                      reports: number;
+                      windowMinutes: number;
+                    }[];
+                  muteMinutes: number;
+                };
+                /**
+                 * @default {
+                 *   "energia": "atribuible_proveedor",
+                 *   "enlace": "atribuible_proveedor",
+                 *   "equipo": "atribuible_proveedor",
+                 *   "clima": "fuerza_mayor",
+                 *   "vandalismo": "fuerza_mayor",
+                 *   "mantenimiento": "atribuible_proveedor",
+                 *   "otro": "atribuible_proveedor"
+                 * }
+                 */
+                causeCodes: {
+                  [key: string]: string;
+                };
+                /**
+                 * @default {
+                 *   "whatsapp": 80,
+                 *   "messenger": 80,
+                 *   "email": 80
+                 * }
+                 */
+                broadcastPerSecond: {
+                  whatsapp: number;
+                  messenger: number;
+                  email: number;
+                };
+              };
               portal?: {
                 maxAttachments: number;
                 maxAttachmentBytes: number;
@@ -2362,7 +2458,7 @@ export interface paths {
                 /** @default es_MX */
                 language?: string;
                 /** @default [] */
-                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana")[];
+                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url")[];
                 preview: string;
               })[];
             /**
@@ -3147,6 +3243,102 @@ export interface paths {
                 source?: string;
               };
             };
+            /**
+             * @default {
+             *   "detection": {
+             *     "rules": [
+             *       {
+             *         "minServices": 0,
+             *         "reports": 5,
+             *         "windowMinutes": 15
+             *       },
+             *       {
+             *         "minServices": 500,
+             *         "reports": 10,
+             *         "windowMinutes": 15
+             *       },
+             *       {
+             *         "minServices": 5000,
+             *         "reports": 25,
+             *         "windowMinutes": 15
+             *       }
+             *     ],
+             *     "muteMinutes": 120
+             *   },
+             *   "causeCodes": {
+             *     "energia": "atribuible_proveedor",
+             *     "enlace": "atribuible_proveedor",
+             *     "equipo": "atribuible_proveedor",
+             *     "clima": "fuerza_mayor",
+             *     "vandalismo": "fuerza_mayor",
+             *     "mantenimiento": "atribuible_proveedor",
+             *     "otro": "atribuible_proveedor"
+             *   },
+             *   "broadcastPerSecond": {
+             *     "whatsapp": 80,
+             *     "messenger": 80,
+             *     "email": 80
+             *   }
+             * }
+             */
+            incidents?: {
+              /**
+               * @default {
+               *   "rules": [
+               *     {
+               *       "minServices": 0,
+               *       "reports": 5,
+               *       "windowMinutes": 15
+               *     },
+               *     {
+               *       "minServices": 500,
+               *       "reports": 10,
+               *       "windowMinutes": 15
+               *     },
+               *     {
+               *       "minServices": 5000,
+               *       "reports": 25,
+               *       "windowMinutes": 15
+               *     }
+               *   ],
+               *   "muteMinutes": 120
+               * }
+               */
+              detection?: {
+                rules: {
+                    minServices: number;
+                    reports: number;
+                    windowMinutes: number;
+                  }[];
+                muteMinutes: number;
+              };
+              /**
+               * @default {
+               *   "energia": "atribuible_proveedor",
+               *   "enlace": "atribuible_proveedor",
+               *   "equipo": "atribuible_proveedor",
+               *   "clima": "fuerza_mayor",
+               *   "vandalismo": "fuerza_mayor",
+               *   "mantenimiento": "atribuible_proveedor",
+               *   "otro": "atribuible_proveedor"
+               * }
+               */
+              causeCodes?: {
+                [key: string]: string;
+              };
+              /**
+               * @default {
+               *   "whatsapp": 80,
+               *   "messenger": 80,
+               *   "email": 80
+               * }
+               */
+              broadcastPerSecond?: {
+                whatsapp: number;
+                messenger: number;
+                email: number;
+              };
+            };
             portal?: {
               maxAttachments: number;
               maxAttachmentBytes: number;
@@ -3613,12 +3805,12 @@ export interface paths {
   "/api/v1/settings/{section}": {
     /**
      * Replace one section of the settings; the whole result is validated and returned
-     * @description The body is the new value of the section, in profile form (an object or a list). A result that is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`. Supervisors may change the sections they run day to day (`payments`); admins, any.
+     * @description The body is the new value of the section, in profile form (an object or a list). A result that is not a valid profile is a 422 whose `field` is the full path, e.g. `routingRules.2.area`. Supervisors may change the sections they run day to day (`payments`, `incidents`); admins, any.
      */
     patch: {
       parameters: {
         path: {
-          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "payments" | "rights" | "portal" | "classification";
+          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "payments" | "rights" | "incidents" | "portal" | "classification";
         };
       };
       requestBody: {
@@ -3784,7 +3976,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url")[];
                   preview: string;
                 })[];
               /**
@@ -4567,6 +4759,102 @@ export interface paths {
                   requestMaxDays: number;
                   /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
                   source: string;
+                };
+              };
+              /**
+               * @default {
+               *   "detection": {
+               *     "rules": [
+               *       {
+               *         "minServices": 0,
+               *         "reports": 5,
+               *         "windowMinutes": 15
+               *       },
+               *       {
+               *         "minServices": 500,
+               *         "reports": 10,
+               *         "windowMinutes": 15
+               *       },
+               *       {
+               *         "minServices": 5000,
+               *         "reports": 25,
+               *         "windowMinutes": 15
+               *       }
+               *     ],
+               *     "muteMinutes": 120
+               *   },
+               *   "causeCodes": {
+               *     "energia": "atribuible_proveedor",
+               *     "enlace": "atribuible_proveedor",
+               *     "equipo": "atribuible_proveedor",
+               *     "clima": "fuerza_mayor",
+               *     "vandalismo": "fuerza_mayor",
+               *     "mantenimiento": "atribuible_proveedor",
+               *     "otro": "atribuible_proveedor"
+               *   },
+               *   "broadcastPerSecond": {
+               *     "whatsapp": 80,
+               *     "messenger": 80,
+               *     "email": 80
+               *   }
+               * }
+               */
+              incidents: {
+                /**
+                 * @default {
+                 *   "rules": [
+                 *     {
+                 *       "minServices": 0,
+                 *       "reports": 5,
+                 *       "windowMinutes": 15
+                 *     },
+                 *     {
+                 *       "minServices": 500,
+                 *       "reports": 10,
+                 *       "windowMinutes": 15
+                 *     },
+                 *     {
+                 *       "minServices": 5000,
+                 *       "reports": 25,
+                 *       "windowMinutes": 15
+                 *     }
+                 *   ],
+                 *   "muteMinutes": 120
+                 * }
+                 */
+                detection: {
+                  rules: {
+                      minServices: number;
+                      reports: number;
+                      windowMinutes: number;
+                    }[];
+                  muteMinutes: number;
+                };
+                /**
+                 * @default {
+                 *   "energia": "atribuible_proveedor",
+                 *   "enlace": "atribuible_proveedor",
+                 *   "equipo": "atribuible_proveedor",
+                 *   "clima": "fuerza_mayor",
+                 *   "vandalismo": "fuerza_mayor",
+                 *   "mantenimiento": "atribuible_proveedor",
+                 *   "otro": "atribuible_proveedor"
+                 * }
+                 */
+                causeCodes: {
+                  [key: string]: string;
+                };
+                /**
+                 * @default {
+                 *   "whatsapp": 80,
+                 *   "messenger": 80,
+                 *   "email": 80
+                 * }
+                 */
+                broadcastPerSecond: {
+                  whatsapp: number;
+                  messenger: number;
+                  email: number;
                 };
               };
               portal?: {
@@ -7869,7 +8157,7 @@ export interface paths {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
+                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
                 /** Format: uuid */
                 subjectId: string;
                 caseId: string | null;
@@ -7906,7 +8194,7 @@ export interface paths {
               /** Format: uuid */
               id: string;
               /** @enum {string} */
-              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
+              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
               /** Format: uuid */
               subjectId: string;
               deadlineKind: string;
@@ -8070,6 +8358,12 @@ export interface paths {
                 };
                 source: string;
               }) | null;
+              incident: ({
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                eta: string | null;
+                zone: string;
+              }) | null;
             };
           };
         };
@@ -8095,6 +8389,12 @@ export interface paths {
                   clock: "business" | "calendar";
                 };
                 source: string;
+              }) | null;
+              incident: ({
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                eta: string | null;
+                zone: string;
               }) | null;
             };
           };
@@ -10460,6 +10760,191 @@ export interface paths {
                 status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
                 eta: string | null;
               }) | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/incident-proposals": {
+    /** Outages detected from failure reports, the pending ones first; by status */
+    get: {
+      parameters: {
+        query?: {
+          status?: "pendiente" | "aceptada" | "descartada";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                number: number;
+                zone: {
+                  id: number;
+                  code: string;
+                  name: string;
+                };
+                /** @enum {string} */
+                status: "pendiente" | "aceptada" | "descartada";
+                rule: {
+                  minServices: number;
+                  reports: number;
+                  windowMinutes: number;
+                };
+                createdAt: string;
+                reports: {
+                    folio: string;
+                    createdAt: string;
+                    subject: string;
+                    channel: string;
+                  }[];
+                incidentId: string | null;
+                decidedAt: string | null;
+                mutedUntil: string | null;
+              })[];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/incident-proposals/{id}/accept": {
+    /** Accept a proposal: declare its incident and link its reports still open */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+            /** @description What customers read on the status page: no names, no accounts */
+            publicText: string;
+            /**
+             * Format: date-time
+             * @description When the outage began; omitted, when its earliest report came
+             */
+            startedAt?: string;
+            /** @description Estimated restoration: after the start, within 30 days */
+            eta?: string | null;
+            /** @description The zones affected; omitted, the proposal’s zone */
+            zoneIds?: number[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              proposal: {
+                /** Format: uuid */
+                id: string;
+                number: number;
+                zone: {
+                  id: number;
+                  code: string;
+                  name: string;
+                };
+                /** @enum {string} */
+                status: "pendiente" | "aceptada" | "descartada";
+                rule: {
+                  minServices: number;
+                  reports: number;
+                  windowMinutes: number;
+                };
+                createdAt: string;
+                reports: {
+                    folio: string;
+                    createdAt: string;
+                    subject: string;
+                    channel: string;
+                  }[];
+                incidentId: string | null;
+                decidedAt: string | null;
+                mutedUntil: string | null;
+              };
+              incident: {
+                /** Format: uuid */
+                id: string;
+                number: number;
+                /** @enum {string} */
+                status: "abierto" | "en_reparacion" | "restablecido" | "cerrado";
+                /** @enum {string} */
+                cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
+                publicText: string;
+                startedAt: string;
+                eta: string | null;
+                restoredAt: string | null;
+                closedAt: string | null;
+                declaredBy: string | null;
+                zones: {
+                    id: number;
+                    code: string;
+                    name: string;
+                  }[];
+                createdAt: string;
+                updatedAt: string;
+              };
+              /** @description How many of its reports were linked to the incident */
+              linked: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/incident-proposals/{id}/dismiss": {
+    /** Dismiss a proposal, saying why; its zone proposes nothing for a while */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description Why it is no outage; the zone is muted for a while */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              zone: {
+                id: number;
+                code: string;
+                name: string;
+              };
+              /** @enum {string} */
+              status: "pendiente" | "aceptada" | "descartada";
+              rule: {
+                minServices: number;
+                reports: number;
+                windowMinutes: number;
+              };
+              createdAt: string;
+              reports: {
+                  folio: string;
+                  createdAt: string;
+                  subject: string;
+                  channel: string;
+                }[];
+              incidentId: string | null;
+              decidedAt: string | null;
+              mutedUntil: string | null;
             };
           };
         };

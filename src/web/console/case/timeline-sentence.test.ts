@@ -919,9 +919,70 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     { es: 'Luis vinculó el caso al incidente 12', en: 'Luis linked the case to incident 12' },
   ],
   [
+    'case_incident_linked',
+    event('case_incident_linked', system, {
+      after: { incidentId: 'i1', number: 12 },
+      reason: 'service_zone',
+    }),
+    {
+      es: 'Se vinculó al incidente 12: el servicio está en una zona afectada',
+      en: 'Linked to incident 12: the service is in an affected zone',
+    },
+  ],
+  [
+    'case_incident_linked',
+    event('case_incident_linked', system, {
+      after: { incidentId: 'i1', number: 12 },
+      reason: 'named_zone',
+    }),
+    {
+      es: 'Se vinculó al incidente 12: el mensaje menciona una zona afectada',
+      en: 'Linked to incident 12: the message names an affected zone',
+    },
+  ],
+  [
     'case_incident_unlinked',
     event('case_incident_unlinked', luis, { before: { incidentId: 'i1', number: 12 } }),
     { es: 'Luis desvinculó el caso del incidente 12', en: 'Luis unlinked the case from incident 12' },
+  ],
+  [
+    'incident_proposed',
+    event('incident_proposed', system, { after: { number: 4, zoneId: 7, reports: 5 } }),
+    {
+      es: 'Con 5 reportes de la zona se propuso un incidente (propuesta 4)',
+      en: 'With 5 reports from the zone an incident was proposed (proposal 4)',
+    },
+  ],
+  [
+    'incident_proposal_grew',
+    event('incident_proposal_grew', system, { after: { number: 4, zoneId: 7, reports: 6 } }),
+    {
+      es: 'El reporte se sumó a la propuesta de incidente 4 (6 reportes)',
+      en: 'The report joined incident proposal 4 (6 reports)',
+    },
+  ],
+  [
+    'incident_proposal_accepted',
+    event('incident_proposal_accepted', ana, { after: { number: 4, incidentNumber: 12, linked: 6 } }),
+    {
+      es: 'Ana aceptó la propuesta de incidente 4: incidente 12',
+      en: 'Ana accepted incident proposal 4: incident 12',
+    },
+  ],
+  [
+    'incident_proposal_dismissed',
+    event('incident_proposal_dismissed', ana, { after: { number: 4, zoneId: 7 } }),
+    { es: 'Ana descartó la propuesta de incidente 4', en: 'Ana dismissed incident proposal 4' },
+  ],
+  [
+    'incident_restoration_applied',
+    event('incident_restoration_applied', system, {
+      after: { number: 12, resolved: 20, compensated: 18, leftOpen: 1 },
+    }),
+    {
+      es: 'Al restablecerse el incidente 12 se resolvieron 20 reportes (18 con bonificación); abiertos aún: 1',
+      en: 'Restoring incident 12 resolved 20 reports (18 compensated); still open: 1',
+    },
   ],
   [
     'service_order_created',
@@ -942,6 +1003,22 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     {
       es: 'Luis registró que el cliente confirmó la visita de la orden 57',
       en: 'Luis recorded that the customer confirmed the visit of order 57',
+    },
+  ],
+  [
+    'service_order_scheduled',
+    event('service_order_scheduled', customer, { reason: 'confirmada_por_cliente', after: { number: 57 } }),
+    {
+      es: 'El cliente confirmó por mensaje la visita de la orden 57',
+      en: 'The customer confirmed the visit of order 57 by message',
+    },
+  ],
+  [
+    'service_order_reschedule_requested',
+    event('service_order_reschedule_requested', customer, { after: { number: 57, status: 'reprogramada' } }),
+    {
+      es: 'El cliente pidió por mensaje otro horario para la visita de la orden 57: queda por reprogramar',
+      en: 'The customer asked by message for another time for the visit of order 57: it awaits a new window',
     },
   ],
   [

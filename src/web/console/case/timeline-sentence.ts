@@ -154,7 +154,8 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
       });
     case 'compensation_not_posted': {
       const reason = text(after.reason);
-      return s(reason === 'sin_plan' || reason === 'ya_aplicada' ? reason : 'sin_servicio', {
+      const known = ['sin_plan', 'ya_aplicada', 'incidente_ya_compensado'];
+      return s(reason && known.includes(reason) ? reason : 'sin_servicio', {
         amount: money(after.totalCentavos),
       });
     }
@@ -196,10 +197,27 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
       });
     }
     case 'incident_declared':
+      return s('agent', { number: after.number });
     case 'case_incident_linked':
+      if (by === 'system')
+        return s(event.reason === 'named_zone' ? 'namedZone' : 'serviceZone', { number: after.number });
       return s('agent', { number: after.number });
     case 'case_incident_unlinked':
       return s('agent', { number: before.number });
+    case 'incident_proposed':
+    case 'incident_proposal_grew':
+      return s('system', { number: after.number, reports: after.reports });
+    case 'incident_proposal_accepted':
+      return s('agent', { number: after.number, incident: after.incidentNumber });
+    case 'incident_proposal_dismissed':
+      return s('agent', { number: after.number });
+    case 'incident_restoration_applied':
+      return s('system', {
+        number: after.number,
+        resolved: after.resolved,
+        compensated: after.compensated,
+        leftOpen: after.leftOpen,
+      });
     case 'incident_updated':
       return before.status !== after.status
         ? s('status', {
@@ -259,7 +277,11 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'service_order_created':
       return s(by, { number: after.number, kind: t(`field.kind.${text(after.kind) ?? 'reparacion'}`) });
     case 'service_order_scheduled':
-      return s(event.reason === 'confirmada_por_cliente' ? 'confirmed' : by, { number: after.number });
+      if (event.reason !== 'confirmada_por_cliente') return s(by, { number: after.number });
+      // The customer's own answer to the notice, or an agent recording one they read.
+      return s(event.actorKind === 'cliente' ? 'confirmedByCustomer' : 'confirmed', { number: after.number });
+    case 'service_order_reschedule_requested':
+      return s('customer', { number: after.number });
     case 'service_order_visited':
       return s(by, {
         number: after.number,

@@ -18,8 +18,14 @@ import { useSession } from '../session.tsx';
 type Incident = paths['/api/v1/incidents']['get']['responses'][200]['content']['application/json'][number];
 type IncidentDetail = paths['/api/v1/incidents/{id}']['get']['responses'][200]['content']['application/json'];
 type Zone = paths['/api/v1/zones']['get']['responses'][200]['content']['application/json'][number];
+type Proposal =
+  paths['/api/v1/incident-proposals']['get']['responses'][200]['content']['application/json'][number];
+type Accepted =
+  paths['/api/v1/incident-proposals/{id}/accept']['post']['responses'][200]['content']['application/json'];
 
 const isIncidentEvent = (kind: string) => kind === 'incident_declared' || kind === 'incident_updated';
+const isProposalEvent = (kind: string) =>
+  kind.startsWith('incident_proposal') || kind === 'incident_proposed';
 
 /** Reads a failed request's problem into state; anything else is a bug and is thrown on. */
 async function attempt(run: () => Promise<void>, setFailure: (error: ApiError | undefined) => void) {
@@ -123,6 +129,181 @@ function DeclareForm({ zones, onDeclared }: { zones: Zone[]; onDeclared: (incide
   );
 }
 
+function AcceptForm({
+  proposal,
+  onAccepted,
+}: {
+  proposal: Proposal;
+  onAccepted: (accepted: Accepted) => void;
+}) {
+  const { t } = useTranslation('console');
+  const { timeZone } = useSession();
+  const [cause, setCause] = useState<string>(INCIDENT_CAUSES[0]);
+  const [publicText, setPublicText] = useState('');
+  const [eta, setEta] = useState('');
+  const [failure, setFailure] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const id = `proposal-${proposal.number}`;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    void attempt(async () => {
+      onAccepted(
+        await api.post<Accepted>(`/incident-proposals/${proposal.id}/accept`, {
+          cause,
+          publicText,
+          ...(eta ? { eta: instantFromInput(eta, timeZone) } : {}),
+        }),
+      );
+    }, setFailure).finally(() => setBusy(false));
+  };
+
+  return (
+    <form className="action-form" noValidate onSubmit={submit} aria-labelledby={`${id}-accept-heading`}>
+      <h4 id={`${id}-accept-heading`}>{t('incidents.proposals.acceptHeading')}</h4>
+      <Field id={`${id}-cause`} label={t('incidents.cause')}>
+        <select id={`${id}-cause`} value={cause} onChange={(event) => setCause(event.target.value)}>
+          {INCIDENT_CAUSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`incidents.causes.${c}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-text`} label={t('incidents.publicText')} hint={t('incidents.publicTextHint')}>
+        <textarea
+          {...describedBy(`${id}-text`, { hint: true })}
+          maxLength={1000}
+          rows={3}
+          value={publicText}
+          onChange={(event) => setPublicText(event.target.value)}
+        />
+      </Field>
+      <Field id={`${id}-eta`} label={t('incidents.eta')} hint={t('incidents.etaHint')}>
+        <input
+          {...describedBy(`${id}-eta`, { hint: true })}
+          type="datetime-local"
+          value={eta}
+          onChange={(event) => setEta(event.target.value)}
+        />
+      </Field>
+      <button type="submit" className="button" disabled={busy}>
+        {t('incidents.proposals.accept', { number: proposal.number })}
+      </button>
+      <ErrorMessage error={failure} />
+    </form>
+  );
+}
+
+function DismissForm({ proposal, onDismissed }: { proposal: Proposal; onDismissed: () => void }) {
+  const { t } = useTranslation('console');
+  const [reason, setReason] = useState('');
+  const [failure, setFailure] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const id = `proposal-${proposal.number}`;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    void attempt(async () => {
+      await api.post(`/incident-proposals/${proposal.id}/dismiss`, { reason });
+      onDismissed();
+    }, setFailure).finally(() => setBusy(false));
+  };
+
+  return (
+    <form className="action-form" noValidate onSubmit={submit} aria-labelledby={`${id}-dismiss-heading`}>
+      <h4 id={`${id}-dismiss-heading`}>{t('incidents.proposals.dismissHeading')}</h4>
+      <Field
+        id={`${id}-reason`}
+        label={t('incidents.proposals.reason')}
+        hint={t('incidents.proposals.reasonHint')}
+      >
+        <input
+          {...describedBy(`${id}-reason`, { hint: true })}
+          maxLength={500}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+        />
+      </Field>
+      <button type="submit" className="button" disabled={busy}>
+        {t('incidents.proposals.dismiss', { number: proposal.number })}
+      </button>
+      <ErrorMessage error={failure} />
+    </form>
+  );
+}
+
+/**
+ * The outages Atiende proposes from failure reports, pending a supervisor's decision: each with its
+ * zone, the rule it met and its reports; accepting declares the incident and links them.
+ */
+function Proposals({ onDecided }: { onDecided: (notice: string) => void }) {
+  const { t, i18n } = useTranslation('console');
+  const { timeZone } = useSession();
+  const language = currentLanguage(i18n.language);
+  const pending = useAsync(() => api.get<Proposal[]>('/incident-proposals?status=pendiente'), []);
+  useLiveEvents((batch) => {
+    if (batch.some((e) => isProposalEvent(e.kind))) void pending.reload();
+  });
+
+  return (
+    <section aria-labelledby="proposals-heading">
+      <h2 id="proposals-heading">{t('incidents.proposals.heading')}</h2>
+      <p className="muted">{t('incidents.proposals.explain')}</p>
+      <ErrorMessage error={pending.error} />
+      {pending.data?.length === 0 && <p className="muted">{t('incidents.proposals.none')}</p>}
+      {pending.data?.map((proposal) => (
+        <article
+          key={proposal.id}
+          className="panel"
+          aria-labelledby={`proposal-${proposal.number}-heading`}
+          data-testid="incident-proposal"
+        >
+          <h3 id={`proposal-${proposal.number}-heading`}>
+            {t('incidents.proposals.title', { number: proposal.number, zone: proposal.zone.name })}
+          </h3>
+          <p>
+            {t('incidents.proposals.reports', { count: proposal.reports.length })} ·{' '}
+            {t('incidents.proposals.rule', {
+              reports: proposal.rule.reports,
+              minutes: proposal.rule.windowMinutes,
+            })}
+          </p>
+          <ul aria-label={t('incidents.proposals.reportsList', { number: proposal.number })}>
+            {proposal.reports.map((report) => (
+              <li key={report.folio}>
+                <Link to={PATHS.case(report.folio)}>{report.folio}</Link> —{' '}
+                {formatDateTime(report.createdAt, language, timeZone)} — {report.subject}
+              </li>
+            ))}
+          </ul>
+          <AcceptForm
+            proposal={proposal}
+            onAccepted={(accepted) => {
+              onDecided(
+                t('incidents.proposals.accepted', {
+                  incident: accepted.incident.number,
+                  count: accepted.linked,
+                }),
+              );
+              void pending.reload();
+            }}
+          />
+          <DismissForm
+            proposal={proposal}
+            onDismissed={() => {
+              onDecided(t('incidents.proposals.dismissed', { number: proposal.number }));
+              void pending.reload();
+            }}
+          />
+        </article>
+      ))}
+    </section>
+  );
+}
+
 /** The supervisors' list of incidents, those in force first, and the form to declare one. */
 export function IncidentsPage() {
   const { t, i18n } = useTranslation('console');
@@ -151,6 +332,12 @@ export function IncidentsPage() {
       <p className="notice" role="status">
         {notice}
       </p>
+      <Proposals
+        onDecided={(text) => {
+          setNotice(text);
+          void list.reload();
+        }}
+      />
       <DeclareForm
         zones={zones.data ?? []}
         onDeclared={(incident) => {
