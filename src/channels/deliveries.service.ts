@@ -62,10 +62,11 @@ export function inboundDeliveryJob(ctx: AppContext): JobDefinition<DeliveryJob> 
     // The transport was answered already and will not send again: a delivery that meets a database
     // outage is retried for hours, and one caught by a crash is taken up again after five minutes.
     queue: { retryLimit: 50, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 300 },
-    // One at a time, a worker waits its polling interval between deliveries: 2 a second, while an outage
-    // brings a hundred. A few side by side (one customer's still one after another: intake locks the
-    // customer) and fetching again at once while batches come full keep up with the crowd.
+    // One per poll, a worker waits its polling interval between deliveries: 2 a second, while an outage
+    // brings a hundred. Fetched in batches (fetching again at once while they come full) but taken in
+    // the order they arrived, so one customer's messages keep theirs.
     batchSize: 8,
+    inOrder: true,
     handler: (data) => processDelivery(ctx, data),
   };
 }

@@ -39,8 +39,9 @@ export type IntakeDeps = CaseDeps & Pick<AppContext, 'config'>;
  * The one intake path of every channel. For each message: claim its transport id (a redelivery stops
  * here), identify the sender by contact point (unknown senders become prospects), thread it into the
  * customer's case on that channel (or, during an outage, the case linked to it) or open a new one
- * (routed, with deadlines, acknowledged on the same channel), and queue its media. Everything commits in one transaction, before the transport is
- * answered, so an acknowledged message is always stored and a failure leaves nothing half-stored.
+ * (routed, with deadlines, acknowledged on the same channel), and queue its media. Everything commits in
+ * one transaction, before the transport is answered, so an acknowledged message is always stored and a
+ * failure leaves nothing half-stored.
  */
 export async function receiveMessages(deps: IntakeDeps, incoming: IncomingMessage[]): Promise<Received[]> {
   if (incoming.length === 0) return [];

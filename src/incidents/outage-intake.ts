@@ -143,8 +143,8 @@ async function coveredZonesForProspect(tx: Tx, customerId: string) {
 /**
  * Links a case being opened to the outage it is about, before it is written (the case row is changed in
  * place): a `falla` from a service in a zone an incident in force covers — the named service, else the
- * customer's services not cancelled —, or any request from a sender with no service that names such a
- * zone. A failure then counts from the incident's start when that is earlier than the report, within the
+ * customer's services not cancelled, else those of the account holder a portal request named —, or any
+ * request from a sender with no service that names such a zone. A failure then counts from the incident's start when that is earlier than the report, within the
  * same bound `nextFailureTimes` keeps. A failure left unlinked reports the zone of its service when
  * there is exactly one, so that detection can notice outages nobody declared.
  */
@@ -155,7 +155,8 @@ export async function outageAtOpening(tx: Tx, kase: CaseRow, text: string): Prom
     // A portal request names an account holder it has not proved to be (an agent or a code confirms it
     // later): the holder's services place the report in its outage. The sender is told only the public
     // status; the service is recorded so the restoration compensates the holder, never the sender.
-    if (rows.length === 0 && kase.proposedCustomerId) {
+    const claimed = rows.length === 0 && kase.proposedCustomerId !== null;
+    if (claimed && kase.proposedCustomerId) {
       rows = await servicesWithIncident(tx, kase.proposedCustomerId, null);
     }
     const live = rows.filter((r) => r.service_status !== 'cancelado');
@@ -168,7 +169,12 @@ export async function outageAtOpening(tx: Tx, kase: CaseRow, text: string): Prom
       hit = { ...first, zoneName: first.zone_name ?? '', reason: 'service_zone' };
     } else if (rows.length > 0) {
       const only = live.length === 1 ? live[0] : undefined;
-      return only?.zone_id != null ? { unlinkedFailureZoneId: Number(only.zone_id) } : {};
+      if (!only || only.zone_id == null) return {};
+      // The report is about the customer's one service: recorded, detection counts it in that zone. A
+      // claim names someone else's, which stays off the case until an agent or a code confirms it.
+      if (claimed) return {};
+      kase.serviceId ??= only.service_id;
+      return { unlinkedFailureZoneId: Number(only.zone_id) };
     }
   }
   if (!hit) {

@@ -210,6 +210,8 @@ describeEachDatabase('an outage of 500 customers, from their reports to the rest
       expect(
         (await supervisor.request('POST', `/api/v1/incidents/${incident.id}/updates`, body)).statusCode,
       ).toBe(200);
+      // Meta redelivers while the broadcast runs.
+      for (const i of [...whatsapp.keys()].slice(50, 80)) await report(i);
     }
     const updates = await db
       .select({ id: incidentUpdates.id })
@@ -245,6 +247,7 @@ describeEachDatabase('an outage of 500 customers, from their reports to the rest
       text: 'El servicio quedó restablecido.',
     });
     expect(restored.statusCode).toBe(200);
+    for (const i of [...whatsapp.keys()].slice(80, 110)) await report(i);
     const done = () =>
       db
         .select({ n: sql<number>`count(*)::int` })
@@ -292,5 +295,13 @@ describeEachDatabase('an outage of 500 customers, from their reports to the rest
       );
     expect(bodies.length).toBe(restorationNotices.length);
     for (const { body } of bodies) expect(body).toMatch(/bonificación de \$\d+\.\d\d MXN/);
+
+    // Every redelivery along the way changed nothing: one case and one customer message per report.
+    const incoming = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(eq(messages.kind, 'entrante'));
+    expect(incoming[0]?.n).toBe(CUSTOMERS + OUTSIDE);
+    expect((await total())[0]?.n).toBe(CUSTOMERS + OUTSIDE);
   }, 900_000);
 });

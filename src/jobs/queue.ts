@@ -20,6 +20,11 @@ export interface JobDefinition<T extends object> {
   cron?: string;
   /** Jobs fetched and run together per poll, for queues that see bursts (outbound sends). */
   batchSize?: number;
+  /**
+   * Run a batch's jobs one after another, in the order they were queued, instead of side by side: for
+   * work whose order matters (one customer's messages), fetched in batches only to skip the polling wait.
+   */
+  inOrder?: boolean;
   handler: (data: T, meta: { id: string; retryCount: number }) => Promise<void>;
 }
 
@@ -76,11 +81,19 @@ export class JobQueue {
         },
         // Jobs of a batch run side by side and settle one by one: a failure retries only its own job.
         async (jobs) => {
-          const outcomes = await Promise.allSettled(
-            jobs.map((job) =>
-              definition.handler(job.data as object, { id: job.id, retryCount: job.retryCount }),
-            ),
-          );
+          const run = (job: (typeof jobs)[number]) =>
+            definition.handler(job.data as object, { id: job.id, retryCount: job.retryCount });
+          const outcomes: PromiseSettledResult<void>[] = [];
+          if (definition.inOrder) {
+            // A batch comes back in no particular order (an UPDATE … RETURNING): sorted by when queued.
+            const queued = [...jobs].sort((a, b) => +new Date(a.createdOn) - +new Date(b.createdOn));
+            const settled = new Map<string, PromiseSettledResult<void>>();
+            for (const job of queued)
+              settled.set(job.id, (await Promise.allSettled([run(job)]))[0] as PromiseSettledResult<void>);
+            outcomes.push(...jobs.map((job) => settled.get(job.id) as PromiseSettledResult<void>));
+          } else {
+            outcomes.push(...(await Promise.allSettled(jobs.map(run))));
+          }
           return jobs.map((job, i) => {
             const outcome = outcomes[i];
             return outcome?.status === 'fulfilled'
