@@ -78,7 +78,7 @@ async function assertMayMove(tx: Tx, actor: Actor | SystemActor, kase: CaseRow, 
 const eventActorOf = (actor: Actor | SystemActor) => (isSystem(actor) ? actor : agentActor(actor));
 
 /** The closing job of a case resolved at `now`, run when its reopen window ends. */
-export const autoCloseJob = (settings: ProviderSettings, caseId: string, now: Date) => ({
+const autoCloseJob = (settings: ProviderSettings, caseId: string, now: Date) => ({
   data: { caseId, resolvedAt: now.toISOString() },
   startAfter: reopenWindowEnd(settings, now),
 });
@@ -140,7 +140,7 @@ function statusChangedEvent(
 }
 
 /** What a status change did that its notice may tell: the credit and the refund a resolution posted. */
-export interface StatusChangeOutcome {
+interface StatusChangeOutcome {
   discardReason: string | null;
   credit: ProposalOutcome | undefined;
   refund: ProposalOutcome | undefined;
@@ -193,11 +193,11 @@ export async function changeStatus(
 }
 
 /**
- * A status change of a case locked by the caller, without the customer's notice (the caller tells them,
- * one message for several cases if it resolves many): the checks, the case row, its failure instants,
- * clocks, jobs and events, and the money a resolution owes, all in the caller's transaction.
+ * A status change of a case locked by the caller, without the customer's notice (the caller sends it,
+ * after the change it tells of): the checks, the case row, its failure instants, clocks, jobs and
+ * events, and the money a resolution owes, all in the caller's transaction.
  */
-export async function applyStatusChange(
+async function applyStatusChange(
   deps: CaseDeps,
   tx: Tx,
   settings: ProviderSettings,
@@ -275,13 +275,13 @@ export async function applyStatusChange(
   await appendEvent(tx, statusChangedEvent(kase, to, set, actor, input.note), now);
   // A discarded case (spam, a duplicate) asks for nothing: its cancellation must not end a service.
   if (to === 'descartado') {
-    await voidCancellation(tx, kase, 'descartado', isSystem(actor) ? actor : agentActor(actor), now);
+    await voidCancellation(tx, kase, 'descartado', eventActorOf(actor), now);
   }
   let credit: ProposalOutcome | undefined;
   if (failure?.serviceRestoredAt && set.causeCode) {
     const { failureStartedAt, serviceRestoredAt } = failure;
     const resolved = { ...kase, failureStartedAt, serviceRestoredAt, causeCode: set.causeCode };
-    credit = await creditCompensation(deps, tx, settings, resolved, now);
+    credit = await creditCompensation(tx, settings, resolved, now);
   }
   const refund =
     to === 'resuelto' && input.improperCharge
@@ -345,7 +345,6 @@ export async function resolveFailures(
     now,
   );
   return creditCompensations(
-    deps,
     tx,
     settings,
     resolved.flatMap(({ kase, causeCode, failure }) =>

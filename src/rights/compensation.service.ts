@@ -7,7 +7,6 @@ import { appendEvents, type NewEvent } from '../events/events.service.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { compensationFor } from './compensation.ts';
 import {
-  type CompensationDeps,
   type CompensationProposal,
   compensationEntries,
   effectiveDateOf,
@@ -107,13 +106,12 @@ async function paidPerIncident(tx: Tx, kases: ResolvedFailure[], serviceIds: str
  * announced to the customer. Returns the outcome only when this call proposed it.
  */
 export async function creditCompensation(
-  deps: CompensationDeps,
   tx: Tx,
   settings: ProviderSettings,
   kase: ResolvedFailure,
   now: Date,
 ): Promise<ProposalOutcome | undefined> {
-  return (await creditCompensations(deps, tx, settings, [kase], now)).get(kase.id);
+  return (await creditCompensations(tx, settings, [kase], now)).get(kase.id);
 }
 
 /**
@@ -122,7 +120,6 @@ export async function creditCompensation(
  * outcome of each case this call proposed one for.
  */
 export async function creditCompensations(
-  _deps: CompensationDeps,
   tx: Tx,
   settings: ProviderSettings,
   kases: ResolvedFailure[],
@@ -266,14 +263,10 @@ export async function creditCompensations(
       .onConflictDoNothing({ target: [compensations.caseId, compensations.kind] })
       .returning();
     const rowOf = new Map(rows.map((row) => [row.caseId, row]));
+    const folioOf = new Map(proposals.map(({ kase }) => [kase.id, kase.folio]));
     const entries = rows.flatMap((row) =>
       row.status === 'aplicada' && row.effectiveDate
-        ? compensationEntries(
-            row,
-            row.computedCentavos,
-            row.effectiveDate,
-            proposals.find((p) => p.kase.id === row.caseId)?.kase.folio ?? null,
-          )
+        ? compensationEntries(row, row.computedCentavos, row.effectiveDate, folioOf.get(row.caseId) ?? null)
         : [],
     );
     const postedOf = new Map<string, Array<{ id: number }>>();
