@@ -25,10 +25,11 @@ export interface DeadlineRecipients {
 export interface DeadlineSubjectHandlers {
   /** Null when the subject no longer exists: its clocks then raise nothing. */
   recipients(tx: Tx, subjectId: string): Promise<DeadlineRecipients | null>;
-  /** Called in the same transaction after the subject's deadlines changed, with all of them as they now are. */
-  onChanged?(tx: Tx, subjectId: string, rows: DeadlineRow[], warnAt: number): Promise<void>;
-  /** As `onChanged`, for many subjects at once (a bulk change): all of each one's deadlines, by subject id. */
-  onChangedMany?(tx: Tx, rowsBySubject: Map<string, DeadlineRow[]>, warnAt: number): Promise<void>;
+  /**
+   * Called in the same transaction after subjects' deadlines changed (one, or many in a bulk change),
+   * with all of each one's deadlines as they now are, by subject id.
+   */
+  onChanged?(tx: Tx, rowsBySubject: Map<string, DeadlineRow[]>, warnAt: number): Promise<void>;
 }
 
 const registry = new Map<EventSubject, DeadlineSubjectHandlers>();

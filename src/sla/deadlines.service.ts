@@ -66,7 +66,7 @@ registerDeadlineSubject('case', {
       timelines: { caseId },
     };
   },
-  onChangedMany: storeNextDue,
+  onChanged: storeNextDue,
 });
 
 /**

@@ -131,8 +131,9 @@ describeEachDatabase('deadlines of subjects other than cases', (kind) => {
     for (const subjectKind of ['service', 'service_order'] as const)
       registerDeadlineSubject(subjectKind, {
         recipients: async (_tx, subjectId) => recipientsOf.get(subjectId) ?? null,
-        onChanged: async (_tx, subjectId, rows) => {
-          changes.push({ subjectId, kinds: rows.map((row) => row.kind) });
+        onChanged: async (_tx, rowsBySubject) => {
+          for (const [subjectId, rows] of rowsBySubject)
+            changes.push({ subjectId, kinds: rows.map((row) => row.kind) });
         },
       });
   });

@@ -125,16 +125,15 @@ const subjectChanged = (tx: Tx, subject: DeadlineSubject, warnAt: number) =>
 
 /** Hands the changed subjects' deadlines, as they now are, to their kind's handler. */
 async function subjectsChanged(tx: Tx, subjectKind: EventSubject, ids: string[], warnAt: number) {
-  const { onChanged, onChangedMany } = deadlineSubject(subjectKind);
-  if ((!onChanged && !onChangedMany) || ids.length === 0) return;
+  const { onChanged } = deadlineSubject(subjectKind);
+  if (!onChanged || ids.length === 0) return;
   const rows = await tx
     .select()
     .from(deadlines)
     .where(and(eq(deadlines.subjectKind, subjectKind), inArray(deadlines.subjectId, ids)));
   const bySubject = new Map<string, DeadlineRow[]>(ids.map((id) => [id, []]));
   for (const row of rows) bySubject.get(row.subjectId)?.push(row);
-  if (onChangedMany) await onChangedMany(tx, bySubject, warnAt);
-  else if (onChanged) for (const [id, of] of bySubject) await onChanged(tx, id, of, warnAt);
+  await onChanged(tx, bySubject, warnAt);
 }
 
 /**
