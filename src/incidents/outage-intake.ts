@@ -44,6 +44,19 @@ interface IncidentHit {
 
 const toDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 
+/**
+ * When a linked report's failure began: the incident's start when that is earlier than the report and
+ * within the bound `nextFailureTimes` keeps (else the report itself, or what an agent already recorded).
+ */
+export function failureStartOf(
+  kase: { createdAt: Date; failureStartedAt: Date | null },
+  incidentStartedAt: Date,
+): Date | null {
+  if (kase.failureStartedAt) return kase.failureStartedAt;
+  const before = kase.createdAt.getTime() - incidentStartedAt.getTime();
+  return before > 0 && before <= MAX_OUTAGE_MS ? incidentStartedAt : null;
+}
+
 /** Lower case, no accents, words separated by single spaces: how names are compared with what people write. */
 const words = (text: string) =>
   ` ${text
@@ -195,9 +208,7 @@ export async function outageAtOpening(tx: Tx, kase: CaseRow, text: string): Prom
   const actor = systemActor('vinculo_por_incidente');
   assertSystemMay(actor, { kind: 'case.link_incident' });
   kase.incidentId = link.incidentId;
-  const before = kase.createdAt.getTime() - startedAt.getTime();
-  if (kase.requestType === 'falla' && before > 0 && before <= MAX_OUTAGE_MS)
-    kase.failureStartedAt = startedAt;
+  if (kase.requestType === 'falla') kase.failureStartedAt = failureStartOf(kase, startedAt);
   return {
     link,
     event: {

@@ -11,6 +11,7 @@ import { MAX_OUTAGE_DAYS } from '../rights/compensation.ts';
 import { compensationSentence } from '../rights/compensations.service.ts';
 import { type BroadcastDeps, type Target, tellEach } from './broadcast.ts';
 import { incidentSettings } from './incident-settings.ts';
+import { failureStartOf } from './outage-intake.ts';
 
 export const INCIDENT_RESTORATION_JOB = 'incident-restoration';
 
@@ -79,29 +80,21 @@ async function resolveShare(
       const [row] = await tx.select().from(incidents).where(eq(incidents.id, data.incidentId)).for('share');
       if (!row?.restoredAt) return false;
       const incident = row as Restored;
+      const open = and(
+        answered(incident),
+        leftForAgents.length > 0 ? notInArray(cases.id, leftForAgents) : undefined,
+      );
       const customers = await tx
         .selectDistinct({ customerId: cases.customerId })
         .from(cases)
-        .where(
-          and(
-            answered(incident),
-            sql`mod(abs(hashtext(${cases.customerId}::text)), ${part.of}) = ${part.share}`,
-            leftForAgents.length > 0 ? notInArray(cases.id, leftForAgents) : undefined,
-          ),
-        )
+        .where(and(open, sql`mod(abs(hashtext(${cases.customerId}::text)), ${part.of}) = ${part.share}`))
         .orderBy(cases.customerId)
         .limit(batchCustomers);
       if (customers.length === 0) return false;
       const batch = await tx
         .select()
         .from(cases)
-        .where(
-          and(
-            answered(incident),
-            sql`${cases.customerId} in ${customers.map((c) => c.customerId)}`,
-            leftForAgents.length > 0 ? notInArray(cases.id, leftForAgents) : undefined,
-          ),
-        )
+        .where(and(open, sql`${cases.customerId} in ${customers.map((c) => c.customerId)}`))
         .orderBy(cases.customerId, cases.createdAt, cases.id)
         .for('update');
       const { settings } = await deps.settings.current(tx);
@@ -119,17 +112,14 @@ async function resolveShare(
         tx,
         settings,
         resolving.map((kase) => {
-          const startsEarlier =
-            !kase.failureStartedAt &&
-            incident.startedAt < kase.createdAt &&
-            kase.createdAt.getTime() - incident.startedAt.getTime() <= MAX_OUTAGE_MS;
+          const startedAt = failureStartOf(kase, incident.startedAt);
           return {
             kase,
             input: {
               status: 'resuelto' as const,
               causeCode,
               serviceRestoredAt: incident.restoredAt.toISOString(),
-              ...(startsEarlier ? { failureStartedAt: incident.startedAt.toISOString() } : {}),
+              ...(startedAt ? { failureStartedAt: startedAt.toISOString() } : {}),
             },
           };
         }),
