@@ -110,15 +110,10 @@ export type StatusResponse = z.infer<typeof StatusResponse>;
 
 export const ProposalListQuery = z.object({ status: z.enum(INCIDENT_PROPOSAL_STATUSES).optional() });
 
-export const AcceptProposalRequest = z.object({
-  cause: z.enum(INCIDENT_CAUSES),
-  publicText: PublicText.describe('What customers read on the status page: no names, no accounts'),
+/** A declaration whose zones and start default to the proposal's zone and its earliest report. */
+export const AcceptProposalRequest = DeclareIncidentRequest.extend({
   startedAt: Instant.optional().describe('When the outage began; omitted, when its earliest report came'),
-  eta: Instant.nullable().optional().describe('Estimated restoration: after the start, within 30 days'),
-  zoneIds: z
-    .array(IntId)
-    .min(1)
-    .max(100)
+  zoneIds: DeclareIncidentRequest.shape.zoneIds
     .optional()
     .describe('The zones affected; omitted, the proposal’s zone'),
 });

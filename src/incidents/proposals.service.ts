@@ -4,23 +4,17 @@ import { FINAL_STATUSES } from '../cases/lifecycle.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, incidentProposalReports, incidentProposals, zones } from '../db/schema.ts';
-import type { IncidentCause, IncidentProposalStatus } from '../domain/vocabulary.ts';
+import type { IncidentProposalStatus } from '../domain/vocabulary.ts';
 import { agentActor, appendEvent, appendEvents } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { incidentSettings } from './incident-settings.ts';
-import { declareIncidentIn } from './incidents.service.ts';
+import { type DeclareIncidentInput, declareIncidentIn } from './incidents.service.ts';
 import { incidentsChanged } from './status.snapshot.ts';
 
 type Deps = Pick<AppContext, 'db' | 'clock' | 'settings' | 'jobs'>;
 type ProposalRow = typeof incidentProposals.$inferSelect;
 
-export interface AcceptProposalInput {
-  cause: IncidentCause;
-  publicText: string;
-  eta?: string | null | undefined;
-  startedAt?: string | undefined;
-  zoneIds?: number[] | undefined;
-}
+export type AcceptProposalInput = Omit<DeclareIncidentInput, 'zoneIds'> & { zoneIds?: number[] | undefined };
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 

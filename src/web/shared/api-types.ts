@@ -10821,6 +10821,8 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
+            /** @description The zones affected; omitted, the proposal’s zone */
+            zoneIds?: number[];
             /** @enum {string} */
             cause: "energia" | "enlace" | "equipo" | "clima" | "vandalismo" | "mantenimiento" | "otro";
             /** @description What customers read on the status page: no names, no accounts */
@@ -10832,8 +10834,6 @@ export interface paths {
             startedAt?: string;
             /** @description Estimated restoration: after the start, within 30 days */
             eta?: string | null;
-            /** @description The zones affected; omitted, the proposal’s zone */
-            zoneIds?: number[];
           };
         };
       };
