@@ -38,6 +38,65 @@ async function attempt(run: () => Promise<void>, setFailure: (error: ApiError | 
   }
 }
 
+/** What customers read of an incident: its cause and its public text, with ids under `prefix`. */
+function CauseAndText({
+  prefix,
+  cause,
+  onCause,
+  text,
+  onText,
+}: {
+  prefix: string;
+  cause: string;
+  onCause: (cause: string) => void;
+  text: string;
+  onText: (text: string) => void;
+}) {
+  const { t } = useTranslation('console');
+  return (
+    <>
+      <Field id={`${prefix}-cause`} label={t('incidents.cause')}>
+        <select id={`${prefix}-cause`} value={cause} onChange={(event) => onCause(event.target.value)}>
+          {INCIDENT_CAUSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`incidents.causes.${c}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${prefix}-text`} label={t('incidents.publicText')} hint={t('incidents.publicTextHint')}>
+        <textarea
+          {...describedBy(`${prefix}-text`, { hint: true })}
+          maxLength={1000}
+          rows={3}
+          value={text}
+          onChange={(event) => onText(event.target.value)}
+        />
+      </Field>
+    </>
+  );
+}
+
+/** A date and time in the provider's zone, as the browser's picker gives it. */
+function InstantField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint}>
+      <input
+        {...describedBy(props.id, { hint: props.hint !== undefined })}
+        type="datetime-local"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </Field>
+  );
+}
+
 function DeclareForm({ zones, onDeclared }: { zones: Zone[]; onDeclared: (incident: Incident) => void }) {
   const { t } = useTranslation('console');
   const { timeZone } = useSession();
@@ -87,40 +146,27 @@ function DeclareForm({ zones, onDeclared }: { zones: Zone[]; onDeclared: (incide
           ))}
         </select>
       </Field>
-      <Field id="incident-cause" label={t('incidents.cause')}>
-        <select id="incident-cause" value={cause} onChange={(event) => setCause(event.target.value)}>
-          {INCIDENT_CAUSES.map((c) => (
-            <option key={c} value={c}>
-              {t(`incidents.causes.${c}`)}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id="incident-text" label={t('incidents.publicText')} hint={t('incidents.publicTextHint')}>
-        <textarea
-          {...describedBy('incident-text', { hint: true })}
-          maxLength={1000}
-          rows={3}
-          value={publicText}
-          onChange={(event) => setPublicText(event.target.value)}
-        />
-      </Field>
-      <Field id="incident-start" label={t('incidents.startedAt')} hint={t('incidents.startedAtHint')}>
-        <input
-          {...describedBy('incident-start', { hint: true })}
-          type="datetime-local"
-          value={startedAt}
-          onChange={(event) => setStartedAt(event.target.value)}
-        />
-      </Field>
-      <Field id="incident-eta" label={t('incidents.eta')} hint={t('incidents.etaHint')}>
-        <input
-          {...describedBy('incident-eta', { hint: true })}
-          type="datetime-local"
-          value={eta}
-          onChange={(event) => setEta(event.target.value)}
-        />
-      </Field>
+      <CauseAndText
+        prefix="incident"
+        cause={cause}
+        onCause={setCause}
+        text={publicText}
+        onText={setPublicText}
+      />
+      <InstantField
+        id="incident-start"
+        label={t('incidents.startedAt')}
+        hint={t('incidents.startedAtHint')}
+        value={startedAt}
+        onChange={setStartedAt}
+      />
+      <InstantField
+        id="incident-eta"
+        label={t('incidents.eta')}
+        hint={t('incidents.etaHint')}
+        value={eta}
+        onChange={setEta}
+      />
       <button type="submit" className="button" disabled={busy}>
         {t('incidents.declare')}
       </button>
@@ -162,32 +208,14 @@ function AcceptForm({
   return (
     <form className="action-form" noValidate onSubmit={submit} aria-labelledby={`${id}-accept-heading`}>
       <h4 id={`${id}-accept-heading`}>{t('incidents.proposals.acceptHeading')}</h4>
-      <Field id={`${id}-cause`} label={t('incidents.cause')}>
-        <select id={`${id}-cause`} value={cause} onChange={(event) => setCause(event.target.value)}>
-          {INCIDENT_CAUSES.map((c) => (
-            <option key={c} value={c}>
-              {t(`incidents.causes.${c}`)}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id={`${id}-text`} label={t('incidents.publicText')} hint={t('incidents.publicTextHint')}>
-        <textarea
-          {...describedBy(`${id}-text`, { hint: true })}
-          maxLength={1000}
-          rows={3}
-          value={publicText}
-          onChange={(event) => setPublicText(event.target.value)}
-        />
-      </Field>
-      <Field id={`${id}-eta`} label={t('incidents.eta')} hint={t('incidents.etaHint')}>
-        <input
-          {...describedBy(`${id}-eta`, { hint: true })}
-          type="datetime-local"
-          value={eta}
-          onChange={(event) => setEta(event.target.value)}
-        />
-      </Field>
+      <CauseAndText prefix={id} cause={cause} onCause={setCause} text={publicText} onText={setPublicText} />
+      <InstantField
+        id={`${id}-eta`}
+        label={t('incidents.eta')}
+        hint={t('incidents.etaHint')}
+        value={eta}
+        onChange={setEta}
+      />
       <button type="submit" className="button" disabled={busy}>
         {t('incidents.proposals.accept', { number: proposal.number })}
       </button>
@@ -460,27 +488,15 @@ function UpdateForm({ incident, onPosted }: { incident: IncidentDetail; onPosted
           ))}
         </select>
       </Field>
-      <Field id="update-eta" label={t('incidents.newEta')}>
-        <input
-          id="update-eta"
-          type="datetime-local"
-          value={eta}
-          onChange={(event) => setEta(event.target.value)}
-        />
-      </Field>
+      <InstantField id="update-eta" label={t('incidents.newEta')} value={eta} onChange={setEta} />
       {status === 'restablecido' && (
-        <Field
+        <InstantField
           id="update-restored"
           label={t('incidents.restoredAtInput')}
           hint={t('incidents.restoredAtHint')}
-        >
-          <input
-            {...describedBy('update-restored', { hint: true })}
-            type="datetime-local"
-            value={restoredAt}
-            onChange={(event) => setRestoredAt(event.target.value)}
-          />
-        </Field>
+          value={restoredAt}
+          onChange={setRestoredAt}
+        />
       )}
       <button type="submit" className="button" disabled={busy}>
         {t('incidents.post')}
