@@ -300,6 +300,27 @@ describeEachDatabase('outage-aware intake', (kind) => {
     });
   });
 
+  it('links a portal request naming an account holder in the zone, telling the sender nothing of it', async () => {
+    const elena = await customerIn(zone.centro);
+    const response = await app.atiende.http.inject({
+      method: 'POST',
+      url: '/api/v1/portal/requests',
+      remoteAddress: '198.51.100.77',
+      payload: {
+        requestType: 'falla',
+        description: 'No tengo internet desde temprano',
+        email: elena.email,
+        idempotencyKey: `outage-${kind}-claim`,
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    // Whoever typed the address: the answer would otherwise say where its holder lives.
+    expect(response.json().incident).toBeNull();
+    const [kase] = await db().select().from(cases).where(eq(cases.folio, response.json().folio));
+    expect(kase).toMatchObject({ proposedCustomerId: elena.customerId, serviceId: elena.serviceId });
+    expect(kase?.incidentId).not.toBeNull();
+  });
+
   it('links a failure an agent files for a customer in the zone', async () => {
     const dora = await customerIn(zone.centro);
     const response = await supervisor.request('POST', '/api/v1/cases', {

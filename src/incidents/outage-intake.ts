@@ -23,6 +23,11 @@ export interface OutageLink {
   eta: Date | null;
   /** The affected zone the customer knows: their service's, or the one they named. */
   zoneName: string;
+  /**
+   * Placed by the services of an account holder the sender only named (a portal claim): the sender is
+   * told nothing of it, not even that there is an outage, since that would say where the holder lives.
+   */
+  claimed: boolean;
 }
 
 /** What opening a case learned of outages: the link made, or the zone of a failure no incident covers. */
@@ -179,7 +184,11 @@ export async function outageAtOpening(tx: Tx, kase: CaseRow, text: string): Prom
     )[0];
     if (first) {
       if (!kase.serviceId && covered.length === 1) kase.serviceId = first.service_id;
-      hit = { ...first, zoneName: first.zone_name ?? '', reason: 'service_zone' };
+      hit = {
+        ...first,
+        zoneName: first.zone_name ?? '',
+        reason: claimed ? 'claimed_service_zone' : 'service_zone',
+      };
     } else if (rows.length > 0) {
       const only = live.length === 1 ? live[0] : undefined;
       if (!only || only.zone_id == null) return {};
@@ -204,6 +213,7 @@ export async function outageAtOpening(tx: Tx, kase: CaseRow, text: string): Prom
     status: hit.incident_status as IncidentStatus,
     eta: toDate(hit.eta),
     zoneName: hit.zoneName,
+    claimed: hit.reason === 'claimed_service_zone',
   };
   const actor = systemActor('vinculo_por_incidente');
   assertSystemMay(actor, { kind: 'case.link_incident' });

@@ -97,9 +97,10 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
     folio: created.folio,
     createdAt: created.createdAt,
     deadline: created.deadline,
-    incident: outage
-      ? { status: outage.status, eta: outage.eta?.toISOString() ?? null, zone: outage.zoneName }
-      : null,
+    incident:
+      outage && !outage.claimed
+        ? { status: outage.status, eta: outage.eta?.toISOString() ?? null, zone: outage.zoneName }
+        : null,
     duplicate: created.duplicate ?? false,
   };
 }
