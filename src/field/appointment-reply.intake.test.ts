@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { IncomingMessage } from '../channels/adapter.ts';
 import { receiveMessages } from '../channels/intake.service.ts';
+import { whatsappText } from '../channels/testing/incoming.ts';
 import { ManualClock } from '../clock.ts';
 import { cases, contactPoints, customers, events, messages, serviceOrders, services } from '../db/schema.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
@@ -28,16 +28,7 @@ describeEachDatabase('service orders: the customer answers the visit window by m
 
   const db = () => app.atiende.ctx.db;
   const whatsapp = (from: string, text: string, externalId = `wamid.visit.${kind}.${++sequence}`) =>
-    receiveMessages(app.atiende.ctx, [
-      {
-        channel: 'whatsapp',
-        externalId,
-        sender: { kind: 'whatsapp', address: from },
-        sentAt: clock.now(),
-        text,
-        contentType: 'text',
-      } satisfies IncomingMessage,
-    ]).then((r) => r[0]);
+    receiveMessages(app.atiende.ctx, [whatsappText(from, text, externalId, clock.now())]).then((r) => r[0]);
 
   /** A customer with a service who reported a failure by WhatsApp, and its repair order agreed for tomorrow. */
   async function scheduledVisit() {

@@ -1,8 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncomingMessage } from '../channels/adapter.ts';
 import { receiveMessages } from '../channels/intake.service.ts';
 import { formatDateEs } from '../channels/templates.ts';
+import { whatsappText } from '../channels/testing/incoming.ts';
 import { ManualClock } from '../clock.ts';
 import {
   areas,
@@ -126,16 +126,7 @@ describeEachDatabase('outage-aware intake', (kind) => {
     return { customerId, serviceId: service?.id as string, wa, email };
   };
   const whatsapp = (from: string, text: string, externalId = `wamid.${kind}.${++sequence}`) =>
-    receiveMessages(app.atiende.ctx, [
-      {
-        channel: 'whatsapp',
-        externalId,
-        sender: { kind: 'whatsapp', address: from },
-        sentAt: clock.now(),
-        text,
-        contentType: 'text',
-      } satisfies IncomingMessage,
-    ]).then((r) => r[0]);
+    receiveMessages(app.atiende.ctx, [whatsappText(from, text, externalId, clock.now())]).then((r) => r[0]);
   const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0];
   const outbound = (caseId: string) =>
     db()
