@@ -128,6 +128,8 @@ export async function findOrCreateCustomerByContact(
     accountNumber: null,
     name: input.name?.trim() || null,
     mergedIntoId: null,
+    language: null,
+    anonymisedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import {
   type AttachmentInput,
   decodeAttachment,
@@ -7,6 +7,7 @@ import {
 import type { RequestType } from '../cases/request-types.ts';
 import type { DatabaseHandle, Tx } from '../db/database.ts';
 import { authorizedRepresentatives, customers } from '../db/schema.ts';
+import type { ContactKind } from '../domain/vocabulary.ts';
 import { appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
 import { resolveCustomer } from './customers.service.ts';
@@ -183,6 +184,32 @@ export async function assertRepresentativeMayAct(
       `This authorization covers only ${representative.scope.join(', ')}, not ${input.requestType}`,
     );
   }
+}
+
+/**
+ * The authorizations a contact point (normalised) may act under at `now`: not revoked, not expired, and
+ * a carta poder only once verified. One person may act for several customers (a son for both parents),
+ * so it is a list, oldest first; scope is the caller's to check against the request.
+ */
+export async function representativesByContact(
+  tx: Tx,
+  contact: { kind: ContactKind; address: string },
+  now: Date,
+): Promise<RepresentativeRow[]> {
+  const r = authorizedRepresentatives;
+  return tx
+    .select()
+    .from(r)
+    .where(
+      and(
+        eq(r.contactKind, contact.kind),
+        eq(r.contactAddress, contact.address),
+        isNull(r.revokedAt),
+        or(isNull(r.expiresAt), gt(r.expiresAt, now)),
+        or(ne(r.grantedVia, 'carta_poder'), isNotNull(r.verifiedAt)),
+      ),
+    )
+    .orderBy(asc(r.createdAt), asc(r.id));
 }
 
 export const presentRepresentative = (row: RepresentativeRow, now: Date) => ({

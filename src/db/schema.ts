@@ -22,12 +22,16 @@ import {
 import {
   ACTOR_KINDS,
   AGENT_ROLES,
+  ARCO_STATUSES,
+  ARCO_SUBTYPES,
   CANCELLATION_SCOPES,
   CANCELLATION_STATUSES,
   CASE_STATUSES,
   COMPENSATION_KINDS,
   COMPENSATION_STATUSES,
+  CONSENT_PURPOSES,
   CONTACT_KINDS,
+  CONVERSATION_CLOSE_REASONS,
   DEADLINE_FLAG_KINDS,
   DEADLINE_KINDS,
   DELIVERY_STATUSES,
@@ -36,6 +40,7 @@ import {
   INCIDENT_CAUSES,
   INCIDENT_PROPOSAL_STATUSES,
   INCIDENT_STATUSES,
+  LANGUAGES,
   LEDGER_KINDS,
   MESSAGE_KINDS,
   PAYMENT_METHODS,
@@ -45,6 +50,7 @@ import {
   PRIORITIES,
   PROMISE_STATUSES,
   RAISED_BY,
+  REPRESENTATIVE_GRANTS,
   SERVICE_ORDER_KINDS,
   SERVICE_ORDER_STATUSES,
   SERVICE_STATUSES,
@@ -169,6 +175,10 @@ export const customers = pgTable('customers', {
   name: text('name'),
   /** Set when this record was merged into another; its contact points and cases moved there. */
   mergedIntoId: uuid('merged_into_id'),
+  /** The language the customer chose or last wrote in; null: the provider's (Spanish). */
+  language: text('language', { enum: LANGUAGES }),
+  /** When an ARCO cancellation erased this person's data; what is kept for statistics holds no personal data. */
+  anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -203,22 +213,45 @@ export const attachmentBlobs = pgTable('attachment_blobs', {
 });
 
 /** A person the customer authorized to act for them ("tercero autorizado"). */
-export const authorizedRepresentatives = pgTable('authorized_representatives', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  customerId: uuid('customer_id')
-    .notNull()
-    .references(() => customers.id),
-  name: text('name').notNull(),
-  contact: text('contact').notNull(),
-  idDocumentSha256: text('id_document_sha256').references(() => attachmentBlobs.sha256),
-  idDocumentFilename: text('id_document_filename'),
-  /** Null: every procedure; otherwise the request types it covers. */
-  scope: text('scope').array(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  revokedReason: text('revoked_reason'),
-  createdAt: createdAt(),
-});
+export const authorizedRepresentatives = pgTable(
+  'authorized_representatives',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    name: text('name').notNull(),
+    contact: text('contact').notNull(),
+    idDocumentSha256: text('id_document_sha256').references(() => attachmentBlobs.sha256),
+    idDocumentFilename: text('id_document_filename'),
+    /** Null: every procedure; otherwise the request types it covers. */
+    scope: text('scope').array(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedReason: text('revoked_reason'),
+    /**
+     * The representative's own contact point (normalised as `contact_points` are), by which they are
+     * recognised on WhatsApp, Messenger, e-mail and the phone; null for authorizations recorded before it.
+     */
+    contactKind: text('contact_kind', { enum: CONTACT_KINDS }),
+    contactAddress: text('contact_address'),
+    grantedVia: text('granted_via', { enum: REPRESENTATIVE_GRANTS }).notNull().default('agente'),
+    /** A carta poder acts only once a supervisor verified it; other grants are verified as given. */
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    verifiedByAgentId: uuid('verified_by_agent_id').references(() => agents.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('authorized_representatives_contact_idx')
+      .on(t.contactKind, t.contactAddress)
+      .where(sql`${t.contactAddress} is not null`),
+    index('authorized_representatives_customer_idx').on(t.customerId),
+    check(
+      'authorized_representatives_granted_via_check',
+      sql`${t.grantedVia} in ('agente', 'portal', 'carta_poder')`,
+    ),
+  ],
+);
 
 export const cases = pgTable(
   'cases',
@@ -1109,4 +1142,168 @@ export const serviceOrderVisits = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('service_order_visits_order_idx').on(t.orderId, t.recordedAt)],
+);
+
+/**
+ * An ARCO request (a case of type `arco`): which right, where it stands, and its two clocks (answer in
+ * 20 business days, carry out in 15 more; deadlines of subject `arco_request`). `retain_until`: what the
+ * law or billing requires to keep after a cancellation is anonymised then by a job.
+ */
+export const arcoRequests = pgTable(
+  'arco_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .unique()
+      .references(() => cases.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    subtype: text('subtype', { enum: ARCO_SUBTYPES }).notNull(),
+    status: text('status', { enum: ARCO_STATUSES }).notNull().default('recibida'),
+    /** What the request asks, in a shape per subtype (the fields to correct, the uses opposed); personal data, erasable. */
+    details: jsonb('details'),
+    /** The reason code of a refusal (`improcedente`), never free text. */
+    refusalReason: text('refusal_reason'),
+    identityVerifiedAt: timestamp('identity_verified_at', { withTimezone: true }),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    executedAt: timestamp('executed_at', { withTimezone: true }),
+    retainUntil: timestamp('retain_until', { withTimezone: true }),
+    retentionAnonymisedAt: timestamp('retention_anonymised_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('arco_requests_customer_idx').on(t.customerId),
+    index('arco_requests_retain_idx')
+      .on(t.retainUntil)
+      .where(sql`${t.retainUntil} is not null and ${t.retentionAnonymisedAt} is null`),
+    check(
+      'arco_requests_subtype_check',
+      sql`${t.subtype} in ('acceso', 'rectificacion', 'cancelacion', 'oposicion')`,
+    ),
+    check(
+      'arco_requests_status_check',
+      sql`${t.status} in ('recibida', 'respondida', 'ejecutada', 'improcedente')`,
+    ),
+  ],
+);
+
+/**
+ * Consent and opposition, appended: each row is what the person said about one use, when, on which
+ * channel and which version of the privacy notice they read. The newest row per purpose is in force; no
+ * row means no consent (promotional messages need it expressly).
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    purpose: text('purpose', { enum: CONSENT_PURPOSES }).notNull(),
+    granted: boolean('granted').notNull(),
+    channel: text('channel').notNull(),
+    textVersion: text('text_version').notNull(),
+    /** The opposition request this row carries out, when it came from one. */
+    arcoRequestId: uuid('arco_request_id').references(() => arcoRequests.id),
+    recordedByAgentId: uuid('recorded_by_agent_id').references(() => agents.id),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('consents_customer_purpose_idx').on(t.customerId, t.purpose, t.recordedAt)],
+);
+
+/**
+ * A self-service conversation on WhatsApp or Messenger: the menu's turns that need no agent. One open
+ * per sender; it is tied to a customer only once the sender proved who they are (the contact point on
+ * file, or account and PIN). A request opens a case (`case_id`); a person asked for hands it over.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    /** The sender's address on the channel (WhatsApp number as E.164 digits, Messenger PSID). */
+    contactAddress: text('contact_address').notNull(),
+    customerId: uuid('customer_id').references(() => customers.id),
+    representativeId: uuid('representative_id').references(() => authorizedRepresentatives.id),
+    language: text('language', { enum: LANGUAGES }).notNull().default('es'),
+    /** The menu's step and what it gathered so far (the service chosen, a pending confirmation…). */
+    state: jsonb('state').notNull(),
+    misunderstood: smallint('misunderstood').notNull().default(0),
+    caseId: uuid('case_id').references(() => cases.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closeReason: text('close_reason', { enum: CONVERSATION_CLOSE_REASONS }),
+  },
+  (t) => [
+    uniqueIndex('conversations_open_sender_key')
+      .on(t.channel, t.contactAddress)
+      .where(sql`${t.closedAt} is null`),
+    index('conversations_idle_idx').on(t.lastActivityAt).where(sql`${t.closedAt} is null`),
+    index('conversations_customer_idx').on(t.customerId, t.startedAt),
+    check(
+      'conversations_close_reason_check',
+      sql`${t.closeReason} in ('inactividad', 'asesor', 'solicitud', 'completada')`,
+    ),
+  ],
+);
+
+/** One message of a conversation, either way; an inbound one's transport id makes a redelivery collapse. */
+export const conversationTurns = pgTable(
+  'conversation_turns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
+    body: text('body').notNull(),
+    /** What was sent as an interactive list, buttons or quick replies, in the channel's own shape. */
+    payload: jsonb('payload'),
+    externalId: text('external_id'),
+    deliveryStatus: text('delivery_status', { enum: DELIVERY_STATUSES }),
+    deliveryError: text('delivery_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('conversation_turns_external_id_key').on(t.externalId),
+    index('conversation_turns_conversation_idx').on(t.conversationId, t.createdAt),
+    check('conversation_turns_kind_check', sql`${t.kind} in ('entrante', 'saliente')`),
+  ],
+);
+
+/**
+ * A notice of a breach of personal data (an admin's action): what happened, in words for the affected
+ * people, and who declared it; each person told is a row of `breach_notice_recipients`, written before
+ * their notice is queued, so a resumed fan-out tells nobody twice.
+ */
+export const breachNotices = pgTable('breach_notices', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  declaredByAgentId: uuid('declared_by_agent_id')
+    .notNull()
+    .references(() => agents.id),
+  affectedCount: integer('affected_count').notNull(),
+  createdAt: createdAt(),
+});
+
+export const breachNoticeRecipients = pgTable(
+  'breach_notice_recipients',
+  {
+    breachNoticeId: uuid('breach_notice_id')
+      .notNull()
+      .references(() => breachNotices.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    messageId: uuid('message_id'),
+    channel: text('channel'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.breachNoticeId, t.customerId] })],
 );

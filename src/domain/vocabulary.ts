@@ -139,6 +139,8 @@ export const EVENT_SUBJECTS = [
   'conciliation',
   'compensation',
   'cancellation',
+  'conversation',
+  'breach_notice',
 ] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -344,3 +346,30 @@ export const IDENTITY_CHECKS = [
   'representante_autorizado',
 ] as const;
 export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
+
+/** The four rights over personal data (LFPDPPP): access, rectification, cancellation, opposition. */
+export const ARCO_SUBTYPES = ['acceso', 'rectificacion', 'cancelacion', 'oposicion'] as const;
+export type ArcoSubtype = (typeof ARCO_SUBTYPES)[number];
+
+/**
+ * Where an ARCO request stands: received, answered within its deadline (granted or refused with a
+ * reason), then carried out (the export delivered, the data corrected, erased or the opt-out recorded).
+ */
+export const ARCO_STATUSES = ['recibida', 'respondida', 'ejecutada', 'improcedente'] as const;
+export type ArcoStatus = (typeof ARCO_STATUSES)[number];
+
+/** How an authorization of a third party was given: by an agent on the API, by the customer in the portal, or a carta poder a supervisor verifies. */
+export const REPRESENTATIVE_GRANTS = ['agente', 'portal', 'carta_poder'] as const;
+export type RepresentativeGrant = (typeof REPRESENTATIVE_GRANTS)[number];
+
+/** Uses of personal data that need the person's express consent, or that they may oppose. */
+export const CONSENT_PURPOSES = ['promocionales', 'encuestas'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+/** Why a menu conversation on WhatsApp or Messenger ended. */
+export const CONVERSATION_CLOSE_REASONS = ['inactividad', 'asesor', 'solicitud', 'completada'] as const;
+export type ConversationCloseReason = (typeof CONVERSATION_CLOSE_REASONS)[number];
+
+/** The languages a customer is answered in. */
+export const LANGUAGES = ['es', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
