@@ -30,8 +30,8 @@ CREATE TABLE "breach_notice_recipients" (
 --> statement-breakpoint
 CREATE TABLE "breach_notices" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"title" text NOT NULL,
-	"body" text NOT NULL,
+	"title" jsonb NOT NULL,
+	"body" jsonb NOT NULL,
 	"declared_by_agent_id" uuid NOT NULL,
 	"affected_count" integer NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -79,6 +79,24 @@ CREATE TABLE "conversations" (
 	CONSTRAINT "conversations_close_reason_check" CHECK ("conversations"."close_reason" in ('inactividad', 'asesor', 'solicitud', 'completada'))
 );
 --> statement-breakpoint
+CREATE TABLE "promotion_recipients" (
+	"promotion_id" uuid NOT NULL,
+	"customer_id" uuid NOT NULL,
+	"case_id" uuid,
+	"message_id" uuid,
+	"channel" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "promotion_recipients_promotion_id_customer_id_pk" PRIMARY KEY("promotion_id","customer_id")
+);
+--> statement-breakpoint
+CREATE TABLE "promotions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"text" jsonb NOT NULL,
+	"declared_by_agent_id" uuid NOT NULL,
+	"audience" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "authorized_representatives" ADD COLUMN "contact_kind" text;--> statement-breakpoint
 ALTER TABLE "authorized_representatives" ADD COLUMN "contact_address" text;--> statement-breakpoint
 ALTER TABLE "authorized_representatives" ADD COLUMN "granted_via" text DEFAULT 'agente' NOT NULL;--> statement-breakpoint
@@ -99,6 +117,10 @@ ALTER TABLE "conversation_turns" ADD CONSTRAINT "conversation_turns_conversation
 ALTER TABLE "conversations" ADD CONSTRAINT "conversations_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversations" ADD CONSTRAINT "conversations_representative_id_authorized_representatives_id_fk" FOREIGN KEY ("representative_id") REFERENCES "public"."authorized_representatives"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversations" ADD CONSTRAINT "conversations_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotion_recipients" ADD CONSTRAINT "promotion_recipients_promotion_id_promotions_id_fk" FOREIGN KEY ("promotion_id") REFERENCES "public"."promotions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotion_recipients" ADD CONSTRAINT "promotion_recipients_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotion_recipients" ADD CONSTRAINT "promotion_recipients_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotions" ADD CONSTRAINT "promotions_declared_by_agent_id_agents_id_fk" FOREIGN KEY ("declared_by_agent_id") REFERENCES "public"."agents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "arco_requests_customer_idx" ON "arco_requests" USING btree ("customer_id");--> statement-breakpoint
 CREATE INDEX "arco_requests_retain_idx" ON "arco_requests" USING btree ("retain_until") WHERE "arco_requests"."retain_until" is not null and "arco_requests"."retention_anonymised_at" is null;--> statement-breakpoint
 CREATE INDEX "consents_customer_purpose_idx" ON "consents" USING btree ("customer_id","purpose","recorded_at");--> statement-breakpoint
@@ -110,4 +132,15 @@ CREATE INDEX "conversations_customer_idx" ON "conversations" USING btree ("custo
 ALTER TABLE "authorized_representatives" ADD CONSTRAINT "authorized_representatives_verified_by_agent_id_agents_id_fk" FOREIGN KEY ("verified_by_agent_id") REFERENCES "public"."agents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "authorized_representatives_contact_idx" ON "authorized_representatives" USING btree ("contact_kind","contact_address") WHERE "authorized_representatives"."contact_address" is not null;--> statement-breakpoint
 CREATE INDEX "authorized_representatives_customer_idx" ON "authorized_representatives" USING btree ("customer_id");--> statement-breakpoint
-ALTER TABLE "authorized_representatives" ADD CONSTRAINT "authorized_representatives_granted_via_check" CHECK ("authorized_representatives"."granted_via" in ('agente', 'portal', 'carta_poder'));
+ALTER TABLE "authorized_representatives" ADD CONSTRAINT "authorized_representatives_granted_via_check" CHECK ("authorized_representatives"."granted_via" in ('agente', 'portal', 'carta_poder'));--> statement-breakpoint
+-- Hand-written: an ARCO cancellation may erase the words of a ledger entry (its reference and note) once
+-- billing no longer needs them (the retention period); the money, dates and kinds stay append-only.
+CREATE OR REPLACE FUNCTION atiende_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.reference IS NULL AND NEW.note IS NULL
+     AND (to_jsonb(NEW) - 'reference' - 'note') = (to_jsonb(OLD) - 'reference' - 'note') THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'ledger entries are append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;

@@ -13,13 +13,20 @@ import { casesRoutes } from './cases/cases.routes.ts';
 import { quarantineRoutes } from './channels/quarantine.routes.ts';
 import { webhookRoutes } from './channels/webhooks.routes.ts';
 import type { AppContext } from './context.ts';
+import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { customersRoutes } from './customers/customers.routes.ts';
 import { serviceOrderRoutes } from './field/service-orders.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import type { HttpApp, HttpParts } from './http/app.ts';
 import { incidentsRoutes, statusPageRoutes } from './incidents/incidents.routes.ts';
 import { liveRoutes } from './live/live.routes.ts';
+import { portalRepresentativesRoutes } from './portal/portal.representatives.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
+import { accessExportRoutes } from './privacy/access-export.routes.ts';
+import { arcoRoutes } from './privacy/arco.routes.ts';
+import { breachRoutes } from './privacy/breach.routes.ts';
+import { consentRoutes } from './privacy/consent.routes.ts';
+import { promotionsRoutes } from './privacy/promotions.routes.ts';
 import { cancellationRoutes } from './rights/cancellation.routes.ts';
 import { caseSuspensionRoutes } from './rights/case-suspension.routes.ts';
 import { compensationsRoutes } from './rights/compensations.routes.ts';
@@ -46,10 +53,12 @@ export function httpParts(ctx: AppContext): HttpParts {
       settingsRoutes(api, ctx);
       backupRoutes(api, ctx);
       customersRoutes(api, ctx);
+      conversationsRoutes(api, ctx);
       accountsRoutes(api, ctx);
       casesRoutes(api, ctx);
       flagsRoutes(api, ctx);
       portalRoutes(api, ctx);
+      portalRepresentativesRoutes(api, ctx);
       callsRoutes(api, ctx);
       pinRoutes(api, ctx);
       liveRoutes(api, ctx);
@@ -65,6 +74,11 @@ export function httpParts(ctx: AppContext): HttpParts {
       incidentsRoutes(api, ctx);
       compensationsRoutes(api, ctx);
       caseSuspensionRoutes(api, ctx);
+      accessExportRoutes(api, ctx);
+      arcoRoutes(api, ctx);
+      consentRoutes(api, ctx);
+      breachRoutes(api, ctx);
+      promotionsRoutes(api, ctx);
     },
     async otherRoutes(app: HttpApp) {
       statusPageRoutes(app, ctx);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertMayChange } from '../cases/access.ts';
@@ -159,6 +159,11 @@ export async function recordIdentityCheck(
             eq(authorizedRepresentatives.customerId, customer.id),
             isNull(authorizedRepresentatives.revokedAt),
             or(isNull(authorizedRepresentatives.expiresAt), gt(authorizedRepresentatives.expiresAt, now)),
+            // A carta poder vouches for no one until a supervisor verified it.
+            or(
+              ne(authorizedRepresentatives.grantedVia, 'carta_poder'),
+              isNotNull(authorizedRepresentatives.verifiedAt),
+            ),
           ),
         );
       if (!representative) {

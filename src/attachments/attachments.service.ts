@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -118,4 +118,14 @@ export async function readAttachment(database: DatabaseHandle, sha256: string) {
   const bytes = row.data ?? (folder ? await readFile(blobPath(folder, sha256)) : undefined);
   if (!bytes) throw new AppError('attachment.not_found', { status: 404, detail: 'Attachment bytes missing' });
   return { bytes: Buffer.from(bytes), contentType: row.contentType, size: row.size };
+}
+
+/**
+ * Removes the stored files of contents whose rows were deleted (a person erased), after the deleting
+ * transaction committed; on PostgreSQL the bytes went with the rows.
+ */
+export async function removeBlobFiles(database: DatabaseHandle, shas: string[]): Promise<void> {
+  const folder = blobFolder(database);
+  if (!folder) return;
+  for (const sha256 of shas) await rm(blobPath(folder, sha256), { force: true });
 }

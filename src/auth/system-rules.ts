@@ -31,7 +31,8 @@ export type SystemChange =
   | { kind: 'service.reactivate' }
   | { kind: 'compensation.propose' }
   | { kind: 'case.link_incident' }
-  | { kind: 'incident.propose' };
+  | { kind: 'incident.propose' }
+  | { kind: 'customer.anonymise' };
 
 type Permission =
   | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
@@ -69,6 +70,8 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   vinculo_por_incidente: [{ kind: 'case.link_incident' }, { kind: 'case.notice' }],
   deteccion_de_incidente: [{ kind: 'incident.propose' }],
   aviso_de_incidente: [{ kind: 'case.notice' }],
+  // The daily job that anonymises what billing kept of an erased customer once its retention ended.
+  anonimizacion_por_retencion: [{ kind: 'customer.anonymise' }],
 };
 
 /** Whether a rule allows a change. */

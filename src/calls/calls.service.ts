@@ -6,6 +6,8 @@ import type { OpenedForRequest } from '../cases/open-case-row.ts';
 import type { RequestType } from '../cases/request-types.ts';
 import { queueOutbound, templateValues } from '../channels/outbound-queue.ts';
 import { fillWhatsappTemplate, renderTemplate, templateText } from '../channels/templates.ts';
+import { normalizeContactAddress } from '../customers/contact-points.ts';
+import { representationOf } from '../customers/representation.ts';
 import type { Tx } from '../db/database.ts';
 import { contactPoints } from '../db/schema.ts';
 
@@ -63,6 +65,15 @@ async function queueReceipt(deps: CaseDeps, tx: Tx, opened: OpenedForRequest, ag
   return undefined;
 }
 
+/** The authorization the caller's number acts under for this request, when exactly one fits. */
+async function callerActingFor(deps: CaseDeps, call: RegisterCall) {
+  const address = normalizeContactAddress('phone', call.callerNumber, 'callerNumber');
+  const representation = await representationOf(deps.db, { kind: 'phone', address }, deps.clock.now());
+  const scope = representation?.representative.scope;
+  if (!representation || (scope && !scope.includes(call.requestType))) return undefined;
+  return { id: representation.representative.id, customerId: representation.customer.id };
+}
+
 /**
  * Registers a phone call: the caller's number finds the customer (or makes a prospect), a case opens on
  * the phone channel with the agent's notes, and its written receipt is queued when the customer has a
@@ -70,15 +81,21 @@ async function queueReceipt(deps: CaseDeps, tx: Tx, opened: OpenedForRequest, ag
  */
 export async function registerCall(deps: CaseDeps, call: RegisterCall, actor: Actor) {
   let receipt: { channel: 'email' | 'whatsapp'; messageId: string } | undefined;
+  // A caller whose number is a customer's representative, asking within scope, files for that customer.
+  const acting = await callerActingFor(deps, call);
   const created = await createCase(
     deps,
     {
       requestType: call.requestType,
       subtype: call.subtype,
       channel: 'telefono',
-      contact: { kind: 'phone', address: call.callerNumber },
-      customerName: call.customerName,
-      raisedBy: { kind: 'agente' },
+      ...(acting
+        ? { customerId: acting.customerId, raisedBy: { kind: 'representante', representativeId: acting.id } }
+        : {
+            contact: { kind: 'phone', address: call.callerNumber },
+            customerName: call.customerName,
+            raisedBy: { kind: 'agente' },
+          }),
       description: call.notes,
     },
     actor,

@@ -197,7 +197,7 @@ export async function changeStatus(
  * after the change it tells of): the checks, the case row, its failure instants, clocks, jobs and
  * events, and the money a resolution owes, all in the caller's transaction.
  */
-async function applyStatusChange(
+export async function applyStatusChange(
   deps: CaseDeps,
   tx: Tx,
   settings: ProviderSettings,

@@ -76,6 +76,12 @@ export interface OutgoingMessage {
   automatic: boolean;
   /** Messenger: a human agent's reply after the 24-hour window, within 7 days of the customer's message. */
   messagingTag?: 'HUMAN_AGENT';
+  /**
+   * WhatsApp and Messenger, inside the 24-hour window: options the customer taps instead of typing
+   * (WhatsApp reply buttons up to 3, else a list of up to 10; Messenger quick replies up to 13). The id
+   * of the one tapped comes back in the reply.
+   */
+  choices?: { button: string; options: Array<{ id: string; title: string; description?: string }> };
   /** E-mail: the case's subject, and the Message-IDs of the thread so far (oldest first). */
   subject?: string;
   references?: string[];

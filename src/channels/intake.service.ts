@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { decodeAttachment } from '../attachments/attachments.service.ts';
 import type { CaseDeps } from '../cases/case-context.ts';
 import { classifyRequest } from '../cases/classification.ts';
@@ -10,7 +10,15 @@ import type { DecodedAttachment } from '../cases/messages.ts';
 import { areaForRequest, summarize } from '../cases/open-case.ts';
 import { openCaseRow } from '../cases/open-case-row.ts';
 import type { AppContext } from '../context.ts';
+import { handleMenuTurn } from '../conversations/conversations.service.ts';
 import { findOrCreateCustomerByContact } from '../customers/customer-lookup.ts';
+import type { CustomerRow } from '../customers/customers.service.ts';
+import {
+  actingAs,
+  afterRepresentativeOpened,
+  type Representation,
+  representationOf,
+} from '../customers/representation.ts';
 import type { Tx } from '../db/database.ts';
 import { cases, contactPoints, customers, inboundReceipts, messages } from '../db/schema.ts';
 import { answerAppointment } from '../field/appointment-reply.service.ts';
@@ -64,13 +72,18 @@ async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): P
     .onConflictDoNothing()
     .returning({ externalId: inboundReceipts.externalId });
   if (!claimed) return { externalId: message.externalId, duplicate: true };
+  // The self-service menu answers what needs no agent; a request it takes opens its case there.
+  const menu = await handleMenuTurn(deps, tx, message, messageId, now);
+  if (menu) return menu;
 
-  const { customer, created } = await identifySender(tx, message, now);
+  const { customer, created, representation } = await identifySender(tx, message, now);
   const { target, mentionedFolio } = message.thread
     ? await explicitThread(tx, message, customer.id)
     : {
         // A sender met just now has no cases yet.
-        target: created ? undefined : await latestCaseOnChannel(tx, customer.id, message.channel),
+        target: created
+          ? undefined
+          : await latestCaseOnChannel(tx, customer.id, message.channel, representation?.representative.id),
         mentionedFolio: undefined,
       };
   const metadata: Record<string, unknown> = {
@@ -151,6 +164,13 @@ async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): P
       messageId,
     };
   } else {
+    const acting = await actingAs(tx, {
+      customer,
+      representation,
+      sender: message.sender,
+      requestType,
+      now,
+    });
     const opened = await openCaseRow(deps, tx, {
       now,
       requestType,
@@ -158,9 +178,9 @@ async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): P
       requestTypeStated: message.requestType !== undefined,
       subtype: classified?.subtype ?? null,
       channel: message.channel,
-      customerId: customer.id,
-      raisedBy: 'cliente',
-      representativeId: null,
+      customerId: acting.customerId,
+      raisedBy: acting.raisedBy,
+      representativeId: acting.representativeId,
       raisedByAgentId: null,
       areaId: areaForRequest(snapshot, requestType, message.text).id,
       priority: 'normal',
@@ -173,7 +193,7 @@ async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): P
         externalId: message.externalId,
         metadata,
       },
-      actor: { kind: 'cliente' },
+      actor: acting.actor,
       // A customer writing about a closed or discarded case gets a new one, linked to it.
       followsUpId: target?.id ?? null,
     });
@@ -193,6 +213,7 @@ async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): P
       subject: { folio: opened.row.folio, requestType, customerName: customer.name },
       customerJustWrote: true,
     });
+    await afterRepresentativeOpened(deps, tx, opened.row, acting, now);
     result = {
       externalId: message.externalId,
       duplicate: false,
@@ -219,9 +240,18 @@ type CaseRow = typeof cases.$inferSelect;
 /**
  * The customer a message comes from. An unverified sender is never linked to a customer who has an
  * account (anyone can forge a From line): the message gets a prospect of its own, with no contact point,
- * and replies go back to the address it came from.
+ * and replies go back to the address it came from. A proven sender who is a customer's representative
+ * writes for that customer (see `representationOf`); replies still go to the address they wrote from.
  */
-async function identifySender(tx: Tx, message: IncomingMessage, now: Date) {
+async function identifySender(
+  tx: Tx,
+  message: IncomingMessage,
+  now: Date,
+): Promise<{ customer: CustomerRow; created: boolean; representation?: Representation }> {
+  if (!message.unverified) {
+    const representation = await representationOf(tx, message.sender, now);
+    if (representation) return { customer: representation.customer, created: false, representation };
+  }
   if (message.unverified) {
     const [known] = await tx
       .select({ customer: customers })
@@ -251,16 +281,26 @@ async function identifySender(tx: Tx, message: IncomingMessage, now: Date) {
   });
 }
 
-/** Chat channels are one conversation per customer: the newest case on the channel is the thread. */
+/**
+ * Chat channels are one conversation per writer: the newest case on the channel that the customer raised,
+ * or that their representative raised when it is the representative writing (replies go to whoever wrote).
+ */
 async function latestCaseOnChannel(
   tx: Tx,
   customerId: string,
   channel: string,
+  representativeId?: string,
 ): Promise<CaseRow | undefined> {
   const [latest] = await tx
     .select()
     .from(cases)
-    .where(and(eq(cases.customerId, customerId), eq(cases.channel, channel)))
+    .where(
+      and(
+        eq(cases.customerId, customerId),
+        eq(cases.channel, channel),
+        representativeId ? eq(cases.representativeId, representativeId) : isNull(cases.representativeId),
+      ),
+    )
     .orderBy(desc(cases.createdAt))
     .limit(1)
     .for('update');

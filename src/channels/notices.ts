@@ -4,8 +4,9 @@ import { defaultNotices } from '../config/profile.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { contactPoints } from '../db/schema.ts';
-import { isOneOf, type NoticeRefusal } from '../domain/vocabulary.ts';
+import { type ConsentPurpose, isOneOf, type NoticeRefusal } from '../domain/vocabulary.ts';
 import { appendEvent } from '../events/events.service.ts';
+import { hasConsent } from '../privacy/consent-rule.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { CONTACT_KIND_OF, type ContactKind, WRITABLE_CHANNELS, type WritableChannel } from './channel.ts';
 import {
@@ -120,9 +121,33 @@ export async function deliverNotice(
     subject?: TemplateSubject;
     /** The customer has just written on the case's channel, so its reply window is open. */
     customerJustWrote?: boolean;
+    /**
+     * The use of personal data the notice serves (a promotion, a survey); omitted for a service notice
+     * (acknowledgement, status, deadline), which is always sent. Without consent in force it goes nowhere.
+     */
+    purpose?: ConsentPurpose;
+    /**
+     * To the customer's own contact points only, never to whoever wrote on the case (their representative),
+     * and as outside a chat window, since the writer's messages on the case would open it.
+     */
+    toCustomerOnFile?: boolean;
   } = {},
 ): Promise<string | undefined> {
-  if (kase.channel === 'portal') return undefined;
+  if (options.purpose && !(await hasConsent(tx, kase.customerId, options.purpose))) {
+    await appendEvent(
+      tx,
+      {
+        kind: 'aviso_no_entregado',
+        actor: systemActor('aviso_automatico'),
+        caseId: kase.id,
+        after: { notice: key, purpose: options.purpose, tried: [] },
+        reason: 'sin_consentimiento',
+      },
+      at,
+    );
+    return undefined;
+  }
+  if (kase.channel === 'portal' && !options.toCustomerOnFile) return undefined;
   const { settings } = await deps.settings.current(tx);
   if (!noticeConfigured(settings, key, kase.requestType)) return undefined;
   const withCustomerData = options.withCustomerData !== false;
@@ -148,7 +173,8 @@ export async function deliverNotice(
     });
 
   const tried: Array<{ channel: WritableChannel; reason: NoticeRefusal }> = [];
-  const own = isOneOf(WRITABLE_CHANNELS, kase.channel) ? kase.channel : undefined;
+  const own =
+    !options.toCustomerOnFile && isOneOf(WRITABLE_CHANNELS, kase.channel) ? kase.channel : undefined;
   if (own) {
     const open =
       own !== 'email' && (options.customerJustWrote || (await windowOpen(tx, kase.customerId, own, at)));
@@ -171,7 +197,10 @@ export async function deliverNotice(
         tried.push({ channel, reason: 'sin_contacto' });
         continue;
       }
-      const open = channel !== 'email' && (await windowOpen(tx, kase.customerId, channel, at));
+      const open =
+        channel !== 'email' &&
+        !options.toCustomerOnFile &&
+        (await windowOpen(tx, kase.customerId, channel, at));
       const outcome = noticeOn(settings, notice, { channel, windowOpen: open });
       if (typeof outcome !== 'string') return queue(channel, outcome, point);
       tried.push({ channel, reason: outcome });

@@ -31,6 +31,8 @@ export const TEMPLATE_PARAMETERS = [
   'incidente',
   /** The public status page's address, for following an outage. */
   'estado_url',
+  /** What an admin wrote to the customers (a breach of their data, a promotion), in their language. */
+  'mensaje',
 ] as const;
 export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
 export type TemplateValues = Partial<Record<TemplateParameter, string>>;
@@ -106,6 +108,8 @@ export const DEFAULT_NOTICE_TEXTS: Readonly<Record<string, string>> = {
     'Gracias, tu visita técnica (orden {orden}, folio {folio}) quedó confirmada para el {ventana}.',
   aviso_incidente:
     'Hola{nombre}, te compartimos noticias de la falla en {zona}: {estado}.{detalle} Hora estimada de restablecimiento: {eta}. Sigue el avance en {estado_url}. Tu folio es {folio}; no necesitas reportarla de nuevo.',
+  aviso_vulneracion: '{mensaje}\n\nFolio: {folio}',
+  mensaje_promocional: '{mensaje}',
   incidente_restablecido:
     'Hola{nombre}, el servicio en tu zona quedó restablecido el {fecha} y dimos por resuelto tu reporte (folio {folio}).{bonificacion} Si aún tienes problemas, responde a este mensaje y lo revisamos.',
 };

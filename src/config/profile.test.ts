@@ -180,7 +180,10 @@ describe('parseProfile', () => {
         fallbackOrder: ['whatsapp', 'email', 'facebook'],
         whatsappTemplates: {},
       });
-      expect(profile.notices.whatsappTemplates).toEqual({ estado_en_espera_cliente: 'seguimiento_folio' });
+      expect(profile.notices.whatsappTemplates).toEqual({
+        estado_en_espera_cliente: 'seguimiento_folio',
+        representante_actuo: 'seguimiento_folio',
+      });
     });
   });
 });

@@ -6,9 +6,12 @@ import { ClassificationSchema, DEFAULT_CLASSIFICATION_RULES } from '../cases/cla
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CHANNELS, WRITABLE_CHANNELS, type WritableChannel } from '../channels/channel.ts';
 import { placeholdersOf, TEMPLATE_PARAMETERS } from '../channels/templates.ts';
+import { defaultMenu, MenuSettingsSchema } from '../conversations/menu-settings.ts';
 import { isOneOf } from '../domain/vocabulary.ts';
 import { AppError } from '../http/errors.ts';
 import { defaultIncidentSettings, IncidentSettingsSchema } from '../incidents/incident-settings.ts';
+import { PrivacySettingsSchema } from '../privacy/arco-settings.ts';
+import { ConsentSettingsSchema, defaultConsentSettings } from '../privacy/consent-settings.ts';
 import { RightsSettingsSchema } from '../rights/rights-settings.ts';
 import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar-spec.ts';
 import { DEFAULT_DEADLINE_POLICIES, DeadlinePolicySchema } from '../sla/policies.ts';
@@ -156,6 +159,10 @@ export const ProfileSchema = z
         reopenWindowDays: z.number().int().min(0).max(90).default(7),
       })
       .default({ reopenWindowDays: 7 }),
+    /** Third parties the customer authorized: whether the customer is told each time one opens a case for them. */
+    representatives: z
+      .object({ notifyCustomer: z.boolean().default(true) })
+      .default({ notifyCustomer: true }),
     /** Payments registered from a case, the reconnection they start, and the customer's promises to pay. */
     payments: z
       .object({
@@ -183,6 +190,10 @@ export const ProfileSchema = z
     rights: RightsSettingsSchema,
     /** Outages: when reports propose an incident, the cause codes of its restoration, broadcast rates. */
     incidents: IncidentSettingsSchema.default(defaultIncidentSettings),
+    /** ARCO requests' clocks and what is kept of an erased customer, and for how long. */
+    privacy: PrivacySettingsSchema,
+    /** The privacy notice's version and date, and the text a person consents to per use. */
+    consent: ConsentSettingsSchema.default(defaultConsentSettings),
     /** What the public portal accepts with a request or a reply; omitted, 3 files of 10 MB. */
     portal: z
       .object({
@@ -192,6 +203,8 @@ export const ProfileSchema = z
       .optional(),
     /** Phrase rules that type a chat or e-mail message sent without a chosen type; first match wins. */
     classification: ClassificationSchema.default({ rules: DEFAULT_CLASSIFICATION_RULES }),
+    /** The self-service menu on WhatsApp and Messenger: on or off, idle minutes, its texts in es and en. */
+    menu: MenuSettingsSchema.default(defaultMenu),
   })
   .superRefine((profile, ctx) => {
     const areaCodes = new Set<string>();

@@ -5,6 +5,7 @@ import type { EventActor } from '../events/events.service.ts';
 import type { HttpApp } from '../http/app.ts';
 import { actorOf, requireActor } from '../http/auth.ts';
 import { assertMayEditCustomer } from './access.ts';
+import { normalizeContactAddress } from './contact-points.ts';
 import { lookupCustomers } from './customer-lookup.ts';
 import { presentContactPoint, presentCustomer } from './customer-presenters.ts';
 import {
@@ -20,6 +21,7 @@ import {
   MergeCustomersRequest,
   RepresentativeParams,
   RepresentativeResponse,
+  RepresentingResponse,
   RevokeRepresentativeRequest,
   UpdateCustomerRequest,
 } from './customers.schema.ts';
@@ -34,11 +36,13 @@ import {
   updateCustomer,
 } from './customers.service.ts';
 import { mergeCustomers } from './merge-customers.ts';
+import { representationOf } from './representation.ts';
 import {
   addRepresentative,
   listRepresentatives,
   presentRepresentative,
   revokeRepresentative,
+  verifyRepresentative,
 } from './representatives.service.ts';
 
 const tags = ['customers'];
@@ -230,11 +234,17 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
     },
     async (request, reply) => {
       await assertMayEditCustomer(ctx.db, actorOf(request), request.params.id);
-      const { expiresAt, ...body } = request.body;
+      const { expiresAt, contactKind, contactAddress, ...body } = request.body;
       const now = ctx.clock.now();
       const row = await addRepresentative(
         ctx.database,
-        { ...body, customerId: request.params.id, expiresAt: expiresAt ? new Date(expiresAt) : null, now },
+        {
+          ...body,
+          customerId: request.params.id,
+          expiresAt: expiresAt ? new Date(expiresAt) : null,
+          contactPoint: contactKind && contactAddress ? { kind: contactKind, address: contactAddress } : null,
+          now,
+        },
         agentOf(request),
       );
       return reply.status(201).send(presentRepresentative(row, now));
@@ -255,6 +265,56 @@ export function customersRoutes(app: HttpApp, ctx: AppContext) {
     async (request) => {
       const now = ctx.clock.now();
       return (await listRepresentatives(ctx.db, request.params.id)).map((r) => presentRepresentative(r, now));
+    },
+  );
+
+  app.get(
+    '/customers/representing',
+    {
+      onRequest: requireActor(),
+      schema: {
+        tags,
+        summary:
+          'Whom a caller’s number acts for: the customer of the one authorization in force for it, if any',
+        querystring: z.object({ phone: z.string().trim().min(1).max(64) }),
+        response: { 200: z.array(RepresentingResponse) },
+      },
+    },
+    async (request) => {
+      const now = ctx.clock.now();
+      const address = normalizeContactAddress('phone', request.query.phone, 'phone');
+      const found = await representationOf(ctx.db, { kind: 'phone', address }, now);
+      return found
+        ? [
+            {
+              representative: presentRepresentative(found.representative, now),
+              customer: { id: found.customer.id, name: found.customer.name },
+            },
+          ]
+        : [];
+    },
+  );
+
+  app.post(
+    '/customers/:id/representatives/:representativeId/verify',
+    {
+      onRequest: requireActor('supervisor', 'admin'),
+      schema: {
+        tags,
+        summary: 'Verify a carta poder (a supervisor other than who recorded it), from which on it acts',
+        params: RepresentativeParams,
+        response: { 200: RepresentativeResponse },
+      },
+    },
+    async (request) => {
+      const now = ctx.clock.now();
+      const row = await verifyRepresentative(ctx.db, {
+        customerId: request.params.id,
+        representativeId: request.params.representativeId,
+        agentId: actorOf(request).agentId,
+        now,
+      });
+      return presentRepresentative(row, now);
     },
   );
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AttachmentInput } from '../attachments/attachments.service.ts';
 import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CASE_STATUSES, CONTACT_KIND_VALUES } from '../db/schema.ts';
+import { REPRESENTATIVE_GRANTS } from '../domain/vocabulary.ts';
 import { Instant } from '../http/instant.ts';
 
 const Name = z.string().trim().min(1).max(200);
@@ -47,19 +48,35 @@ export const MergeCustomersRequest = z.object({
   fromCustomerId: z.uuid().describe('The duplicate; it is retired and its id resolves to this customer'),
 });
 
-export const AddRepresentativeRequest = z.object({
-  name: Name,
-  contact: z.string().trim().min(1).max(254).describe('How to reach the representative'),
-  idDocument: AttachmentInput.optional().describe('A copy of their official ID'),
-  scope: z
-    .array(z.enum(REQUEST_TYPES))
-    .min(1)
-    .max(REQUEST_TYPES.length)
-    .nullable()
-    .default(null)
-    .describe('Request types they may raise; null for every procedure'),
-  expiresAt: Instant.nullish(),
-});
+export const AddRepresentativeRequest = z
+  .object({
+    name: Name,
+    contact: z.string().trim().min(1).max(254).describe('How to reach the representative'),
+    idDocument: AttachmentInput.optional().describe('A copy of their official ID'),
+    scope: z
+      .array(z.enum(REQUEST_TYPES))
+      .min(1)
+      .max(REQUEST_TYPES.length)
+      .nullable()
+      .default(null)
+      .describe('Request types they may raise; null for every procedure'),
+    expiresAt: Instant.nullish(),
+    contactKind: z
+      .enum(CONTACT_KIND_VALUES)
+      .optional()
+      .describe(
+        'With contactAddress: the representative’s own contact point, by which channels recognise them',
+      ),
+    contactAddress: z.string().trim().min(1).max(254).optional(),
+    grantedVia: z
+      .enum(['agente', 'carta_poder'])
+      .default('agente')
+      .describe('A carta poder needs idDocument and acts once a supervisor verifies it'),
+  })
+  .refine((body) => (body.contactKind === undefined) === (body.contactAddress === undefined), {
+    message: 'give contactKind and contactAddress together',
+    path: ['contactAddress'],
+  });
 
 export const RevokeRepresentativeRequest = z.object({ reason: z.string().trim().min(1).max(500) });
 
@@ -85,6 +102,10 @@ export const RepresentativeResponse = z.object({
   customerId: z.uuid(),
   name: z.string(),
   contact: z.string(),
+  contactKind: z.enum(CONTACT_KIND_VALUES).nullable(),
+  contactAddress: z.string().nullable(),
+  grantedVia: z.enum(REPRESENTATIVE_GRANTS),
+  verifiedAt: z.string().nullable(),
   idDocument: z.object({ sha256: z.string(), filename: z.string() }).nullable(),
   scope: z.array(z.string()).nullable(),
   expiresAt: z.string().nullable(),
@@ -92,6 +113,12 @@ export const RepresentativeResponse = z.object({
   revokedReason: z.string().nullable(),
   active: z.boolean(),
   createdAt: z.string(),
+});
+
+/** A caller's number that is a representative's: who they are and the customer they act for. */
+export const RepresentingResponse = z.object({
+  representative: RepresentativeResponse,
+  customer: z.object({ id: z.uuid(), name: z.string().nullable() }),
 });
 
 export const CustomerDetailResponse = CustomerResponse.extend({

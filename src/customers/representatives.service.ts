@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import {
   type AttachmentInput,
   decodeAttachment,
@@ -6,10 +6,11 @@ import {
 } from '../attachments/attachments.service.ts';
 import type { RequestType } from '../cases/request-types.ts';
 import type { DatabaseHandle, Tx } from '../db/database.ts';
-import { authorizedRepresentatives, customers } from '../db/schema.ts';
-import type { ContactKind } from '../domain/vocabulary.ts';
+import { authorizedRepresentatives, customers, events } from '../db/schema.ts';
+import type { ContactKind, RepresentativeGrant } from '../domain/vocabulary.ts';
 import { appendEvent, type EventActor } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { normalizeContactAddress } from './contact-points.ts';
 import { resolveCustomer } from './customers.service.ts';
 
 export type RepresentativeRow = typeof authorizedRepresentatives.$inferSelect;
@@ -23,6 +24,10 @@ export interface AddRepresentativeInput {
   /** Null: every procedure; otherwise only these request types. */
   scope?: RequestType[] | null;
   expiresAt?: Date | null;
+  /** The representative's own contact point, by which channels recognise them; none: the API only. */
+  contactPoint?: { kind: ContactKind; address: string } | null;
+  /** `agente` and `portal` act at once; a `carta_poder` (with its ID document) once a supervisor verifies it. */
+  grantedVia?: RepresentativeGrant;
   now: Date;
 }
 
@@ -32,6 +37,15 @@ const representativeNotFound = (field?: string) =>
     detail: 'No such representative for this customer',
     ...(field ? { field } : {}),
   });
+
+/**
+ * A representative's address as contact points store it. A WhatsApp number typed as people type phones
+ * ("81 2000 0001") is the same E.164 number, so it is read as a phone rather than refused as an id.
+ */
+function representativeAddress(contact: { kind: ContactKind; address: string }): string {
+  const typedAsPhone = contact.kind === 'whatsapp' && !/^\+?\d{8,15}$/.test(contact.address.trim());
+  return normalizeContactAddress(typedAsPhone ? 'phone' : contact.kind, contact.address, 'contactAddress');
+}
 
 /**
  * Records a person the customer authorized, with their ID document stored once by content. An expiry
@@ -49,6 +63,15 @@ export async function addRepresentative(
       detail: 'The authorization would already be expired',
     });
   }
+  const grantedVia = input.grantedVia ?? 'agente';
+  if (grantedVia === 'carta_poder' && !input.idDocument) {
+    throw new AppError('representative.id_document_required', {
+      status: 422,
+      field: 'idDocument',
+      detail: 'A carta poder is recorded with a copy of the representative’s official ID',
+    });
+  }
+  const contactAddress = input.contactPoint ? representativeAddress(input.contactPoint) : null;
   const document = input.idDocument ? decodeAttachment(input.idDocument, 'idDocument') : undefined;
   return database.db.transaction(async (tx) => {
     const customer = await resolveCustomer(tx, input.customerId, { lock: 'key share' });
@@ -63,6 +86,10 @@ export async function addRepresentative(
         idDocumentFilename: stored?.filename ?? null,
         scope: input.scope ? [...new Set(input.scope)] : null,
         expiresAt: input.expiresAt ?? null,
+        contactKind: input.contactPoint?.kind ?? null,
+        contactAddress,
+        grantedVia,
+        verifiedAt: grantedVia === 'carta_poder' ? null : input.now,
       })
       .returning();
     if (!row) throw new Error('representative not inserted');
@@ -70,9 +97,65 @@ export async function addRepresentative(
       kind: 'representative_added',
       actor,
       customerId: customer.id,
-      after: { representativeId: row.id },
+      after: { representativeId: row.id, grantedVia },
     });
     return row;
+  });
+}
+
+/**
+ * A supervisor's verification of a carta poder, from which on it acts. Four eyes: the agent who recorded
+ * it may not verify it too (409). Only an unverified, unrevoked carta poder can be verified.
+ */
+export async function verifyRepresentative(
+  db: Tx,
+  input: { customerId: string; representativeId: string; agentId: string; now: Date },
+): Promise<RepresentativeRow> {
+  return db.transaction(async (tx) => {
+    const customer = await resolveCustomer(tx, input.customerId);
+    const r = authorizedRepresentatives;
+    const [current] = await tx
+      .select()
+      .from(r)
+      .where(and(eq(r.id, input.representativeId), eq(r.customerId, customer.id)))
+      .for('update');
+    if (!current) throw representativeNotFound();
+    if (current.grantedVia !== 'carta_poder' || current.verifiedAt || current.revokedAt) {
+      throw new AppError('representative.not_verifiable', {
+        status: 409,
+        detail: 'Only a carta poder not yet verified nor revoked needs a verification',
+      });
+    }
+    const [recorded] = await tx
+      .select({ agentId: events.actorAgentId })
+      .from(events)
+      .where(
+        and(
+          eq(events.customerId, customer.id),
+          eq(events.kind, 'representative_added'),
+          sql`${events.after} ->> 'representativeId' = ${current.id}`,
+        ),
+      )
+      .limit(1);
+    if (recorded?.agentId === input.agentId) {
+      throw new AppError('representative.same_agent', {
+        status: 409,
+        detail: 'Another supervisor must verify a carta poder you recorded',
+      });
+    }
+    const [verified] = await tx
+      .update(r)
+      .set({ verifiedAt: input.now, verifiedByAgentId: input.agentId })
+      .where(eq(r.id, current.id))
+      .returning();
+    if (!verified) throw representativeNotFound();
+    await appendEvent(tx, {
+      kind: 'representative_verified',
+      actor: { kind: 'agente', agentId: input.agentId },
+      customerId: customer.id,
+      after: { representativeId: verified.id },
+    });
+    return verified;
   });
 }
 
@@ -88,11 +171,12 @@ export async function listRepresentatives(db: Tx, customerId: string): Promise<R
 
 /**
  * Revokes an authorization from `now` on, keeping the row (cases it raised still point at it). Revoking
- * one twice is a 409; the reason stays on the row, out of the audit trail, as it may name people.
+ * one twice is a 409; the reason (an agent's; the customer in the portal gives none) stays on the row, out of
+ * the audit trail, as it may name people.
  */
 export async function revokeRepresentative(
   db: Tx,
-  input: { customerId: string; representativeId: string; reason: string; now: Date },
+  input: { customerId: string; representativeId: string; reason: string | null; now: Date },
   actor: EventActor,
 ): Promise<RepresentativeRow> {
   return db.transaction(async (tx) => {
@@ -172,6 +256,12 @@ export async function assertRepresentativeMayAct(
       `This authorization was revoked on ${representative.revokedAt.toISOString()}`,
     );
   }
+  if (representative.grantedVia === 'carta_poder' && !representative.verifiedAt) {
+    throw refusal(
+      'representative.unverified',
+      'This carta poder acts only once a supervisor has verified it',
+    );
+  }
   if (representative.expiresAt && representative.expiresAt <= input.now) {
     throw refusal(
       'representative.expired',
@@ -220,11 +310,18 @@ export const presentRepresentative = (row: RepresentativeRow, now: Date) => ({
   idDocument: row.idDocumentSha256
     ? { sha256: row.idDocumentSha256, filename: row.idDocumentFilename ?? row.idDocumentSha256 }
     : null,
+  contactKind: row.contactKind,
+  contactAddress: row.contactAddress,
+  grantedVia: row.grantedVia,
+  verifiedAt: row.verifiedAt?.toISOString() ?? null,
   scope: row.scope,
   expiresAt: row.expiresAt?.toISOString() ?? null,
   revokedAt: row.revokedAt?.toISOString() ?? null,
   revokedReason: row.revokedReason,
-  /** Whether the representative may act today (within scope): neither revoked nor expired. */
-  active: !row.revokedAt && !(row.expiresAt && row.expiresAt <= now),
+  /** Whether the representative may act today (within scope): neither revoked nor expired, and verified. */
+  active:
+    !row.revokedAt &&
+    !(row.expiresAt && row.expiresAt <= now) &&
+    (row.grantedVia !== 'carta_poder' || row.verifiedAt !== null),
   createdAt: row.createdAt.toISOString(),
 });

@@ -58,7 +58,9 @@ describeEachDatabase('authorized representatives', (kind) => {
       .select()
       .from(events)
       .where(and(eq(events.customerId, customer.id), eq(events.kind, 'representative_added')));
-    expect(added.map((e) => e.after)).toEqual([{ representativeId: representative.id }]);
+    expect(added.map((e) => e.after)).toEqual([
+      { representativeId: representative.id, grantedVia: 'agente' },
+    ]);
     expect((await listRepresentatives(app.atiende.ctx.db, customer.id)).map((r) => r.id)).toEqual([
       representative.id,
     ]);

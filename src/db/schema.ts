@@ -71,6 +71,9 @@ export {
   RAISED_BY,
 };
 
+/** A text the provider wrote in Spanish and maybe English, as the profile's localized texts are. */
+export type LocalizedText = { 'es-MX': string; en?: string | undefined };
+
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -1282,8 +1285,9 @@ export const conversationTurns = pgTable(
  */
 export const breachNotices = pgTable('breach_notices', {
   id: uuid('id').primaryKey().defaultRandom(),
-  title: text('title').notNull(),
-  body: text('body').notNull(),
+  /** Spanish (`es-MX`) always, English (`en`) when the admin wrote it. */
+  title: jsonb('title').$type<LocalizedText>().notNull(),
+  body: jsonb('body').$type<LocalizedText>().notNull(),
   declaredByAgentId: uuid('declared_by_agent_id')
     .notNull()
     .references(() => agents.id),
@@ -1306,4 +1310,36 @@ export const breachNoticeRecipients = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.breachNoticeId, t.customerId] })],
+);
+
+/**
+ * A promotional message an admin sent: its text and how many had consent in force then. It reaches only
+ * customers whose newest `promocionales` consent grants it; each one told is a row of
+ * `promotion_recipients`, written with their notice, so a resumed run tells nobody twice.
+ */
+export const promotions = pgTable('promotions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  text: jsonb('text').$type<LocalizedText>().notNull(),
+  declaredByAgentId: uuid('declared_by_agent_id')
+    .notNull()
+    .references(() => agents.id),
+  audience: integer('audience').notNull(),
+  createdAt: createdAt(),
+});
+
+export const promotionRecipients = pgTable(
+  'promotion_recipients',
+  {
+    promotionId: uuid('promotion_id')
+      .notNull()
+      .references(() => promotions.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    messageId: uuid('message_id'),
+    channel: text('channel'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.promotionId, t.customerId] })],
 );

@@ -112,6 +112,7 @@ export const SYSTEM_RULES = [
   'vinculo_por_incidente',
   'deteccion_de_incidente',
   'aviso_de_incidente',
+  'anonimizacion_por_retencion',
 ] as const;
 export type SystemRule = (typeof SYSTEM_RULES)[number];
 
@@ -154,9 +155,19 @@ export const EVENT_KINDS = [
   'type_changed',
   'message_added',
   'customer_merged',
+  'arco_request_received',
+  'arco_identity_verified',
+  'arco_answered',
+  'arco_executed',
+  'customer_rectified',
+  'customer_anonymised',
+  'customer_retention_anonymised',
   'customer_changed',
   'representative_added',
   'representative_revoked',
+  'representative_verified',
+  'representative_notice_sent',
+  'representative_out_of_scope',
   'deadline_warning',
   'deadline_breached',
   'delivery_failed',
@@ -178,7 +189,13 @@ export const EVENT_KINDS = [
   'case_service_changed',
   'pin_set',
   'pin_reset',
+  'consent_recorded',
+  'promotion_declared',
+  'promotion_sent',
+  'breach_notice_declared',
+  'breach_notice_sent',
   'identity_verified',
+  'personal_data_exported',
   'payment_registered',
   'payment_confirmed',
   'payment_rejected',
@@ -224,9 +241,16 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 /**
  * Why a written channel could not carry an automatic notice, as `aviso_no_entregado` records it: no
  * contact point on file for it, its 24-hour window closed (and no approved template for the notice), no
- * text for the notice on it, or a value the text or template needs was not given.
+ * text for the notice on it, or a value the text or template needs was not given; a notice of a use of
+ * personal data (promotions, surveys) the person has no consent in force for is sent on no channel.
  */
-export const NOTICE_REFUSALS = ['sin_contacto', 'ventana_cerrada', 'sin_plantilla', 'faltan_datos'] as const;
+export const NOTICE_REFUSALS = [
+  'sin_contacto',
+  'ventana_cerrada',
+  'sin_plantilla',
+  'faltan_datos',
+  'sin_consentimiento',
+] as const;
 export type NoticeRefusal = (typeof NOTICE_REFUSALS)[number];
 
 /** Whether a value is one of a list's codes, e.g. a live event's kind against {@link EVENT_KINDS}. */

@@ -1,6 +1,7 @@
-// Registers the services' reconnection clocks and the service orders' clocks with the deadline checks below.
+// Registers the reconnection, service order and ARCO request clocks with the deadline checks below.
 import '../accounts/payments.service.ts';
 import '../field/service-orders.service.ts';
+import '../privacy/arco.service.ts';
 import {
   PROMISE_DUE_JOB,
   PROMISE_REMINDER_JOB,
@@ -16,9 +17,18 @@ import { fetchInboundMedia } from '../channels/media.service.ts';
 import { SEND_JOB, SEND_RETRY_LIMIT, sendOutbound } from '../channels/outbound-send.ts';
 import { EMAIL_POLL_JOB, pollMailbox } from '../channels/smtp/imap.poller.ts';
 import type { AppContext } from '../context.ts';
+import {
+  CONVERSATION_IDLE_JOB,
+  CONVERSATION_SEND_JOB,
+  closeIdleConversations,
+  sendConversationTurn,
+} from '../conversations/conversations.service.ts';
 import { broadcastIncidentUpdate, INCIDENT_BROADCAST_JOB } from '../incidents/broadcast.ts';
 import { applyIncidentRestoration, INCIDENT_RESTORATION_JOB } from '../incidents/restoration.ts';
 import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';
+import { RETENTION_CRON, RETENTION_JOB, runRetention } from '../privacy/anonymise.ts';
+import { BREACH_NOTICE_JOB, sendBreachNotice } from '../privacy/breach.service.ts';
+import { PROMOTION_JOB, type PromotionJob, runPromotion } from '../privacy/promotions.service.ts';
 import { CANCELLATION_JOB, effectCancellation } from '../rights/cancellation.service.ts';
 import { checkOverdueInstallation, INSTALLATION_OVERDUE_JOB } from '../rights/installation.service.ts';
 import {
@@ -77,10 +87,29 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       }) => fetchInboundMedia(ctx, data),
     },
     {
+      name: CONVERSATION_SEND_JOB,
+      queue: { retryLimit: SEND_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
+      handler: (data: { turnId: string }, meta) => sendConversationTurn(ctx, data, meta),
+    },
+    {
+      name: CONVERSATION_IDLE_JOB,
+      cron: '* * * * *',
+      handler: async () => {
+        await closeIdleConversations(ctx);
+      },
+    },
+    {
       name: CLEANUP_JOB,
       cron: CLEANUP_CRON,
       handler: async () => {
         await cleanUp(ctx);
+      },
+    },
+    {
+      name: RETENTION_JOB,
+      cron: RETENTION_CRON,
+      handler: async () => {
+        await runRetention(ctx);
       },
     },
     {
@@ -145,6 +174,30 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
         expireInSeconds: 3600,
       },
       handler: (data: { incidentId: string; updateId: string }) => applyIncidentRestoration(ctx, data),
+    },
+    // Paced fan-outs like the incident broadcast: a dead worker's run is resumed by another, telling only
+    // those it had not told.
+    {
+      name: BREACH_NOTICE_JOB,
+      queue: {
+        retryLimit: 10,
+        retryDelay: 10,
+        retryBackoff: true,
+        heartbeatSeconds: 30,
+        expireInSeconds: 6 * 3600,
+      },
+      handler: (data: { breachNoticeId: string }) => sendBreachNotice(ctx, data),
+    },
+    {
+      name: PROMOTION_JOB,
+      queue: {
+        retryLimit: 10,
+        retryDelay: 10,
+        retryBackoff: true,
+        heartbeatSeconds: 30,
+        expireInSeconds: 6 * 3600,
+      },
+      handler: (data: PromotionJob) => runPromotion(ctx, data),
     },
   ];
 }

@@ -11,6 +11,7 @@ import type { RequestType } from '../cases/request-types.ts';
 import type { AppContext } from '../context.ts';
 import { type ContactKind, normalizeContactAddress } from '../customers/contact-points.ts';
 import { addContactPoint } from '../customers/customers.service.ts';
+import { proposeRepresentedCustomer } from '../customers/representation.ts';
 import {
   attachmentBlobs,
   cases,
@@ -78,6 +79,7 @@ export async function fileRequest(deps: CaseDeps, input: z.infer<typeof PortalRe
       unverifiedContact: true,
       afterOpen: async (tx, opened) => {
         outage = opened.incident;
+        await proposeRepresentedCustomer(tx, opened.row, { kind: contact.kind, address }, deps.clock.now());
         // Both contact details become second factors only for a customer this very request created:
         // adding an unverified address to someone else's account would let anyone claim it.
         if (!input.phone || !input.email || !opened.customerCreated) return;

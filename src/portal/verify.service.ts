@@ -10,6 +10,7 @@ import {
   redeemOneTimeCode,
   sendOneTimeCode,
 } from '../customers/one-time-codes.ts';
+import { claimingRepresentative, confirmRepresentativeClaim } from '../customers/representation.ts';
 import { cases, contactPoints } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { clearThrottle, countHit, tooManyRequests } from '../throttles/throttles.service.ts';
@@ -62,8 +63,10 @@ async function codeDestination(ctx: AppContext, kase: typeof cases.$inferSelect)
         eq(contactPoints.address, claim.address),
       ),
     );
-  if (!point) throw codeUnavailable();
-  return { kind, address: point.address };
+  if (point) return { kind, address: point.address };
+  // A representative's own contact, as the customer authorized it, is where their code goes.
+  if (await claimingRepresentative(ctx.db, kase, ctx.clock.now())) return { kind, address: claim.address };
+  throw codeUnavailable();
 }
 
 /**
@@ -119,7 +122,9 @@ export async function confirmVerificationCode(
     }
     const [locked] = await tx.select().from(cases).where(eq(cases.id, kase.id)).for('update');
     if (!locked?.proposedCustomerId) throw nothingToVerify();
-    await confirmClaim(tx, locked, { kind: 'cliente' }, 'claim_verified', now);
+    if (!(await confirmRepresentativeClaim(ctx, tx, locked, now))) {
+      await confirmClaim(tx, locked, { kind: 'cliente' }, 'claim_verified', now);
+    }
   });
   await clearThrottle(ctx.db, attemptsKey);
   return portalView(ctx, kase.id, now);

@@ -25,6 +25,19 @@ const RATE_LIMITED = new Set([4, 17, 32, 613, 80006]);
 const WINDOW_CLOSED = 1545041;
 const TOKEN_INVALID = 190;
 
+/** Options as quick replies: Meta takes up to 13, titles up to 20 characters; the payload comes back. */
+function quickReplies(message: OutgoingMessage) {
+  const options = message.choices?.options ?? [];
+  if (options.length === 0) return {};
+  return {
+    quick_replies: options.slice(0, 13).map((o) => ({
+      content_type: 'text',
+      title: o.title.length > 20 ? `${o.title.slice(0, 19)}…` : o.title,
+      payload: o.id,
+    })),
+  };
+}
+
 /**
  * Facebook Messenger through the page's Send API. Replies inside the 24-hour window go as RESPONSE;
  * a human agent's reply after it, within 7 days, carries the HUMAN_AGENT tag (decided by the caller,
@@ -90,7 +103,7 @@ export function createMessengerAdapter(settings: MessengerSettings) {
         : { messaging_type: 'RESPONSE' }),
     };
     const parts: Array<() => Promise<SendResult>> = [
-      () => post(JSON.stringify({ ...envelope, message: { text: message.text } })),
+      () => post(JSON.stringify({ ...envelope, message: { text: message.text, ...quickReplies(message) } })),
       ...(message.files ?? []).map((file) => () => {
         const form = new FormData();
         for (const [key, value] of Object.entries(envelope))

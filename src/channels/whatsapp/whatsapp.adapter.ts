@@ -96,7 +96,9 @@ export function createWhatsAppAdapter(settings: WhatsAppSettings): WhatsAppAdapt
       ? await client.sendTemplate(message.to.address, message.template)
       : message.files?.length
         ? await sendWithFiles(client, message.to.address, message.text, message.files)
-        : await client.sendText(message.to.address, message.text);
+        : message.choices?.options.length
+          ? await client.sendInteractive(message.to.address, message.text, message.choices)
+          : await client.sendText(message.to.address, message.text);
     if (result.ok) downReason = undefined;
     else if (result.channelDown) downReason = result.reason;
     return result;

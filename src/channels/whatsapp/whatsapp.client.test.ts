@@ -42,6 +42,59 @@ describe('WhatsAppClient against the fake Graph API', () => {
 
   const lastSend = () => graph.sent.at(-1);
 
+  it('sends up to three options as reply buttons and more as a list, with titles cut to what Meta takes', async () => {
+    const buttons = await client.sendInteractive('+525500000001', '¿Confirmas?', {
+      button: 'Ver opciones',
+      options: [
+        { id: 'menu_si', title: 'Sí, confirmo' },
+        { id: 'menu_no', title: 'No, prefiero pensarlo con calma' },
+      ],
+    });
+    expect(buttons.ok).toBe(true);
+    expect(lastSend()?.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '525500000001',
+      type: 'interactive',
+      interactive: {
+        type: 'button',
+        body: { text: '¿Confirmas?' },
+        action: {
+          buttons: [
+            { type: 'reply', reply: { id: 'menu_si', title: 'Sí, confirmo' } },
+            { type: 'reply', reply: { id: 'menu_no', title: 'No, prefiero pensar…' } },
+          ],
+        },
+      },
+    });
+    const options = Array.from({ length: 12 }, (_, i) => ({
+      id: `menu_pick_${i + 1}`,
+      title: `Opción número ${i + 1} con un nombre largo`,
+      description: String(i + 1),
+    }));
+    await client.sendInteractive('5215500000001', 'Elige', {
+      button: 'Ver las opciones disponibles',
+      options,
+    });
+    const list = lastSend()?.body as {
+      to: string;
+      interactive: {
+        type: string;
+        action: {
+          button: string;
+          sections: Array<{ rows: Array<{ id: string; title: string; description: string }> }>;
+        };
+      };
+    };
+    expect(list.to).toBe('525500000001');
+    expect(list.interactive.type).toBe('list');
+    expect(list.interactive.action.button).toBe('Ver las opciones di…');
+    const rows = list.interactive.action.sections[0]?.rows ?? [];
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toEqual({ id: 'menu_pick_1', title: 'Opción número 1 con un …', description: '1' });
+    expect(rows.every((r) => r.title.length <= 24)).toBe(true);
+  });
+
   it("sends text in Meta's documented shape, to 52 + 10 digits without the 1", async () => {
     const expectedId = graph.peekNextId();
     const body = '¡Hola! Sí, tenemos cita el martes a las 10:30.';

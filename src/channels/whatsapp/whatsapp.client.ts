@@ -73,6 +73,48 @@ export class WhatsAppClient {
     return this.#send({ to: toWhatsAppRecipient(to), type: 'text', text: { preview_url: false, body } });
   }
 
+  /**
+   * An interactive message (within the window, like free text): up to 3 options as reply buttons, more
+   * as a list of up to 10 rows behind `button`. Meta caps button titles at 20 characters, row titles at
+   * 24 and descriptions at 72, and refuses longer ones: they are cut here.
+   */
+  sendInteractive(
+    to: string,
+    body: string,
+    choices: { button: string; options: Array<{ id: string; title: string; description?: string }> },
+  ): Promise<SendResult> {
+    const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+    const interactive =
+      choices.options.length <= 3
+        ? {
+            type: 'button',
+            body: { text: cut(body, 1024) },
+            action: {
+              buttons: choices.options.map((o) => ({
+                type: 'reply',
+                reply: { id: o.id, title: cut(o.title, 20) },
+              })),
+            },
+          }
+        : {
+            type: 'list',
+            body: { text: cut(body, 4096) },
+            action: {
+              button: cut(choices.button, 20),
+              sections: [
+                {
+                  rows: choices.options.slice(0, 10).map((o) => ({
+                    id: o.id,
+                    title: cut(o.title, 24),
+                    ...(o.description ? { description: cut(o.description, 72) } : {}),
+                  })),
+                },
+              ],
+            },
+          };
+    return this.#send({ to: toWhatsAppRecipient(to), type: 'interactive', interactive });
+  }
+
   /** An approved template, the only thing Meta accepts outside the customer-service window. */
   sendTemplate(to: string, template: WhatsAppTemplate): Promise<SendResult> {
     const components =

@@ -5,6 +5,7 @@ import { AdminAreas } from './admin/AdminAreas.tsx';
 import { AdminChannels } from './admin/AdminChannels.tsx';
 import { AdminCompensations } from './admin/AdminCompensations.tsx';
 import { AdminImport } from './admin/AdminImport.tsx';
+import { AdminPrivacy } from './admin/AdminPrivacy.tsx';
 import { AdminSuspensions } from './admin/AdminSuspensions.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { RegisterCall } from './calls/RegisterCall.tsx';
@@ -34,6 +35,7 @@ export const PATHS = {
   adminImport: '/app/admin/import',
   adminSuspensions: '/app/admin/suspensions',
   adminCompensations: '/app/admin/compensations',
+  adminPrivacy: '/app/admin/privacy',
   password: '/app/account/password',
   incidents: '/app/incidents',
   incident: (id: string) => `/app/incidents/${encodeURIComponent(id)}`,
@@ -59,6 +61,7 @@ export const ROUTES: RouteDef[] = [
   { path: PATHS.adminAgents, section: 'admin', roles: ['admin'], render: () => <AdminAgents /> },
   { path: PATHS.adminAreas, section: 'admin', roles: ['admin'], render: () => <AdminAreas /> },
   { path: PATHS.adminImport, section: 'admin', roles: ['admin'], render: () => <AdminImport /> },
+  { path: PATHS.adminPrivacy, section: 'admin', roles: ['admin'], render: () => <AdminPrivacy /> },
   {
     path: PATHS.adminChannels,
     section: 'admin',

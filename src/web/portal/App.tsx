@@ -12,6 +12,7 @@ import { type Credentials, Lookup } from './Lookup.tsx';
 import { NotFound } from './NotFound.tsx';
 import { Privacy } from './Privacy.tsx';
 import { PORTAL_PATHS } from './paths.ts';
+import { Representatives } from './Representatives.tsx';
 import { RequestForm } from './RequestForm.tsx';
 
 /** The customer portal: the provider's channels, filing a request, following a folio, the privacy notice. */
@@ -29,6 +30,7 @@ export function App() {
     { to: PORTAL_PATHS.request, label: t('nav.request') },
     { to: PORTAL_PATHS.lookup, label: t('nav.lookup') },
     { to: PORTAL_PATHS.balance, label: t('nav.balance') },
+    { to: PORTAL_PATHS.representatives, label: t('nav.representatives') },
   ];
   const current = path.replace(/\/$/, '') || PORTAL_PATHS.home;
   const known = (Object.values(PORTAL_PATHS) as string[]).includes(current);
@@ -42,9 +44,11 @@ export function App() {
         ? t('nav.lookup')
         : current === PORTAL_PATHS.balance
           ? t('nav.balance')
-          : current === PORTAL_PATHS.privacy
-            ? t('nav.privacy')
-            : t('title');
+          : current === PORTAL_PATHS.representatives
+            ? t('nav.representatives')
+            : current === PORTAL_PATHS.privacy
+              ? t('nav.privacy')
+              : t('title');
   const title = provider ? `${view} · ${provider}` : view;
   useEffect(() => {
     document.title = title;
@@ -63,6 +67,7 @@ export function App() {
       />
     );
   else if (current === PORTAL_PATHS.balance) content = <Balance />;
+  else if (current === PORTAL_PATHS.representatives) content = <Representatives />;
   else if (current === PORTAL_PATHS.privacy) content = <Privacy info={info.data} />;
   else if (current === PORTAL_PATHS.home) content = <Home info={info.data} />;
   else content = <NotFound />;

@@ -8,6 +8,7 @@ import { formatDateTime, formatSize } from '../shared/format.ts';
 import { currentLanguage } from '../shared/i18n.ts';
 import type { PortalCaseView, PortalInfo } from '../shared/types.ts';
 import { MAX_ATTACHMENT_BYTES } from '../shared/validation.ts';
+import { AccessExport } from './AccessExport.tsx';
 import { api } from './api.ts';
 import { Breakable } from './Breakable.tsx';
 import type { Credentials } from './Lookup.tsx';
@@ -129,6 +130,7 @@ export function CaseView({
         </button>
       </div>
       {view.unverified && <VerifyContact credentials={credentials} onVerified={onChange} />}
+      {view.requestType === 'arco' && !view.unverified && <AccessExport credentials={credentials} />}
       <section aria-labelledby="messages-heading">
         <h2 id="messages-heading">{t('case.messagesHeading')}</h2>
         {view.messages.length === 0 ? (

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../shared/i18n.ts';
 import type { PortalInfo } from '../shared/types.ts';
+import { Consents, NoticeVersion } from './Consents.tsx';
 
 /** The provider's privacy notice, in English when it has one and English is chosen. */
 export function Privacy({ info }: { info: PortalInfo }) {
@@ -13,6 +14,8 @@ export function Privacy({ info }: { info: PortalInfo }) {
       <p className="privacy" lang={english ? 'en' : 'es-MX'}>
         {english ? notice.en : notice['es-MX']}
       </p>
+      <NoticeVersion />
+      <Consents />
     </>
   );
 }

@@ -3,5 +3,6 @@ export const PORTAL_PATHS = {
   request: '/portal/request',
   lookup: '/portal/lookup',
   balance: '/portal/balance',
+  representatives: '/portal/representatives',
   privacy: '/portal/privacy',
 } as const;

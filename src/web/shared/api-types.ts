@@ -972,7 +972,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "mensaje")[];
                   preview: string;
                 })[];
               /**
@@ -1571,6 +1571,15 @@ export interface paths {
               };
               /**
                * @default {
+               *   "notifyCustomer": true
+               * }
+               */
+              representatives: {
+                /** @default true */
+                notifyCustomer: boolean;
+              };
+              /**
+               * @default {
                *   "requireConfirmation": false,
                *   "reconnection": {
                *     "hours": 48,
@@ -1851,6 +1860,87 @@ export interface paths {
                   whatsapp: number;
                   messenger: number;
                   email: number;
+                };
+              };
+              /**
+               * @default {
+               *   "arco": {
+               *     "answerBusinessDays": 20,
+               *     "executeBusinessDays": 15,
+               *     "confirmed": false,
+               *     "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+               *   },
+               *   "retention": {
+               *     "billingYears": 5,
+               *     "confirmed": true,
+               *     "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+               *   }
+               * }
+               */
+              privacy: {
+                /**
+                 * @default {
+                 *   "answerBusinessDays": 20,
+                 *   "executeBusinessDays": 15,
+                 *   "confirmed": false,
+                 *   "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+                 * }
+                 */
+                arco: {
+                  /** @default 20 */
+                  answerBusinessDays: number;
+                  /** @default 15 */
+                  executeBusinessDays: number;
+                  /** @default false */
+                  confirmed: boolean;
+                  /** @default LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "billingYears": 5,
+                 *   "confirmed": true,
+                 *   "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+                 * }
+                 */
+                retention: {
+                  /** @default 5 */
+                  billingYears: number;
+                  /** @default true */
+                  confirmed: boolean;
+                  /** @default Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer. */
+                  source: string;
+                };
+              };
+              /**
+               * @default {
+               *   "noticeVersion": "2026-01-01",
+               *   "noticeDate": "2026-01-01",
+               *   "texts": {
+               *     "promocionales": {
+               *       "es-MX": "Acepto recibir ofertas y promociones del proveedor por WhatsApp, Messenger o correo electrónico. Puedo retirar este consentimiento en cualquier momento.",
+               *       "en": "I agree to receive offers and promotions from the provider by WhatsApp, Messenger or e-mail. I may withdraw this consent at any time."
+               *     },
+               *     "encuestas": {
+               *       "es-MX": "Acepto que el proveedor me envíe encuestas sobre la calidad de su servicio. Puedo retirar este consentimiento en cualquier momento.",
+               *       "en": "I agree that the provider may send me surveys about the quality of its service. I may withdraw this consent at any time."
+               *     }
+               *   }
+               * }
+               */
+              consent: {
+                noticeVersion: string;
+                /** Format: date */
+                noticeDate: string;
+                texts: {
+                  promocionales: {
+                    "es-MX": string;
+                    en?: string;
+                  };
+                  encuestas: {
+                    "es-MX": string;
+                    en?: string;
+                  };
                 };
               };
               portal?: {
@@ -2297,6 +2387,397 @@ export interface paths {
                     phrases: string[];
                   })[];
               };
+              /**
+               * @default {
+               *   "enabled": false,
+               *   "idleMinutes": 30,
+               *   "misunderstoodLimit": 2,
+               *   "texts": {
+               *     "es": {
+               *       "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+               *       "menu": "¿En qué te ayudamos?",
+               *       "button": "Ver opciones",
+               *       "options": {
+               *         "falla": "Reportar una falla",
+               *         "saldo": "Consultar saldo",
+               *         "folio": "Consultar un folio",
+               *         "contratar": "Contratar",
+               *         "cancelar": "Cancelar o suspender",
+               *         "asesor": "Hablar con un asesor"
+               *       },
+               *       "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+               *       "askPin": "Ahora escribe tu PIN.",
+               *       "notVerified": "El número de cuenta o el PIN no son correctos.",
+               *       "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+               *       "chooseCustomer": "¿Por cuál cuenta consultas?",
+               *       "ownAccount": "Mi propia cuenta",
+               *       "chooseService": "¿Sobre cuál servicio?",
+               *       "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+               *       "noServices": "No encontramos servicios activos para esa cuenta.",
+               *       "askFolio": "Escribe el folio que quieres consultar.",
+               *       "folioStatus": "El folio {folio} está: {estado}.",
+               *       "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+               *       "cancelKind": "¿Qué deseas hacer?",
+               *       "cancel": "Cancelar",
+               *       "suspend": "Suspender",
+               *       "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+               *       "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+               *       "yes": "Sí, confirmo",
+               *       "no": "No",
+               *       "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+               *       "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+               *       "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+               *       "handover": "Te comunicamos con un asesor.",
+               *       "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+               *       "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+               *       "statuses": {
+               *         "nuevo": "recibido",
+               *         "asignado": "asignado a un asesor",
+               *         "en_proceso": "en proceso",
+               *         "en_espera_cliente": "en espera de tu respuesta",
+               *         "resuelto": "resuelto",
+               *         "cerrado": "cerrado",
+               *         "descartado": "descartado"
+               *       }
+               *     },
+               *     "en": {
+               *       "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+               *       "menu": "How can we help?",
+               *       "button": "See options",
+               *       "options": {
+               *         "falla": "Report a fault",
+               *         "saldo": "Check balance",
+               *         "folio": "Check a folio",
+               *         "contratar": "Sign up",
+               *         "cancelar": "Cancel or suspend",
+               *         "asesor": "Talk to an agent"
+               *       },
+               *       "askAccount": "To give you that I need to verify who you are. Type your account number.",
+               *       "askPin": "Now type your PIN.",
+               *       "notVerified": "The account number or the PIN is not correct.",
+               *       "throttled": "Too many attempts. Please wait a moment and try again.",
+               *       "chooseCustomer": "Which account is it about?",
+               *       "ownAccount": "My own account",
+               *       "chooseService": "Which service?",
+               *       "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+               *       "noServices": "We found no active services for that account.",
+               *       "askFolio": "Type the folio you want to check.",
+               *       "folioStatus": "Folio {folio} is: {estado}.",
+               *       "folioNotFound": "We did not find that folio among your requests.",
+               *       "cancelKind": "What would you like to do?",
+               *       "cancel": "Cancel",
+               *       "suspend": "Suspend",
+               *       "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+               *       "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+               *       "yes": "Yes, I confirm",
+               *       "no": "No",
+               *       "notConfirmed": "All right, nothing was changed.",
+               *       "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+               *       "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+               *       "handover": "We are putting you through to an agent.",
+               *       "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+               *       "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+               *       "statuses": {
+               *         "nuevo": "received",
+               *         "asignado": "assigned to an agent",
+               *         "en_proceso": "in progress",
+               *         "en_espera_cliente": "waiting for your answer",
+               *         "resuelto": "resolved",
+               *         "cerrado": "closed",
+               *         "descartado": "discarded"
+               *       }
+               *     }
+               *   }
+               * }
+               */
+              menu: {
+                /** @default false */
+                enabled: boolean;
+                /** @default 30 */
+                idleMinutes: number;
+                /** @default 2 */
+                misunderstoodLimit: number;
+                /**
+                 * @default {
+                 *   "es": {
+                 *     "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                 *     "menu": "¿En qué te ayudamos?",
+                 *     "button": "Ver opciones",
+                 *     "options": {
+                 *       "falla": "Reportar una falla",
+                 *       "saldo": "Consultar saldo",
+                 *       "folio": "Consultar un folio",
+                 *       "contratar": "Contratar",
+                 *       "cancelar": "Cancelar o suspender",
+                 *       "asesor": "Hablar con un asesor"
+                 *     },
+                 *     "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                 *     "askPin": "Ahora escribe tu PIN.",
+                 *     "notVerified": "El número de cuenta o el PIN no son correctos.",
+                 *     "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                 *     "chooseCustomer": "¿Por cuál cuenta consultas?",
+                 *     "ownAccount": "Mi propia cuenta",
+                 *     "chooseService": "¿Sobre cuál servicio?",
+                 *     "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                 *     "noServices": "No encontramos servicios activos para esa cuenta.",
+                 *     "askFolio": "Escribe el folio que quieres consultar.",
+                 *     "folioStatus": "El folio {folio} está: {estado}.",
+                 *     "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                 *     "cancelKind": "¿Qué deseas hacer?",
+                 *     "cancel": "Cancelar",
+                 *     "suspend": "Suspender",
+                 *     "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                 *     "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                 *     "yes": "Sí, confirmo",
+                 *     "no": "No",
+                 *     "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                 *     "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                 *     "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                 *     "handover": "Te comunicamos con un asesor.",
+                 *     "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                 *     "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                 *     "statuses": {
+                 *       "nuevo": "recibido",
+                 *       "asignado": "asignado a un asesor",
+                 *       "en_proceso": "en proceso",
+                 *       "en_espera_cliente": "en espera de tu respuesta",
+                 *       "resuelto": "resuelto",
+                 *       "cerrado": "cerrado",
+                 *       "descartado": "descartado"
+                 *     }
+                 *   },
+                 *   "en": {
+                 *     "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                 *     "menu": "How can we help?",
+                 *     "button": "See options",
+                 *     "options": {
+                 *       "falla": "Report a fault",
+                 *       "saldo": "Check balance",
+                 *       "folio": "Check a folio",
+                 *       "contratar": "Sign up",
+                 *       "cancelar": "Cancel or suspend",
+                 *       "asesor": "Talk to an agent"
+                 *     },
+                 *     "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                 *     "askPin": "Now type your PIN.",
+                 *     "notVerified": "The account number or the PIN is not correct.",
+                 *     "throttled": "Too many attempts. Please wait a moment and try again.",
+                 *     "chooseCustomer": "Which account is it about?",
+                 *     "ownAccount": "My own account",
+                 *     "chooseService": "Which service?",
+                 *     "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                 *     "noServices": "We found no active services for that account.",
+                 *     "askFolio": "Type the folio you want to check.",
+                 *     "folioStatus": "Folio {folio} is: {estado}.",
+                 *     "folioNotFound": "We did not find that folio among your requests.",
+                 *     "cancelKind": "What would you like to do?",
+                 *     "cancel": "Cancel",
+                 *     "suspend": "Suspend",
+                 *     "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                 *     "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                 *     "yes": "Yes, I confirm",
+                 *     "no": "No",
+                 *     "notConfirmed": "All right, nothing was changed.",
+                 *     "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                 *     "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                 *     "handover": "We are putting you through to an agent.",
+                 *     "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                 *     "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                 *     "statuses": {
+                 *       "nuevo": "received",
+                 *       "asignado": "assigned to an agent",
+                 *       "en_proceso": "in progress",
+                 *       "en_espera_cliente": "waiting for your answer",
+                 *       "resuelto": "resolved",
+                 *       "cerrado": "closed",
+                 *       "descartado": "discarded"
+                 *     }
+                 *   }
+                 * }
+                 */
+                texts: {
+                  /**
+                   * @default {
+                   *   "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                   *   "menu": "¿En qué te ayudamos?",
+                   *   "button": "Ver opciones",
+                   *   "options": {
+                   *     "falla": "Reportar una falla",
+                   *     "saldo": "Consultar saldo",
+                   *     "folio": "Consultar un folio",
+                   *     "contratar": "Contratar",
+                   *     "cancelar": "Cancelar o suspender",
+                   *     "asesor": "Hablar con un asesor"
+                   *   },
+                   *   "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                   *   "askPin": "Ahora escribe tu PIN.",
+                   *   "notVerified": "El número de cuenta o el PIN no son correctos.",
+                   *   "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                   *   "chooseCustomer": "¿Por cuál cuenta consultas?",
+                   *   "ownAccount": "Mi propia cuenta",
+                   *   "chooseService": "¿Sobre cuál servicio?",
+                   *   "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                   *   "noServices": "No encontramos servicios activos para esa cuenta.",
+                   *   "askFolio": "Escribe el folio que quieres consultar.",
+                   *   "folioStatus": "El folio {folio} está: {estado}.",
+                   *   "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                   *   "cancelKind": "¿Qué deseas hacer?",
+                   *   "cancel": "Cancelar",
+                   *   "suspend": "Suspender",
+                   *   "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                   *   "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                   *   "yes": "Sí, confirmo",
+                   *   "no": "No",
+                   *   "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                   *   "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                   *   "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                   *   "handover": "Te comunicamos con un asesor.",
+                   *   "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                   *   "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                   *   "statuses": {
+                   *     "nuevo": "recibido",
+                   *     "asignado": "asignado a un asesor",
+                   *     "en_proceso": "en proceso",
+                   *     "en_espera_cliente": "en espera de tu respuesta",
+                   *     "resuelto": "resuelto",
+                   *     "cerrado": "cerrado",
+                   *     "descartado": "descartado"
+                   *   }
+                   * }
+                   */
+                  es: {
+                    welcome: string;
+                    menu: string;
+                    button: string;
+                    options: {
+                      falla: string;
+                      saldo: string;
+                      folio: string;
+                      contratar: string;
+                      cancelar: string;
+                      asesor: string;
+                    };
+                    askAccount: string;
+                    askPin: string;
+                    notVerified: string;
+                    throttled: string;
+                    chooseCustomer: string;
+                    ownAccount: string;
+                    chooseService: string;
+                    balance: string;
+                    noServices: string;
+                    askFolio: string;
+                    folioStatus: string;
+                    folioNotFound: string;
+                    cancelKind: string;
+                    cancel: string;
+                    suspend: string;
+                    confirmCancel: string;
+                    confirmSuspend: string;
+                    yes: string;
+                    no: string;
+                    notConfirmed: string;
+                    requested: string;
+                    misunderstood: string;
+                    handover: string;
+                    outOfScope: string;
+                    idleClosed: string;
+                    statuses: {
+                      [key: string]: string;
+                    };
+                  };
+                  /**
+                   * @default {
+                   *   "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                   *   "menu": "How can we help?",
+                   *   "button": "See options",
+                   *   "options": {
+                   *     "falla": "Report a fault",
+                   *     "saldo": "Check balance",
+                   *     "folio": "Check a folio",
+                   *     "contratar": "Sign up",
+                   *     "cancelar": "Cancel or suspend",
+                   *     "asesor": "Talk to an agent"
+                   *   },
+                   *   "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                   *   "askPin": "Now type your PIN.",
+                   *   "notVerified": "The account number or the PIN is not correct.",
+                   *   "throttled": "Too many attempts. Please wait a moment and try again.",
+                   *   "chooseCustomer": "Which account is it about?",
+                   *   "ownAccount": "My own account",
+                   *   "chooseService": "Which service?",
+                   *   "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                   *   "noServices": "We found no active services for that account.",
+                   *   "askFolio": "Type the folio you want to check.",
+                   *   "folioStatus": "Folio {folio} is: {estado}.",
+                   *   "folioNotFound": "We did not find that folio among your requests.",
+                   *   "cancelKind": "What would you like to do?",
+                   *   "cancel": "Cancel",
+                   *   "suspend": "Suspend",
+                   *   "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                   *   "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                   *   "yes": "Yes, I confirm",
+                   *   "no": "No",
+                   *   "notConfirmed": "All right, nothing was changed.",
+                   *   "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                   *   "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                   *   "handover": "We are putting you through to an agent.",
+                   *   "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                   *   "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                   *   "statuses": {
+                   *     "nuevo": "received",
+                   *     "asignado": "assigned to an agent",
+                   *     "en_proceso": "in progress",
+                   *     "en_espera_cliente": "waiting for your answer",
+                   *     "resuelto": "resolved",
+                   *     "cerrado": "closed",
+                   *     "descartado": "discarded"
+                   *   }
+                   * }
+                   */
+                  en: {
+                    welcome: string;
+                    menu: string;
+                    button: string;
+                    options: {
+                      falla: string;
+                      saldo: string;
+                      folio: string;
+                      contratar: string;
+                      cancelar: string;
+                      asesor: string;
+                    };
+                    askAccount: string;
+                    askPin: string;
+                    notVerified: string;
+                    throttled: string;
+                    chooseCustomer: string;
+                    ownAccount: string;
+                    chooseService: string;
+                    balance: string;
+                    noServices: string;
+                    askFolio: string;
+                    folioStatus: string;
+                    folioNotFound: string;
+                    cancelKind: string;
+                    cancel: string;
+                    suspend: string;
+                    confirmCancel: string;
+                    confirmSuspend: string;
+                    yes: string;
+                    no: string;
+                    notConfirmed: string;
+                    requested: string;
+                    misunderstood: string;
+                    handover: string;
+                    outOfScope: string;
+                    idleClosed: string;
+                    statuses: {
+                      [key: string]: string;
+                    };
+                  };
+                };
+              };
             };
           };
         };
@@ -2458,7 +2939,7 @@ export interface paths {
                 /** @default es_MX */
                 language?: string;
                 /** @default [] */
-                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url")[];
+                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "mensaje")[];
                 preview: string;
               })[];
             /**
@@ -3057,6 +3538,15 @@ export interface paths {
             };
             /**
              * @default {
+             *   "notifyCustomer": true
+             * }
+             */
+            representatives?: {
+              /** @default true */
+              notifyCustomer?: boolean;
+            };
+            /**
+             * @default {
              *   "requireConfirmation": false,
              *   "reconnection": {
              *     "hours": 48,
@@ -3337,6 +3827,87 @@ export interface paths {
                 whatsapp: number;
                 messenger: number;
                 email: number;
+              };
+            };
+            /**
+             * @default {
+             *   "arco": {
+             *     "answerBusinessDays": 20,
+             *     "executeBusinessDays": 15,
+             *     "confirmed": false,
+             *     "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+             *   },
+             *   "retention": {
+             *     "billingYears": 5,
+             *     "confirmed": true,
+             *     "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+             *   }
+             * }
+             */
+            privacy?: {
+              /**
+               * @default {
+               *   "answerBusinessDays": 20,
+               *   "executeBusinessDays": 15,
+               *   "confirmed": false,
+               *   "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+               * }
+               */
+              arco?: {
+                /** @default 20 */
+                answerBusinessDays?: number;
+                /** @default 15 */
+                executeBusinessDays?: number;
+                /** @default false */
+                confirmed?: boolean;
+                /** @default LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento. */
+                source?: string;
+              };
+              /**
+               * @default {
+               *   "billingYears": 5,
+               *   "confirmed": true,
+               *   "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+               * }
+               */
+              retention?: {
+                /** @default 5 */
+                billingYears?: number;
+                /** @default true */
+                confirmed?: boolean;
+                /** @default Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer. */
+                source?: string;
+              };
+            };
+            /**
+             * @default {
+             *   "noticeVersion": "2026-01-01",
+             *   "noticeDate": "2026-01-01",
+             *   "texts": {
+             *     "promocionales": {
+             *       "es-MX": "Acepto recibir ofertas y promociones del proveedor por WhatsApp, Messenger o correo electrónico. Puedo retirar este consentimiento en cualquier momento.",
+             *       "en": "I agree to receive offers and promotions from the provider by WhatsApp, Messenger or e-mail. I may withdraw this consent at any time."
+             *     },
+             *     "encuestas": {
+             *       "es-MX": "Acepto que el proveedor me envíe encuestas sobre la calidad de su servicio. Puedo retirar este consentimiento en cualquier momento.",
+             *       "en": "I agree that the provider may send me surveys about the quality of its service. I may withdraw this consent at any time."
+             *     }
+             *   }
+             * }
+             */
+            consent?: {
+              noticeVersion: string;
+              /** Format: date */
+              noticeDate: string;
+              texts: {
+                promocionales: {
+                  "es-MX": string;
+                  en?: string;
+                };
+                encuestas: {
+                  "es-MX": string;
+                  en?: string;
+                };
               };
             };
             portal?: {
@@ -3783,6 +4354,397 @@ export interface paths {
                   phrases: string[];
                 })[];
             };
+            /**
+             * @default {
+             *   "enabled": false,
+             *   "idleMinutes": 30,
+             *   "misunderstoodLimit": 2,
+             *   "texts": {
+             *     "es": {
+             *       "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+             *       "menu": "¿En qué te ayudamos?",
+             *       "button": "Ver opciones",
+             *       "options": {
+             *         "falla": "Reportar una falla",
+             *         "saldo": "Consultar saldo",
+             *         "folio": "Consultar un folio",
+             *         "contratar": "Contratar",
+             *         "cancelar": "Cancelar o suspender",
+             *         "asesor": "Hablar con un asesor"
+             *       },
+             *       "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+             *       "askPin": "Ahora escribe tu PIN.",
+             *       "notVerified": "El número de cuenta o el PIN no son correctos.",
+             *       "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+             *       "chooseCustomer": "¿Por cuál cuenta consultas?",
+             *       "ownAccount": "Mi propia cuenta",
+             *       "chooseService": "¿Sobre cuál servicio?",
+             *       "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+             *       "noServices": "No encontramos servicios activos para esa cuenta.",
+             *       "askFolio": "Escribe el folio que quieres consultar.",
+             *       "folioStatus": "El folio {folio} está: {estado}.",
+             *       "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+             *       "cancelKind": "¿Qué deseas hacer?",
+             *       "cancel": "Cancelar",
+             *       "suspend": "Suspender",
+             *       "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+             *       "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+             *       "yes": "Sí, confirmo",
+             *       "no": "No",
+             *       "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+             *       "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+             *       "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+             *       "handover": "Te comunicamos con un asesor.",
+             *       "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+             *       "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+             *       "statuses": {
+             *         "nuevo": "recibido",
+             *         "asignado": "asignado a un asesor",
+             *         "en_proceso": "en proceso",
+             *         "en_espera_cliente": "en espera de tu respuesta",
+             *         "resuelto": "resuelto",
+             *         "cerrado": "cerrado",
+             *         "descartado": "descartado"
+             *       }
+             *     },
+             *     "en": {
+             *       "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+             *       "menu": "How can we help?",
+             *       "button": "See options",
+             *       "options": {
+             *         "falla": "Report a fault",
+             *         "saldo": "Check balance",
+             *         "folio": "Check a folio",
+             *         "contratar": "Sign up",
+             *         "cancelar": "Cancel or suspend",
+             *         "asesor": "Talk to an agent"
+             *       },
+             *       "askAccount": "To give you that I need to verify who you are. Type your account number.",
+             *       "askPin": "Now type your PIN.",
+             *       "notVerified": "The account number or the PIN is not correct.",
+             *       "throttled": "Too many attempts. Please wait a moment and try again.",
+             *       "chooseCustomer": "Which account is it about?",
+             *       "ownAccount": "My own account",
+             *       "chooseService": "Which service?",
+             *       "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+             *       "noServices": "We found no active services for that account.",
+             *       "askFolio": "Type the folio you want to check.",
+             *       "folioStatus": "Folio {folio} is: {estado}.",
+             *       "folioNotFound": "We did not find that folio among your requests.",
+             *       "cancelKind": "What would you like to do?",
+             *       "cancel": "Cancel",
+             *       "suspend": "Suspend",
+             *       "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+             *       "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+             *       "yes": "Yes, I confirm",
+             *       "no": "No",
+             *       "notConfirmed": "All right, nothing was changed.",
+             *       "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+             *       "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+             *       "handover": "We are putting you through to an agent.",
+             *       "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+             *       "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+             *       "statuses": {
+             *         "nuevo": "received",
+             *         "asignado": "assigned to an agent",
+             *         "en_proceso": "in progress",
+             *         "en_espera_cliente": "waiting for your answer",
+             *         "resuelto": "resolved",
+             *         "cerrado": "closed",
+             *         "descartado": "discarded"
+             *       }
+             *     }
+             *   }
+             * }
+             */
+            menu?: {
+              /** @default false */
+              enabled?: boolean;
+              /** @default 30 */
+              idleMinutes?: number;
+              /** @default 2 */
+              misunderstoodLimit?: number;
+              /**
+               * @default {
+               *   "es": {
+               *     "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+               *     "menu": "¿En qué te ayudamos?",
+               *     "button": "Ver opciones",
+               *     "options": {
+               *       "falla": "Reportar una falla",
+               *       "saldo": "Consultar saldo",
+               *       "folio": "Consultar un folio",
+               *       "contratar": "Contratar",
+               *       "cancelar": "Cancelar o suspender",
+               *       "asesor": "Hablar con un asesor"
+               *     },
+               *     "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+               *     "askPin": "Ahora escribe tu PIN.",
+               *     "notVerified": "El número de cuenta o el PIN no son correctos.",
+               *     "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+               *     "chooseCustomer": "¿Por cuál cuenta consultas?",
+               *     "ownAccount": "Mi propia cuenta",
+               *     "chooseService": "¿Sobre cuál servicio?",
+               *     "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+               *     "noServices": "No encontramos servicios activos para esa cuenta.",
+               *     "askFolio": "Escribe el folio que quieres consultar.",
+               *     "folioStatus": "El folio {folio} está: {estado}.",
+               *     "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+               *     "cancelKind": "¿Qué deseas hacer?",
+               *     "cancel": "Cancelar",
+               *     "suspend": "Suspender",
+               *     "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+               *     "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+               *     "yes": "Sí, confirmo",
+               *     "no": "No",
+               *     "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+               *     "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+               *     "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+               *     "handover": "Te comunicamos con un asesor.",
+               *     "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+               *     "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+               *     "statuses": {
+               *       "nuevo": "recibido",
+               *       "asignado": "asignado a un asesor",
+               *       "en_proceso": "en proceso",
+               *       "en_espera_cliente": "en espera de tu respuesta",
+               *       "resuelto": "resuelto",
+               *       "cerrado": "cerrado",
+               *       "descartado": "descartado"
+               *     }
+               *   },
+               *   "en": {
+               *     "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+               *     "menu": "How can we help?",
+               *     "button": "See options",
+               *     "options": {
+               *       "falla": "Report a fault",
+               *       "saldo": "Check balance",
+               *       "folio": "Check a folio",
+               *       "contratar": "Sign up",
+               *       "cancelar": "Cancel or suspend",
+               *       "asesor": "Talk to an agent"
+               *     },
+               *     "askAccount": "To give you that I need to verify who you are. Type your account number.",
+               *     "askPin": "Now type your PIN.",
+               *     "notVerified": "The account number or the PIN is not correct.",
+               *     "throttled": "Too many attempts. Please wait a moment and try again.",
+               *     "chooseCustomer": "Which account is it about?",
+               *     "ownAccount": "My own account",
+               *     "chooseService": "Which service?",
+               *     "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+               *     "noServices": "We found no active services for that account.",
+               *     "askFolio": "Type the folio you want to check.",
+               *     "folioStatus": "Folio {folio} is: {estado}.",
+               *     "folioNotFound": "We did not find that folio among your requests.",
+               *     "cancelKind": "What would you like to do?",
+               *     "cancel": "Cancel",
+               *     "suspend": "Suspend",
+               *     "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+               *     "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+               *     "yes": "Yes, I confirm",
+               *     "no": "No",
+               *     "notConfirmed": "All right, nothing was changed.",
+               *     "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+               *     "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+               *     "handover": "We are putting you through to an agent.",
+               *     "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+               *     "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+               *     "statuses": {
+               *       "nuevo": "received",
+               *       "asignado": "assigned to an agent",
+               *       "en_proceso": "in progress",
+               *       "en_espera_cliente": "waiting for your answer",
+               *       "resuelto": "resolved",
+               *       "cerrado": "closed",
+               *       "descartado": "discarded"
+               *     }
+               *   }
+               * }
+               */
+              texts?: {
+                /**
+                 * @default {
+                 *   "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                 *   "menu": "¿En qué te ayudamos?",
+                 *   "button": "Ver opciones",
+                 *   "options": {
+                 *     "falla": "Reportar una falla",
+                 *     "saldo": "Consultar saldo",
+                 *     "folio": "Consultar un folio",
+                 *     "contratar": "Contratar",
+                 *     "cancelar": "Cancelar o suspender",
+                 *     "asesor": "Hablar con un asesor"
+                 *   },
+                 *   "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                 *   "askPin": "Ahora escribe tu PIN.",
+                 *   "notVerified": "El número de cuenta o el PIN no son correctos.",
+                 *   "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                 *   "chooseCustomer": "¿Por cuál cuenta consultas?",
+                 *   "ownAccount": "Mi propia cuenta",
+                 *   "chooseService": "¿Sobre cuál servicio?",
+                 *   "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                 *   "noServices": "No encontramos servicios activos para esa cuenta.",
+                 *   "askFolio": "Escribe el folio que quieres consultar.",
+                 *   "folioStatus": "El folio {folio} está: {estado}.",
+                 *   "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                 *   "cancelKind": "¿Qué deseas hacer?",
+                 *   "cancel": "Cancelar",
+                 *   "suspend": "Suspender",
+                 *   "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                 *   "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                 *   "yes": "Sí, confirmo",
+                 *   "no": "No",
+                 *   "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                 *   "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                 *   "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                 *   "handover": "Te comunicamos con un asesor.",
+                 *   "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                 *   "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                 *   "statuses": {
+                 *     "nuevo": "recibido",
+                 *     "asignado": "asignado a un asesor",
+                 *     "en_proceso": "en proceso",
+                 *     "en_espera_cliente": "en espera de tu respuesta",
+                 *     "resuelto": "resuelto",
+                 *     "cerrado": "cerrado",
+                 *     "descartado": "descartado"
+                 *   }
+                 * }
+                 */
+                es?: {
+                  welcome: string;
+                  menu: string;
+                  button: string;
+                  options: {
+                    falla: string;
+                    saldo: string;
+                    folio: string;
+                    contratar: string;
+                    cancelar: string;
+                    asesor: string;
+                  };
+                  askAccount: string;
+                  askPin: string;
+                  notVerified: string;
+                  throttled: string;
+                  chooseCustomer: string;
+                  ownAccount: string;
+                  chooseService: string;
+                  balance: string;
+                  noServices: string;
+                  askFolio: string;
+                  folioStatus: string;
+                  folioNotFound: string;
+                  cancelKind: string;
+                  cancel: string;
+                  suspend: string;
+                  confirmCancel: string;
+                  confirmSuspend: string;
+                  yes: string;
+                  no: string;
+                  notConfirmed: string;
+                  requested: string;
+                  misunderstood: string;
+                  handover: string;
+                  outOfScope: string;
+                  idleClosed: string;
+                  statuses: {
+                    [key: string]: string;
+                  };
+                };
+                /**
+                 * @default {
+                 *   "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                 *   "menu": "How can we help?",
+                 *   "button": "See options",
+                 *   "options": {
+                 *     "falla": "Report a fault",
+                 *     "saldo": "Check balance",
+                 *     "folio": "Check a folio",
+                 *     "contratar": "Sign up",
+                 *     "cancelar": "Cancel or suspend",
+                 *     "asesor": "Talk to an agent"
+                 *   },
+                 *   "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                 *   "askPin": "Now type your PIN.",
+                 *   "notVerified": "The account number or the PIN is not correct.",
+                 *   "throttled": "Too many attempts. Please wait a moment and try again.",
+                 *   "chooseCustomer": "Which account is it about?",
+                 *   "ownAccount": "My own account",
+                 *   "chooseService": "Which service?",
+                 *   "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                 *   "noServices": "We found no active services for that account.",
+                 *   "askFolio": "Type the folio you want to check.",
+                 *   "folioStatus": "Folio {folio} is: {estado}.",
+                 *   "folioNotFound": "We did not find that folio among your requests.",
+                 *   "cancelKind": "What would you like to do?",
+                 *   "cancel": "Cancel",
+                 *   "suspend": "Suspend",
+                 *   "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                 *   "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                 *   "yes": "Yes, I confirm",
+                 *   "no": "No",
+                 *   "notConfirmed": "All right, nothing was changed.",
+                 *   "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                 *   "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                 *   "handover": "We are putting you through to an agent.",
+                 *   "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                 *   "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                 *   "statuses": {
+                 *     "nuevo": "received",
+                 *     "asignado": "assigned to an agent",
+                 *     "en_proceso": "in progress",
+                 *     "en_espera_cliente": "waiting for your answer",
+                 *     "resuelto": "resolved",
+                 *     "cerrado": "closed",
+                 *     "descartado": "discarded"
+                 *   }
+                 * }
+                 */
+                en?: {
+                  welcome: string;
+                  menu: string;
+                  button: string;
+                  options: {
+                    falla: string;
+                    saldo: string;
+                    folio: string;
+                    contratar: string;
+                    cancelar: string;
+                    asesor: string;
+                  };
+                  askAccount: string;
+                  askPin: string;
+                  notVerified: string;
+                  throttled: string;
+                  chooseCustomer: string;
+                  ownAccount: string;
+                  chooseService: string;
+                  balance: string;
+                  noServices: string;
+                  askFolio: string;
+                  folioStatus: string;
+                  folioNotFound: string;
+                  cancelKind: string;
+                  cancel: string;
+                  suspend: string;
+                  confirmCancel: string;
+                  confirmSuspend: string;
+                  yes: string;
+                  no: string;
+                  notConfirmed: string;
+                  requested: string;
+                  misunderstood: string;
+                  handover: string;
+                  outOfScope: string;
+                  idleClosed: string;
+                  statuses: {
+                    [key: string]: string;
+                  };
+                };
+              };
+            };
           };
         };
       };
@@ -3810,7 +4772,7 @@ export interface paths {
     patch: {
       parameters: {
         path: {
-          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "payments" | "rights" | "incidents" | "portal" | "classification";
+          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "representatives" | "payments" | "rights" | "incidents" | "privacy" | "consent" | "portal" | "classification" | "menu";
         };
       };
       requestBody: {
@@ -3976,7 +4938,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "mensaje")[];
                   preview: string;
                 })[];
               /**
@@ -4575,6 +5537,15 @@ export interface paths {
               };
               /**
                * @default {
+               *   "notifyCustomer": true
+               * }
+               */
+              representatives: {
+                /** @default true */
+                notifyCustomer: boolean;
+              };
+              /**
+               * @default {
                *   "requireConfirmation": false,
                *   "reconnection": {
                *     "hours": 48,
@@ -4855,6 +5826,87 @@ export interface paths {
                   whatsapp: number;
                   messenger: number;
                   email: number;
+                };
+              };
+              /**
+               * @default {
+               *   "arco": {
+               *     "answerBusinessDays": 20,
+               *     "executeBusinessDays": 15,
+               *     "confirmed": false,
+               *     "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+               *   },
+               *   "retention": {
+               *     "billingYears": 5,
+               *     "confirmed": true,
+               *     "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+               *   }
+               * }
+               */
+              privacy: {
+                /**
+                 * @default {
+                 *   "answerBusinessDays": 20,
+                 *   "executeBusinessDays": 15,
+                 *   "confirmed": false,
+                 *   "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+                 * }
+                 */
+                arco: {
+                  /** @default 20 */
+                  answerBusinessDays: number;
+                  /** @default 15 */
+                  executeBusinessDays: number;
+                  /** @default false */
+                  confirmed: boolean;
+                  /** @default LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento. */
+                  source: string;
+                };
+                /**
+                 * @default {
+                 *   "billingYears": 5,
+                 *   "confirmed": true,
+                 *   "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+                 * }
+                 */
+                retention: {
+                  /** @default 5 */
+                  billingYears: number;
+                  /** @default true */
+                  confirmed: boolean;
+                  /** @default Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer. */
+                  source: string;
+                };
+              };
+              /**
+               * @default {
+               *   "noticeVersion": "2026-01-01",
+               *   "noticeDate": "2026-01-01",
+               *   "texts": {
+               *     "promocionales": {
+               *       "es-MX": "Acepto recibir ofertas y promociones del proveedor por WhatsApp, Messenger o correo electrónico. Puedo retirar este consentimiento en cualquier momento.",
+               *       "en": "I agree to receive offers and promotions from the provider by WhatsApp, Messenger or e-mail. I may withdraw this consent at any time."
+               *     },
+               *     "encuestas": {
+               *       "es-MX": "Acepto que el proveedor me envíe encuestas sobre la calidad de su servicio. Puedo retirar este consentimiento en cualquier momento.",
+               *       "en": "I agree that the provider may send me surveys about the quality of its service. I may withdraw this consent at any time."
+               *     }
+               *   }
+               * }
+               */
+              consent: {
+                noticeVersion: string;
+                /** Format: date */
+                noticeDate: string;
+                texts: {
+                  promocionales: {
+                    "es-MX": string;
+                    en?: string;
+                  };
+                  encuestas: {
+                    "es-MX": string;
+                    en?: string;
+                  };
                 };
               };
               portal?: {
@@ -5301,6 +6353,397 @@ export interface paths {
                     phrases: string[];
                   })[];
               };
+              /**
+               * @default {
+               *   "enabled": false,
+               *   "idleMinutes": 30,
+               *   "misunderstoodLimit": 2,
+               *   "texts": {
+               *     "es": {
+               *       "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+               *       "menu": "¿En qué te ayudamos?",
+               *       "button": "Ver opciones",
+               *       "options": {
+               *         "falla": "Reportar una falla",
+               *         "saldo": "Consultar saldo",
+               *         "folio": "Consultar un folio",
+               *         "contratar": "Contratar",
+               *         "cancelar": "Cancelar o suspender",
+               *         "asesor": "Hablar con un asesor"
+               *       },
+               *       "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+               *       "askPin": "Ahora escribe tu PIN.",
+               *       "notVerified": "El número de cuenta o el PIN no son correctos.",
+               *       "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+               *       "chooseCustomer": "¿Por cuál cuenta consultas?",
+               *       "ownAccount": "Mi propia cuenta",
+               *       "chooseService": "¿Sobre cuál servicio?",
+               *       "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+               *       "noServices": "No encontramos servicios activos para esa cuenta.",
+               *       "askFolio": "Escribe el folio que quieres consultar.",
+               *       "folioStatus": "El folio {folio} está: {estado}.",
+               *       "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+               *       "cancelKind": "¿Qué deseas hacer?",
+               *       "cancel": "Cancelar",
+               *       "suspend": "Suspender",
+               *       "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+               *       "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+               *       "yes": "Sí, confirmo",
+               *       "no": "No",
+               *       "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+               *       "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+               *       "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+               *       "handover": "Te comunicamos con un asesor.",
+               *       "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+               *       "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+               *       "statuses": {
+               *         "nuevo": "recibido",
+               *         "asignado": "asignado a un asesor",
+               *         "en_proceso": "en proceso",
+               *         "en_espera_cliente": "en espera de tu respuesta",
+               *         "resuelto": "resuelto",
+               *         "cerrado": "cerrado",
+               *         "descartado": "descartado"
+               *       }
+               *     },
+               *     "en": {
+               *       "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+               *       "menu": "How can we help?",
+               *       "button": "See options",
+               *       "options": {
+               *         "falla": "Report a fault",
+               *         "saldo": "Check balance",
+               *         "folio": "Check a folio",
+               *         "contratar": "Sign up",
+               *         "cancelar": "Cancel or suspend",
+               *         "asesor": "Talk to an agent"
+               *       },
+               *       "askAccount": "To give you that I need to verify who you are. Type your account number.",
+               *       "askPin": "Now type your PIN.",
+               *       "notVerified": "The account number or the PIN is not correct.",
+               *       "throttled": "Too many attempts. Please wait a moment and try again.",
+               *       "chooseCustomer": "Which account is it about?",
+               *       "ownAccount": "My own account",
+               *       "chooseService": "Which service?",
+               *       "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+               *       "noServices": "We found no active services for that account.",
+               *       "askFolio": "Type the folio you want to check.",
+               *       "folioStatus": "Folio {folio} is: {estado}.",
+               *       "folioNotFound": "We did not find that folio among your requests.",
+               *       "cancelKind": "What would you like to do?",
+               *       "cancel": "Cancel",
+               *       "suspend": "Suspend",
+               *       "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+               *       "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+               *       "yes": "Yes, I confirm",
+               *       "no": "No",
+               *       "notConfirmed": "All right, nothing was changed.",
+               *       "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+               *       "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+               *       "handover": "We are putting you through to an agent.",
+               *       "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+               *       "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+               *       "statuses": {
+               *         "nuevo": "received",
+               *         "asignado": "assigned to an agent",
+               *         "en_proceso": "in progress",
+               *         "en_espera_cliente": "waiting for your answer",
+               *         "resuelto": "resolved",
+               *         "cerrado": "closed",
+               *         "descartado": "discarded"
+               *       }
+               *     }
+               *   }
+               * }
+               */
+              menu: {
+                /** @default false */
+                enabled: boolean;
+                /** @default 30 */
+                idleMinutes: number;
+                /** @default 2 */
+                misunderstoodLimit: number;
+                /**
+                 * @default {
+                 *   "es": {
+                 *     "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                 *     "menu": "¿En qué te ayudamos?",
+                 *     "button": "Ver opciones",
+                 *     "options": {
+                 *       "falla": "Reportar una falla",
+                 *       "saldo": "Consultar saldo",
+                 *       "folio": "Consultar un folio",
+                 *       "contratar": "Contratar",
+                 *       "cancelar": "Cancelar o suspender",
+                 *       "asesor": "Hablar con un asesor"
+                 *     },
+                 *     "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                 *     "askPin": "Ahora escribe tu PIN.",
+                 *     "notVerified": "El número de cuenta o el PIN no son correctos.",
+                 *     "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                 *     "chooseCustomer": "¿Por cuál cuenta consultas?",
+                 *     "ownAccount": "Mi propia cuenta",
+                 *     "chooseService": "¿Sobre cuál servicio?",
+                 *     "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                 *     "noServices": "No encontramos servicios activos para esa cuenta.",
+                 *     "askFolio": "Escribe el folio que quieres consultar.",
+                 *     "folioStatus": "El folio {folio} está: {estado}.",
+                 *     "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                 *     "cancelKind": "¿Qué deseas hacer?",
+                 *     "cancel": "Cancelar",
+                 *     "suspend": "Suspender",
+                 *     "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                 *     "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                 *     "yes": "Sí, confirmo",
+                 *     "no": "No",
+                 *     "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                 *     "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                 *     "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                 *     "handover": "Te comunicamos con un asesor.",
+                 *     "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                 *     "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                 *     "statuses": {
+                 *       "nuevo": "recibido",
+                 *       "asignado": "asignado a un asesor",
+                 *       "en_proceso": "en proceso",
+                 *       "en_espera_cliente": "en espera de tu respuesta",
+                 *       "resuelto": "resuelto",
+                 *       "cerrado": "cerrado",
+                 *       "descartado": "descartado"
+                 *     }
+                 *   },
+                 *   "en": {
+                 *     "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                 *     "menu": "How can we help?",
+                 *     "button": "See options",
+                 *     "options": {
+                 *       "falla": "Report a fault",
+                 *       "saldo": "Check balance",
+                 *       "folio": "Check a folio",
+                 *       "contratar": "Sign up",
+                 *       "cancelar": "Cancel or suspend",
+                 *       "asesor": "Talk to an agent"
+                 *     },
+                 *     "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                 *     "askPin": "Now type your PIN.",
+                 *     "notVerified": "The account number or the PIN is not correct.",
+                 *     "throttled": "Too many attempts. Please wait a moment and try again.",
+                 *     "chooseCustomer": "Which account is it about?",
+                 *     "ownAccount": "My own account",
+                 *     "chooseService": "Which service?",
+                 *     "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                 *     "noServices": "We found no active services for that account.",
+                 *     "askFolio": "Type the folio you want to check.",
+                 *     "folioStatus": "Folio {folio} is: {estado}.",
+                 *     "folioNotFound": "We did not find that folio among your requests.",
+                 *     "cancelKind": "What would you like to do?",
+                 *     "cancel": "Cancel",
+                 *     "suspend": "Suspend",
+                 *     "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                 *     "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                 *     "yes": "Yes, I confirm",
+                 *     "no": "No",
+                 *     "notConfirmed": "All right, nothing was changed.",
+                 *     "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                 *     "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                 *     "handover": "We are putting you through to an agent.",
+                 *     "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                 *     "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                 *     "statuses": {
+                 *       "nuevo": "received",
+                 *       "asignado": "assigned to an agent",
+                 *       "en_proceso": "in progress",
+                 *       "en_espera_cliente": "waiting for your answer",
+                 *       "resuelto": "resolved",
+                 *       "cerrado": "closed",
+                 *       "descartado": "discarded"
+                 *     }
+                 *   }
+                 * }
+                 */
+                texts: {
+                  /**
+                   * @default {
+                   *   "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                   *   "menu": "¿En qué te ayudamos?",
+                   *   "button": "Ver opciones",
+                   *   "options": {
+                   *     "falla": "Reportar una falla",
+                   *     "saldo": "Consultar saldo",
+                   *     "folio": "Consultar un folio",
+                   *     "contratar": "Contratar",
+                   *     "cancelar": "Cancelar o suspender",
+                   *     "asesor": "Hablar con un asesor"
+                   *   },
+                   *   "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                   *   "askPin": "Ahora escribe tu PIN.",
+                   *   "notVerified": "El número de cuenta o el PIN no son correctos.",
+                   *   "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                   *   "chooseCustomer": "¿Por cuál cuenta consultas?",
+                   *   "ownAccount": "Mi propia cuenta",
+                   *   "chooseService": "¿Sobre cuál servicio?",
+                   *   "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                   *   "noServices": "No encontramos servicios activos para esa cuenta.",
+                   *   "askFolio": "Escribe el folio que quieres consultar.",
+                   *   "folioStatus": "El folio {folio} está: {estado}.",
+                   *   "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                   *   "cancelKind": "¿Qué deseas hacer?",
+                   *   "cancel": "Cancelar",
+                   *   "suspend": "Suspender",
+                   *   "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                   *   "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                   *   "yes": "Sí, confirmo",
+                   *   "no": "No",
+                   *   "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                   *   "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                   *   "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                   *   "handover": "Te comunicamos con un asesor.",
+                   *   "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                   *   "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                   *   "statuses": {
+                   *     "nuevo": "recibido",
+                   *     "asignado": "asignado a un asesor",
+                   *     "en_proceso": "en proceso",
+                   *     "en_espera_cliente": "en espera de tu respuesta",
+                   *     "resuelto": "resuelto",
+                   *     "cerrado": "cerrado",
+                   *     "descartado": "descartado"
+                   *   }
+                   * }
+                   */
+                  es: {
+                    welcome: string;
+                    menu: string;
+                    button: string;
+                    options: {
+                      falla: string;
+                      saldo: string;
+                      folio: string;
+                      contratar: string;
+                      cancelar: string;
+                      asesor: string;
+                    };
+                    askAccount: string;
+                    askPin: string;
+                    notVerified: string;
+                    throttled: string;
+                    chooseCustomer: string;
+                    ownAccount: string;
+                    chooseService: string;
+                    balance: string;
+                    noServices: string;
+                    askFolio: string;
+                    folioStatus: string;
+                    folioNotFound: string;
+                    cancelKind: string;
+                    cancel: string;
+                    suspend: string;
+                    confirmCancel: string;
+                    confirmSuspend: string;
+                    yes: string;
+                    no: string;
+                    notConfirmed: string;
+                    requested: string;
+                    misunderstood: string;
+                    handover: string;
+                    outOfScope: string;
+                    idleClosed: string;
+                    statuses: {
+                      [key: string]: string;
+                    };
+                  };
+                  /**
+                   * @default {
+                   *   "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                   *   "menu": "How can we help?",
+                   *   "button": "See options",
+                   *   "options": {
+                   *     "falla": "Report a fault",
+                   *     "saldo": "Check balance",
+                   *     "folio": "Check a folio",
+                   *     "contratar": "Sign up",
+                   *     "cancelar": "Cancel or suspend",
+                   *     "asesor": "Talk to an agent"
+                   *   },
+                   *   "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                   *   "askPin": "Now type your PIN.",
+                   *   "notVerified": "The account number or the PIN is not correct.",
+                   *   "throttled": "Too many attempts. Please wait a moment and try again.",
+                   *   "chooseCustomer": "Which account is it about?",
+                   *   "ownAccount": "My own account",
+                   *   "chooseService": "Which service?",
+                   *   "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                   *   "noServices": "We found no active services for that account.",
+                   *   "askFolio": "Type the folio you want to check.",
+                   *   "folioStatus": "Folio {folio} is: {estado}.",
+                   *   "folioNotFound": "We did not find that folio among your requests.",
+                   *   "cancelKind": "What would you like to do?",
+                   *   "cancel": "Cancel",
+                   *   "suspend": "Suspend",
+                   *   "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                   *   "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                   *   "yes": "Yes, I confirm",
+                   *   "no": "No",
+                   *   "notConfirmed": "All right, nothing was changed.",
+                   *   "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                   *   "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                   *   "handover": "We are putting you through to an agent.",
+                   *   "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                   *   "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                   *   "statuses": {
+                   *     "nuevo": "received",
+                   *     "asignado": "assigned to an agent",
+                   *     "en_proceso": "in progress",
+                   *     "en_espera_cliente": "waiting for your answer",
+                   *     "resuelto": "resolved",
+                   *     "cerrado": "closed",
+                   *     "descartado": "discarded"
+                   *   }
+                   * }
+                   */
+                  en: {
+                    welcome: string;
+                    menu: string;
+                    button: string;
+                    options: {
+                      falla: string;
+                      saldo: string;
+                      folio: string;
+                      contratar: string;
+                      cancelar: string;
+                      asesor: string;
+                    };
+                    askAccount: string;
+                    askPin: string;
+                    notVerified: string;
+                    throttled: string;
+                    chooseCustomer: string;
+                    ownAccount: string;
+                    chooseService: string;
+                    balance: string;
+                    noServices: string;
+                    askFolio: string;
+                    folioStatus: string;
+                    folioNotFound: string;
+                    cancelKind: string;
+                    cancel: string;
+                    suspend: string;
+                    confirmCancel: string;
+                    confirmSuspend: string;
+                    yes: string;
+                    no: string;
+                    notConfirmed: string;
+                    requested: string;
+                    misunderstood: string;
+                    handover: string;
+                    outOfScope: string;
+                    idleClosed: string;
+                    statuses: {
+                      [key: string]: string;
+                    };
+                  };
+                };
+              };
             };
           };
         };
@@ -5437,6 +6880,11 @@ export interface paths {
                   customerId: string;
                   name: string;
                   contact: string;
+                  contactKind: ("phone" | "email" | "whatsapp" | "messenger") | null;
+                  contactAddress: string | null;
+                  /** @enum {string} */
+                  grantedVia: "agente" | "portal" | "carta_poder";
+                  verifiedAt: string | null;
                   idDocument: {
                     sha256: string;
                     filename: string;
@@ -5633,6 +7081,11 @@ export interface paths {
                 customerId: string;
                 name: string;
                 contact: string;
+                contactKind: ("phone" | "email" | "whatsapp" | "messenger") | null;
+                contactAddress: string | null;
+                /** @enum {string} */
+                grantedVia: "agente" | "portal" | "carta_poder";
+                verifiedAt: string | null;
                 idDocument: {
                   sha256: string;
                   filename: string;
@@ -5674,6 +7127,18 @@ export interface paths {
              */
             scope?: (("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[]) | null;
             expiresAt?: string | null;
+            /**
+             * @description With contactAddress: the representative’s own contact point, by which channels recognise them
+             * @enum {string}
+             */
+            contactKind?: "phone" | "email" | "whatsapp" | "messenger";
+            contactAddress?: string;
+            /**
+             * @description A carta poder needs idDocument and acts once a supervisor verifies it
+             * @default agente
+             * @enum {string}
+             */
+            grantedVia?: "agente" | "carta_poder";
           };
         };
       };
@@ -5688,6 +7153,99 @@ export interface paths {
               customerId: string;
               name: string;
               contact: string;
+              contactKind: ("phone" | "email" | "whatsapp" | "messenger") | null;
+              contactAddress: string | null;
+              /** @enum {string} */
+              grantedVia: "agente" | "portal" | "carta_poder";
+              verifiedAt: string | null;
+              idDocument: {
+                sha256: string;
+                filename: string;
+              } | null;
+              scope: string[] | null;
+              expiresAt: string | null;
+              revokedAt: string | null;
+              revokedReason: string | null;
+              active: boolean;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/representing": {
+    /** Whom a caller’s number acts for: the customer of the one authorization in force for it, if any */
+    get: {
+      parameters: {
+        query: {
+          phone: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                representative: {
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  name: string;
+                  contact: string;
+                  contactKind: ("phone" | "email" | "whatsapp" | "messenger") | null;
+                  contactAddress: string | null;
+                  /** @enum {string} */
+                  grantedVia: "agente" | "portal" | "carta_poder";
+                  verifiedAt: string | null;
+                  idDocument: {
+                    sha256: string;
+                    filename: string;
+                  } | null;
+                  scope: string[] | null;
+                  expiresAt: string | null;
+                  revokedAt: string | null;
+                  revokedReason: string | null;
+                  active: boolean;
+                  createdAt: string;
+                };
+                customer: {
+                  /** Format: uuid */
+                  id: string;
+                  name: string | null;
+                };
+              })[];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/representatives/{representativeId}/verify": {
+    /** Verify a carta poder (a supervisor other than who recorded it), from which on it acts */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+          representativeId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              name: string;
+              contact: string;
+              contactKind: ("phone" | "email" | "whatsapp" | "messenger") | null;
+              contactAddress: string | null;
+              /** @enum {string} */
+              grantedVia: "agente" | "portal" | "carta_poder";
+              verifiedAt: string | null;
               idDocument: {
                 sha256: string;
                 filename: string;
@@ -5731,6 +7289,11 @@ export interface paths {
               customerId: string;
               name: string;
               contact: string;
+              contactKind: ("phone" | "email" | "whatsapp" | "messenger") | null;
+              contactAddress: string | null;
+              /** @enum {string} */
+              grantedVia: "agente" | "portal" | "carta_poder";
+              verifiedAt: string | null;
               idDocument: {
                 sha256: string;
                 filename: string;
@@ -5742,6 +7305,42 @@ export interface paths {
               active: boolean;
               createdAt: string;
             };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/conversations": {
+    /** The customer’s self-service conversations on WhatsApp and Messenger, newest first */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                channel: string;
+                /** @enum {string} */
+                language: "es" | "en";
+                startedAt: string;
+                lastActivityAt: string;
+                closedAt: string | null;
+                closeReason: ("inactividad" | "asesor" | "solicitud" | "completada") | null;
+                folio: string | null;
+                turns: ({
+                    /** @enum {string} */
+                    kind: "entrante" | "saliente" | "nota_interna";
+                    body: string;
+                    deliveryStatus: ("pendiente" | "enviado" | "entregado" | "leido" | "fallido") | null;
+                    createdAt: string;
+                  })[];
+              })[];
           };
         };
       };
@@ -8157,7 +9756,7 @@ export interface paths {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
+                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation" | "conversation" | "breach_notice";
                 /** Format: uuid */
                 subjectId: string;
                 caseId: string | null;
@@ -8194,7 +9793,7 @@ export interface paths {
               /** Format: uuid */
               id: string;
               /** @enum {string} */
-              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation";
+              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation" | "conversation" | "breach_notice";
               /** Format: uuid */
               subjectId: string;
               deadlineKind: string;
@@ -8629,6 +10228,117 @@ export interface paths {
                       size: number;
                     }[];
                 })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/representatives": {
+    /** Account number and PIN → the people the holder authorized, revoked and expired ones included */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            pin: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                name: string;
+                contactKind: string | null;
+                contactAddress: string | null;
+                grantedVia: string;
+                scope: string[] | null;
+                expiresAt: string | null;
+                revokedAt: string | null;
+                active: boolean;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/representatives/authorize": {
+    /** Authorize a person to act for the account holder, recognised by their own contact point */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            pin: string;
+            name: string;
+            /** @enum {string} */
+            contactKind: "whatsapp" | "phone" | "email";
+            contactAddress: string;
+            /**
+             * @description Request types they may raise; null for every procedure
+             * @default null
+             */
+            scope?: (("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[]) | null;
+            expiresAt?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              contactKind: string | null;
+              contactAddress: string | null;
+              grantedVia: string;
+              scope: string[] | null;
+              expiresAt: string | null;
+              revokedAt: string | null;
+              active: boolean;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/representatives/revoke": {
+    /** Revoke one of the holder’s authorizations, from now on */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            pin: string;
+            /** Format: uuid */
+            representativeId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              contactKind: string | null;
+              contactAddress: string | null;
+              grantedVia: string;
+              scope: string[] | null;
+              expiresAt: string | null;
+              revokedAt: string | null;
+              active: boolean;
+              createdAt: string;
             };
           };
         };
@@ -11630,6 +13340,1000 @@ export interface paths {
               feeCentavos: number;
               capCentavos: number;
               effectiveDate: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/schemas/access-export.json": {
+    /** The JSON Schema (draft 2020-12) every access export declares in `$schema` */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/portal/access-export": {
+    /** The folio of a carried-out access (ARCO) request with the phone or e-mail on file → everything held about the person, as JSON or PDF */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            folio: string;
+            factor: string;
+            /**
+             * @default json
+             * @enum {string}
+             */
+            format?: "json" | "pdf";
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/access-export": {
+    /** Everything held about a customer, as the right of access delivers it (JSON or PDF) */
+    get: {
+      parameters: {
+        query?: {
+          format?: "json" | "pdf";
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/arco-requests": {
+    /** ARCO requests of the agent’s areas, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: "recibida" | "respondida" | "ejecutada" | "improcedente";
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  caseId: string;
+                  folio: string;
+                  areaId: number;
+                  /** Format: uuid */
+                  customerId: string;
+                  /** @enum {string} */
+                  subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+                  /** @enum {string} */
+                  status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+                  details: unknown;
+                  refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+                  identityVerifiedAt: string | null;
+                  answeredAt: string | null;
+                  executedAt: string | null;
+                  retainUntil: string | null;
+                  retentionAnonymisedAt: string | null;
+                  createdAt: string;
+                  deadlines: {
+                    respuesta_arco?: {
+                      dueAt: string;
+                      /** @enum {string} */
+                      state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                      remainingMs: number;
+                      metAt: string | null;
+                      /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                      lateByMs: number | null;
+                      target: {
+                        amount: number;
+                        /** @enum {string} */
+                        unit: "minutes" | "hours" | "days";
+                        /** @enum {string} */
+                        clock: "business" | "calendar";
+                      };
+                      source: string;
+                    };
+                    ejecucion_arco?: {
+                      dueAt: string;
+                      /** @enum {string} */
+                      state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                      remainingMs: number;
+                      metAt: string | null;
+                      /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                      lateByMs: number | null;
+                      target: {
+                        amount: number;
+                        /** @enum {string} */
+                        unit: "minutes" | "hours" | "days";
+                        /** @enum {string} */
+                        clock: "business" | "calendar";
+                      };
+                      source: string;
+                    };
+                  };
+                  figures: {
+                    answerBusinessDays: number;
+                    executeBusinessDays: number;
+                    /** @description Whether the figures are confirmed under the law in force */
+                    confirmed: boolean;
+                    source: string;
+                  };
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Register an ARCO request: opens its arco case and starts the answer clock */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description One of acceso, rectificacion, cancelacion, oposicion */
+            subtype: string;
+            /** @description rectificacion: { name?, addContacts?, removeContacts? }; oposicion: { purposes } */
+            details?: unknown;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+            /** Format: uuid */
+            representativeId?: string;
+            description: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              areaId: number;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+              /** @enum {string} */
+              status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+              details: unknown;
+              refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+              identityVerifiedAt: string | null;
+              answeredAt: string | null;
+              executedAt: string | null;
+              retainUntil: string | null;
+              retentionAnonymisedAt: string | null;
+              createdAt: string;
+              deadlines: {
+                respuesta_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+                ejecucion_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+              };
+              figures: {
+                answerBusinessDays: number;
+                executeBusinessDays: number;
+                /** @description Whether the figures are confirmed under the law in force */
+                confirmed: boolean;
+                source: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/arco": {
+    /** Make an existing arco case an ARCO request by naming the right it exercises */
+    post: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description One of acceso, rectificacion, cancelacion, oposicion */
+            subtype: string;
+            /** @description rectificacion: { name?, addContacts?, removeContacts? }; oposicion: { purposes } */
+            details?: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              areaId: number;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+              /** @enum {string} */
+              status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+              details: unknown;
+              refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+              identityVerifiedAt: string | null;
+              answeredAt: string | null;
+              executedAt: string | null;
+              retainUntil: string | null;
+              retentionAnonymisedAt: string | null;
+              createdAt: string;
+              deadlines: {
+                respuesta_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+                ejecucion_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+              };
+              figures: {
+                answerBusinessDays: number;
+                executeBusinessDays: number;
+                /** @description Whether the figures are confirmed under the law in force */
+                confirmed: boolean;
+                source: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/arco-requests/{id}": {
+    /** One ARCO request with its deadlines and the figures they come from */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              areaId: number;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+              /** @enum {string} */
+              status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+              details: unknown;
+              refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+              identityVerifiedAt: string | null;
+              answeredAt: string | null;
+              executedAt: string | null;
+              retainUntil: string | null;
+              retentionAnonymisedAt: string | null;
+              createdAt: string;
+              deadlines: {
+                respuesta_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+                ejecucion_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+              };
+              figures: {
+                answerBusinessDays: number;
+                executeBusinessDays: number;
+                /** @description Whether the figures are confirmed under the law in force */
+                confirmed: boolean;
+                source: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/arco-requests/{id}/identity": {
+    /** Record how the holder’s or representative’s identity was checked */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": OneOf<[{
+            /** @enum {string} */
+            method: "pin";
+            pin: string;
+          }, {
+            /** @enum {string} */
+            method: "codigo_enviado";
+            code: string;
+          }, {
+            /** @enum {string} */
+            method: "datos_de_cuenta";
+          }, {
+            /** @enum {string} */
+            method: "representante_autorizado";
+            /** Format: uuid */
+            representativeId: string;
+          }]>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              areaId: number;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+              /** @enum {string} */
+              status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+              details: unknown;
+              refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+              identityVerifiedAt: string | null;
+              answeredAt: string | null;
+              executedAt: string | null;
+              retainUntil: string | null;
+              retentionAnonymisedAt: string | null;
+              createdAt: string;
+              deadlines: {
+                respuesta_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+                ejecucion_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+              };
+              figures: {
+                answerBusinessDays: number;
+                executeBusinessDays: number;
+                /** @description Whether the figures are confirmed under the law in force */
+                confirmed: boolean;
+                source: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/arco-requests/{id}/answer": {
+    /** Answer an ARCO request: procedente starts the execution clock; improcedente names a reason */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": OneOf<[{
+            /** @enum {string} */
+            outcome: "procedente";
+          }, {
+            /** @enum {string} */
+            outcome: "improcedente";
+            /** @enum {string} */
+            reason: "identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente";
+          }]>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              areaId: number;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+              /** @enum {string} */
+              status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+              details: unknown;
+              refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+              identityVerifiedAt: string | null;
+              answeredAt: string | null;
+              executedAt: string | null;
+              retainUntil: string | null;
+              retentionAnonymisedAt: string | null;
+              createdAt: string;
+              deadlines: {
+                respuesta_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+                ejecucion_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+              };
+              figures: {
+                answerBusinessDays: number;
+                executeBusinessDays: number;
+                /** @description Whether the figures are confirmed under the law in force */
+                confirmed: boolean;
+                source: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/arco-requests/{id}/execute": {
+    /** Carry out a granted ARCO request (rectify, erase, record the opposition, open the access export) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              caseId: string;
+              folio: string;
+              areaId: number;
+              /** Format: uuid */
+              customerId: string;
+              /** @enum {string} */
+              subtype: "acceso" | "rectificacion" | "cancelacion" | "oposicion";
+              /** @enum {string} */
+              status: "recibida" | "respondida" | "ejecutada" | "improcedente";
+              details: unknown;
+              refusalReason: ("identidad_no_acreditada" | "datos_no_tratados" | "obligacion_legal" | "solicitud_repetida" | "representacion_insuficiente") | null;
+              identityVerifiedAt: string | null;
+              answeredAt: string | null;
+              executedAt: string | null;
+              retainUntil: string | null;
+              retentionAnonymisedAt: string | null;
+              createdAt: string;
+              deadlines: {
+                respuesta_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+                ejecucion_arco?: {
+                  dueAt: string;
+                  /** @enum {string} */
+                  state: "en_tiempo" | "por_vencer" | "vencido" | "pausado" | "atendido_a_tiempo" | "atendido_fuera_de_plazo";
+                  remainingMs: number;
+                  metAt: string | null;
+                  /** @description Met after its due date: how late, in the deadline’s own clock (business time for business-day targets); else null */
+                  lateByMs: number | null;
+                  target: {
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "minutes" | "hours" | "days";
+                    /** @enum {string} */
+                    clock: "business" | "calendar";
+                  };
+                  source: string;
+                };
+              };
+              figures: {
+                answerBusinessDays: number;
+                executeBusinessDays: number;
+                /** @description Whether the figures are confirmed under the law in force */
+                confirmed: boolean;
+                source: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/customers/{id}/consents": {
+    /** A customer's consents in force per use, and every one they gave or withdrew */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              inForce: {
+                promocionales: boolean;
+                encuestas: boolean;
+              };
+              history: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  purpose: "promocionales" | "encuestas";
+                  granted: boolean;
+                  channel: string;
+                  textVersion: string;
+                  arcoRequestId: string | null;
+                  recordedByAgentId: string | null;
+                  recordedAt: string;
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Record that the customer gave or withdrew consent to a use, and on which channel */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            purpose: "promocionales" | "encuestas";
+            granted: boolean;
+            /** @enum {string} */
+            channel: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              purpose: "promocionales" | "encuestas";
+              granted: boolean;
+              channel: string;
+              textVersion: string;
+              arcoRequestId: string | null;
+              recordedByAgentId: string | null;
+              recordedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/privacy-notice": {
+    /** The privacy notice's version and publication date (its text is in /portal/info) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              noticeVersion: string;
+              noticeDate: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/account/consents": {
+    /** Give or withdraw consent to a use, under the notice version shown (account number and PIN) */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            pin: string;
+            /** @enum {string} */
+            purpose: "promocionales" | "encuestas";
+            granted: boolean;
+            textVersion: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              noticeVersion: string;
+              noticeDate: string;
+              purposes: ({
+                  /** @enum {string} */
+                  purpose: "promocionales" | "encuestas";
+                  text: {
+                    "es-MX": string;
+                    en?: string;
+                  };
+                  granted: boolean;
+                })[];
+            };
+          };
+        };
+      };
+    };
+    /** Account number and PIN → the privacy notice version, and per use its text and the consent in force */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            accountNumber: string;
+            pin: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              noticeVersion: string;
+              noticeDate: string;
+              purposes: ({
+                  /** @enum {string} */
+                  purpose: "promocionales" | "encuestas";
+                  text: {
+                    "es-MX": string;
+                    en?: string;
+                  };
+                  granted: boolean;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/breach-notices": {
+    /** Breach notices, newest first, with how many people were told and reached */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+                /** Format: uuid */
+                id: string;
+                title: {
+                  "es-MX": string;
+                  en?: string;
+                };
+                body: {
+                  "es-MX": string;
+                  en?: string;
+                };
+                /** Format: uuid */
+                declaredByAgentId: string;
+                createdAt: string;
+                affectedCount: number;
+                processed: number;
+                queued: number;
+                delivered: number;
+                unreached: number;
+              }[];
+          };
+        };
+      };
+    };
+    /** Declare a breach of personal data: every affected person is told through the notice mechanism */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            title: {
+              "es-MX": string;
+              en?: string;
+            };
+            body: {
+              "es-MX": string;
+              en?: string;
+            };
+            affected: OneOf<[{
+              /** @enum {string} */
+              kind: "todos";
+            }, {
+              /** @enum {string} */
+              kind: "zonas";
+              zoneIds: number[];
+            }, {
+              /** @enum {string} */
+              kind: "clientes";
+              customerIds: string[];
+            }]>;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              title: {
+                "es-MX": string;
+                en?: string;
+              };
+              body: {
+                "es-MX": string;
+                en?: string;
+              };
+              /** Format: uuid */
+              declaredByAgentId: string;
+              createdAt: string;
+              affectedCount: number;
+              processed: number;
+              queued: number;
+              delivered: number;
+              unreached: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/breach-notices/{id}": {
+    /** One breach notice with how many people were told and reached */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              title: {
+                "es-MX": string;
+                en?: string;
+              };
+              body: {
+                "es-MX": string;
+                en?: string;
+              };
+              /** Format: uuid */
+              declaredByAgentId: string;
+              createdAt: string;
+              affectedCount: number;
+              processed: number;
+              queued: number;
+              delivered: number;
+              unreached: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/promotions": {
+    /** Send a promotional message to every customer with consent in force (by a paced job) */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            text: {
+              "es-MX": string;
+              en?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              promotionId: string;
+              audience: number;
             };
           };
         };

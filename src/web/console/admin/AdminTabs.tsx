@@ -14,6 +14,7 @@ export function AdminTabs() {
           { to: PATHS.adminAgents, label: t('admin.tabs.agents') },
           { to: PATHS.adminAreas, label: t('admin.tabs.areas') },
           { to: PATHS.adminImport, label: t('admin.tabs.import') },
+          { to: PATHS.adminPrivacy, label: t('admin.tabs.privacy') },
         ]
       : []),
     { to: PATHS.adminChannels, label: t('admin.tabs.channels') },

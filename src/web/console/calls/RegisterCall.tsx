@@ -14,9 +14,13 @@ import {
 } from '../../shared/types.ts';
 import { looksLikePhone } from '../../shared/validation.ts';
 import { api } from '../api.ts';
+import type { Representative } from '../customers/types.ts';
 import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 import { VerifyCaller } from './VerifyCaller.tsx';
+
+/** The customer a caller's number acts for, as their representative (`GET /customers/representing`). */
+type Representing = { representative: Representative; customer: { id: string; name: string | null } };
 
 const RECEIPT_POLL_MS = 3_000;
 const RECEIPT_POLLS = 40;
@@ -93,7 +97,11 @@ export function RegisterCall() {
   const { t } = useTranslation(['console', 'common']);
   const { settings } = useSession();
   const [callerNumber, setCallerNumber] = useState('');
-  const [match, setMatch] = useState<{ number: string; customer: Customer | null }>();
+  const [match, setMatch] = useState<{
+    number: string;
+    customer: Customer | null;
+    representing?: Representing;
+  }>();
   const [customerName, setCustomerName] = useState('');
   const [requestType, setRequestType] = useState<RequestType | ''>('');
   const [subtype, setSubtype] = useState('');
@@ -108,8 +116,11 @@ export function RegisterCall() {
     const number = callerNumber.trim();
     if (!looksLikePhone(number) || match?.number === number) return;
     try {
-      const found = await api.get<Customer[]>('/customers', { phone: number });
-      setMatch({ number, customer: found[0] ?? null });
+      const [found, representing] = await Promise.all([
+        api.get<Customer[]>('/customers', { phone: number }),
+        api.get<Representing[]>('/customers/representing', { phone: number }),
+      ]);
+      setMatch({ number, customer: found[0] ?? null, representing: representing[0] });
     } catch (caught) {
       if (caught instanceof ApiError) setFailure(caught);
     }
@@ -207,6 +218,19 @@ export function RegisterCall() {
                   })
                 : t('call.found', { name: known.name ?? t('call.unnamed') })
               : t('call.notFound')}
+          </p>
+        )}
+        {match?.representing && (
+          <p className="notice-info" data-testid="caller-represents">
+            {t('call.represents', {
+              name: match.representing.representative.name,
+              customer: match.representing.customer.name ?? t('call.unnamed'),
+              scope: match.representing.representative.scope
+                ? match.representing.representative.scope
+                    .map((type) => t(`common:requestType.${type as RequestType}`))
+                    .join(', ')
+                : t('customerPage.representatives.everything'),
+            })}
           </p>
         )}
         {match && !known && (

@@ -9,6 +9,7 @@ import { Link, navigate } from '../../shared/router.tsx';
 import type { CaseDetail } from '../../shared/types.ts';
 import { api } from '../api.ts';
 import { VerifyCaller } from '../calls/VerifyCaller.tsx';
+import { OnBehalf } from '../customers/OnBehalf.tsx';
 import { nextFolio } from '../inbox/order.ts';
 import { useLiveEvents } from '../live.tsx';
 import { PATHS } from '../routes.tsx';
@@ -128,6 +129,7 @@ export function CasePage({ folio }: { folio: string }) {
             <dt>{t('case.channel')}</dt>
             <dd>{t(`common:channel.${c.channel}`)}</dd>
           </div>
+          <OnBehalf kase={c} />
           <div>
             <dt>{t('case.area')}</dt>
             <dd data-testid="case-area">{c.area.name}</dd>

@@ -58,10 +58,14 @@ function MessageBlock({ message, kase }: { message: Message; kase: CaseDetail })
   const { t } = useTranslation(['console', 'common']);
   const actorName = useActorName(kase);
   const note = message.kind === 'nota_interna';
-  // What the customer said on a call is entered by the agent: it is still the customer's message.
+  // What the customer said on a call is entered by the agent: it is still the customer's message. On a
+  // case a representative raised, what comes in on its channel is theirs (the customer writes on her own).
   const who =
     message.kind === 'entrante'
-      ? actorName('cliente', null)
+      ? actorName(
+          kase.raisedBy === 'representante' && message.channel === kase.channel ? 'representante' : 'cliente',
+          null,
+        )
       : message.authorAgentId
         ? actorName('agente', message.authorAgentId)
         : t('timeline.system');

@@ -205,6 +205,70 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     { es: 'Luis agregó una nota interna', en: 'Luis added an internal note' },
   ],
   [
+    'arco_request_received',
+    event('arco_request_received', ana, { after: { subtype: 'cancelacion', status: 'recibida' } }),
+    {
+      es: 'Ana registró una solicitud ARCO de cancelación',
+      en: 'Ana registered an ARCO request for cancellation',
+    },
+  ],
+  [
+    'arco_identity_verified',
+    event('arco_identity_verified', ana, { after: { method: 'representante_autorizado' } }),
+    {
+      es: 'Ana comprobó la identidad de quien ejerce el derecho ARCO como representante autorizado',
+      en: 'Ana checked the identity of who exercises the ARCO right as an authorized representative',
+    },
+  ],
+  [
+    'arco_answered',
+    event('arco_answered', luis, { after: { status: 'respondida', reason: null } }),
+    {
+      es: 'Luis respondió que la solicitud ARCO procede',
+      en: 'Luis answered that the ARCO request is granted',
+    },
+  ],
+  [
+    'arco_answered',
+    event('arco_answered', luis, { after: { status: 'improcedente', reason: 'datos_no_tratados' } }),
+    {
+      es: 'Luis respondió que la solicitud ARCO no procede: no se tratan esos datos',
+      en: 'Luis answered that the ARCO request is refused: those data are not processed',
+    },
+  ],
+  [
+    'arco_executed',
+    event('arco_executed', luis, { after: { status: 'ejecutada', subtype: 'rectificacion' } }),
+    {
+      es: 'Luis cumplió la solicitud ARCO de rectificación',
+      en: 'Luis carried out the ARCO request for rectification',
+    },
+  ],
+  [
+    'customer_rectified',
+    event('customer_rectified', luis, { after: { fields: ['name'] } }),
+    {
+      es: 'Luis corrigió los datos del cliente por una solicitud ARCO',
+      en: "Luis corrected the customer's data on an ARCO request",
+    },
+  ],
+  [
+    'customer_anonymised',
+    event('customer_anonymised', luis, { after: { retained: true } }),
+    {
+      es: 'Luis borró los datos personales del cliente por una solicitud ARCO',
+      en: "Luis erased the customer's personal data on an ARCO request",
+    },
+  ],
+  [
+    'customer_retention_anonymised',
+    event('customer_retention_anonymised', system),
+    {
+      es: 'Terminó la conservación: se anonimizó lo que la facturación guardaba del cliente',
+      en: 'Retention ended: what billing kept of the customer was anonymised',
+    },
+  ],
+  [
     'customer_merged',
     event('customer_merged', ana),
     { es: 'Ana unió el registro del cliente con otro', en: "Ana merged the customer's record with another" },
@@ -252,6 +316,30 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     {
       es: 'Luis revocó la autorización de un representante',
       en: "Luis revoked a representative's authorization",
+    },
+  ],
+  [
+    'representative_verified',
+    event('representative_verified', luis),
+    {
+      es: 'Luis verificó la carta poder de un representante',
+      en: "Luis verified a representative's carta poder",
+    },
+  ],
+  [
+    'representative_notice_sent',
+    event('representative_notice_sent', system),
+    {
+      es: 'Se avisó al cliente que un representante actuó en su nombre',
+      en: 'The customer was told a representative acted on their behalf',
+    },
+  ],
+  [
+    'representative_out_of_scope',
+    event('representative_out_of_scope', system, { after: { requestType: 'cancelacion' } }),
+    {
+      es: 'Quien escribió representa a otro cliente, pero no para Cancelación: el caso es suyo',
+      en: 'The sender represents another customer, but not for Cancellation: the case is their own',
     },
   ],
   [
@@ -417,11 +505,116 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     { es: 'Luis cambió el PIN del cliente', en: "Luis reset the customer's PIN" },
   ],
   [
+    'consent_recorded',
+    event('consent_recorded', customer, {
+      after: { purpose: 'promocionales', granted: true, channel: 'portal', textVersion: '2026-12-01' },
+    }),
+    {
+      es: 'Se registró el consentimiento del cliente para mensajes promocionales (aviso de privacidad 2026-12-01, Portal)',
+      en: "The customer's consent to promotional messages was recorded (privacy notice 2026-12-01, Portal)",
+    },
+  ],
+  [
+    'consent_recorded',
+    event('consent_recorded', luis, {
+      after: { purpose: 'encuestas', granted: false, channel: 'telefono', textVersion: '2026-12-01' },
+    }),
+    {
+      es: 'Se registró que el cliente retiró su consentimiento para encuestas (Teléfono)',
+      en: "The customer's withdrawal of consent to surveys was recorded (Phone)",
+    },
+  ],
+  [
+    'consent_recorded',
+    event('consent_recorded', luis, {
+      after: { purpose: 'promocionales', granted: false, channel: 'email', arcoRequestId: 'a1' },
+    }),
+    {
+      es: 'Se registró la oposición del cliente a mensajes promocionales (solicitud ARCO)',
+      en: "The customer's opposition to promotional messages was recorded (ARCO request)",
+    },
+  ],
+  [
+    'promotion_declared',
+    event('promotion_declared', luis, { after: { promotionId: 'p1' } }),
+    {
+      es: 'Luis envió un mensaje promocional a los clientes que lo consintieron',
+      en: 'Luis sent a promotional message to the customers who consented to it',
+    },
+  ],
+  [
+    'promotion_sent',
+    event('promotion_sent', luis, { after: { promotionId: 'p1', messageId: 'm1', channel: 'email' } }),
+    {
+      es: 'Se envió al cliente un mensaje promocional',
+      en: 'A promotional message was sent to the customer',
+    },
+  ],
+  [
+    'promotion_sent',
+    event('promotion_sent', luis, { after: { promotionId: 'p1', messageId: null } }),
+    {
+      es: 'No se pudo enviar al cliente un mensaje promocional',
+      en: 'A promotional message could not be sent to the customer',
+    },
+  ],
+  [
+    'breach_notice_declared',
+    event('breach_notice_declared', luis, { after: { affectedCount: 12 } }),
+    {
+      es: 'Luis declaró un aviso de vulneración de datos personales (12 personas afectadas)',
+      en: 'Luis declared a notice of a personal data breach (12 people affected)',
+    },
+  ],
+  [
+    'breach_notice_sent',
+    event('breach_notice_sent', luis, { after: { breachNoticeId: 'b1', messageId: 'm1', channel: 'email' } }),
+    {
+      es: 'Se avisó al cliente de una vulneración de sus datos personales',
+      en: 'The customer was told of a breach of their personal data',
+    },
+  ],
+  [
+    'breach_notice_sent',
+    event('breach_notice_sent', luis, { after: { breachNoticeId: 'b1', messageId: null } }),
+    {
+      es: 'No se pudo avisar al cliente de una vulneración de sus datos personales por un canal escrito',
+      en: 'The customer could not be told of a breach of their personal data on a written channel',
+    },
+  ],
+  [
+    'aviso_no_entregado',
+    event('aviso_no_entregado', system, {
+      after: { notice: 'mensaje_promocional', purpose: 'promocionales', tried: [] },
+      reason: 'sin_consentimiento',
+    }),
+    {
+      es: 'No se envió un mensaje promocional al cliente: no tiene consentimiento vigente para ese uso de sus datos',
+      en: 'No promotional message was sent to the customer: they have no consent in force for that use of their data',
+    },
+  ],
+  [
     'identity_verified',
     event('identity_verified', luis, { after: { method: 'codigo_enviado' } }),
     {
       es: 'Luis verificó la identidad del cliente con un código enviado a sus datos de contacto',
       en: "Luis checked the caller's identity with a code sent to their contact on file",
+    },
+  ],
+  [
+    'personal_data_exported',
+    event('personal_data_exported', customer, { after: { format: 'pdf' } }),
+    {
+      es: 'Laura Méndez descargó sus datos personales (PDF) en el portal',
+      en: 'Laura Méndez downloaded their personal data (PDF) on the portal',
+    },
+  ],
+  [
+    'personal_data_exported',
+    event('personal_data_exported', luis, { after: { format: 'json' } }),
+    {
+      es: 'Luis descargó los datos personales del cliente (JSON)',
+      en: "Luis downloaded the customer's personal data (JSON)",
     },
   ],
   [

@@ -78,9 +78,24 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
       if (event.reason === 'claim_verified') return s('claimVerified');
       if (event.reason === 'claim_rejected') return s('claimRejected');
       return s(by);
+    case 'arco_request_received':
+    case 'arco_executed':
+      return s(by, {
+        subtype: t(`timeline.sentence.arco_request_received.subtypes.${text(after.subtype) ?? 'acceso'}`),
+      });
+    case 'arco_identity_verified':
+      return s(by, { method: t(`identity.method.${text(after.method) ?? 'pin'}`) });
+    case 'arco_answered':
+      return after.status === 'improcedente'
+        ? s('refused', { reason: s(`reasons.${text(after.reason) ?? 'obligacion_legal'}`) })
+        : s('granted');
+    case 'customer_rectified':
+    case 'customer_anonymised':
+    case 'customer_retention_anonymised':
     case 'customer_merged':
     case 'representative_added':
     case 'representative_revoked':
+    case 'representative_verified':
     case 'agent_created':
     case 'agent_changed':
     case 'agent_password_reset':
@@ -93,6 +108,10 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'service_created':
     case 'service_changed':
       return s(by);
+    case 'representative_notice_sent':
+      return s('system');
+    case 'representative_out_of_scope':
+      return s('system', { type: type(after.requestType) });
     case 'service_status_changed': {
       const serviceStatus = (value: unknown) => t(`accounts.serviceStatus.${text(value) ?? 'activo'}`);
       return s(by, { from: serviceStatus(before.status), to: serviceStatus(after.status) });
@@ -109,8 +128,29 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'pin_set':
     case 'pin_reset':
       return s(after.via === 'portal' ? 'portal' : by);
+    case 'consent_recorded': {
+      const use = t(`timeline.consentUse.${text(after.purpose) ?? 'promocionales'}`);
+      if (after.arcoRequestId) return s('opposed', { use });
+      const channel = t(`common:channel.${text(after.channel) ?? 'portal'}`);
+      return s(after.granted === true ? 'granted' : 'withdrawn', {
+        use,
+        channel,
+        version: after.textVersion,
+      });
+    }
+    case 'promotion_declared':
+      return s('agent');
+    case 'breach_notice_declared':
+      return s('agent', { count: after.affectedCount });
+    case 'promotion_sent':
+    case 'breach_notice_sent':
+      return s(after.messageId ? 'system' : 'unsent');
     case 'identity_verified':
       return s(by, { method: t(`identity.method.${text(after.method) ?? 'datos_de_cuenta'}`) });
+    case 'personal_data_exported':
+      return s(event.actorKind === 'agente' ? 'agent' : 'customer', {
+        format: (text(after.format) ?? 'json').toUpperCase(),
+      });
     case 'payment_registered':
       return s(after.status === 'por_confirmar' ? 'pending' : 'agent', {
         amount: money(after.amountCentavos),
@@ -266,6 +306,11 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     case 'delivery_failed':
       return s('system');
     case 'aviso_no_entregado': {
+      if (event.reason === 'sin_consentimiento') {
+        return s('withoutConsent', {
+          use: t(`timeline.noticeOfUse.${text(after.purpose) ?? 'promocionales'}`),
+        });
+      }
       const tried = Array.isArray(after.tried) ? (after.tried as Array<Record<string, unknown>>) : [];
       if (tried.length === 0) return s('nowhere');
       const ways = tried.map(

@@ -9,6 +9,7 @@ import { PATHS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 import { Conciliations } from './Conciliations.tsx';
 import { ContactPoints } from './ContactPoints.tsx';
+import { Conversations } from './Conversations.tsx';
 import { CustomerCases, useCustomerCases } from './CustomerCases.tsx';
 import { customerLabel, MergeCustomer } from './MergeCustomer.tsx';
 import { Representatives } from './Representatives.tsx';
@@ -100,6 +101,7 @@ export function CustomerPage({ id }: { id: string }) {
       <AccountSummary customerId={data.id} refresh={String(version)} />
       <Conciliations customerId={data.id} mayEdit={mayEdit} onChanged={changed} />
       <CustomerCases cases={cases} />
+      <Conversations customerId={data.id} />
       {mayMerge && <MergeCustomer into={data} onMerged={changed} />}
     </div>
   );

@@ -10,8 +10,26 @@ import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
 import type { Representative } from './types.ts';
 
-type Draft = { name: string; contact: string; everything: boolean; scope: RequestType[]; expires: string };
-const EMPTY: Draft = { name: '', contact: '', everything: true, scope: [], expires: '' };
+const RECOGNISED_BY = ['', 'whatsapp', 'phone', 'email'] as const;
+type Draft = {
+  name: string;
+  contact: string;
+  /** The kind of the contact given, by which channels recognise them; '' for none (the API only). */
+  contactKind: (typeof RECOGNISED_BY)[number];
+  cartaPoder: boolean;
+  everything: boolean;
+  scope: RequestType[];
+  expires: string;
+};
+const EMPTY: Draft = {
+  name: '',
+  contact: '',
+  contactKind: '',
+  cartaPoder: false,
+  everything: true,
+  scope: [],
+  expires: '',
+};
 
 function RevokeForm({
   customerId,
@@ -125,6 +143,10 @@ function AddRepresentative({
         name: draft.name.trim(),
         contact: draft.contact.trim(),
         scope: draft.everything ? null : draft.scope,
+        ...(draft.contactKind
+          ? { contactKind: draft.contactKind, contactAddress: draft.contact.trim() }
+          : {}),
+        grantedVia: draft.cartaPoder ? 'carta_poder' : 'agente',
         // The authorization lasts through the whole chosen day.
         ...(draft.expires ? { expiresAt: new Date(`${draft.expires}T23:59:59`).toISOString() } : {}),
         ...(idDocument ? { idDocument } : {}),
@@ -165,6 +187,27 @@ function AddRepresentative({
           onChange={(event) => change({ contact: event.target.value })}
         />
       </Field>
+      <Field id="rep-recognised" label={t('customerPage.representatives.recognisedBy')}>
+        <select
+          id="rep-recognised"
+          value={draft.contactKind}
+          onChange={(event) => change({ contactKind: event.target.value as Draft['contactKind'] })}
+        >
+          {RECOGNISED_BY.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`customerPage.representatives.recognised.${kind || 'none'}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <label>
+        <input
+          type="checkbox"
+          checked={draft.cartaPoder}
+          onChange={(event) => change({ cartaPoder: event.target.checked })}
+        />
+        {t('customerPage.representatives.cartaPoder')}
+      </label>
       <fieldset className="checkboxes" aria-describedby={errors.scope ? 'rep-scope-error' : undefined}>
         <legend>{t('customerPage.representatives.scope')}</legend>
         <label>
@@ -254,15 +297,31 @@ export function Representatives({
   onChanged: (notice: string) => Promise<void>;
 }) {
   const { t, i18n } = useTranslation(['console', 'common']);
-  const { timeZone } = useSession();
   const language = currentLanguage(i18n.language);
   const [revoking, setRevoking] = useState<string>();
   const [adding, setAdding] = useState(false);
+  const [verifyFailure, setVerifyFailure] = useState<ApiError>();
+  const session = useSession();
+  const { timeZone } = session;
+  const supervises = session.agent.role === 'supervisor' || session.agent.role === 'admin';
+  const pending = (rep: Representative) =>
+    rep.grantedVia === 'carta_poder' && !rep.verifiedAt && !rep.revokedAt;
+  const verify = async (rep: Representative) => {
+    setVerifyFailure(undefined);
+    try {
+      await api.post(`/customers/${customerId}/representatives/${rep.id}/verify`);
+      await onChanged(t('customerPage.representatives.verified', { name: rep.name }));
+    } catch (caught) {
+      if (!(caught instanceof ApiError)) throw caught;
+      setVerifyFailure(caught);
+    }
+  };
   const stateOf = (rep: Representative) => {
     if (rep.revokedAt)
       return t('customerPage.representatives.revokedOn', {
         date: formatDate(rep.revokedAt, language, timeZone),
       });
+    if (pending(rep)) return t('customerPage.representatives.pending');
     if (!rep.active) return t('customerPage.representatives.expired');
     if (rep.expiresAt)
       return t('customerPage.representatives.activeUntil', {
@@ -280,7 +339,10 @@ export function Representatives({
           {representatives.map((rep) => (
             <li key={rep.id} className={rep.active ? undefined : 'row--inactive'}>
               <p className="customer-page__rep-name">{rep.name}</p>
-              <p className="customer-page__address">{rep.contact}</p>
+              <p className="customer-page__address">
+                {rep.contactAddress ?? rep.contact} ·{' '}
+                {t(`customerPage.representatives.grantedVia.${rep.grantedVia}`)}
+              </p>
               <p>
                 {rep.scope
                   ? rep.scope.map((type) => t(`common:requestType.${type}`)).join(', ')
@@ -290,7 +352,13 @@ export function Representatives({
                 {stateOf(rep)}
                 {rep.revokedReason && ` · ${rep.revokedReason}`}
               </p>
-              {mayEdit && rep.active && revoking !== rep.id && (
+              {supervises && pending(rep) && (
+                <button type="button" className="button button--small" onClick={() => void verify(rep)}>
+                  {t('customerPage.representatives.verify')}
+                  <span className="visually-hidden"> {rep.name}</span>
+                </button>
+              )}
+              {mayEdit && (rep.active || pending(rep)) && revoking !== rep.id && (
                 <button type="button" className="button button--small" onClick={() => setRevoking(rep.id)}>
                   {t('customerPage.representatives.revoke')}
                   <span className="visually-hidden"> {rep.name}</span>
@@ -311,6 +379,7 @@ export function Representatives({
           ))}
         </ul>
       )}
+      <ErrorMessage error={verifyFailure} />
       {mayEdit &&
         (adding ? (
           <AddRepresentative
