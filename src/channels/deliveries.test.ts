@@ -274,7 +274,7 @@ describeEachDatabase('a delivery stored before a crash', (kind) => {
 
   it('is processed exactly once when workers start', async () => {
     const wa = waId(9500);
-    const raw = JSON.stringify(waMessagesPayload(wa, 'Noé', [waText('Se fue la luz y el módem no prende')]));
+    const raw = JSON.stringify(waMessagesPayload(wa, 'Noé', [waText('Se fue la luz y no tengo internet')]));
     const ctx = app.atiende.ctx;
     expect(await storeDelivery(ctx, 'whatsapp', Buffer.from(raw))).toBe(true);
     expect(await storeDelivery(ctx, 'whatsapp', Buffer.from(raw))).toBe(false);

@@ -6,6 +6,7 @@ import { cases, contactPoints, messages } from '../db/schema.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
+import { turnMenuOff } from '../test/menu.ts';
 import { waitUntil } from '../test/wait.ts';
 import { createMessengerAdapter } from './messenger/messenger.adapter.ts';
 import { parseMessengerInbound, parseMessengerStatuses } from './messenger/messenger.parse.ts';
@@ -31,6 +32,8 @@ describeEachDatabase('Facebook Messenger', (kind) => {
         MESSENGER_PAGE_ACCESS_TOKEN: 'page-access-token-for-tests',
       },
     });
+    // These test the case path a chat message takes; the self-service menu has its own tests.
+    await turnMenuOff(app.atiende.ctx.db);
   });
   afterAll(async () => {
     await app?.close();

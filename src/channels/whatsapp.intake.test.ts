@@ -13,6 +13,7 @@ import {
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { describeEachDatabase } from '../test/databases.ts';
 import { type FakeGraph, startFakeGraph } from '../test/fake-graph.ts';
+import { turnMenuOff } from '../test/menu.ts';
 import { waitUntil } from '../test/wait.ts';
 import { sendOutbound } from './outbound-send.ts';
 import { waId, waImage, waMessagesPayload, waStatusPayload, waText } from './testing/wa-payloads.ts';
@@ -38,6 +39,8 @@ describeEachDatabase('WhatsApp through the common intake path', (kind) => {
         ATIENDE_MEDIA_HOSTS: '127.0.0.1',
       },
     });
+    // These test the case path a chat message takes; the self-service menu has its own tests.
+    await turnMenuOff(app.atiende.ctx.db);
   });
   afterAll(async () => {
     await app?.close();

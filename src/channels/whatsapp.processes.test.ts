@@ -66,7 +66,7 @@ describePostgres('WhatsApp webhooks across server processes', () => {
   it('stores a payload redelivered concurrently to two processes once, and acknowledges it once', async () => {
     const [a, b] = await Promise.all([start(), start()]);
     const wa = waId(7001);
-    const raw = JSON.stringify(waMessagesPayload(wa, 'Carmen', [waText('Se cayó el internet')]));
+    const raw = JSON.stringify(waMessagesPayload(wa, 'Carmen', [waText('Se fue el internet')]));
     const answers = await Promise.all([
       deliver(a as ServerProcess, raw),
       deliver(b as ServerProcess, raw),
@@ -92,7 +92,7 @@ describePostgres('WhatsApp webhooks across server processes', () => {
   it('answers non-200 when the database is down, storing nothing; a later redelivery is stored once', async () => {
     const server = await start();
     const wa = waId(7002);
-    const raw = JSON.stringify(waMessagesPayload(wa, 'Jorge', [waText('Hola')]));
+    const raw = JSON.stringify(waMessagesPayload(wa, 'Jorge', [waText('Hola, no tengo internet')]));
     const name = new URL(url).pathname.slice(1);
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
@@ -134,7 +134,7 @@ describePostgres('WhatsApp webhooks across server processes', () => {
   it('sends an acknowledgement queued by a process killed with SIGKILL once, after a restart', async () => {
     const webOnly = await start({ ATIENDE_WORKERS: 'false' });
     const wa = waId(7003);
-    const raw = JSON.stringify(waMessagesPayload(wa, 'Lupita', [waText('Necesito mi factura')]));
+    const raw = JSON.stringify(waMessagesPayload(wa, 'Lupita', [waText('Necesito aclarar un cobro')]));
     expect((await deliver(webOnly, raw)).status).toBe(200);
     await webOnly.kill();
     expect(sendsTo(wa)).toHaveLength(0);

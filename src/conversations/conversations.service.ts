@@ -17,7 +17,7 @@ import { CUSTOMER_SERVICE_WINDOW_MS } from '../channels/outbound-queue.ts';
 import { SEND_RETRY_LIMIT } from '../channels/outbound-send.ts';
 import type { AppContext } from '../context.ts';
 import { findOrCreateCustomerByContact } from '../customers/customer-lookup.ts';
-import { representativesByContact } from '../customers/representatives.service.ts';
+import { representativesOfSender } from '../customers/representation.ts';
 import type { Tx } from '../db/database.ts';
 import {
   cases,
@@ -32,7 +32,7 @@ import {
 } from '../db/schema.ts';
 import type { ConversationCloseReason, Language } from '../domain/vocabulary.ts';
 import { AppError } from '../http/errors.ts';
-import { outageNoticeValues } from '../incidents/outage-intake.ts';
+import { outageConcerns, outageNoticeValues } from '../incidents/outage-intake.ts';
 import { cancellationTerms } from '../rights/cancellation.ts';
 import { rightsSettings } from '../rights/rights-settings.ts';
 import { PORTAL_PATHS } from '../web/portal/paths.ts';
@@ -117,8 +117,9 @@ const replyIdOf = (message: IncomingMessage): string | undefined => {
 /**
  * The menu's part of the intake, called right after a message's receipt is claimed. It takes a WhatsApp
  * or Messenger message (answering `undefined` leaves it to the case path) when the sender is in a menu
- * conversation, or when they have no case being worked on that channel and their words name no request
- * the rules recognise (free text always opens its case as before). Turns that need no agent are stored
+ * conversation, or when they have no case being worked on that channel, their words name no request
+ * the rules recognise (free text always opens its case as before) and no outage in force concerns them
+ * (their service's zone, or a zone they name, is in one). Turns that need no agent are stored
  * as conversation turns both ways and answered by a job; a request (a failure, a sign-up, a
  * cancellation or suspension, a person) opens its case through `openCaseRow` with the turns copied.
  */
@@ -143,6 +144,9 @@ export async function handleMenuTurn(
     if (!replyIdOf(message) && classifyRequest(message.text, snapshot.settings)) return undefined;
     const owner = await contactOwner(tx, channel, message.sender.address);
     if (await caseBeingWorked(tx, channel, message.sender.address, owner?.id, now)) return undefined;
+    // During an outage the menu keeps out of the way of those it concerns: as before the menu, the case
+    // path joins their message to their outage case, or links a report naming the zone to the incident.
+    if (await outageConcerns(tx, owner?.id, message.text)) return undefined;
     const guessed = guessLanguage(message.text);
     const language: Language = guessed === 'en' ? 'en' : (owner?.language ?? 'es');
     const state: MenuState = {
@@ -213,7 +217,7 @@ async function caseBeingWorked(
   ownerId: string | undefined,
   now: Date,
 ): Promise<boolean> {
-  const authorizations = await representativesByContact(tx, { kind: CONTACT_KIND_OF[channel], address }, now);
+  const authorizations = await representativesOfSender(tx, { kind: CONTACT_KIND_OF[channel], address }, now);
   const mine = [
     ...(ownerId ? [eq(cases.customerId, ownerId)] : []),
     ...(authorizations.length
@@ -417,7 +421,7 @@ class Turn {
   async resolveActing(): Promise<Acting | 'asked' | undefined> {
     if (this.state.actingFor) return this.state.actingFor;
     const owner = await contactOwner(this.tx, this.channel, this.conversation.contactAddress);
-    const authorizations = await representativesByContact(
+    const authorizations = await representativesOfSender(
       this.tx,
       { kind: CONTACT_KIND_OF[this.channel], address: this.conversation.contactAddress },
       this.now,

@@ -287,6 +287,20 @@ describeEachDatabase('the self-service menu on WhatsApp and Messenger', (kind) =
     return row;
   }
 
+  /** Declares an outage in force on a zone since an hour ago; answers the incident's id. */
+  async function declareOutage(zoneId: number): Promise<string> {
+    const supervisor = await app.sessionAs('supervisor');
+    const declared = await supervisor.request('POST', '/api/v1/incidents', {
+      zoneIds: [zoneId],
+      cause: 'energia',
+      publicText: 'Sin energía en la colonia.',
+      startedAt: new Date(clock.now().getTime() - 3_600_000).toISOString(),
+      eta: new Date(clock.now().getTime() + 4 * 3_600_000).toISOString(),
+    });
+    expect(declared.statusCode, declared.body).toBe(201);
+    return (declared.json() as { id: string }).id;
+  }
+
   const welcome = /Aviso de privacidad: http:\/\/\S+\/portal\/privacy/;
   const menu = literal(`${ES.menu}\n1 ${ES.options.falla}`);
   const acuse = /MON-\d{4}-\d{6}-\d/;
@@ -368,21 +382,46 @@ describeEachDatabase('the self-service menu on WhatsApp and Messenger', (kind) =
       .returning();
     const p = nextWa();
     const rosa = await holder({ party: p, zoneId: zone?.id });
-    const supervisor = await app.sessionAs('supervisor');
-    const declared = await supervisor.request('POST', '/api/v1/incidents', {
-      zoneIds: [zone?.id],
-      cause: 'energia',
-      publicText: 'Sin energía en la colonia.',
-      startedAt: new Date(clock.now().getTime() - 3_600_000).toISOString(),
-      eta: new Date(clock.now().getTime() + 4 * 3_600_000).toISOString(),
-    });
-    expect(declared.statusCode, declared.body).toBe(201);
-    await play(p, [
-      ['Hola', [welcome]],
-      ['1', [/Ya sabemos de la falla que afecta Colonia Menú/]],
-    ]);
+    // The outage is declared while the customer is in the menu (before, their greeting would go to a case).
+    await play(p, [['Hola', [welcome]]]);
+    const declared = await declareOutage(zone?.id as number);
+    await play(p, [['1', [/Ya sabemos de la falla que afecta Colonia Menú/]]]);
     const [falla] = await casesOfCustomer(rosa.id);
-    expect(falla).toMatchObject({ requestType: 'falla', incidentId: (declared.json() as { id: string }).id });
+    expect(falla).toMatchObject({ requestType: 'falla', incidentId: declared });
+  });
+
+  it('leaves to the case path, during an outage, a greeting from a customer it affects or one naming its zone', async () => {
+    const [zone] = await db()
+      .insert(zones)
+      .values({ code: `MA${kind === 'pglite' ? 1 : 2}`, name: 'Colonia Apagón' })
+      .returning();
+    const incidentId = await declareOutage(zone?.id as number);
+
+    const prospect = nextWa();
+    await play(prospect, [
+      [
+        'Hola, ¿hay algún problema en la colonia apagon?',
+        [/Ya sabemos de la falla que afecta Colonia Apagón/],
+      ],
+    ]);
+    expect(await conversationOf(prospect)).toBeUndefined();
+    const [linked] = await db()
+      .select()
+      .from(cases)
+      .innerJoin(messages, eq(messages.caseId, cases.id))
+      .where(eq(messages.body, 'Hola, ¿hay algún problema en la colonia apagon?'));
+    expect(linked?.cases).toMatchObject({ incidentId, serviceId: null });
+
+    const affected = nextWa();
+    const rosa = await holder({ party: affected, zoneId: zone?.id });
+    await play(affected, [['Hola', [acuse]]]);
+    expect(await conversationOf(affected)).toBeUndefined();
+    expect(await casesOfCustomer(rosa.id)).toHaveLength(1);
+
+    // Someone the outage does not concern gets the menu as on any day.
+    const elsewhere = nextWa();
+    await play(elsewhere, [['Hola, vivo en otro lado', [welcome]]]);
+    expect(await conversationOf(elsewhere)).toMatchObject({ closedAt: null });
   });
 
   it("tells the status of the customer's own folio and answers another's as not found", async () => {
@@ -629,6 +668,27 @@ describeEachDatabase('the self-service menu on WhatsApp and Messenger', (kind) =
       raisedBy: 'representante',
       representativeId: authorization.id,
     });
+  });
+
+  it('recognises on WhatsApp a representative registered by phone, as every channel does', async () => {
+    const rosa = await holder({ name: 'Rosa Garza' });
+    const luis = nextWa();
+    await db()
+      .insert(authorizedRepresentatives)
+      .values({
+        customerId: rosa.id,
+        name: 'Luis Garza',
+        contact: addressOf(luis),
+        scope: ['saldo'],
+        contactKind: 'phone',
+        contactAddress: addressOf(luis),
+        grantedVia: 'agente',
+      });
+    await play(luis, [
+      ['Hola', [welcome]],
+      ['2', [/saldo \$1,234\.50 MXN/]],
+    ]);
+    expect(await conversationOf(luis)).toMatchObject({ customerId: rosa.id });
   });
 
   it('asks a representative of several customers which one they act for', async () => {

@@ -19,6 +19,24 @@ const SAME_PERSON: Record<ContactKind, ContactKind[]> = {
   messenger: ['messenger'],
 };
 
+/**
+ * The authorizations in force registered for a sender's contact point under any kind that is the same
+ * person (a representative registered by phone writes from that number on WhatsApp), each once.
+ */
+export async function representativesOfSender(
+  tx: Tx,
+  sender: { kind: ContactKind; address: string },
+  now: Date,
+): Promise<RepresentativeRow[]> {
+  const found = new Map<string, RepresentativeRow>();
+  for (const kind of SAME_PERSON[sender.kind]) {
+    for (const row of await representativesByContact(tx, { kind, address: sender.address }, now)) {
+      found.set(row.id, row);
+    }
+  }
+  return [...found.values()];
+}
+
 export interface Representation {
   representative: RepresentativeRow;
   /** The customer they act for (the survivor, when that customer was merged). */
@@ -38,13 +56,7 @@ export async function representationOf(
   now: Date,
 ): Promise<Representation | undefined> {
   const kinds = SAME_PERSON[sender.kind];
-  const found = new Map<string, RepresentativeRow>();
-  for (const kind of kinds) {
-    for (const row of await representativesByContact(tx, { kind, address: sender.address }, now)) {
-      found.set(row.id, row);
-    }
-  }
-  const [representative, ...others] = found.values();
+  const [representative, ...others] = await representativesOfSender(tx, sender, now);
   if (!representative || others.length > 0) return undefined;
   const [holder] = await tx
     .select({ id: customers.id })

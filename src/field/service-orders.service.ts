@@ -32,7 +32,7 @@ import { installService } from '../rights/installation.service.ts';
 import { rightsSettings } from '../rights/rights-settings.ts';
 import type { CalendarSpecInput } from '../sla/calendar-spec.ts';
 import { type DeadlineSubject, registerDeadlineSubject } from '../sla/deadline-subjects.ts';
-import { supervisorsOf } from '../sla/deadlines.service.ts';
+import { caseRecipientColumns, recipientsThroughCase } from '../sla/deadlines.service.ts';
 import { calendarFor, type Target } from '../sla/policies.ts';
 import { type DeadlineSpec, deadlineViews, meetDeadlines, startDeadline } from '../sla/subject-deadlines.ts';
 
@@ -604,23 +604,10 @@ registerDeadlineSubject('service_order', {
   /** The case's assignee is warned (its area's supervisors when nobody is); a breach goes to both. */
   async recipients(tx, orderId) {
     const [row] = await tx
-      .select({
-        caseId: cases.id,
-        customerId: cases.customerId,
-        areaId: cases.areaId,
-        assigneeId: cases.assigneeId,
-      })
+      .select({ ...caseRecipientColumns, customerId: cases.customerId })
       .from(serviceOrders)
       .innerJoin(cases, eq(cases.id, serviceOrders.caseId))
       .where(eq(serviceOrders.id, orderId));
-    if (!row) return null;
-    const supervisors = await supervisorsOf(tx, row.areaId);
-    const assignee = row.assigneeId ? [row.assigneeId] : [];
-    return {
-      warn: row.assigneeId ? assignee : supervisors,
-      escalate: [...supervisors, ...assignee],
-      areaId: row.areaId,
-      timelines: { caseId: row.caseId, customerId: row.customerId },
-    };
+    return recipientsThroughCase(tx, row);
   },
 });

@@ -267,7 +267,8 @@ describeEachDatabase('outage-aware intake', (kind) => {
 
     const elsewhere = await whatsapp(
       `+5281${kind === 'pglite' ? '3' : '4'}0000002`,
-      'Hola, vivo en otro lado',
+      // A request of its own: a plain greeting naming no affected zone gets the self-service menu.
+      'Quiero contratar, vivo en otro lado',
     );
     expect((await caseRow(elsewhere?.caseId as string))?.incidentId).toBeNull();
   });

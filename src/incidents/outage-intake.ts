@@ -136,16 +136,17 @@ async function servicesWithIncident(tx: Tx, customerId: string, serviceId: strin
 
 /**
  * The zones incidents in force cover (declared ones and every zone below), for a sender with no service
- * at all; nothing for anyone else, so a known customer's message costs one indexed look.
+ * at all (or not on file: `null`); nothing for anyone else, so a known customer's message costs one
+ * indexed look.
  */
-async function coveredZonesForProspect(tx: Tx, customerId: string) {
+async function coveredZonesForProspect(tx: Tx, customerId: string | null) {
   return queryRows<IncidentHit & { zone_id: number; code: string; name: string }>(
     tx,
     sql`with recursive covered(zone_id, incident_id) as (
           select iz.zone_id, iz.incident_id
           from incidents i join incident_zones iz on iz.incident_id = i.id
           where i.status in ('abierto', 'en_reparacion')
-            and not exists (select 1 from services s where s.customer_id = ${customerId})
+            ${customerId ? sql`and not exists (select 1 from services s where s.customer_id = ${customerId})` : sql``}
           union
           select z.id, c.incident_id from zones z join covered c on z.parent_id = c.zone_id
         )
@@ -156,6 +157,22 @@ async function coveredZonesForProspect(tx: Tx, customerId: string) {
         join incidents i on i.id = c.incident_id
         order by i.started_at, i.number, z.id`,
   );
+}
+
+/**
+ * Whether a sender's message is one an outage in force explains, as {@link outageAtOpening} would see
+ * it: the customer (`undefined`: not on file) has a service not cancelled in a zone an incident covers,
+ * or has no service and the text names such a zone. The self-service menu leaves these to the case path
+ * so that a report during an outage is linked, not held up by a menu.
+ */
+export async function outageConcerns(tx: Tx, customerId: string | undefined, text: string): Promise<boolean> {
+  if (customerId) {
+    const rows = await servicesWithIncident(tx, customerId, null);
+    if (rows.some((r) => r.service_status !== 'cancelado' && r.incident_id !== null)) return true;
+    if (rows.length > 0) return false;
+  }
+  const zones = await coveredZonesForProspect(tx, customerId ?? null);
+  return zones.length > 0 && zoneNamedIn(text, zones) !== undefined;
 }
 
 /**

@@ -76,6 +76,8 @@ export type CreateArcoRequest = z.infer<typeof CreateArcoRequest>;
 
 export const ArcoListQuery = z.object({
   status: z.enum(ARCO_STATUSES).optional(),
+  /** The request of one case, if it has one (the case page asks). */
+  caseId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -18,7 +18,7 @@ import { agentActor, appendEvent, type EventActor } from '../events/events.servi
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { registerDeadlineSubject } from '../sla/deadline-subjects.ts';
-import { supervisorsOf } from '../sla/deadlines.service.ts';
+import { caseRecipientColumns, recipientsThroughCase } from '../sla/deadlines.service.ts';
 import { deadlineViews, meetDeadlines, startDeadline } from '../sla/subject-deadlines.ts';
 import { anonymiseCustomer, retentionEnd } from './anonymise.ts';
 import type {
@@ -52,24 +52,11 @@ registerDeadlineSubject('arco_request', {
   /** The case's assignee is warned (the area's supervisors when nobody is); a breach goes to both. */
   async recipients(tx, requestId) {
     const [row] = await tx
-      .select({
-        caseId: cases.id,
-        customerId: cases.customerId,
-        areaId: cases.areaId,
-        assigneeId: cases.assigneeId,
-      })
+      .select({ ...caseRecipientColumns, customerId: cases.customerId })
       .from(arcoRequests)
       .innerJoin(cases, eq(cases.id, arcoRequests.caseId))
       .where(eq(arcoRequests.id, requestId));
-    if (!row) return null;
-    const supervisors = await supervisorsOf(tx, row.areaId);
-    const assignee = row.assigneeId ? [row.assigneeId] : [];
-    return {
-      warn: row.assigneeId ? assignee : supervisors,
-      escalate: [...supervisors, ...assignee],
-      areaId: row.areaId,
-      timelines: { caseId: row.caseId, customerId: row.customerId },
-    };
+    return recipientsThroughCase(tx, row);
   },
 });
 
@@ -301,10 +288,11 @@ export async function getArcoRequest(deps: ArcoDeps, actor: Actor, id: string): 
 export async function listArcoRequests(
   deps: ArcoDeps,
   actor: Actor,
-  query: { status?: ArcoRow['status']; limit: number },
+  query: { status?: ArcoRow['status']; caseId?: string; limit: number },
 ): Promise<ArcoResponse[]> {
   const filters: SQL[] = [];
   if (query.status) filters.push(eq(arcoRequests.status, query.status));
+  if (query.caseId) filters.push(eq(arcoRequests.caseId, query.caseId));
   if (actor.role !== 'admin') {
     const areaIds = await agentAreaIds(deps.db, actor.agentId);
     if (areaIds.length === 0) return [];

@@ -161,6 +161,8 @@ describeEachDatabase('ARCO requests', (kind) => {
       const { response, representativeId } = await register({ subtype: c.subtype, details: c.details });
       expect(response.statusCode, response.body).toBe(201);
       const { id, caseId } = response.json() as ArcoView;
+      const ofCase = await supervisor.request('GET', `/api/v1/arco-requests?caseId=${caseId}`);
+      expect((ofCase.json() as { items: ArcoView[] }).items.map((r) => r.id)).toEqual([id]);
       if (c.verified) expect((await verify(id, representativeId)).statusCode).toBe(200);
       const answered = await answer(id, c.answer);
       expect(answered.statusCode, answered.body).toBe(c.answerStatus);

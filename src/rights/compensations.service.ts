@@ -18,7 +18,7 @@ import { agentActor, appendEvent, type EventActor, type NewEvent } from '../even
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import { type DeadlineSubject, registerDeadlineSubject } from '../sla/deadline-subjects.ts';
-import { supervisorsOf } from '../sla/deadlines.service.ts';
+import { caseRecipientColumns, recipientsThroughCase } from '../sla/deadlines.service.ts';
 import { closeDeadlines, deadlineViews, meetDeadlines, startDeadline } from '../sla/subject-deadlines.ts';
 import { rightsSettings } from './rights-settings.ts';
 
@@ -337,25 +337,12 @@ export function compensationSentence(outcome: ProposalOutcome | undefined, kind:
 registerDeadlineSubject('compensation', {
   /** The case's assignee (or, with nobody assigned, the area's supervisors) is warned; a breach goes to both. */
   async recipients(tx, compensationId) {
-    const [kase] = await tx
-      .select({
-        id: cases.id,
-        areaId: cases.areaId,
-        assigneeId: cases.assigneeId,
-        customerId: cases.customerId,
-      })
+    const [row] = await tx
+      .select({ ...caseRecipientColumns, customerId: cases.customerId })
       .from(compensations)
       .innerJoin(cases, eq(cases.id, compensations.caseId))
       .where(eq(compensations.id, compensationId));
-    if (!kase) return null;
-    const supervisors = await supervisorsOf(tx, kase.areaId);
-    const assignee = kase.assigneeId ? [kase.assigneeId] : [];
-    return {
-      warn: kase.assigneeId ? assignee : supervisors,
-      escalate: [...supervisors, ...assignee],
-      areaId: kase.areaId,
-      timelines: { caseId: kase.id, customerId: kase.customerId },
-    };
+    return recipientsThroughCase(tx, row);
   },
 });
 

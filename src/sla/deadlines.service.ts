@@ -5,7 +5,12 @@ import { agentAreas, agents, cases, DEADLINE_KINDS } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderSettings } from '../settings/settings.service.ts';
 import type { CalendarSpecInput } from './calendar-spec.ts';
-import { type DeadlineRow, type DeadlineSubject, registerDeadlineSubject } from './deadline-subjects.ts';
+import {
+  type DeadlineRecipients,
+  type DeadlineRow,
+  type DeadlineSubject,
+  registerDeadlineSubject,
+} from './deadline-subjects.ts';
 import { storeNextDue } from './next-due.ts';
 import { policyFor } from './policies.ts';
 import {
@@ -44,27 +49,38 @@ export async function supervisorsOf(tx: Tx, areaId: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** The columns of a case that say whom a clock tied to it concerns; select them with the subject's row. */
+export const caseRecipientColumns = {
+  caseId: cases.id,
+  areaId: cases.areaId,
+  assigneeId: cases.assigneeId,
+};
+
+/**
+ * Whom a clock tied to a case concerns: its assignee (or, with nobody assigned, the area's supervisors) is
+ * warned; a breach goes to the area's supervisors and the assignee. Null when the subject is gone.
+ */
+export async function recipientsThroughCase(
+  tx: Tx,
+  kase: { caseId: string; areaId: number; assigneeId: string | null; customerId?: string } | undefined,
+): Promise<DeadlineRecipients | null> {
+  if (!kase) return null;
+  const supervisors = await supervisorsOf(tx, kase.areaId);
+  const assignee = kase.assigneeId ? [kase.assigneeId] : [];
+  return {
+    warn: kase.assigneeId ? assignee : supervisors,
+    escalate: [...supervisors, ...assignee],
+    areaId: kase.areaId,
+    timelines: { caseId: kase.caseId, ...(kase.customerId ? { customerId: kase.customerId } : {}) },
+  };
+}
+
 // Registered here rather than beside the cases: the job registry imports this module, so every process
 // that runs deadline checks knows the case's handlers.
 registerDeadlineSubject('case', {
-  /**
-   * The assignee (or, with nobody assigned, the area's supervisors) is warned; a breach goes to the area's
-   * supervisors and the assignee.
-   */
   async recipients(tx, caseId) {
-    const [kase] = await tx
-      .select({ areaId: cases.areaId, assigneeId: cases.assigneeId })
-      .from(cases)
-      .where(eq(cases.id, caseId));
-    if (!kase) return null;
-    const supervisors = await supervisorsOf(tx, kase.areaId);
-    const assignee = kase.assigneeId ? [kase.assigneeId] : [];
-    return {
-      warn: kase.assigneeId ? assignee : supervisors,
-      escalate: [...supervisors, ...assignee],
-      areaId: kase.areaId,
-      timelines: { caseId },
-    };
+    const [kase] = await tx.select(caseRecipientColumns).from(cases).where(eq(cases.id, caseId));
+    return recipientsThroughCase(tx, kase);
   },
   onChanged: storeNextDue,
 });

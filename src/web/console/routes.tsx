@@ -7,6 +7,7 @@ import { AdminCompensations } from './admin/AdminCompensations.tsx';
 import { AdminImport } from './admin/AdminImport.tsx';
 import { AdminPrivacy } from './admin/AdminPrivacy.tsx';
 import { AdminSuspensions } from './admin/AdminSuspensions.tsx';
+import { ArcoListPage, ArcoRequestPage } from './arco/ArcoPage.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { RegisterCall } from './calls/RegisterCall.tsx';
 import { CasePage } from './case/CasePage.tsx';
@@ -14,7 +15,7 @@ import { CustomerPage } from './customers/CustomerPage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
 import { IncidentPage, IncidentsPage } from './incidents/IncidentsPage.tsx';
 
-export type Section = 'inbox' | 'call' | 'incidents' | 'admin' | 'account';
+export type Section = 'inbox' | 'call' | 'incidents' | 'arco' | 'admin' | 'account';
 
 export interface RouteDef {
   path: string;
@@ -39,6 +40,8 @@ export const PATHS = {
   password: '/app/account/password',
   incidents: '/app/incidents',
   incident: (id: string) => `/app/incidents/${encodeURIComponent(id)}`,
+  arco: '/app/arco',
+  arcoRequest: (id: string) => `/app/arco/${encodeURIComponent(id)}`,
 } as const;
 
 /**
@@ -93,16 +96,23 @@ export const ROUTES: RouteDef[] = [
     roles: ['admin', 'supervisor'],
     render: ({ id = '' }) => <IncidentPage key={id} id={id} />,
   },
+  { path: PATHS.arco, section: 'arco', render: () => <ArcoListPage /> },
+  {
+    path: '/app/arco/:id',
+    section: 'arco',
+    render: ({ id = '' }) => <ArcoRequestPage key={id} id={id} />,
+  },
 ];
 
 export const NAV: Array<{
   section: Section;
   to: string;
-  label: 'nav.inbox' | 'nav.call' | 'nav.incidents' | 'nav.admin';
+  label: 'nav.inbox' | 'nav.call' | 'nav.incidents' | 'nav.arco' | 'nav.admin';
   roles?: Role[];
 }> = [
   { section: 'inbox', to: PATHS.inbox, label: 'nav.inbox' },
   { section: 'call', to: PATHS.call, label: 'nav.call' },
   { section: 'incidents', to: PATHS.incidents, label: 'nav.incidents', roles: ['admin', 'supervisor'] },
+  { section: 'arco', to: PATHS.arco, label: 'nav.arco' },
   { section: 'admin', to: PATHS.adminChannels, label: 'nav.admin', roles: ['admin', 'supervisor'] },
 ];

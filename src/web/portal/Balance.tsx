@@ -5,6 +5,7 @@ import { ApiError } from '../shared/api.ts';
 import { ErrorMessage } from '../shared/components.tsx';
 import { describedBy, Field } from '../shared/Field.tsx';
 import type { PortalBalance } from '../shared/types.ts';
+import { AccountPinFields } from './AccountPinFields.tsx';
 import { api } from './api.ts';
 import { ServiceRights } from './ServiceRights.tsx';
 
@@ -295,36 +296,14 @@ export function Balance() {
         </fieldset>
         {way === 'pin' ? (
           <>
-            <Field
-              id="balance-account"
-              label={t('balance.accountNumber')}
-              error={errors.accountNumber}
-              required
-            >
-              <input
-                {...describedBy('balance-account', { error: errors.accountNumber })}
-                autoComplete="off"
-                value={accountNumber}
-                onChange={(event) => setAccountNumber(event.target.value)}
-              />
-            </Field>
-            <Field
-              id="balance-pin"
-              label={t('balance.pin')}
-              hint={t('balance.pinHint')}
-              error={errors.pin}
-              required
-            >
-              <input
-                {...describedBy('balance-pin', { hint: true, error: errors.pin })}
-                type="password"
-                inputMode="numeric"
-                autoComplete="current-password"
-                maxLength={6}
-                value={pin}
-                onChange={(event) => setPin(event.target.value)}
-              />
-            </Field>
+            <AccountPinFields
+              idPrefix="balance"
+              accountNumber={accountNumber}
+              pin={pin}
+              onAccountNumber={setAccountNumber}
+              onPin={setPin}
+              errors={errors}
+            />
           </>
         ) : (
           <>

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../shared/components.tsx';
 import { describedBy, Field } from '../shared/Field.tsx';
 import { useAsync } from '../shared/hooks.ts';
 import { currentLanguage } from '../shared/i18n.ts';
+import { AccountPinFields } from './AccountPinFields.tsx';
 import { api } from './api.ts';
 
 type NoticeVersion =
@@ -87,30 +88,14 @@ export function Consents() {
       <p>{t('consent.intro')}</p>
       {!consents ? (
         <form className="form" noValidate onSubmit={open}>
-          <Field
-            id="consent-account"
-            label={t('balance.accountNumber')}
-            error={errors.accountNumber}
-            required
-          >
-            <input
-              {...describedBy('consent-account', { error: errors.accountNumber })}
-              autoComplete="off"
-              value={accountNumber}
-              onChange={(event) => setAccountNumber(event.target.value)}
-            />
-          </Field>
-          <Field id="consent-pin" label={t('balance.pin')} error={errors.pin} required>
-            <input
-              {...describedBy('consent-pin', { error: errors.pin })}
-              type="password"
-              inputMode="numeric"
-              autoComplete="current-password"
-              maxLength={6}
-              value={pin}
-              onChange={(event) => setPin(event.target.value)}
-            />
-          </Field>
+          <AccountPinFields
+            idPrefix="consent"
+            accountNumber={accountNumber}
+            pin={pin}
+            onAccountNumber={setAccountNumber}
+            onPin={setPin}
+            errors={errors}
+          />
           <ErrorMessage error={failure} />
           <button type="submit" className="button button--primary" disabled={busy}>
             {t('consent.open')}

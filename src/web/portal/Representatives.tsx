@@ -4,6 +4,7 @@ import { ApiError } from '../shared/api.ts';
 import { ErrorMessage } from '../shared/components.tsx';
 import { describedBy, Field } from '../shared/Field.tsx';
 import { REQUEST_TYPES, type RequestType } from '../shared/types.ts';
+import { AccountPinFields } from './AccountPinFields.tsx';
 import { api } from './api.ts';
 
 const PIN_PATTERN = /^\d{4,6}$/;
@@ -212,36 +213,14 @@ export function Representatives() {
         <h1>{t('representatives.heading')}</h1>
         <p>{t('representatives.intro')}</p>
         <form className="form" noValidate onSubmit={enter}>
-          <Field
-            id="representatives-account"
-            label={t('balance.accountNumber')}
-            error={errors.accountNumber}
-            required
-          >
-            <input
-              {...describedBy('representatives-account', { error: errors.accountNumber })}
-              autoComplete="off"
-              value={accountNumber}
-              onChange={(event) => setAccountNumber(event.target.value)}
-            />
-          </Field>
-          <Field
-            id="representatives-pin"
-            label={t('balance.pin')}
-            hint={t('balance.pinHint')}
-            error={errors.pin}
-            required
-          >
-            <input
-              {...describedBy('representatives-pin', { hint: true, error: errors.pin })}
-              type="password"
-              inputMode="numeric"
-              autoComplete="current-password"
-              maxLength={6}
-              value={pin}
-              onChange={(event) => setPin(event.target.value)}
-            />
-          </Field>
+          <AccountPinFields
+            idPrefix="representatives"
+            accountNumber={accountNumber}
+            pin={pin}
+            onAccountNumber={setAccountNumber}
+            onPin={setPin}
+            errors={errors}
+          />
           <ErrorMessage error={failure} />
           <button type="submit" className="button button--primary">
             {t('representatives.enter')}

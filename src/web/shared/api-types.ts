@@ -13406,6 +13406,7 @@ export interface paths {
       parameters: {
         query?: {
           status?: "recibida" | "respondida" | "ejecutada" | "improcedente";
+          caseId?: string;
           limit?: number;
         };
       };

@@ -8,6 +8,7 @@ import { currentLanguage } from '../../shared/i18n.ts';
 import { Link, navigate } from '../../shared/router.tsx';
 import type { CaseDetail } from '../../shared/types.ts';
 import { api } from '../api.ts';
+import { CaseArco } from '../arco/CaseArco.tsx';
 import { VerifyCaller } from '../calls/VerifyCaller.tsx';
 import { OnBehalf } from '../customers/OnBehalf.tsx';
 import { nextFolio } from '../inbox/order.ts';
@@ -218,6 +219,7 @@ export function CasePage({ folio }: { folio: string }) {
           <CaseServiceOrders kase={c} mayChange={mayChange} />
           {c.requestType === 'cancelacion' && <CaseCancellation kase={c} mayChange={mayChange} />}
           {c.requestType === 'suspension' && <CaseSuspension kase={c} mayChange={mayChange} />}
+          {c.requestType === 'arco' && <CaseArco kase={c} mayChange={mayChange} onChanged={kase.reload} />}
         </div>
       </div>
     </div>

@@ -100,6 +100,11 @@ export function CustomerPage({ id }: { id: string }) {
       </div>
       <AccountSummary customerId={data.id} refresh={String(version)} />
       <Conciliations customerId={data.id} mayEdit={mayEdit} onChanged={changed} />
+      <p>
+        <Link to={`${PATHS.arco}?${new URLSearchParams({ customer: data.id })}`}>
+          {t('arco.register.fromCustomer')}
+        </Link>
+      </p>
       <CustomerCases cases={cases} />
       <Conversations customerId={data.id} />
       {mayMerge && <MergeCustomer into={data} onMerged={changed} />}
