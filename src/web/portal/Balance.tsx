@@ -295,16 +295,14 @@ export function Balance() {
           ))}
         </fieldset>
         {way === 'pin' ? (
-          <>
-            <AccountPinFields
-              idPrefix="balance"
-              accountNumber={accountNumber}
-              pin={pin}
-              onAccountNumber={setAccountNumber}
-              onPin={setPin}
-              errors={errors}
-            />
-          </>
+          <AccountPinFields
+            idPrefix="balance"
+            accountNumber={accountNumber}
+            pin={pin}
+            onAccountNumber={setAccountNumber}
+            onPin={setPin}
+            errors={errors}
+          />
         ) : (
           <>
             <Field
