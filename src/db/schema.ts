@@ -28,6 +28,7 @@ import {
   CANCELLATION_STATUSES,
   CASE_STATUSES,
   COMPENSATION_KINDS,
+  CSAT_STATUSES,
   COMPENSATION_STATUSES,
   CONSENT_PURPOSES,
   CONTACT_KINDS,
@@ -56,6 +57,7 @@ import {
   SERVICE_STATUSES,
   SUSPENSION_REASONS,
   VISIT_OUTCOMES,
+  WEBHOOK_DELIVERY_STATUSES,
 } from '../domain/vocabulary.ts';
 
 // The domain's lists live in one dependency-free module the web shares; re-exported for the server's use.
@@ -1342,4 +1344,114 @@ export const promotionRecipients = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.promotionId, t.customerId] })],
+);
+
+/**
+ * The monthly report for the regulators, generated once per month (by a job, or by an admin for a past
+ * month not yet generated) and archived: CSV and XLSX with their SHA-256, never changed afterwards (a
+ * trigger refuses UPDATE and DELETE). `categories` is the mapping of request types to the report's
+ * categories in force when it was generated.
+ */
+export const regulatorReports = pgTable('regulator_reports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** The month reported, `YYYY-MM`, in the provider's time zone. */
+  period: text('period').notNull().unique(),
+  categories: jsonb('categories').notNull(),
+  summary: jsonb('summary').notNull(),
+  csv: bytea('csv').notNull(),
+  csvSha256: text('csv_sha256').notNull(),
+  xlsx: bytea('xlsx').notNull(),
+  xlsxSha256: text('xlsx_sha256').notNull(),
+  generatedByAgentId: uuid('generated_by_agent_id').references(() => agents.id),
+  generatedAt: timestamp('generated_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * A satisfaction survey (CSAT): one question (1–5) sent on the case's channel once the case is closed,
+ * with an optional comment. The link sent by e-mail and shown in the portal carries a token whose hash is
+ * kept here. The agent and area are those of the case when it closed, so results stay where they were earned.
+ */
+export const csatSurveys = pgTable(
+  'csat_surveys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    channel: text('channel').notNull(),
+    areaId: integer('area_id')
+      .notNull()
+      .references(() => areas.id),
+    agentId: uuid('agent_id').references(() => agents.id),
+    status: text('status', { enum: CSAT_STATUSES }).notNull().default('enviada'),
+    tokenHash: text('token_hash').notNull().unique(),
+    score: smallint('score'),
+    comment: text('comment'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('csat_surveys_case_key').on(t.caseId),
+    index('csat_surveys_customer_idx').on(t.customerId, t.sentAt),
+    index('csat_surveys_answered_idx').on(t.answeredAt).where(sql`${t.answeredAt} is not null`),
+    check('csat_surveys_status_check', sql`${t.status} in ('enviada', 'respondida', 'expirada')`),
+    check('csat_surveys_score_check', sql`${t.score} is null or ${t.score} between 1 and 5`),
+    check('csat_surveys_answered_has_score', sql`${t.status} <> 'respondida' or ${t.score} is not null`),
+  ],
+);
+
+/**
+ * An integration's URL that receives events of the chosen kinds, signed with its secret (HMAC-SHA256 over
+ * the timestamp and the raw body). Disabled, with a notice to admins, after repeated failed deliveries.
+ */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  eventKinds: text('event_kinds').array().notNull(),
+  secret: text('secret').notNull(),
+  active: boolean('active').notNull().default(true),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  createdByAgentId: uuid('created_by_agent_id').references(() => agents.id),
+  createdAt: createdAt(),
+});
+
+/** One event to one subscription: attempts with back-off until delivered or given up; the delivery log. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    eventKind: text('event_kind').notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default('pendiente'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_subscription_event_key').on(t.subscriptionId, t.eventId),
+    index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
+    check('webhook_deliveries_status_check', sql`${t.status} in ('pendiente', 'entregada', 'fallida')`),
+  ],
+);
+
+/** How far the webhook dispatcher has read the event log (one row). */
+export const webhookCursor = pgTable(
+  'webhook_cursor',
+  {
+    id: smallint('id').primaryKey().default(1),
+    lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('webhook_cursor_single_row', sql`${t.id} = 1`)],
 );

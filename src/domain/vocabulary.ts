@@ -397,3 +397,14 @@ export type ConversationCloseReason = (typeof CONVERSATION_CLOSE_REASONS)[number
 /** The languages a customer is answered in. */
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * Where a satisfaction survey stands: sent after its case was closed, answered (1–5), or expired
+ * unanswered. Only one survey per case; at most one per customer per period.
+ */
+export const CSAT_STATUSES = ['enviada', 'respondida', 'expirada'] as const;
+export type CsatStatus = (typeof CSAT_STATUSES)[number];
+
+/** Where one delivery of an event to an integration's URL stands. */
+export const WEBHOOK_DELIVERY_STATUSES = ['pendiente', 'entregada', 'fallida'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
