@@ -14,7 +14,9 @@ import { quarantineRoutes } from './channels/quarantine.routes.ts';
 import { webhookRoutes } from './channels/webhooks.routes.ts';
 import type { AppContext } from './context.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { csatRoutes } from './csat/csat.routes.ts';
 import { customersRoutes } from './customers/customers.routes.ts';
+import { evidenceRoutes } from './evidence/evidence.routes.ts';
 import { serviceOrderRoutes } from './field/service-orders.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import type { HttpApp, HttpParts } from './http/app.ts';
@@ -27,6 +29,7 @@ import { arcoRoutes } from './privacy/arco.routes.ts';
 import { breachRoutes } from './privacy/breach.routes.ts';
 import { consentRoutes } from './privacy/consent.routes.ts';
 import { promotionsRoutes } from './privacy/promotions.routes.ts';
+import { regulatorReportsRoutes } from './reports/regulator-reports.routes.ts';
 import { cancellationRoutes } from './rights/cancellation.routes.ts';
 import { caseSuspensionRoutes } from './rights/case-suspension.routes.ts';
 import { compensationsRoutes } from './rights/compensations.routes.ts';
@@ -34,8 +37,11 @@ import { conciliationRoutes } from './rights/conciliation.routes.ts';
 import { installationRoutes } from './rights/installation.routes.ts';
 import { suspensionRoutes } from './rights/suspension.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
+import { settingsPreviewRoutes } from './settings-preview/settings-preview.routes.ts';
 import { flagsRoutes } from './sla/flags.routes.ts';
+import { statsRoutes } from './stats/stats.routes.ts';
 import { databaseRateLimitStore } from './throttles/rate-limit-store.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
 
 /**
  * The composition root of the HTTP server: every feature's routes, and the pieces the framework in
@@ -51,6 +57,7 @@ export function httpParts(ctx: AppContext): HttpParts {
       agentsRoutes(api, ctx);
       areasRoutes(api, ctx);
       settingsRoutes(api, ctx);
+      settingsPreviewRoutes(api, ctx);
       backupRoutes(api, ctx);
       customersRoutes(api, ctx);
       conversationsRoutes(api, ctx);
@@ -59,6 +66,7 @@ export function httpParts(ctx: AppContext): HttpParts {
       flagsRoutes(api, ctx);
       portalRoutes(api, ctx);
       portalRepresentativesRoutes(api, ctx);
+      csatRoutes(api, ctx);
       callsRoutes(api, ctx);
       pinRoutes(api, ctx);
       liveRoutes(api, ctx);
@@ -75,10 +83,14 @@ export function httpParts(ctx: AppContext): HttpParts {
       compensationsRoutes(api, ctx);
       caseSuspensionRoutes(api, ctx);
       accessExportRoutes(api, ctx);
+      evidenceRoutes(api, ctx);
       arcoRoutes(api, ctx);
       consentRoutes(api, ctx);
       breachRoutes(api, ctx);
+      statsRoutes(api, ctx);
       promotionsRoutes(api, ctx);
+      regulatorReportsRoutes(api, ctx);
+      webhooksRoutes(api, ctx);
     },
     async otherRoutes(app: HttpApp) {
       statusPageRoutes(app, ctx);

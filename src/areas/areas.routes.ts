@@ -8,7 +8,7 @@ import { AppError } from '../http/errors.ts';
 import { IntIdParam } from '../http/int-id.ts';
 import { diffJson } from '../settings/diff.ts';
 import { settingsChanged } from '../settings/settings.cache.ts';
-import { CalendarSpecSchema } from '../sla/calendar-spec.ts';
+import { CalendarSpecSchema, ConfiguredCalendarSpecSchema } from '../sla/calendar-spec.ts';
 
 export const AreaResponse = z.object({
   id: z.number().int(),
@@ -23,13 +23,13 @@ const CreateAreaRequest = z.object({
     .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _')
     .max(60),
   name: z.string().trim().min(1).max(120),
-  calendar: CalendarSpecSchema.optional(),
+  calendar: ConfiguredCalendarSpecSchema.optional(),
 });
 const UpdateAreaRequest = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
     active: z.boolean().optional(),
-    calendar: CalendarSpecSchema.nullable().optional(),
+    calendar: ConfiguredCalendarSpecSchema.nullable().optional(),
   })
   .refine((u) => Object.values(u).some((v) => v !== undefined), {
     message: 'nothing to change',

@@ -32,7 +32,8 @@ export type SystemChange =
   | { kind: 'compensation.propose' }
   | { kind: 'case.link_incident' }
   | { kind: 'incident.propose' }
-  | { kind: 'customer.anonymise' };
+  | { kind: 'customer.anonymise' }
+  | { kind: 'webhook.disable' };
 
 type Permission =
   | { kind: 'case.status'; from: readonly CaseStatus[]; to: readonly CaseStatus[] }
@@ -72,6 +73,10 @@ export const SYSTEM_PERMISSIONS: Record<SystemRule, readonly Permission[]> = {
   aviso_de_incidente: [{ kind: 'case.notice' }],
   // The daily job that anonymises what billing kept of an erased customer once its retention ended.
   anonimizacion_por_retencion: [{ kind: 'customer.anonymise' }],
+  // The monthly job that archives the previous month's report for the regulators: it changes nothing.
+  reporte_al_regulador: [],
+  // Deliveries failing in a row switch an integration's subscription off until an admin looks.
+  desactivacion_de_webhook: [{ kind: 'webhook.disable' }],
 };
 
 /** Whether a rule allows a change. */

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import { assertSystemMay, type SystemActor, systemActor } from '../auth/system-rules.ts';
 import { deliverNotice } from '../channels/notices.ts';
+import { queueSurvey } from '../csat/csat-job.ts';
 import type { Tx } from '../db/database.ts';
 import { cases } from '../db/schema.ts';
 import { agentActor, appendEvent, appendEvents, type NewEvent } from '../events/events.service.ts';
@@ -240,7 +241,10 @@ export async function applyStatusChange(
     set.resolvedAt = null;
     set.causeCode = null;
   }
-  if (to === 'cerrado') set.closedAt = now;
+  if (to === 'cerrado') {
+    set.closedAt = now;
+    await queueSurvey(deps.jobs, tx, kase.id);
+  }
   if (to === 'descartado') {
     if (!input.discardReason) {
       throw new AppError('case.discard_reason_required', {
@@ -369,12 +373,12 @@ export async function autoCloseResolved(deps: CaseDeps, data: { caseId: string; 
   await deps.db.transaction(async (tx) => {
     const [kase] = await tx.select().from(cases).where(eq(cases.id, data.caseId)).for('update');
     if (kase?.status !== 'resuelto' || kase.resolvedAt?.toISOString() !== data.resolvedAt) return;
-    await closeResolved(tx, kase.id, now);
+    await closeResolved(deps, tx, kase.id, now);
   });
 }
 
 /** Closes a resolved case because its reopen window ended, as the system on that rule. */
-export async function closeResolved(tx: Tx, caseId: string, now: Date) {
+export async function closeResolved(deps: Pick<CaseDeps, 'jobs'>, tx: Tx, caseId: string, now: Date) {
   const actor = systemActor('cierre_por_ventana_de_reapertura');
   assertSystemMay(actor, { kind: 'case.status', from: 'resuelto', to: 'cerrado' });
   assertTransition('resuelto', 'cerrado');
@@ -394,4 +398,5 @@ export async function closeResolved(tx: Tx, caseId: string, now: Date) {
     },
     now,
   );
+  await queueSurvey(deps.jobs, tx, caseId);
 }

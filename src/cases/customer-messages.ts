@@ -73,7 +73,7 @@ export async function customerSpoke(
       await statusEvent('en_proceso', 'reopened_by_customer');
       return true;
     }
-    await closeResolved(tx, kase.id, now);
+    await closeResolved(deps, tx, kase.id, now);
     return false;
   }
   return !isFinal(kase.status);

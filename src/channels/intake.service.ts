@@ -11,6 +11,7 @@ import { areaForRequest, summarize } from '../cases/open-case.ts';
 import { openCaseRow } from '../cases/open-case-row.ts';
 import type { AppContext } from '../context.ts';
 import { handleMenuTurn } from '../conversations/conversations.service.ts';
+import { takeSurveyReply } from '../csat/csat.service.ts';
 import { findOrCreateCustomerByContact } from '../customers/customer-lookup.ts';
 import type { CustomerRow } from '../customers/customers.service.ts';
 import {
@@ -72,6 +73,9 @@ async function receiveOne(deps: IntakeDeps, tx: Tx, message: IncomingMessage): P
     .onConflictDoNothing()
     .returning({ externalId: inboundReceipts.externalId });
   if (!claimed) return { externalId: message.externalId, duplicate: true };
+  // A tapped survey score belongs to a closed case: it must neither reopen it nor open another.
+  const survey = await takeSurveyReply(deps, tx, message, messageId, now);
+  if (survey) return survey;
   // The self-service menu answers what needs no agent; a request it takes opens its case there.
   const menu = await handleMenuTurn(deps, tx, message, messageId, now);
   if (menu) return menu;

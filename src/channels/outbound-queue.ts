@@ -36,6 +36,8 @@ export async function queueOutbound(
     authorAgentId?: string | null;
     template?: Template;
     messagingTag?: 'HUMAN_AGENT';
+    /** Options to tap (a survey's scores), for WhatsApp and Messenger inside the 24-hour window. */
+    choices?: OutgoingMessage['choices'];
     /** The customer's address the agent chose to answer on; otherwise found when sending. */
     to?: { kind: ContactKind; address: string };
     at: Date;
@@ -56,6 +58,7 @@ export async function queueOutbound(
       automatic: message.automatic,
       ...(message.template ? { template: message.template } : {}),
       ...(message.messagingTag ? { messagingTag: message.messagingTag } : {}),
+      ...(message.choices ? { choices: message.choices } : {}),
       ...(message.to ? { to: message.to } : {}),
       // Lets the send skip looking for files on the many messages (acknowledgements) that have none.
       ...(attachments.length > 0 ? { attachments: attachments.length } : {}),

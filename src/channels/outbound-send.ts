@@ -94,6 +94,7 @@ export async function sendOutbound(
     automatic?: boolean;
     template?: Template;
     messagingTag?: 'HUMAN_AGENT';
+    choices?: OutgoingMessage['choices'];
     to?: OutgoingMessage['to'];
     attachments?: number;
   };
@@ -113,6 +114,7 @@ export async function sendOutbound(
     folio: kase.folio,
     automatic: metadata.automatic ?? false,
     messagingTag: metadata.messagingTag,
+    ...(metadata.choices ? { choices: metadata.choices } : {}),
     ...thread,
   });
   if (result.ok) {

@@ -31,6 +31,8 @@ export const TEMPLATE_PARAMETERS = [
   'incidente',
   /** The public status page's address, for following an outage. */
   'estado_url',
+  /** The satisfaction survey's page, for its link outside a chat window. */
+  'encuesta_url',
   /** What an admin wrote to the customers (a breach of their data, a promotion), in their language. */
   'mensaje',
 ] as const;

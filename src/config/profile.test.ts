@@ -157,6 +157,24 @@ describe('parseProfile', () => {
         'notices.fallbackOrder.2',
         /email is listed twice/,
       ],
+      [
+        'a channel whose week never opens',
+        {
+          channels: profile.channels.map((c, i) =>
+            i === 0
+              ? { ...c, hours: { monday: [], tuesday: [], wednesday: [], thursday: [], friday: [] } }
+              : c,
+          ),
+        },
+        'channels.0.hours',
+        /opens on no day of the week/,
+      ],
+      [
+        'a business calendar that never opens',
+        { deadlines: { ...profile.deadlines, businessCalendar: { zone: 'America/Monterrey', hours: {} } } },
+        'deadlines.businessCalendar.hours',
+        /opens on no day of the week/,
+      ],
     ])('refuses %s, naming its path', (_what, changes, field, detail) => {
       const refused = refusal(changes);
       expect(refused?.field).toBe(field);

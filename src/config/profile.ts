@@ -7,14 +7,18 @@ import { REQUEST_TYPES } from '../cases/request-types.ts';
 import { CHANNELS, WRITABLE_CHANNELS, type WritableChannel } from '../channels/channel.ts';
 import { placeholdersOf, TEMPLATE_PARAMETERS } from '../channels/templates.ts';
 import { defaultMenu, MenuSettingsSchema } from '../conversations/menu-settings.ts';
+import { CsatSettingsSchema, defaultCsat } from '../csat/csat-settings.ts';
 import { isOneOf } from '../domain/vocabulary.ts';
 import { AppError } from '../http/errors.ts';
 import { defaultIncidentSettings, IncidentSettingsSchema } from '../incidents/incident-settings.ts';
 import { PrivacySettingsSchema } from '../privacy/arco-settings.ts';
 import { ConsentSettingsSchema, defaultConsentSettings } from '../privacy/consent-settings.ts';
+import { RegulatorReportSettingsSchema } from '../reports/regulator-settings.ts';
 import { RightsSettingsSchema } from '../rights/rights-settings.ts';
-import { CalendarSpecSchema, WeeklyHoursSchema } from '../sla/calendar-spec.ts';
+import { CannedRepliesSchema, DEFAULT_CANNED_REPLIES } from '../settings/canned-replies.ts';
+import { ConfiguredCalendarSpecSchema, OpeningWeekSchema } from '../sla/calendar-spec.ts';
 import { DEFAULT_DEADLINE_POLICIES, DeadlinePolicySchema } from '../sla/policies.ts';
+import { defaultWebhookSettings, WebhookSettingsSchema } from '../webhooks/webhook-settings.ts';
 
 const WEEKDAY_9_TO_6 = [{ from: '09:00', to: '18:00' }];
 /** Business hours used for deadlines in business time when an area has no calendar of its own. */
@@ -71,7 +75,7 @@ export const ProfileChannelSchema = z.object({
   name: z.string().min(1),
   contactPoints: z.array(ChannelContactPointSchema).min(1),
   /** Omitted: open 24 hours, 7 days a week. */
-  hours: WeeklyHoursSchema.optional(),
+  hours: OpeningWeekSchema.optional(),
   /** Channels with opening hours close on Mexican rest days unless this says otherwise. */
   openOnRestDays: z.boolean().default(false),
 });
@@ -79,7 +83,7 @@ export const ProfileChannelSchema = z.object({
 export const ProfileAreaSchema = z.object({
   code: Code,
   name: z.string().min(1),
-  calendar: CalendarSpecSchema.optional(),
+  calendar: ConfiguredCalendarSpecSchema.optional(),
 });
 
 export const ProfileSchema = z
@@ -143,7 +147,7 @@ export const ProfileSchema = z
       .default(defaultNotices),
     deadlines: z
       .object({
-        businessCalendar: CalendarSpecSchema.default(DEFAULT_BUSINESS_CALENDAR),
+        businessCalendar: ConfiguredCalendarSpecSchema.default(DEFAULT_BUSINESS_CALENDAR),
         /** Share of a target elapsed at which the assignee is warned. */
         warnAt: z.number().min(0.1).max(0.99).default(0.8),
         policies: z.array(DeadlinePolicySchema).default(DEFAULT_DEADLINE_POLICIES),
@@ -205,6 +209,14 @@ export const ProfileSchema = z
     classification: ClassificationSchema.default({ rules: DEFAULT_CLASSIFICATION_RULES }),
     /** The self-service menu on WhatsApp and Messenger: on or off, idle minutes, its texts in es and en. */
     menu: MenuSettingsSchema.default(defaultMenu),
+    /** Outbound webhooks: private addresses allowed or not, retry delays, failures before switching off. */
+    webhooks: WebhookSettingsSchema.default(defaultWebhookSettings),
+    /** The monthly report for the regulators: its categories of request types and when it is generated. */
+    regulatorReport: RegulatorReportSettingsSchema,
+    /** The satisfaction survey after a case closes: on or off, how often, its expiry and texts. */
+    csat: CsatSettingsSchema.default(defaultCsat),
+    /** Replies agents pick in a case's reply box, per area (absent: every area), in tú and usted. */
+    cannedReplies: CannedRepliesSchema.default(DEFAULT_CANNED_REPLIES),
   })
   .superRefine((profile, ctx) => {
     const areaCodes = new Set<string>();

@@ -16,6 +16,7 @@ import { CUSTOMER_SERVICE_WINDOW_MS, HUMAN_AGENT_WINDOW_MS } from '../channels/o
 import { SEND_JOB } from '../channels/outbound-send.ts';
 import { MONTHS_ES } from '../channels/templates.ts';
 import { ManualClock } from '../clock.ts';
+import { CSAT_SEND_JOB } from '../csat/csat-job.ts';
 import { createCustomer } from '../customers/customers.service.ts';
 import { agents, areas, cases, customers, messages } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -652,11 +653,14 @@ async function reply(s: Seeding, kase: CaseResponse, handler: Actor, body: strin
   await addAgentMessage(s.deps, kase.folio, { kind: 'saliente', body }, handler);
 }
 
-/** The caller's job queue minus channel sends: demo replies and notices must never reach a real phone or mailbox. */
+/**
+ * The caller's job queue minus channel sends and satisfaction surveys: demo replies, notices and survey
+ * questions must never reach a real phone or mailbox.
+ */
 function withoutSends(jobs: CaseDeps['jobs']): CaseDeps['jobs'] {
   const quiet: CaseDeps['jobs'] = Object.create(jobs);
   quiet.enqueue = async (tx, name, data, options) =>
-    name === SEND_JOB ? null : jobs.enqueue(tx, name, data, options);
+    name === SEND_JOB || name === CSAT_SEND_JOB ? null : jobs.enqueue(tx, name, data, options);
   return quiet;
 }
 

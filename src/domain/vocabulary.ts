@@ -113,6 +113,8 @@ export const SYSTEM_RULES = [
   'deteccion_de_incidente',
   'aviso_de_incidente',
   'anonimizacion_por_retencion',
+  'reporte_al_regulador',
+  'desactivacion_de_webhook',
 ] as const;
 export type SystemRule = (typeof SYSTEM_RULES)[number];
 
@@ -142,6 +144,8 @@ export const EVENT_SUBJECTS = [
   'cancellation',
   'conversation',
   'breach_notice',
+  'regulator_report',
+  'webhook_subscription',
 ] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -230,9 +234,15 @@ export const EVENT_KINDS = [
   'incident_proposal_accepted',
   'incident_proposal_dismissed',
   'incident_restoration_applied',
+  'regulator_report_generated',
   'service_order_created',
+  'evidence_exported',
   'service_order_scheduled',
+  'csat_sent',
+  'csat_answered',
   'service_order_visited',
+  'webhook_subscription_changed',
+  'webhook_subscription_disabled',
   'service_order_closed',
   'service_order_reschedule_requested',
 ] as const;

@@ -23,12 +23,19 @@ import {
   closeIdleConversations,
   sendConversationTurn,
 } from '../conversations/conversations.service.ts';
+import { expireSurveys, sendSurvey } from '../csat/csat.service.ts';
+import { CSAT_EXPIRE_JOB, CSAT_SEND_JOB } from '../csat/csat-job.ts';
 import { broadcastIncidentUpdate, INCIDENT_BROADCAST_JOB } from '../incidents/broadcast.ts';
 import { applyIncidentRestoration, INCIDENT_RESTORATION_JOB } from '../incidents/restoration.ts';
 import { CLEANUP_CRON, CLEANUP_JOB, cleanUp } from '../maintenance/cleanup.service.ts';
 import { RETENTION_CRON, RETENTION_JOB, runRetention } from '../privacy/anonymise.ts';
 import { BREACH_NOTICE_JOB, sendBreachNotice } from '../privacy/breach.service.ts';
 import { PROMOTION_JOB, type PromotionJob, runPromotion } from '../privacy/promotions.service.ts';
+import {
+  generatePreviousMonthReport,
+  REGULATOR_REPORT_CRON,
+  REGULATOR_REPORT_JOB,
+} from '../reports/regulator-reports.service.ts';
 import { CANCELLATION_JOB, effectCancellation } from '../rights/cancellation.service.ts';
 import { checkOverdueInstallation, INSTALLATION_OVERDUE_JOB } from '../rights/installation.service.ts';
 import {
@@ -40,6 +47,12 @@ import {
 } from '../rights/suspension-jobs.ts';
 import { checkDeadline, DEADLINE_CHECK_JOB } from '../sla/deadlines.service.ts';
 import type { DeadlineCheckJob } from '../sla/subject-deadlines.ts';
+import {
+  dispatchWebhooks,
+  sendWebhookDelivery,
+  WEBHOOK_DISPATCH_JOB,
+  WEBHOOK_SEND_JOB,
+} from '../webhooks/dispatch.ts';
 import type { AnyJobDefinition } from './queue.ts';
 
 /** Every kind of background job, with handlers bound to the running application. */
@@ -62,6 +75,18 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       name: AUTO_CLOSE_JOB,
       queue: { retryLimit: 5, retryDelay: 30, retryBackoff: true },
       handler: (data: { caseId: string; resolvedAt: string }) => autoCloseResolved(ctx, data),
+    },
+    {
+      name: CSAT_SEND_JOB,
+      queue: { retryLimit: 5, retryDelay: 30, retryBackoff: true },
+      handler: (data: { caseId: string }) => sendSurvey(ctx, data),
+    },
+    {
+      name: CSAT_EXPIRE_JOB,
+      cron: '23 * * * *',
+      handler: async () => {
+        await expireSurveys(ctx);
+      },
     },
     {
       name: DEADLINE_CHECK_JOB,
@@ -110,6 +135,13 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       cron: RETENTION_CRON,
       handler: async () => {
         await runRetention(ctx);
+      },
+    },
+    {
+      name: REGULATOR_REPORT_JOB,
+      cron: REGULATOR_REPORT_CRON,
+      handler: async () => {
+        await generatePreviousMonthReport(ctx);
       },
     },
     {
@@ -198,6 +230,23 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
         expireInSeconds: 6 * 3600,
       },
       handler: (data: PromotionJob) => runPromotion(ctx, data),
+    },
+    // Every minute, and as soon as a watched event is announced (at most once a second for a burst).
+    {
+      name: WEBHOOK_DISPATCH_JOB,
+      cron: '* * * * *',
+      queue: { retryLimit: 3, retryDelay: 5 },
+      handler: async () => {
+        await dispatchWebhooks(ctx);
+      },
+    },
+    // The back-off between attempts is the delivery's own (a new job per attempt); these retries only
+    // cover a worker dying mid-attempt.
+    {
+      name: WEBHOOK_SEND_JOB,
+      queue: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
+      batchSize: 20,
+      handler: (data: { deliveryId: string }) => sendWebhookDelivery(ctx, data),
     },
   ];
 }

@@ -40,6 +40,7 @@ const TEXTS = {
     met: 'atendido',
     attachments: 'Archivos adjuntos',
     consents: 'Consentimientos',
+    surveys: 'Encuestas de satisfacción',
     granted: 'otorgado',
     refused: 'negado',
     representatives: 'Terceros autorizados por usted',
@@ -85,6 +86,7 @@ const TEXTS = {
     met: 'met',
     attachments: 'Attachments',
     consents: 'Consents',
+    surveys: 'Satisfaction surveys',
     granted: 'granted',
     refused: 'refused',
     representatives: 'Third parties you authorized',
@@ -266,6 +268,15 @@ export function accessExportPdf(
       data.consents,
       (c) =>
         `${c.purpose}: ${c.granted ? t.granted : t.refused} · ${c.channel} · ${c.textVersion} · ${when(c.recordedAt)}`,
+    );
+
+    heading(t.surveys);
+    list(
+      data.surveys,
+      (v) =>
+        [v.channel, v.status, v.score === null ? null : `${v.score}/5`, v.comment, when(v.sentAt)]
+          .filter(Boolean)
+          .join(' · ') + folio(v.caseFolio),
     );
 
     const representative = (r: AccessExport['representatives']['named'][number]) =>

@@ -17,6 +17,7 @@ import {
   contactPoints,
   conversations,
   conversationTurns,
+  csatSurveys,
   customers,
   deadlines,
   identityChecks,
@@ -193,6 +194,12 @@ export async function buildAccessExport(
     .from(consents)
     .where(inArray(consents.customerId, ids))
     .orderBy(asc(consents.recordedAt), asc(consents.id));
+
+  const surveyRows = await db
+    .select()
+    .from(csatSurveys)
+    .where(inArray(csatSurveys.customerId, ids))
+    .orderBy(asc(csatSurveys.sentAt), asc(csatSurveys.id));
 
   const named = await db
     .select()
@@ -432,6 +439,15 @@ export async function buildAccessExport(
       channel: c.channel,
       textVersion: c.textVersion,
       recordedAt: c.recordedAt.toISOString(),
+    })),
+    surveys: surveyRows.map((v) => ({
+      caseFolio: folio(v.caseId),
+      channel: v.channel,
+      status: v.status,
+      score: v.score,
+      comment: v.comment,
+      sentAt: v.sentAt.toISOString(),
+      answeredAt: v.answeredAt?.toISOString() ?? null,
     })),
     representatives: {
       named: named.map(presentRepresentative),

@@ -13,6 +13,7 @@ import {
   contactPoints,
   conversations,
   conversationTurns,
+  csatSurveys,
   customers,
   events,
   identityChecks,
@@ -283,6 +284,7 @@ export async function anonymiseCustomer(
     .update(arcoRequests)
     .set({ details: null, updatedAt: now })
     .where(inArray(arcoRequests.customerId, customerIds));
+  await tx.update(csatSurveys).set({ comment: null }).where(inArray(csatSurveys.customerId, customerIds));
 
   if (t.addresses.length > 0) {
     // Raw bytes as they arrived: a processed delivery has nothing left to replay; a pending one is kept.

@@ -11,13 +11,14 @@ import {
   SETTINGS_SECTIONS,
   type SettingsSection,
 } from './settings.service.ts';
+import { ChangeResponse, settingsAdminRoutes } from './settings-admin.routes.ts';
 
 /** Sections a supervisor may change: whether payments need a second agent is theirs to decide. */
 const SUPERVISOR_SECTIONS = new Set<SettingsSection>(['payments', 'incidents']);
 
-const ChangeResponse = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() });
-
 export function settingsRoutes(app: HttpApp, ctx: AppContext) {
+  settingsAdminRoutes(app, ctx);
+
   app.get(
     '/settings',
     {

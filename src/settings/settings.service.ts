@@ -118,9 +118,12 @@ async function writeProfile(tx: Tx, profile: Profile, by: ChangeSource): Promise
       await tx.update(areas).set({ active: false }).where(eq(areas.id, area.id));
     }
   }
-  await tx
-    .insert(settingsChanges)
-    .values({ source: by.source, actorAgentId: by.actorAgentId, diff: changes });
+  await tx.insert(settingsChanges).values({
+    source: by.source,
+    actorAgentId: by.actorAgentId,
+    diff: changes,
+    ...(by.at ? { createdAt: by.at } : {}),
+  });
   return changes;
 }
 

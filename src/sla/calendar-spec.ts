@@ -110,3 +110,14 @@ export const ALWAYS_OPEN: CalendarSpec = {
   restDays: false,
   closures: [],
 };
+
+/**
+ * Hours someone configures (a channel's, an area's, the business calendar's): the week must open at
+ * least once, or "open now" and every deadline would search the future for an opening in vain.
+ */
+export const OpeningWeekSchema = WeeklyHoursSchema.refine(
+  (week) => Object.values(week).some((day) => day.length > 0),
+  'opens on no day of the week',
+);
+
+export const ConfiguredCalendarSpecSchema = CalendarSpecSchema.extend({ hours: OpeningWeekSchema });

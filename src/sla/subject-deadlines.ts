@@ -7,6 +7,7 @@ import { deadlineAlerts, deadlines } from '../db/schema.ts';
 import type { DeadlineState, EventSubject } from '../domain/vocabulary.ts';
 import { appendEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { elapsedBusinessMinutes } from '../stats/elapsed.ts';
 import { addBusinessMillis, businessMillisBetween } from './calendar.ts';
 import { ALWAYS_OPEN, type CalendarSpecInput } from './calendar-spec.ts';
 import { type DeadlineClock, deadlineStatus, resumeDeadline, warnInstant } from './deadline-state.ts';
@@ -103,6 +104,7 @@ export function newDeadline(
     cancelledAt: null,
     warnedAt: null,
     breachedAt: null,
+    businessMinutes: null,
   };
 }
 
@@ -308,7 +310,19 @@ async function endDeadlinesOf(
     .update(deadlines)
     .set(outcome === 'met' ? { metAt: now } : { cancelledAt: now })
     .where(and(ofSubjects(subjectKind, ids, kind), isNull(deadlines.metAt), isNull(deadlines.cancelledAt)))
-    .returning({ id: deadlines.id, subjectId: deadlines.subjectId });
+    .returning({
+      id: deadlines.id,
+      subjectId: deadlines.subjectId,
+      calendar: deadlines.calendar,
+      startedAt: deadlines.startedAt,
+      pausedMs: deadlines.pausedMs,
+    });
+  if (outcome === 'met')
+    for (const row of ended)
+      await tx
+        .update(deadlines)
+        .set({ businessMinutes: elapsedBusinessMinutes({ ...row, metAt: now }) })
+        .where(eq(deadlines.id, row.id));
   if (ended.length > 0)
     await tx
       .update(deadlineAlerts)
@@ -366,7 +380,7 @@ export async function reopenDeadline(
 ): Promise<boolean> {
   const [reopened] = await tx
     .update(deadlines)
-    .set({ metAt: null, cancelledAt: null })
+    .set({ metAt: null, cancelledAt: null, businessMinutes: null })
     .where(and(ofSubject(subject, kind), or(isNotNull(deadlines.metAt), isNotNull(deadlines.cancelledAt))))
     .returning();
   if (!reopened) return false;

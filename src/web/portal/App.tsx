@@ -14,6 +14,7 @@ import { Privacy } from './Privacy.tsx';
 import { PORTAL_PATHS } from './paths.ts';
 import { Representatives } from './Representatives.tsx';
 import { RequestForm } from './RequestForm.tsx';
+import { Survey } from './Survey.tsx';
 
 /** The customer portal: the provider's channels, filing a request, following a folio, the privacy notice. */
 export function App() {
@@ -34,6 +35,8 @@ export function App() {
   ];
   const current = path.replace(/\/$/, '') || PORTAL_PATHS.home;
   const known = (Object.values(PORTAL_PATHS) as string[]).includes(current);
+  // A survey's link carries its token in the path: `/portal/encuesta/<token>`.
+  const surveyToken = /^\/portal\/encuesta\/([A-Za-z0-9_-]+)$/.exec(current)?.[1];
   const provider = info.data?.provider.name ?? '';
   // Each view names itself in the title, which is what a screen reader announces after navigating.
   const view = !known
@@ -49,13 +52,15 @@ export function App() {
             : current === PORTAL_PATHS.privacy
               ? t('nav.privacy')
               : t('title');
-  const title = provider ? `${view} · ${provider}` : view;
+  const named = surveyToken ? t('survey.heading') : view;
+  const title = provider ? `${named} · ${provider}` : named;
   useEffect(() => {
     document.title = title;
   }, [title]);
 
   let content: ReactNode;
   if (!info.data) content = info.error ? <ErrorMessage error={info.error} /> : <p>{t('common:loading')}</p>;
+  else if (surveyToken) content = <Survey token={surveyToken} />;
   else if (current === PORTAL_PATHS.request)
     content = <RequestForm info={info.data} onStep={setStep} onFollow={setCredentials} />;
   else if (current === PORTAL_PATHS.lookup)

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
 import type { paths } from '../shared/api-types.ts';
 import { ErrorMessage } from '../shared/components.tsx';
-import { describedBy, Field } from '../shared/Field.tsx';
 import { useAsync } from '../shared/hooks.ts';
 import { currentLanguage } from '../shared/i18n.ts';
 import { AccountPinFields } from './AccountPinFields.tsx';

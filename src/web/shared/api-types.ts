@@ -813,6 +813,2486 @@ export interface paths {
       };
     };
   };
+  "/api/v1/settings/changes": {
+    /** Who changed the settings or areas, when, and each value before and after; newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          before?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              entries: ({
+                  id: number;
+                  at: string;
+                  source: string;
+                  actor: {
+                    id: string;
+                    name: string;
+                  } | null;
+                  changes: {
+                      path: string;
+                      before?: unknown;
+                      after?: unknown;
+                    }[];
+                })[];
+              nextBefore: number | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/settings/export": {
+    /** The settings as a YAML profile file, to keep or edit and import again */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/settings/preview": {
+    /**
+     * What a profile would change if applied with PUT /settings; nothing is written
+     * @description The body is `{ yaml }` (a profile file’s text) or `{ profile }` (a profile as JSON). A profile PUT would refuse is refused the same way: 422 `profile.invalid` with the path of the problem in `field`, or `profile.unreadable` for text that is not YAML. The answer carries the profile as JSON with its defaults filled, to send to PUT /settings as it is.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            yaml?: string;
+            profile?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              changes: {
+                  path: string;
+                  before?: unknown;
+                  after?: unknown;
+                }[];
+              profile: {
+                provider: {
+                  name: string;
+                  legalName: string;
+                  folioPrefix: string;
+                  /** @default America/Monterrey */
+                  timeZone: string;
+                  /** Format: uri */
+                  website: string;
+                  regulators: {
+                    telecom: string;
+                    consumer: string;
+                  };
+                  privacyNotice: {
+                    "es-MX": string;
+                    en?: string;
+                  };
+                };
+                areas: {
+                    code: string;
+                    name: string;
+                    calendar?: {
+                      zone: string;
+                      hours: {
+                        /** @default [] */
+                        monday: {
+                            from: string;
+                            to: string;
+                          }[];
+                        /** @default [] */
+                        tuesday: {
+                            from: string;
+                            to: string;
+                          }[];
+                        /** @default [] */
+                        wednesday: {
+                            from: string;
+                            to: string;
+                          }[];
+                        /** @default [] */
+                        thursday: {
+                            from: string;
+                            to: string;
+                          }[];
+                        /** @default [] */
+                        friday: {
+                            from: string;
+                            to: string;
+                          }[];
+                        /** @default [] */
+                        saturday: {
+                            from: string;
+                            to: string;
+                          }[];
+                        /** @default [] */
+                        sunday: {
+                            from: string;
+                            to: string;
+                          }[];
+                      };
+                      /** @default true */
+                      restDays: boolean;
+                      /** @default [] */
+                      closures: {
+                          /** Format: date */
+                          date: string;
+                          reason: string;
+                        }[];
+                    };
+                  }[];
+                channels: ({
+                    code: string;
+                    /** @enum {string} */
+                    channel: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+                    name: string;
+                    contactPoints: ({
+                        /** @enum {string} */
+                        kind: "phone" | "whatsapp" | "email" | "url" | "facebook_page";
+                        value: string;
+                        display: string;
+                      })[];
+                    hours?: {
+                      /** @default [] */
+                      monday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      tuesday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      wednesday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      thursday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      friday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      saturday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      sunday: {
+                          from: string;
+                          to: string;
+                        }[];
+                    };
+                    /** @default false */
+                    openOnRestDays: boolean;
+                  })[];
+                /** @default [] */
+                requestSubtypes: ({
+                    /** @enum {string} */
+                    type: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+                    code: string;
+                    name: string;
+                  })[];
+                causeCodes: {
+                    code: string;
+                    name: string;
+                  }[];
+                routingRules: ({
+                    /** @default [] */
+                    requestTypes: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[];
+                    /** @default [] */
+                    keywords: string[];
+                    area: string;
+                  })[];
+                /** @default {} */
+                templates: {
+                  [key: string]: {
+                    "es-MX": string;
+                    en?: string;
+                  };
+                };
+                /** @default [] */
+                whatsappTemplates: ({
+                    name: string;
+                    /** @default es_MX */
+                    language: string;
+                    /** @default [] */
+                    parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "encuesta_url" | "mensaje")[];
+                    preview: string;
+                  })[];
+                /**
+                 * @default {
+                 *   "fallbackOrder": [
+                 *     "whatsapp",
+                 *     "email",
+                 *     "facebook"
+                 *   ],
+                 *   "whatsappTemplates": {}
+                 * }
+                 */
+                notices: {
+                  /**
+                   * @default [
+                   *   "whatsapp",
+                   *   "email",
+                   *   "facebook"
+                   * ]
+                   */
+                  fallbackOrder: ("whatsapp" | "email" | "facebook")[];
+                  /** @default {} */
+                  whatsappTemplates: {
+                    [key: string]: string;
+                  };
+                };
+                /**
+                 * @default {
+                 *   "businessCalendar": {
+                 *     "zone": "America/Monterrey",
+                 *     "hours": {
+                 *       "monday": [
+                 *         {
+                 *           "from": "09:00",
+                 *           "to": "18:00"
+                 *         }
+                 *       ],
+                 *       "tuesday": [
+                 *         {
+                 *           "from": "09:00",
+                 *           "to": "18:00"
+                 *         }
+                 *       ],
+                 *       "wednesday": [
+                 *         {
+                 *           "from": "09:00",
+                 *           "to": "18:00"
+                 *         }
+                 *       ],
+                 *       "thursday": [
+                 *         {
+                 *           "from": "09:00",
+                 *           "to": "18:00"
+                 *         }
+                 *       ],
+                 *       "friday": [
+                 *         {
+                 *           "from": "09:00",
+                 *           "to": "18:00"
+                 *         }
+                 *       ],
+                 *       "saturday": [],
+                 *       "sunday": []
+                 *     },
+                 *     "restDays": true,
+                 *     "closures": []
+                 *   },
+                 *   "warnAt": 0.8,
+                 *   "policies": [
+                 *     {
+                 *       "requestType": "falla",
+                 *       "firstResponse": {
+                 *         "amount": 2,
+                 *         "unit": "hours",
+                 *         "clock": "calendar"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 24,
+                 *         "unit": "hours",
+                 *         "clock": "calendar"
+                 *       },
+                 *       "source": "Repair within 24 h of the report: fixed-internet adhesion contract model registered with PROFECO (NOM-184-SCFI-2018), e.g. reg. 484-2023"
+                 *     },
+                 *     {
+                 *       "requestType": "queja",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 5,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Answer within 5 business days: PROFECO public guidance (unconfirmed as a general rule)"
+                 *     },
+                 *     {
+                 *       "requestType": "aclaracion",
+                 *       "subtype": "cargo_indebido",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 5,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Refund of an improper charge within 5 business days of the claim, plus 20%: contract model (NOM-184-SCFI-2018)"
+                 *     },
+                 *     {
+                 *       "requestType": "aclaracion",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 5,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Same term as an improper-charge claim: contract model (NOM-184-SCFI-2018)"
+                 *     },
+                 *     {
+                 *       "requestType": "cancelacion",
+                 *       "subtype": "servicio_adicional",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 5,
+                 *         "unit": "days",
+                 *         "clock": "calendar"
+                 *       },
+                 *       "source": "Cancel an add-on service within 5 calendar days of the request: contract model"
+                 *     },
+                 *     {
+                 *       "requestType": "cancelacion",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 1,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Cancellation at any time with folio and effective date (Carta de Derechos Mínimos item 9); 1 business day is Atiende’s default"
+                 *     },
+                 *     {
+                 *       "requestType": "suspension",
+                 *       "subtype": "robo_extravio",
+                 *       "firstResponse": {
+                 *         "amount": 1,
+                 *         "unit": "hours",
+                 *         "clock": "calendar"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 1,
+                 *         "unit": "hours",
+                 *         "clock": "calendar"
+                 *       },
+                 *       "source": "Theft or loss: immediate suspension, no further charges (Carta de Derechos Mínimos item 35)"
+                 *     },
+                 *     {
+                 *       "requestType": "suspension",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 2,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                 *     },
+                 *     {
+                 *       "requestType": "contratacion",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 10,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Installation within 10 business days of signing: contract model"
+                 *     },
+                 *     {
+                 *       "requestType": "arco",
+                 *       "firstResponse": {
+                 *         "amount": 1,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 20,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Answer ARCO requests within 20 business days: LFPDPPP (old law’s figure, unconfirmed under the 2025 law)"
+                 *     },
+                 *     {
+                 *       "requestType": "saldo",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 1,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Free balance inquiries (Carta item 15); 1 business day is Atiende’s default"
+                 *     },
+                 *     {
+                 *       "requestType": "duda",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 2,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                 *     },
+                 *     {
+                 *       "requestType": "consulta",
+                 *       "firstResponse": {
+                 *         "amount": 4,
+                 *         "unit": "hours",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 2,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                 *     },
+                 *     {
+                 *       "requestType": "sugerencia",
+                 *       "firstResponse": {
+                 *         "amount": 1,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "resolution": {
+                 *         "amount": 5,
+                 *         "unit": "days",
+                 *         "clock": "business"
+                 *       },
+                 *       "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                 *     }
+                 *   ]
+                 * }
+                 */
+                deadlines: {
+                  /**
+                   * @default {
+                   *   "zone": "America/Monterrey",
+                   *   "hours": {
+                   *     "monday": [
+                   *       {
+                   *         "from": "09:00",
+                   *         "to": "18:00"
+                   *       }
+                   *     ],
+                   *     "tuesday": [
+                   *       {
+                   *         "from": "09:00",
+                   *         "to": "18:00"
+                   *       }
+                   *     ],
+                   *     "wednesday": [
+                   *       {
+                   *         "from": "09:00",
+                   *         "to": "18:00"
+                   *       }
+                   *     ],
+                   *     "thursday": [
+                   *       {
+                   *         "from": "09:00",
+                   *         "to": "18:00"
+                   *       }
+                   *     ],
+                   *     "friday": [
+                   *       {
+                   *         "from": "09:00",
+                   *         "to": "18:00"
+                   *       }
+                   *     ],
+                   *     "saturday": [],
+                   *     "sunday": []
+                   *   },
+                   *   "restDays": true,
+                   *   "closures": []
+                   * }
+                   */
+                  businessCalendar: {
+                    zone: string;
+                    hours: {
+                      /** @default [] */
+                      monday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      tuesday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      wednesday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      thursday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      friday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      saturday: {
+                          from: string;
+                          to: string;
+                        }[];
+                      /** @default [] */
+                      sunday: {
+                          from: string;
+                          to: string;
+                        }[];
+                    };
+                    /** @default true */
+                    restDays: boolean;
+                    /** @default [] */
+                    closures: {
+                        /** Format: date */
+                        date: string;
+                        reason: string;
+                      }[];
+                  };
+                  /** @default 0.8 */
+                  warnAt: number;
+                  /**
+                   * @default [
+                   *   {
+                   *     "requestType": "falla",
+                   *     "firstResponse": {
+                   *       "amount": 2,
+                   *       "unit": "hours",
+                   *       "clock": "calendar"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 24,
+                   *       "unit": "hours",
+                   *       "clock": "calendar"
+                   *     },
+                   *     "source": "Repair within 24 h of the report: fixed-internet adhesion contract model registered with PROFECO (NOM-184-SCFI-2018), e.g. reg. 484-2023"
+                   *   },
+                   *   {
+                   *     "requestType": "queja",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 5,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Answer within 5 business days: PROFECO public guidance (unconfirmed as a general rule)"
+                   *   },
+                   *   {
+                   *     "requestType": "aclaracion",
+                   *     "subtype": "cargo_indebido",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 5,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Refund of an improper charge within 5 business days of the claim, plus 20%: contract model (NOM-184-SCFI-2018)"
+                   *   },
+                   *   {
+                   *     "requestType": "aclaracion",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 5,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Same term as an improper-charge claim: contract model (NOM-184-SCFI-2018)"
+                   *   },
+                   *   {
+                   *     "requestType": "cancelacion",
+                   *     "subtype": "servicio_adicional",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 5,
+                   *       "unit": "days",
+                   *       "clock": "calendar"
+                   *     },
+                   *     "source": "Cancel an add-on service within 5 calendar days of the request: contract model"
+                   *   },
+                   *   {
+                   *     "requestType": "cancelacion",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 1,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Cancellation at any time with folio and effective date (Carta de Derechos Mínimos item 9); 1 business day is Atiende’s default"
+                   *   },
+                   *   {
+                   *     "requestType": "suspension",
+                   *     "subtype": "robo_extravio",
+                   *     "firstResponse": {
+                   *       "amount": 1,
+                   *       "unit": "hours",
+                   *       "clock": "calendar"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 1,
+                   *       "unit": "hours",
+                   *       "clock": "calendar"
+                   *     },
+                   *     "source": "Theft or loss: immediate suspension, no further charges (Carta de Derechos Mínimos item 35)"
+                   *   },
+                   *   {
+                   *     "requestType": "suspension",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 2,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                   *   },
+                   *   {
+                   *     "requestType": "contratacion",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 10,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Installation within 10 business days of signing: contract model"
+                   *   },
+                   *   {
+                   *     "requestType": "arco",
+                   *     "firstResponse": {
+                   *       "amount": 1,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 20,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Answer ARCO requests within 20 business days: LFPDPPP (old law’s figure, unconfirmed under the 2025 law)"
+                   *   },
+                   *   {
+                   *     "requestType": "saldo",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 1,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Free balance inquiries (Carta item 15); 1 business day is Atiende’s default"
+                   *   },
+                   *   {
+                   *     "requestType": "duda",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 2,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                   *   },
+                   *   {
+                   *     "requestType": "consulta",
+                   *     "firstResponse": {
+                   *       "amount": 4,
+                   *       "unit": "hours",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 2,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                   *   },
+                   *   {
+                   *     "requestType": "sugerencia",
+                   *     "firstResponse": {
+                   *       "amount": 1,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "resolution": {
+                   *       "amount": 5,
+                   *       "unit": "days",
+                   *       "clock": "business"
+                   *     },
+                   *     "source": "Default of Atiende, editable by the provider (no regulated figure)"
+                   *   }
+                   * ]
+                   */
+                  policies: ({
+                      /** @enum {string} */
+                      requestType: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+                      subtype?: string;
+                      firstResponse: {
+                        amount: number;
+                        /** @enum {string} */
+                        unit: "minutes" | "hours" | "days";
+                        /** @enum {string} */
+                        clock: "business" | "calendar";
+                      };
+                      resolution: {
+                        amount: number;
+                        /** @enum {string} */
+                        unit: "minutes" | "hours" | "days";
+                        /** @enum {string} */
+                        clock: "business" | "calendar";
+                      };
+                      source: string;
+                    })[];
+                };
+                /**
+                 * @default {
+                 *   "reopenWindowDays": 7
+                 * }
+                 */
+                cases: {
+                  /** @default 7 */
+                  reopenWindowDays: number;
+                };
+                /**
+                 * @default {
+                 *   "notifyCustomer": true
+                 * }
+                 */
+                representatives: {
+                  /** @default true */
+                  notifyCustomer: boolean;
+                };
+                /**
+                 * @default {
+                 *   "requireConfirmation": false,
+                 *   "reconnection": {
+                 *     "hours": 48,
+                 *     "onSiteHours": 72,
+                 *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+                 *   },
+                 *   "promises": {
+                 *     "maxDaysAhead": 10,
+                 *     "maxPerPeriod": 1,
+                 *     "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+                 *   }
+                 * }
+                 */
+                payments: {
+                  /** @default false */
+                  requireConfirmation: boolean;
+                  /**
+                   * @default {
+                   *   "hours": 48,
+                   *   "onSiteHours": 72,
+                   *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el servicio se restablece en 48 h una vez subsanada la causa de la suspensión; 72 h si requiere reconexión en sitio."
+                   * }
+                   */
+                  reconnection: {
+                    hours: number;
+                    onSiteHours: number;
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "maxDaysAhead": 10,
+                   *   "maxPerPeriod": 1,
+                   *   "source": "Política del proveedor: ninguna norma fija las promesas de pago. La suspensión por falta de pago no puede ocurrir antes de 5 días naturales después de la fecha límite (Carta de Derechos Mínimos, punto 12)."
+                   * }
+                   */
+                  promises: {
+                    maxDaysAhead: number;
+                    maxPerPeriod: number;
+                    source: string;
+                  };
+                };
+                /**
+                 * @default {
+                 *   "authoritiesSource": "Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40).",
+                 *   "compensation": {
+                 *     "bonusPercent": 20,
+                 *     "forceMajeureThresholdHours": 24,
+                 *     "autoApproveUpToCentavos": 100000,
+                 *     "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+                 *   },
+                 *   "refund": {
+                 *     "bonusPercent": 20,
+                 *     "businessDays": 5,
+                 *     "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+                 *   },
+                 *   "reconnectionFee": {
+                 *     "maxPercent": 20,
+                 *     "amountCentavos": 0,
+                 *     "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+                 *   },
+                 *   "installation": {
+                 *     "businessDays": 10,
+                 *     "refundBusinessDays": 30,
+                 *     "bonusPercent": 20,
+                 *     "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+                 *   },
+                 *   "cancellation": {
+                 *     "addOnCalendarDays": 5,
+                 *     "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+                 *   },
+                 *   "suspension": {
+                 *     "minDaysAfterDue": 5,
+                 *     "noticeDaysBefore": 3,
+                 *     "automatic": false,
+                 *     "requestMinDays": 7,
+                 *     "requestMaxDays": 90,
+                 *     "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+                 *   }
+                 * }
+                 */
+                rights: {
+                  /** @default Ley en Materia de Telecomunicaciones y Radiodifusión (DOF 16-07-2025): el IFT dejó de operar y sus funciones pasaron a la Comisión Reguladora de Telecomunicaciones (CRT, en la ATDT); las quejas de consumo van a PROFECO (Carta de Derechos Mínimos, punto 40). */
+                  authoritiesSource: string;
+                  /**
+                   * @default {
+                   *   "bonusPercent": 20,
+                   *   "forceMajeureThresholdHours": 24,
+                   *   "autoApproveUpToCentavos": 100000,
+                   *   "source": "NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario."
+                   * }
+                   */
+                  compensation: {
+                    /** @default 20 */
+                    bonusPercent: number;
+                    /** @default 24 */
+                    forceMajeureThresholdHours: number;
+                    /** @default 100000 */
+                    autoApproveUpToCentavos: number;
+                    /** @default NOM-184-SCFI-2018 y Carta de Derechos Mínimos, punto 18: por causas atribuibles al proveedor se bonifica la parte proporcional del precio del tiempo sin servicio más al menos el 20 % del monto del periodo afectado, sin que el cliente lo reclame. Caso fortuito o fuerza mayor: se compensa cuando la interrupción dura más de 24 horas consecutivas después del reporte (modelo de contrato, cláusula 10; algunos operadores usan 72 h). Que la bonificación del 20 % se sume también en fuerza mayor está *sin confirmar* en un texto primario. */
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "bonusPercent": 20,
+                   *   "businessDays": 5,
+                   *   "source": "Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto."
+                   * }
+                   */
+                  refund: {
+                    /** @default 20 */
+                    bonusPercent: number;
+                    /** @default 5 */
+                    businessDays: number;
+                    /** @default Modelo de contrato de adhesión de internet fijo registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: un cargo indebido se devuelve dentro de 5 días hábiles de la reclamación, por el mismo medio de pago, más una bonificación del 20 % sobre el monto. */
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "maxPercent": 20,
+                   *   "amountCentavos": 0,
+                   *   "source": "Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad."
+                   * }
+                   */
+                  reconnectionFee: {
+                    /** @default 20 */
+                    maxPercent: number;
+                    /** @default 0 */
+                    amountCentavos: number;
+                    /** @default Modelo de contrato de adhesión registrado ante PROFECO (NOM-184-SCFI-2018), p. ej. registro 484-2023: el cargo por reconexión no excede el 20 % de una mensualidad. */
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "businessDays": 10,
+                   *   "refundBusinessDays": 30,
+                   *   "bonusPercent": 20,
+                   *   "source": "Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario."
+                   * }
+                   */
+                  installation: {
+                    /** @default 10 */
+                    businessDays: number;
+                    /** @default 30 */
+                    refundBusinessDays: number;
+                    /** @default 20 */
+                    bonusPercent: number;
+                    /** @default Modelo de contrato de adhesión registrado ante PROFECO: la instalación se hace dentro de 10 días hábiles de la firma; si no, se devuelve lo pagado dentro de 30 días hábiles más un 20 %. Que los 30 días hábiles corran desde el vencimiento del plazo de instalación es decisión de Atiende, *sin confirmar* en un texto primario. */
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "addOnCalendarDays": 5,
+                   *   "source": "Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud."
+                   * }
+                   */
+                  cancellation: {
+                    /** @default 5 */
+                    addOnCalendarDays: number;
+                    /** @default Carta de Derechos Mínimos, punto 9, y modelo de contrato: el contrato se cancela en cualquier momento, por cualquier medio de atención; el proveedor da un folio y la fecha efectiva, y nada se cobra después de ella. Un servicio adicional se cancela dentro de 5 días naturales de la solicitud. */
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "minDaysAfterDue": 5,
+                   *   "noticeDaysBefore": 3,
+                   *   "automatic": false,
+                   *   "requestMinDays": 7,
+                   *   "requestMaxDays": 90,
+                   *   "source": "Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla."
+                   * }
+                   */
+                  suspension: {
+                    /** @default 5 */
+                    minDaysAfterDue: number;
+                    /** @default 3 */
+                    noticeDaysBefore: number;
+                    /** @default false */
+                    automatic: boolean;
+                    /** @default 7 */
+                    requestMinDays: number;
+                    /** @default 90 */
+                    requestMaxDays: number;
+                    /** @default Carta de Derechos Mínimos, punto 12, y modelo de contrato de adhesión registrado ante PROFECO: no antes de 5 días naturales posteriores a la fecha límite de pago, con aviso previo, solo el servicio no pagado y nunca con una conciliación abierta en PROFECO. La anticipación del aviso (3 días) está *sin confirmar*: el modelo de contrato exige aviso previo sin fijarla. */
+                    source: string;
+                  };
+                };
+                /**
+                 * @default {
+                 *   "detection": {
+                 *     "rules": [
+                 *       {
+                 *         "minServices": 0,
+                 *         "reports": 5,
+                 *         "windowMinutes": 15
+                 *       },
+                 *       {
+                 *         "minServices": 500,
+                 *         "reports": 10,
+                 *         "windowMinutes": 15
+                 *       },
+                 *       {
+                 *         "minServices": 5000,
+                 *         "reports": 25,
+                 *         "windowMinutes": 15
+                 *       }
+                 *     ],
+                 *     "muteMinutes": 120
+                 *   },
+                 *   "causeCodes": {
+                 *     "energia": "atribuible_proveedor",
+                 *     "enlace": "atribuible_proveedor",
+                 *     "equipo": "atribuible_proveedor",
+                 *     "clima": "fuerza_mayor",
+                 *     "vandalismo": "fuerza_mayor",
+                 *     "mantenimiento": "atribuible_proveedor",
+                 *     "otro": "atribuible_proveedor"
+                 *   },
+                 *   "broadcastPerSecond": {
+                 *     "whatsapp": 80,
+                 *     "messenger": 80,
+                 *     "email": 80
+                 *   }
+                 * }
+                 */
+                incidents: {
+                  /**
+                   * @default {
+                   *   "rules": [
+                   *     {
+                   *       "minServices": 0,
+                   *       "reports": 5,
+                   *       "windowMinutes": 15
+                   *     },
+                   *     {
+                   *       "minServices": 500,
+                   *       "reports": 10,
+                   *       "windowMinutes": 15
+                   *     },
+                   *     {
+                   *       "minServices": 5000,
+                   *       "reports": 25,
+                   *       "windowMinutes": 15
+                   *     }
+                   *   ],
+                   *   "muteMinutes": 120
+                   * }
+                   */
+                  detection: {
+                    rules: {
+                        minServices: number;
+                        reports: number;
+                        windowMinutes: number;
+                      }[];
+                    muteMinutes: number;
+                  };
+                  /**
+                   * @default {
+                   *   "energia": "atribuible_proveedor",
+                   *   "enlace": "atribuible_proveedor",
+                   *   "equipo": "atribuible_proveedor",
+                   *   "clima": "fuerza_mayor",
+                   *   "vandalismo": "fuerza_mayor",
+                   *   "mantenimiento": "atribuible_proveedor",
+                   *   "otro": "atribuible_proveedor"
+                   * }
+                   */
+                  causeCodes: {
+                    [key: string]: string;
+                  };
+                  /**
+                   * @default {
+                   *   "whatsapp": 80,
+                   *   "messenger": 80,
+                   *   "email": 80
+                   * }
+                   */
+                  broadcastPerSecond: {
+                    whatsapp: number;
+                    messenger: number;
+                    email: number;
+                  };
+                };
+                /**
+                 * @default {
+                 *   "arco": {
+                 *     "answerBusinessDays": 20,
+                 *     "executeBusinessDays": 15,
+                 *     "confirmed": false,
+                 *     "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+                 *   },
+                 *   "retention": {
+                 *     "billingYears": 5,
+                 *     "confirmed": true,
+                 *     "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+                 *   }
+                 * }
+                 */
+                privacy: {
+                  /**
+                   * @default {
+                   *   "answerBusinessDays": 20,
+                   *   "executeBusinessDays": 15,
+                   *   "confirmed": false,
+                   *   "source": "LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento."
+                   * }
+                   */
+                  arco: {
+                    /** @default 20 */
+                    answerBusinessDays: number;
+                    /** @default 15 */
+                    executeBusinessDays: number;
+                    /** @default false */
+                    confirmed: boolean;
+                    /** @default LFPDPPP (DOF 05-07-2010), arts. 32 y 33: 20 días hábiles para comunicar la respuesta a una solicitud ARCO y 15 días hábiles más para hacerla efectiva si procede. Cifras de la ley anterior, *sin confirmar* en la LFPDPPP del 20-03-2025 y su reglamento. */
+                    source: string;
+                  };
+                  /**
+                   * @default {
+                   *   "billingYears": 5,
+                   *   "confirmed": true,
+                   *   "source": "Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer."
+                   * }
+                   */
+                  retention: {
+                    /** @default 5 */
+                    billingYears: number;
+                    /** @default true */
+                    confirmed: boolean;
+                    /** @default Código Fiscal de la Federación, art. 30: la contabilidad y su documentación (comprobantes, registros de cobro) se conservan 5 años. Es un ajuste del proveedor: lo que se conserva (importes, número de cuenta, nombre fiscal) se anonimiza al vencer. */
+                    source: string;
+                  };
+                };
+                /**
+                 * @default {
+                 *   "noticeVersion": "2026-01-01",
+                 *   "noticeDate": "2026-01-01",
+                 *   "texts": {
+                 *     "promocionales": {
+                 *       "es-MX": "Acepto recibir ofertas y promociones del proveedor por WhatsApp, Messenger o correo electrónico. Puedo retirar este consentimiento en cualquier momento.",
+                 *       "en": "I agree to receive offers and promotions from the provider by WhatsApp, Messenger or e-mail. I may withdraw this consent at any time."
+                 *     },
+                 *     "encuestas": {
+                 *       "es-MX": "Acepto que el proveedor me envíe encuestas sobre la calidad de su servicio. Puedo retirar este consentimiento en cualquier momento.",
+                 *       "en": "I agree that the provider may send me surveys about the quality of its service. I may withdraw this consent at any time."
+                 *     }
+                 *   }
+                 * }
+                 */
+                consent: {
+                  noticeVersion: string;
+                  /** Format: date */
+                  noticeDate: string;
+                  texts: {
+                    promocionales: {
+                      "es-MX": string;
+                      en?: string;
+                    };
+                    encuestas: {
+                      "es-MX": string;
+                      en?: string;
+                    };
+                  };
+                };
+                portal?: {
+                  maxAttachments: number;
+                  maxAttachmentBytes: number;
+                };
+                /**
+                 * @default {
+                 *   "rules": [
+                 *     {
+                 *       "requestType": "suspension",
+                 *       "subtype": "robo_extravio",
+                 *       "phrases": [
+                 *         "robo",
+                 *         "robaron",
+                 *         "me robaron",
+                 *         "se robaron",
+                 *         "extraví*",
+                 *         "perdí el equipo"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "arco",
+                 *       "phrases": [
+                 *         "arco",
+                 *         "datos personales",
+                 *         "aviso de privacidad"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "cancelacion",
+                 *       "subtype": "servicio_adicional",
+                 *       "phrases": [
+                 *         "cancelar el servicio adicional",
+                 *         "cancelar servicio adicional",
+                 *         "baja del servicio adicional"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "cancelacion",
+                 *       "phrases": [
+                 *         "cancelar",
+                 *         "cancelación",
+                 *         "cancelen",
+                 *         "dar de baja",
+                 *         "darme de baja",
+                 *         "de baja",
+                 *         "ya no quiero el servicio",
+                 *         "cambiar de compañía"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "suspension",
+                 *       "phrases": [
+                 *         "suspender",
+                 *         "suspendan",
+                 *         "suspenda",
+                 *         "suspensión temporal"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "falla",
+                 *       "subtype": "sin_servicio",
+                 *       "phrases": [
+                 *         "sin internet",
+                 *         "sin servicio",
+                 *         "sin señal",
+                 *         "sin conexión",
+                 *         "no tengo internet",
+                 *         "no tengo servicio",
+                 *         "no tengo señal",
+                 *         "no tengo conexión",
+                 *         "no hay internet",
+                 *         "no hay señal",
+                 *         "no hay servicio",
+                 *         "no cuento con internet",
+                 *         "no cuento con servicio",
+                 *         "se fue el internet",
+                 *         "se me fue el internet",
+                 *         "se fue la señal",
+                 *         "no funciona",
+                 *         "no sirve",
+                 *         "no jala",
+                 *         "no agarra",
+                 *         "no llega la señal",
+                 *         "no me llega la señal",
+                 *         "no navega"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "falla",
+                 *       "subtype": "intermitencia",
+                 *       "phrases": [
+                 *         "se cae",
+                 *         "se me cae",
+                 *         "se corta",
+                 *         "se desconecta",
+                 *         "intermitente",
+                 *         "intermitencia"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "falla",
+                 *       "subtype": "lentitud",
+                 *       "phrases": [
+                 *         "muy lento",
+                 *         "lento",
+                 *         "lenta",
+                 *         "lentísimo",
+                 *         "lentitud"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "falla",
+                 *       "phrases": [
+                 *         "falla*",
+                 *         "reporte de falla"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "queja",
+                 *       "phrases": [
+                 *         "queja",
+                 *         "quejas",
+                 *         "profeco",
+                 *         "pésimo servicio",
+                 *         "pésima atención",
+                 *         "mal servicio",
+                 *         "grosero",
+                 *         "grosera",
+                 *         "me colgaron",
+                 *         "nunca llegó",
+                 *         "harto",
+                 *         "harta",
+                 *         "nadie me da solución",
+                 *         "nadie me resuelve"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "aclaracion",
+                 *       "subtype": "pago_no_aplicado",
+                 *       "phrases": [
+                 *         "ya pagué",
+                 *         "hice un pago",
+                 *         "hice el pago",
+                 *         "hice un depósito",
+                 *         "no me lo han aplicado",
+                 *         "no se ha aplicado",
+                 *         "no aplicaron",
+                 *         "pago no aplicado"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "aclaracion",
+                 *       "subtype": "cargo_indebido",
+                 *       "phrases": [
+                 *         "cobro",
+                 *         "cobros",
+                 *         "me cobraron",
+                 *         "cobraron",
+                 *         "me están cobrando",
+                 *         "cargo",
+                 *         "cargos",
+                 *         "cargo indebido",
+                 *         "no reconozco",
+                 *         "más caro"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "aclaracion",
+                 *       "phrases": [
+                 *         "aclaración",
+                 *         "aclarar"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "saldo",
+                 *       "phrases": [
+                 *         "saldo",
+                 *         "cuánto debo",
+                 *         "cuánto tengo que pagar",
+                 *         "adeudo",
+                 *         "fecha de pago",
+                 *         "fecha de corte"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "contratacion",
+                 *       "phrases": [
+                 *         "contratar",
+                 *         "contratación",
+                 *         "paquete*",
+                 *         "planes",
+                 *         "cuánto cuesta",
+                 *         "instalación",
+                 *         "cobertura",
+                 *         "cambio de domicilio",
+                 *         "cambiar de domicilio",
+                 *         "subir mi plan",
+                 *         "subir de plan",
+                 *         "cambiar de plan",
+                 *         "cambio de plan"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "sugerencia",
+                 *       "phrases": [
+                 *         "sugerencia",
+                 *         "sugiero",
+                 *         "sería bueno",
+                 *         "deberían"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "requestType": "duda",
+                 *       "phrases": [
+                 *         "duda",
+                 *         "dudas"
+                 *       ]
+                 *     }
+                 *   ]
+                 * }
+                 */
+                classification: {
+                  /**
+                   * @default [
+                   *   {
+                   *     "requestType": "suspension",
+                   *     "subtype": "robo_extravio",
+                   *     "phrases": [
+                   *       "robo",
+                   *       "robaron",
+                   *       "me robaron",
+                   *       "se robaron",
+                   *       "extraví*",
+                   *       "perdí el equipo"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "arco",
+                   *     "phrases": [
+                   *       "arco",
+                   *       "datos personales",
+                   *       "aviso de privacidad"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "cancelacion",
+                   *     "subtype": "servicio_adicional",
+                   *     "phrases": [
+                   *       "cancelar el servicio adicional",
+                   *       "cancelar servicio adicional",
+                   *       "baja del servicio adicional"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "cancelacion",
+                   *     "phrases": [
+                   *       "cancelar",
+                   *       "cancelación",
+                   *       "cancelen",
+                   *       "dar de baja",
+                   *       "darme de baja",
+                   *       "de baja",
+                   *       "ya no quiero el servicio",
+                   *       "cambiar de compañía"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "suspension",
+                   *     "phrases": [
+                   *       "suspender",
+                   *       "suspendan",
+                   *       "suspenda",
+                   *       "suspensión temporal"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "falla",
+                   *     "subtype": "sin_servicio",
+                   *     "phrases": [
+                   *       "sin internet",
+                   *       "sin servicio",
+                   *       "sin señal",
+                   *       "sin conexión",
+                   *       "no tengo internet",
+                   *       "no tengo servicio",
+                   *       "no tengo señal",
+                   *       "no tengo conexión",
+                   *       "no hay internet",
+                   *       "no hay señal",
+                   *       "no hay servicio",
+                   *       "no cuento con internet",
+                   *       "no cuento con servicio",
+                   *       "se fue el internet",
+                   *       "se me fue el internet",
+                   *       "se fue la señal",
+                   *       "no funciona",
+                   *       "no sirve",
+                   *       "no jala",
+                   *       "no agarra",
+                   *       "no llega la señal",
+                   *       "no me llega la señal",
+                   *       "no navega"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "falla",
+                   *     "subtype": "intermitencia",
+                   *     "phrases": [
+                   *       "se cae",
+                   *       "se me cae",
+                   *       "se corta",
+                   *       "se desconecta",
+                   *       "intermitente",
+                   *       "intermitencia"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "falla",
+                   *     "subtype": "lentitud",
+                   *     "phrases": [
+                   *       "muy lento",
+                   *       "lento",
+                   *       "lenta",
+                   *       "lentísimo",
+                   *       "lentitud"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "falla",
+                   *     "phrases": [
+                   *       "falla*",
+                   *       "reporte de falla"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "queja",
+                   *     "phrases": [
+                   *       "queja",
+                   *       "quejas",
+                   *       "profeco",
+                   *       "pésimo servicio",
+                   *       "pésima atención",
+                   *       "mal servicio",
+                   *       "grosero",
+                   *       "grosera",
+                   *       "me colgaron",
+                   *       "nunca llegó",
+                   *       "harto",
+                   *       "harta",
+                   *       "nadie me da solución",
+                   *       "nadie me resuelve"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "aclaracion",
+                   *     "subtype": "pago_no_aplicado",
+                   *     "phrases": [
+                   *       "ya pagué",
+                   *       "hice un pago",
+                   *       "hice el pago",
+                   *       "hice un depósito",
+                   *       "no me lo han aplicado",
+                   *       "no se ha aplicado",
+                   *       "no aplicaron",
+                   *       "pago no aplicado"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "aclaracion",
+                   *     "subtype": "cargo_indebido",
+                   *     "phrases": [
+                   *       "cobro",
+                   *       "cobros",
+                   *       "me cobraron",
+                   *       "cobraron",
+                   *       "me están cobrando",
+                   *       "cargo",
+                   *       "cargos",
+                   *       "cargo indebido",
+                   *       "no reconozco",
+                   *       "más caro"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "aclaracion",
+                   *     "phrases": [
+                   *       "aclaración",
+                   *       "aclarar"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "saldo",
+                   *     "phrases": [
+                   *       "saldo",
+                   *       "cuánto debo",
+                   *       "cuánto tengo que pagar",
+                   *       "adeudo",
+                   *       "fecha de pago",
+                   *       "fecha de corte"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "contratacion",
+                   *     "phrases": [
+                   *       "contratar",
+                   *       "contratación",
+                   *       "paquete*",
+                   *       "planes",
+                   *       "cuánto cuesta",
+                   *       "instalación",
+                   *       "cobertura",
+                   *       "cambio de domicilio",
+                   *       "cambiar de domicilio",
+                   *       "subir mi plan",
+                   *       "subir de plan",
+                   *       "cambiar de plan",
+                   *       "cambio de plan"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "sugerencia",
+                   *     "phrases": [
+                   *       "sugerencia",
+                   *       "sugiero",
+                   *       "sería bueno",
+                   *       "deberían"
+                   *     ]
+                   *   },
+                   *   {
+                   *     "requestType": "duda",
+                   *     "phrases": [
+                   *       "duda",
+                   *       "dudas"
+                   *     ]
+                   *   }
+                   * ]
+                   */
+                  rules: ({
+                      /** @enum {string} */
+                      requestType: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+                      subtype?: string;
+                      phrases: string[];
+                    })[];
+                };
+                /**
+                 * @default {
+                 *   "enabled": false,
+                 *   "idleMinutes": 30,
+                 *   "misunderstoodLimit": 2,
+                 *   "texts": {
+                 *     "es": {
+                 *       "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                 *       "menu": "¿En qué te ayudamos?",
+                 *       "button": "Ver opciones",
+                 *       "options": {
+                 *         "falla": "Reportar una falla",
+                 *         "saldo": "Consultar saldo",
+                 *         "folio": "Consultar un folio",
+                 *         "contratar": "Contratar",
+                 *         "cancelar": "Cancelar o suspender",
+                 *         "asesor": "Hablar con un asesor"
+                 *       },
+                 *       "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                 *       "askPin": "Ahora escribe tu PIN.",
+                 *       "notVerified": "El número de cuenta o el PIN no son correctos.",
+                 *       "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                 *       "chooseCustomer": "¿Por cuál cuenta consultas?",
+                 *       "ownAccount": "Mi propia cuenta",
+                 *       "chooseService": "¿Sobre cuál servicio?",
+                 *       "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                 *       "noServices": "No encontramos servicios activos para esa cuenta.",
+                 *       "askFolio": "Escribe el folio que quieres consultar.",
+                 *       "folioStatus": "El folio {folio} está: {estado}.",
+                 *       "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                 *       "cancelKind": "¿Qué deseas hacer?",
+                 *       "cancel": "Cancelar",
+                 *       "suspend": "Suspender",
+                 *       "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                 *       "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                 *       "yes": "Sí, confirmo",
+                 *       "no": "No",
+                 *       "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                 *       "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                 *       "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                 *       "handover": "Te comunicamos con un asesor.",
+                 *       "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                 *       "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                 *       "statuses": {
+                 *         "nuevo": "recibido",
+                 *         "asignado": "asignado a un asesor",
+                 *         "en_proceso": "en proceso",
+                 *         "en_espera_cliente": "en espera de tu respuesta",
+                 *         "resuelto": "resuelto",
+                 *         "cerrado": "cerrado",
+                 *         "descartado": "descartado"
+                 *       }
+                 *     },
+                 *     "en": {
+                 *       "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                 *       "menu": "How can we help?",
+                 *       "button": "See options",
+                 *       "options": {
+                 *         "falla": "Report a fault",
+                 *         "saldo": "Check balance",
+                 *         "folio": "Check a folio",
+                 *         "contratar": "Sign up",
+                 *         "cancelar": "Cancel or suspend",
+                 *         "asesor": "Talk to an agent"
+                 *       },
+                 *       "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                 *       "askPin": "Now type your PIN.",
+                 *       "notVerified": "The account number or the PIN is not correct.",
+                 *       "throttled": "Too many attempts. Please wait a moment and try again.",
+                 *       "chooseCustomer": "Which account is it about?",
+                 *       "ownAccount": "My own account",
+                 *       "chooseService": "Which service?",
+                 *       "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                 *       "noServices": "We found no active services for that account.",
+                 *       "askFolio": "Type the folio you want to check.",
+                 *       "folioStatus": "Folio {folio} is: {estado}.",
+                 *       "folioNotFound": "We did not find that folio among your requests.",
+                 *       "cancelKind": "What would you like to do?",
+                 *       "cancel": "Cancel",
+                 *       "suspend": "Suspend",
+                 *       "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                 *       "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                 *       "yes": "Yes, I confirm",
+                 *       "no": "No",
+                 *       "notConfirmed": "All right, nothing was changed.",
+                 *       "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                 *       "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                 *       "handover": "We are putting you through to an agent.",
+                 *       "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                 *       "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                 *       "statuses": {
+                 *         "nuevo": "received",
+                 *         "asignado": "assigned to an agent",
+                 *         "en_proceso": "in progress",
+                 *         "en_espera_cliente": "waiting for your answer",
+                 *         "resuelto": "resolved",
+                 *         "cerrado": "closed",
+                 *         "descartado": "discarded"
+                 *       }
+                 *     }
+                 *   }
+                 * }
+                 */
+                menu: {
+                  /** @default false */
+                  enabled: boolean;
+                  /** @default 30 */
+                  idleMinutes: number;
+                  /** @default 2 */
+                  misunderstoodLimit: number;
+                  /**
+                   * @default {
+                   *   "es": {
+                   *     "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                   *     "menu": "¿En qué te ayudamos?",
+                   *     "button": "Ver opciones",
+                   *     "options": {
+                   *       "falla": "Reportar una falla",
+                   *       "saldo": "Consultar saldo",
+                   *       "folio": "Consultar un folio",
+                   *       "contratar": "Contratar",
+                   *       "cancelar": "Cancelar o suspender",
+                   *       "asesor": "Hablar con un asesor"
+                   *     },
+                   *     "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                   *     "askPin": "Ahora escribe tu PIN.",
+                   *     "notVerified": "El número de cuenta o el PIN no son correctos.",
+                   *     "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                   *     "chooseCustomer": "¿Por cuál cuenta consultas?",
+                   *     "ownAccount": "Mi propia cuenta",
+                   *     "chooseService": "¿Sobre cuál servicio?",
+                   *     "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                   *     "noServices": "No encontramos servicios activos para esa cuenta.",
+                   *     "askFolio": "Escribe el folio que quieres consultar.",
+                   *     "folioStatus": "El folio {folio} está: {estado}.",
+                   *     "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                   *     "cancelKind": "¿Qué deseas hacer?",
+                   *     "cancel": "Cancelar",
+                   *     "suspend": "Suspender",
+                   *     "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                   *     "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                   *     "yes": "Sí, confirmo",
+                   *     "no": "No",
+                   *     "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                   *     "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                   *     "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                   *     "handover": "Te comunicamos con un asesor.",
+                   *     "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                   *     "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                   *     "statuses": {
+                   *       "nuevo": "recibido",
+                   *       "asignado": "asignado a un asesor",
+                   *       "en_proceso": "en proceso",
+                   *       "en_espera_cliente": "en espera de tu respuesta",
+                   *       "resuelto": "resuelto",
+                   *       "cerrado": "cerrado",
+                   *       "descartado": "descartado"
+                   *     }
+                   *   },
+                   *   "en": {
+                   *     "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                   *     "menu": "How can we help?",
+                   *     "button": "See options",
+                   *     "options": {
+                   *       "falla": "Report a fault",
+                   *       "saldo": "Check balance",
+                   *       "folio": "Check a folio",
+                   *       "contratar": "Sign up",
+                   *       "cancelar": "Cancel or suspend",
+                   *       "asesor": "Talk to an agent"
+                   *     },
+                   *     "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                   *     "askPin": "Now type your PIN.",
+                   *     "notVerified": "The account number or the PIN is not correct.",
+                   *     "throttled": "Too many attempts. Please wait a moment and try again.",
+                   *     "chooseCustomer": "Which account is it about?",
+                   *     "ownAccount": "My own account",
+                   *     "chooseService": "Which service?",
+                   *     "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                   *     "noServices": "We found no active services for that account.",
+                   *     "askFolio": "Type the folio you want to check.",
+                   *     "folioStatus": "Folio {folio} is: {estado}.",
+                   *     "folioNotFound": "We did not find that folio among your requests.",
+                   *     "cancelKind": "What would you like to do?",
+                   *     "cancel": "Cancel",
+                   *     "suspend": "Suspend",
+                   *     "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                   *     "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                   *     "yes": "Yes, I confirm",
+                   *     "no": "No",
+                   *     "notConfirmed": "All right, nothing was changed.",
+                   *     "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                   *     "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                   *     "handover": "We are putting you through to an agent.",
+                   *     "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                   *     "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                   *     "statuses": {
+                   *       "nuevo": "received",
+                   *       "asignado": "assigned to an agent",
+                   *       "en_proceso": "in progress",
+                   *       "en_espera_cliente": "waiting for your answer",
+                   *       "resuelto": "resolved",
+                   *       "cerrado": "closed",
+                   *       "descartado": "discarded"
+                   *     }
+                   *   }
+                   * }
+                   */
+                  texts: {
+                    /**
+                     * @default {
+                     *   "welcome": "Hola, te atiende el asistente de {proveedor}. Aviso de privacidad: {privacidad}\nPuedes escribir tu solicitud o elegir una opción. Para hablar con una persona escribe 0.",
+                     *   "menu": "¿En qué te ayudamos?",
+                     *   "button": "Ver opciones",
+                     *   "options": {
+                     *     "falla": "Reportar una falla",
+                     *     "saldo": "Consultar saldo",
+                     *     "folio": "Consultar un folio",
+                     *     "contratar": "Contratar",
+                     *     "cancelar": "Cancelar o suspender",
+                     *     "asesor": "Hablar con un asesor"
+                     *   },
+                     *   "askAccount": "Para darte ese dato necesito verificar tu identidad. Escribe tu número de cuenta.",
+                     *   "askPin": "Ahora escribe tu PIN.",
+                     *   "notVerified": "El número de cuenta o el PIN no son correctos.",
+                     *   "throttled": "Demasiados intentos. Espera un momento e intenta de nuevo.",
+                     *   "chooseCustomer": "¿Por cuál cuenta consultas?",
+                     *   "ownAccount": "Mi propia cuenta",
+                     *   "chooseService": "¿Sobre cuál servicio?",
+                     *   "balance": "{servicio}: saldo {saldo}; a pagar {monto} a más tardar el {fecha}.",
+                     *   "noServices": "No encontramos servicios activos para esa cuenta.",
+                     *   "askFolio": "Escribe el folio que quieres consultar.",
+                     *   "folioStatus": "El folio {folio} está: {estado}.",
+                     *   "folioNotFound": "No encontramos ese folio entre tus solicitudes.",
+                     *   "cancelKind": "¿Qué deseas hacer?",
+                     *   "cancel": "Cancelar",
+                     *   "suspend": "Suspender",
+                     *   "confirmCancel": "El servicio {servicio} se cancelaría con fecha efectiva {fecha}; no se cobra nada después de esa fecha. ¿Confirmas?",
+                     *   "confirmSuspend": "El servicio {servicio} se suspendería a partir del {fecha}. ¿Confirmas?",
+                     *   "yes": "Sí, confirmo",
+                     *   "no": "No",
+                     *   "notConfirmed": "De acuerdo, no hicimos ningún cambio.",
+                     *   "requested": "Registramos tu solicitud con el folio {folio}; fecha efectiva: {fecha}.",
+                     *   "misunderstood": "No entendí tu respuesta. Elige una de las opciones o escribe 0 para hablar con un asesor.",
+                     *   "handover": "Te comunicamos con un asesor.",
+                     *   "outOfScope": "La autorización con la que actúas no cubre esta operación. Si quieres, escribe 0 para hablar con un asesor.",
+                     *   "idleClosed": "Cerramos esta conversación por falta de respuesta. Escríbenos cuando quieras; con gusto te atendemos.",
+                     *   "statuses": {
+                     *     "nuevo": "recibido",
+                     *     "asignado": "asignado a un asesor",
+                     *     "en_proceso": "en proceso",
+                     *     "en_espera_cliente": "en espera de tu respuesta",
+                     *     "resuelto": "resuelto",
+                     *     "cerrado": "cerrado",
+                     *     "descartado": "descartado"
+                     *   }
+                     * }
+                     */
+                    es: {
+                      welcome: string;
+                      menu: string;
+                      button: string;
+                      options: {
+                        falla: string;
+                        saldo: string;
+                        folio: string;
+                        contratar: string;
+                        cancelar: string;
+                        asesor: string;
+                      };
+                      askAccount: string;
+                      askPin: string;
+                      notVerified: string;
+                      throttled: string;
+                      chooseCustomer: string;
+                      ownAccount: string;
+                      chooseService: string;
+                      balance: string;
+                      noServices: string;
+                      askFolio: string;
+                      folioStatus: string;
+                      folioNotFound: string;
+                      cancelKind: string;
+                      cancel: string;
+                      suspend: string;
+                      confirmCancel: string;
+                      confirmSuspend: string;
+                      yes: string;
+                      no: string;
+                      notConfirmed: string;
+                      requested: string;
+                      misunderstood: string;
+                      handover: string;
+                      outOfScope: string;
+                      idleClosed: string;
+                      statuses: {
+                        [key: string]: string;
+                      };
+                    };
+                    /**
+                     * @default {
+                     *   "welcome": "Hi, this is {proveedor}'s assistant. Privacy notice: {privacidad}\nYou can write your request or pick an option. To talk to a person, type 0.",
+                     *   "menu": "How can we help?",
+                     *   "button": "See options",
+                     *   "options": {
+                     *     "falla": "Report a fault",
+                     *     "saldo": "Check balance",
+                     *     "folio": "Check a folio",
+                     *     "contratar": "Sign up",
+                     *     "cancelar": "Cancel or suspend",
+                     *     "asesor": "Talk to an agent"
+                     *   },
+                     *   "askAccount": "To give you that I need to verify who you are. Type your account number.",
+                     *   "askPin": "Now type your PIN.",
+                     *   "notVerified": "The account number or the PIN is not correct.",
+                     *   "throttled": "Too many attempts. Please wait a moment and try again.",
+                     *   "chooseCustomer": "Which account is it about?",
+                     *   "ownAccount": "My own account",
+                     *   "chooseService": "Which service?",
+                     *   "balance": "{servicio}: balance {saldo}; {monto} due by {fecha}.",
+                     *   "noServices": "We found no active services for that account.",
+                     *   "askFolio": "Type the folio you want to check.",
+                     *   "folioStatus": "Folio {folio} is: {estado}.",
+                     *   "folioNotFound": "We did not find that folio among your requests.",
+                     *   "cancelKind": "What would you like to do?",
+                     *   "cancel": "Cancel",
+                     *   "suspend": "Suspend",
+                     *   "confirmCancel": "Service {servicio} would be cancelled effective {fecha}; nothing is charged after that date. Do you confirm?",
+                     *   "confirmSuspend": "Service {servicio} would be suspended from {fecha}. Do you confirm?",
+                     *   "yes": "Yes, I confirm",
+                     *   "no": "No",
+                     *   "notConfirmed": "All right, nothing was changed.",
+                     *   "requested": "Your request was recorded with folio {folio}; effective date: {fecha}.",
+                     *   "misunderstood": "I did not understand your answer. Pick one of the options or type 0 to talk to an agent.",
+                     *   "handover": "We are putting you through to an agent.",
+                     *   "outOfScope": "Your authorization does not cover this. If you like, type 0 to talk to an agent.",
+                     *   "idleClosed": "We closed this conversation for lack of an answer. Write to us any time.",
+                     *   "statuses": {
+                     *     "nuevo": "received",
+                     *     "asignado": "assigned to an agent",
+                     *     "en_proceso": "in progress",
+                     *     "en_espera_cliente": "waiting for your answer",
+                     *     "resuelto": "resolved",
+                     *     "cerrado": "closed",
+                     *     "descartado": "discarded"
+                     *   }
+                     * }
+                     */
+                    en: {
+                      welcome: string;
+                      menu: string;
+                      button: string;
+                      options: {
+                        falla: string;
+                        saldo: string;
+                        folio: string;
+                        contratar: string;
+                        cancelar: string;
+                        asesor: string;
+                      };
+                      askAccount: string;
+                      askPin: string;
+                      notVerified: string;
+                      throttled: string;
+                      chooseCustomer: string;
+                      ownAccount: string;
+                      chooseService: string;
+                      balance: string;
+                      noServices: string;
+                      askFolio: string;
+                      folioStatus: string;
+                      folioNotFound: string;
+                      cancelKind: string;
+                      cancel: string;
+                      suspend: string;
+                      confirmCancel: string;
+                      confirmSuspend: string;
+                      yes: string;
+                      no: string;
+                      notConfirmed: string;
+                      requested: string;
+                      misunderstood: string;
+                      handover: string;
+                      outOfScope: string;
+                      idleClosed: string;
+                      statuses: {
+                        [key: string]: string;
+                      };
+                    };
+                  };
+                };
+                /**
+                 * @default {
+                 *   "allowPrivateNetworks": false,
+                 *   "retryDelaysSeconds": [
+                 *     30,
+                 *     120,
+                 *     600,
+                 *     3600,
+                 *     21600
+                 *   ],
+                 *   "disableAfterFailures": 10
+                 * }
+                 */
+                webhooks: {
+                  /** @default false */
+                  allowPrivateNetworks: boolean;
+                  /**
+                   * @default [
+                   *   30,
+                   *   120,
+                   *   600,
+                   *   3600,
+                   *   21600
+                   * ]
+                   */
+                  retryDelaysSeconds: number[];
+                  /** @default 10 */
+                  disableAfterFailures: number;
+                };
+                /**
+                 * @default {
+                 *   "categories": [
+                 *     {
+                 *       "code": "duda",
+                 *       "name": "Duda",
+                 *       "requestTypes": [
+                 *         "duda"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "consulta",
+                 *       "name": "Consulta",
+                 *       "requestTypes": [
+                 *         "consulta"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "aclaracion",
+                 *       "name": "Aclaración",
+                 *       "requestTypes": [
+                 *         "aclaracion"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "queja",
+                 *       "name": "Queja",
+                 *       "requestTypes": [
+                 *         "queja"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "falla",
+                 *       "name": "Reporte de falla",
+                 *       "requestTypes": [
+                 *         "falla"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "sugerencia",
+                 *       "name": "Sugerencia",
+                 *       "requestTypes": [
+                 *         "sugerencia"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "contratacion",
+                 *       "name": "Contratación",
+                 *       "requestTypes": [
+                 *         "contratacion"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "saldo",
+                 *       "name": "Consulta de saldo",
+                 *       "requestTypes": [
+                 *         "saldo"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "cancelacion",
+                 *       "name": "Cancelación",
+                 *       "requestTypes": [
+                 *         "cancelacion"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "suspension",
+                 *       "name": "Suspensión",
+                 *       "requestTypes": [
+                 *         "suspension"
+                 *       ]
+                 *     },
+                 *     {
+                 *       "code": "arco",
+                 *       "name": "Derechos ARCO",
+                 *       "requestTypes": [
+                 *         "arco"
+                 *       ]
+                 *     }
+                 *   ],
+                 *   "generationHour": 6
+                 * }
+                 */
+                regulatorReport: {
+                  categories: ({
+                      code: string;
+                      name: string;
+                      requestTypes: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[];
+                      subtypes?: string[];
+                    })[];
+                  generationHour: number;
+                };
+                /**
+                 * @default {
+                 *   "enabled": true,
+                 *   "periodDays": 30,
+                 *   "expiresAfterHours": 72,
+                 *   "texts": {
+                 *     "es": {
+                 *       "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                 *       "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                 *       "button": "Calificar",
+                 *       "scores": [
+                 *         "1 · Muy mala",
+                 *         "2 · Mala",
+                 *         "3 · Regular",
+                 *         "4 · Buena",
+                 *         "5 · Excelente"
+                 *       ],
+                 *       "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                 *     },
+                 *     "en": {
+                 *       "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                 *       "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                 *       "button": "Rate",
+                 *       "scores": [
+                 *         "1 · Very poor",
+                 *         "2 · Poor",
+                 *         "3 · Fair",
+                 *         "4 · Good",
+                 *         "5 · Excellent"
+                 *       ],
+                 *       "thanks": "Thank you for your answer. It helps us improve."
+                 *     }
+                 *   }
+                 * }
+                 */
+                csat: {
+                  /** @default true */
+                  enabled: boolean;
+                  /** @default 30 */
+                  periodDays: number;
+                  /** @default 72 */
+                  expiresAfterHours: number;
+                  whatsappTemplate?: string;
+                  /**
+                   * @default {
+                   *   "es": {
+                   *     "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                   *     "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                   *     "button": "Calificar",
+                   *     "scores": [
+                   *       "1 · Muy mala",
+                   *       "2 · Mala",
+                   *       "3 · Regular",
+                   *       "4 · Buena",
+                   *       "5 · Excelente"
+                   *     ],
+                   *     "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                   *   },
+                   *   "en": {
+                   *     "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                   *     "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                   *     "button": "Rate",
+                   *     "scores": [
+                   *       "1 · Very poor",
+                   *       "2 · Poor",
+                   *       "3 · Fair",
+                   *       "4 · Good",
+                   *       "5 · Excellent"
+                   *     ],
+                   *     "thanks": "Thank you for your answer. It helps us improve."
+                   *   }
+                   * }
+                   */
+                  texts: {
+                    /**
+                     * @default {
+                     *   "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                     *   "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                     *   "button": "Calificar",
+                     *   "scores": [
+                     *     "1 · Muy mala",
+                     *     "2 · Mala",
+                     *     "3 · Regular",
+                     *     "4 · Buena",
+                     *     "5 · Excelente"
+                     *   ],
+                     *   "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                     * }
+                     */
+                    es: {
+                      question: string;
+                      questionWithLink: string;
+                      button: string;
+                      scores: [string, string, string, string, string];
+                      thanks: string;
+                    };
+                    /**
+                     * @default {
+                     *   "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                     *   "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                     *   "button": "Rate",
+                     *   "scores": [
+                     *     "1 · Very poor",
+                     *     "2 · Poor",
+                     *     "3 · Fair",
+                     *     "4 · Good",
+                     *     "5 · Excellent"
+                     *   ],
+                     *   "thanks": "Thank you for your answer. It helps us improve."
+                     * }
+                     */
+                    en: {
+                      question: string;
+                      questionWithLink: string;
+                      button: string;
+                      scores: [string, string, string, string, string];
+                      thanks: string;
+                    };
+                  };
+                };
+                /**
+                 * @default [
+                 *   {
+                 *     "id": "reinicio",
+                 *     "area": "soporte_tecnico",
+                 *     "title": {
+                 *       "es": "Reiniciar el equipo"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, mientras revisamos tu folio {folio}, ¿puedes desconectar tu antena y módem 30 segundos y volver a conectarlos? Cuéntanos si mejora."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: mientras revisamos su folio {folio}, le pedimos desconectar su antena y módem 30 segundos y volver a conectarlos, e indicarnos si el servicio mejora."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "visita",
+                 *     "area": "soporte_tecnico",
+                 *     "title": {
+                 *       "es": "Programar visita técnica"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, programamos una visita técnica para tu folio {folio}. La reparación debe quedar a más tardar el {plazo}."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: programamos una visita técnica para su folio {folio}. La reparación quedará a más tardar el {plazo}."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "aclaracion",
+                 *     "area": "facturacion_cobranza",
+                 *     "title": {
+                 *       "es": "Aclaración de cargo en revisión"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, revisamos el cargo de tu folio {folio}. Si procede, la bonificación se verá en tu siguiente fecha de corte."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: revisamos el cargo de su folio {folio}. De proceder, la bonificación se reflejará en su siguiente fecha de corte."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "baja",
+                 *     "area": "cancelaciones",
+                 *     "title": {
+                 *       "es": "Confirmar la cancelación"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, registramos tu cancelación con el folio {folio}. Queda aplicada a más tardar el {plazo}."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: registramos su cancelación con el folio {folio}, que quedará aplicada a más tardar el {plazo}."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "queja",
+                 *     "area": "atencion_quejas",
+                 *     "title": {
+                 *       "es": "Queja recibida"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, recibimos tu queja con el folio {folio} y ya la revisa nuestra área de quejas. Te respondemos a más tardar el {plazo}."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: recibimos su queja con el folio {folio}; el área de atención a quejas le responderá a más tardar el {plazo}."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "recibido",
+                 *     "title": {
+                 *       "es": "Acuse: ya lo estamos atendiendo"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, ya estamos revisando tu folio {folio}. Te respondemos a más tardar el {plazo}."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: ya revisamos su folio {folio}. Le daremos respuesta a más tardar el {plazo}."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "datos",
+                 *     "title": {
+                 *       "es": "Pedir datos que faltan"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, para avanzar con tu folio {folio} necesitamos tu número de cuenta y el domicilio del servicio. ¿Nos los compartes?"
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: para continuar con su folio {folio} le pedimos su número de cuenta y el domicilio del servicio."
+                 *     }
+                 *   },
+                 *   {
+                 *     "id": "resuelto",
+                 *     "title": {
+                 *       "es": "Avisar que quedó resuelto"
+                 *     },
+                 *     "tu": {
+                 *       "es": "Hola{nombre}, tu folio {folio} quedó resuelto. Si algo no quedó bien, respóndenos aquí y lo retomamos."
+                 *     },
+                 *     "usted": {
+                 *       "es": "Estimado(a) cliente{nombre}: le informamos que su folio {folio} quedó resuelto. Si requiere algo más, responda a este mensaje."
+                 *     }
+                 *   }
+                 * ]
+                 */
+                cannedReplies: {
+                    id: string;
+                    area?: string;
+                    title: {
+                      es: string;
+                      en?: string;
+                    };
+                    tu: {
+                      es: string;
+                      en?: string;
+                    };
+                    usted: {
+                      es: string;
+                      en?: string;
+                    };
+                  }[];
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/settings/try-message": {
+    /**
+     * The type, subtype and area a customer’s message would get, under the saved or given rules
+     * @description Unsaved `routingRules` or `classification` are checked as a profile would be (422 with the full path, e.g. `routingRules.2.area`) and tried instead of the saved ones.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            text: string;
+            /** @enum {string} */
+            channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+            /** @enum {string} */
+            requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+            routingRules?: unknown[];
+            classification?: {
+              rules: unknown[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              requestType: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+              subtype: string | null;
+              classification: {
+                index: number;
+                phrase: string;
+              } | null;
+              routingRule: number | null;
+              area: {
+                code: string;
+                name: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/canned-replies": {
+    /**
+     * Canned replies for an area (or the agent’s areas): the area’s own first, then every area’s
+     * @description An agent gets only the replies of their own areas and those for every area; asking for another area answers the latter. Admins get any area’s.
+     */
+    get: {
+      parameters: {
+        query?: {
+          area?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                id: string;
+                area: string | null;
+                title: {
+                  es: string;
+                  en?: string;
+                };
+                tu: {
+                  es: string;
+                  en?: string;
+                };
+                usted: {
+                  es: string;
+                  en?: string;
+                };
+              })[];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/settings": {
     /** The provider's settings, in profile form */
     get: {
@@ -972,7 +3452,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "mensaje")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "encuesta_url" | "mensaje")[];
                   preview: string;
                 })[];
               /**
@@ -2778,6 +5258,369 @@ export interface paths {
                   };
                 };
               };
+              /**
+               * @default {
+               *   "allowPrivateNetworks": false,
+               *   "retryDelaysSeconds": [
+               *     30,
+               *     120,
+               *     600,
+               *     3600,
+               *     21600
+               *   ],
+               *   "disableAfterFailures": 10
+               * }
+               */
+              webhooks: {
+                /** @default false */
+                allowPrivateNetworks: boolean;
+                /**
+                 * @default [
+                 *   30,
+                 *   120,
+                 *   600,
+                 *   3600,
+                 *   21600
+                 * ]
+                 */
+                retryDelaysSeconds: number[];
+                /** @default 10 */
+                disableAfterFailures: number;
+              };
+              /**
+               * @default {
+               *   "categories": [
+               *     {
+               *       "code": "duda",
+               *       "name": "Duda",
+               *       "requestTypes": [
+               *         "duda"
+               *       ]
+               *     },
+               *     {
+               *       "code": "consulta",
+               *       "name": "Consulta",
+               *       "requestTypes": [
+               *         "consulta"
+               *       ]
+               *     },
+               *     {
+               *       "code": "aclaracion",
+               *       "name": "Aclaración",
+               *       "requestTypes": [
+               *         "aclaracion"
+               *       ]
+               *     },
+               *     {
+               *       "code": "queja",
+               *       "name": "Queja",
+               *       "requestTypes": [
+               *         "queja"
+               *       ]
+               *     },
+               *     {
+               *       "code": "falla",
+               *       "name": "Reporte de falla",
+               *       "requestTypes": [
+               *         "falla"
+               *       ]
+               *     },
+               *     {
+               *       "code": "sugerencia",
+               *       "name": "Sugerencia",
+               *       "requestTypes": [
+               *         "sugerencia"
+               *       ]
+               *     },
+               *     {
+               *       "code": "contratacion",
+               *       "name": "Contratación",
+               *       "requestTypes": [
+               *         "contratacion"
+               *       ]
+               *     },
+               *     {
+               *       "code": "saldo",
+               *       "name": "Consulta de saldo",
+               *       "requestTypes": [
+               *         "saldo"
+               *       ]
+               *     },
+               *     {
+               *       "code": "cancelacion",
+               *       "name": "Cancelación",
+               *       "requestTypes": [
+               *         "cancelacion"
+               *       ]
+               *     },
+               *     {
+               *       "code": "suspension",
+               *       "name": "Suspensión",
+               *       "requestTypes": [
+               *         "suspension"
+               *       ]
+               *     },
+               *     {
+               *       "code": "arco",
+               *       "name": "Derechos ARCO",
+               *       "requestTypes": [
+               *         "arco"
+               *       ]
+               *     }
+               *   ],
+               *   "generationHour": 6
+               * }
+               */
+              regulatorReport: {
+                categories: ({
+                    code: string;
+                    name: string;
+                    requestTypes: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[];
+                    subtypes?: string[];
+                  })[];
+                generationHour: number;
+              };
+              /**
+               * @default {
+               *   "enabled": true,
+               *   "periodDays": 30,
+               *   "expiresAfterHours": 72,
+               *   "texts": {
+               *     "es": {
+               *       "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+               *       "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+               *       "button": "Calificar",
+               *       "scores": [
+               *         "1 · Muy mala",
+               *         "2 · Mala",
+               *         "3 · Regular",
+               *         "4 · Buena",
+               *         "5 · Excelente"
+               *       ],
+               *       "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+               *     },
+               *     "en": {
+               *       "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+               *       "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+               *       "button": "Rate",
+               *       "scores": [
+               *         "1 · Very poor",
+               *         "2 · Poor",
+               *         "3 · Fair",
+               *         "4 · Good",
+               *         "5 · Excellent"
+               *       ],
+               *       "thanks": "Thank you for your answer. It helps us improve."
+               *     }
+               *   }
+               * }
+               */
+              csat: {
+                /** @default true */
+                enabled: boolean;
+                /** @default 30 */
+                periodDays: number;
+                /** @default 72 */
+                expiresAfterHours: number;
+                whatsappTemplate?: string;
+                /**
+                 * @default {
+                 *   "es": {
+                 *     "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                 *     "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                 *     "button": "Calificar",
+                 *     "scores": [
+                 *       "1 · Muy mala",
+                 *       "2 · Mala",
+                 *       "3 · Regular",
+                 *       "4 · Buena",
+                 *       "5 · Excelente"
+                 *     ],
+                 *     "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                 *   },
+                 *   "en": {
+                 *     "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                 *     "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                 *     "button": "Rate",
+                 *     "scores": [
+                 *       "1 · Very poor",
+                 *       "2 · Poor",
+                 *       "3 · Fair",
+                 *       "4 · Good",
+                 *       "5 · Excellent"
+                 *     ],
+                 *     "thanks": "Thank you for your answer. It helps us improve."
+                 *   }
+                 * }
+                 */
+                texts: {
+                  /**
+                   * @default {
+                   *   "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                   *   "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                   *   "button": "Calificar",
+                   *   "scores": [
+                   *     "1 · Muy mala",
+                   *     "2 · Mala",
+                   *     "3 · Regular",
+                   *     "4 · Buena",
+                   *     "5 · Excelente"
+                   *   ],
+                   *   "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                   * }
+                   */
+                  es: {
+                    question: string;
+                    questionWithLink: string;
+                    button: string;
+                    scores: [string, string, string, string, string];
+                    thanks: string;
+                  };
+                  /**
+                   * @default {
+                   *   "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                   *   "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                   *   "button": "Rate",
+                   *   "scores": [
+                   *     "1 · Very poor",
+                   *     "2 · Poor",
+                   *     "3 · Fair",
+                   *     "4 · Good",
+                   *     "5 · Excellent"
+                   *   ],
+                   *   "thanks": "Thank you for your answer. It helps us improve."
+                   * }
+                   */
+                  en: {
+                    question: string;
+                    questionWithLink: string;
+                    button: string;
+                    scores: [string, string, string, string, string];
+                    thanks: string;
+                  };
+                };
+              };
+              /**
+               * @default [
+               *   {
+               *     "id": "reinicio",
+               *     "area": "soporte_tecnico",
+               *     "title": {
+               *       "es": "Reiniciar el equipo"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, mientras revisamos tu folio {folio}, ¿puedes desconectar tu antena y módem 30 segundos y volver a conectarlos? Cuéntanos si mejora."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: mientras revisamos su folio {folio}, le pedimos desconectar su antena y módem 30 segundos y volver a conectarlos, e indicarnos si el servicio mejora."
+               *     }
+               *   },
+               *   {
+               *     "id": "visita",
+               *     "area": "soporte_tecnico",
+               *     "title": {
+               *       "es": "Programar visita técnica"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, programamos una visita técnica para tu folio {folio}. La reparación debe quedar a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: programamos una visita técnica para su folio {folio}. La reparación quedará a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "aclaracion",
+               *     "area": "facturacion_cobranza",
+               *     "title": {
+               *       "es": "Aclaración de cargo en revisión"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, revisamos el cargo de tu folio {folio}. Si procede, la bonificación se verá en tu siguiente fecha de corte."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: revisamos el cargo de su folio {folio}. De proceder, la bonificación se reflejará en su siguiente fecha de corte."
+               *     }
+               *   },
+               *   {
+               *     "id": "baja",
+               *     "area": "cancelaciones",
+               *     "title": {
+               *       "es": "Confirmar la cancelación"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, registramos tu cancelación con el folio {folio}. Queda aplicada a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: registramos su cancelación con el folio {folio}, que quedará aplicada a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "queja",
+               *     "area": "atencion_quejas",
+               *     "title": {
+               *       "es": "Queja recibida"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, recibimos tu queja con el folio {folio} y ya la revisa nuestra área de quejas. Te respondemos a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: recibimos su queja con el folio {folio}; el área de atención a quejas le responderá a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "recibido",
+               *     "title": {
+               *       "es": "Acuse: ya lo estamos atendiendo"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, ya estamos revisando tu folio {folio}. Te respondemos a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: ya revisamos su folio {folio}. Le daremos respuesta a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "datos",
+               *     "title": {
+               *       "es": "Pedir datos que faltan"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, para avanzar con tu folio {folio} necesitamos tu número de cuenta y el domicilio del servicio. ¿Nos los compartes?"
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: para continuar con su folio {folio} le pedimos su número de cuenta y el domicilio del servicio."
+               *     }
+               *   },
+               *   {
+               *     "id": "resuelto",
+               *     "title": {
+               *       "es": "Avisar que quedó resuelto"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, tu folio {folio} quedó resuelto. Si algo no quedó bien, respóndenos aquí y lo retomamos."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: le informamos que su folio {folio} quedó resuelto. Si requiere algo más, responda a este mensaje."
+               *     }
+               *   }
+               * ]
+               */
+              cannedReplies: {
+                  id: string;
+                  area?: string;
+                  title: {
+                    es: string;
+                    en?: string;
+                  };
+                  tu: {
+                    es: string;
+                    en?: string;
+                  };
+                  usted: {
+                    es: string;
+                    en?: string;
+                  };
+                }[];
             };
           };
         };
@@ -2939,7 +5782,7 @@ export interface paths {
                 /** @default es_MX */
                 language?: string;
                 /** @default [] */
-                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "mensaje")[];
+                parameters?: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "encuesta_url" | "mensaje")[];
                 preview: string;
               })[];
             /**
@@ -4745,6 +7588,369 @@ export interface paths {
                 };
               };
             };
+            /**
+             * @default {
+             *   "allowPrivateNetworks": false,
+             *   "retryDelaysSeconds": [
+             *     30,
+             *     120,
+             *     600,
+             *     3600,
+             *     21600
+             *   ],
+             *   "disableAfterFailures": 10
+             * }
+             */
+            webhooks?: {
+              /** @default false */
+              allowPrivateNetworks?: boolean;
+              /**
+               * @default [
+               *   30,
+               *   120,
+               *   600,
+               *   3600,
+               *   21600
+               * ]
+               */
+              retryDelaysSeconds?: number[];
+              /** @default 10 */
+              disableAfterFailures?: number;
+            };
+            /**
+             * @default {
+             *   "categories": [
+             *     {
+             *       "code": "duda",
+             *       "name": "Duda",
+             *       "requestTypes": [
+             *         "duda"
+             *       ]
+             *     },
+             *     {
+             *       "code": "consulta",
+             *       "name": "Consulta",
+             *       "requestTypes": [
+             *         "consulta"
+             *       ]
+             *     },
+             *     {
+             *       "code": "aclaracion",
+             *       "name": "Aclaración",
+             *       "requestTypes": [
+             *         "aclaracion"
+             *       ]
+             *     },
+             *     {
+             *       "code": "queja",
+             *       "name": "Queja",
+             *       "requestTypes": [
+             *         "queja"
+             *       ]
+             *     },
+             *     {
+             *       "code": "falla",
+             *       "name": "Reporte de falla",
+             *       "requestTypes": [
+             *         "falla"
+             *       ]
+             *     },
+             *     {
+             *       "code": "sugerencia",
+             *       "name": "Sugerencia",
+             *       "requestTypes": [
+             *         "sugerencia"
+             *       ]
+             *     },
+             *     {
+             *       "code": "contratacion",
+             *       "name": "Contratación",
+             *       "requestTypes": [
+             *         "contratacion"
+             *       ]
+             *     },
+             *     {
+             *       "code": "saldo",
+             *       "name": "Consulta de saldo",
+             *       "requestTypes": [
+             *         "saldo"
+             *       ]
+             *     },
+             *     {
+             *       "code": "cancelacion",
+             *       "name": "Cancelación",
+             *       "requestTypes": [
+             *         "cancelacion"
+             *       ]
+             *     },
+             *     {
+             *       "code": "suspension",
+             *       "name": "Suspensión",
+             *       "requestTypes": [
+             *         "suspension"
+             *       ]
+             *     },
+             *     {
+             *       "code": "arco",
+             *       "name": "Derechos ARCO",
+             *       "requestTypes": [
+             *         "arco"
+             *       ]
+             *     }
+             *   ],
+             *   "generationHour": 6
+             * }
+             */
+            regulatorReport?: {
+              categories: ({
+                  code: string;
+                  name: string;
+                  requestTypes: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[];
+                  subtypes?: string[];
+                })[];
+              generationHour: number;
+            };
+            /**
+             * @default {
+             *   "enabled": true,
+             *   "periodDays": 30,
+             *   "expiresAfterHours": 72,
+             *   "texts": {
+             *     "es": {
+             *       "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+             *       "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+             *       "button": "Calificar",
+             *       "scores": [
+             *         "1 · Muy mala",
+             *         "2 · Mala",
+             *         "3 · Regular",
+             *         "4 · Buena",
+             *         "5 · Excelente"
+             *       ],
+             *       "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+             *     },
+             *     "en": {
+             *       "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+             *       "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+             *       "button": "Rate",
+             *       "scores": [
+             *         "1 · Very poor",
+             *         "2 · Poor",
+             *         "3 · Fair",
+             *         "4 · Good",
+             *         "5 · Excellent"
+             *       ],
+             *       "thanks": "Thank you for your answer. It helps us improve."
+             *     }
+             *   }
+             * }
+             */
+            csat?: {
+              /** @default true */
+              enabled?: boolean;
+              /** @default 30 */
+              periodDays?: number;
+              /** @default 72 */
+              expiresAfterHours?: number;
+              whatsappTemplate?: string;
+              /**
+               * @default {
+               *   "es": {
+               *     "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+               *     "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+               *     "button": "Calificar",
+               *     "scores": [
+               *       "1 · Muy mala",
+               *       "2 · Mala",
+               *       "3 · Regular",
+               *       "4 · Buena",
+               *       "5 · Excelente"
+               *     ],
+               *     "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+               *   },
+               *   "en": {
+               *     "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+               *     "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+               *     "button": "Rate",
+               *     "scores": [
+               *       "1 · Very poor",
+               *       "2 · Poor",
+               *       "3 · Fair",
+               *       "4 · Good",
+               *       "5 · Excellent"
+               *     ],
+               *     "thanks": "Thank you for your answer. It helps us improve."
+               *   }
+               * }
+               */
+              texts?: {
+                /**
+                 * @default {
+                 *   "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                 *   "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                 *   "button": "Calificar",
+                 *   "scores": [
+                 *     "1 · Muy mala",
+                 *     "2 · Mala",
+                 *     "3 · Regular",
+                 *     "4 · Buena",
+                 *     "5 · Excelente"
+                 *   ],
+                 *   "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                 * }
+                 */
+                es?: {
+                  question: string;
+                  questionWithLink: string;
+                  button: string;
+                  scores: [string, string, string, string, string];
+                  thanks: string;
+                };
+                /**
+                 * @default {
+                 *   "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                 *   "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                 *   "button": "Rate",
+                 *   "scores": [
+                 *     "1 · Very poor",
+                 *     "2 · Poor",
+                 *     "3 · Fair",
+                 *     "4 · Good",
+                 *     "5 · Excellent"
+                 *   ],
+                 *   "thanks": "Thank you for your answer. It helps us improve."
+                 * }
+                 */
+                en?: {
+                  question: string;
+                  questionWithLink: string;
+                  button: string;
+                  scores: [string, string, string, string, string];
+                  thanks: string;
+                };
+              };
+            };
+            /**
+             * @default [
+             *   {
+             *     "id": "reinicio",
+             *     "area": "soporte_tecnico",
+             *     "title": {
+             *       "es": "Reiniciar el equipo"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, mientras revisamos tu folio {folio}, ¿puedes desconectar tu antena y módem 30 segundos y volver a conectarlos? Cuéntanos si mejora."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: mientras revisamos su folio {folio}, le pedimos desconectar su antena y módem 30 segundos y volver a conectarlos, e indicarnos si el servicio mejora."
+             *     }
+             *   },
+             *   {
+             *     "id": "visita",
+             *     "area": "soporte_tecnico",
+             *     "title": {
+             *       "es": "Programar visita técnica"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, programamos una visita técnica para tu folio {folio}. La reparación debe quedar a más tardar el {plazo}."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: programamos una visita técnica para su folio {folio}. La reparación quedará a más tardar el {plazo}."
+             *     }
+             *   },
+             *   {
+             *     "id": "aclaracion",
+             *     "area": "facturacion_cobranza",
+             *     "title": {
+             *       "es": "Aclaración de cargo en revisión"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, revisamos el cargo de tu folio {folio}. Si procede, la bonificación se verá en tu siguiente fecha de corte."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: revisamos el cargo de su folio {folio}. De proceder, la bonificación se reflejará en su siguiente fecha de corte."
+             *     }
+             *   },
+             *   {
+             *     "id": "baja",
+             *     "area": "cancelaciones",
+             *     "title": {
+             *       "es": "Confirmar la cancelación"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, registramos tu cancelación con el folio {folio}. Queda aplicada a más tardar el {plazo}."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: registramos su cancelación con el folio {folio}, que quedará aplicada a más tardar el {plazo}."
+             *     }
+             *   },
+             *   {
+             *     "id": "queja",
+             *     "area": "atencion_quejas",
+             *     "title": {
+             *       "es": "Queja recibida"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, recibimos tu queja con el folio {folio} y ya la revisa nuestra área de quejas. Te respondemos a más tardar el {plazo}."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: recibimos su queja con el folio {folio}; el área de atención a quejas le responderá a más tardar el {plazo}."
+             *     }
+             *   },
+             *   {
+             *     "id": "recibido",
+             *     "title": {
+             *       "es": "Acuse: ya lo estamos atendiendo"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, ya estamos revisando tu folio {folio}. Te respondemos a más tardar el {plazo}."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: ya revisamos su folio {folio}. Le daremos respuesta a más tardar el {plazo}."
+             *     }
+             *   },
+             *   {
+             *     "id": "datos",
+             *     "title": {
+             *       "es": "Pedir datos que faltan"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, para avanzar con tu folio {folio} necesitamos tu número de cuenta y el domicilio del servicio. ¿Nos los compartes?"
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: para continuar con su folio {folio} le pedimos su número de cuenta y el domicilio del servicio."
+             *     }
+             *   },
+             *   {
+             *     "id": "resuelto",
+             *     "title": {
+             *       "es": "Avisar que quedó resuelto"
+             *     },
+             *     "tu": {
+             *       "es": "Hola{nombre}, tu folio {folio} quedó resuelto. Si algo no quedó bien, respóndenos aquí y lo retomamos."
+             *     },
+             *     "usted": {
+             *       "es": "Estimado(a) cliente{nombre}: le informamos que su folio {folio} quedó resuelto. Si requiere algo más, responda a este mensaje."
+             *     }
+             *   }
+             * ]
+             */
+            cannedReplies?: {
+                id: string;
+                area?: string;
+                title: {
+                  es: string;
+                  en?: string;
+                };
+                tu: {
+                  es: string;
+                  en?: string;
+                };
+                usted: {
+                  es: string;
+                  en?: string;
+                };
+              }[];
           };
         };
       };
@@ -4755,8 +7961,8 @@ export interface paths {
             "application/json": {
               changes: {
                   path: string;
-                  before: unknown;
-                  after: unknown;
+                  before?: unknown;
+                  after?: unknown;
                 }[];
             };
           };
@@ -4772,7 +7978,7 @@ export interface paths {
     patch: {
       parameters: {
         path: {
-          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "representatives" | "payments" | "rights" | "incidents" | "privacy" | "consent" | "portal" | "classification" | "menu";
+          section: "provider" | "areas" | "channels" | "requestSubtypes" | "causeCodes" | "routingRules" | "templates" | "whatsappTemplates" | "notices" | "deadlines" | "cases" | "representatives" | "payments" | "rights" | "incidents" | "privacy" | "consent" | "portal" | "classification" | "menu" | "webhooks" | "regulatorReport" | "csat" | "cannedReplies";
         };
       };
       requestBody: {
@@ -4938,7 +8144,7 @@ export interface paths {
                   /** @default es_MX */
                   language: string;
                   /** @default [] */
-                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "mensaje")[];
+                  parameters: ("folio" | "nombre" | "plazo" | "tipo" | "proveedor" | "codigo" | "estado" | "monto" | "fecha" | "zona" | "eta" | "detalle" | "referencia" | "bonificacion" | "fecha_efectiva" | "orden" | "ventana" | "incidente" | "estado_url" | "encuesta_url" | "mensaje")[];
                   preview: string;
                 })[];
               /**
@@ -6744,7 +9950,429 @@ export interface paths {
                   };
                 };
               };
+              /**
+               * @default {
+               *   "allowPrivateNetworks": false,
+               *   "retryDelaysSeconds": [
+               *     30,
+               *     120,
+               *     600,
+               *     3600,
+               *     21600
+               *   ],
+               *   "disableAfterFailures": 10
+               * }
+               */
+              webhooks: {
+                /** @default false */
+                allowPrivateNetworks: boolean;
+                /**
+                 * @default [
+                 *   30,
+                 *   120,
+                 *   600,
+                 *   3600,
+                 *   21600
+                 * ]
+                 */
+                retryDelaysSeconds: number[];
+                /** @default 10 */
+                disableAfterFailures: number;
+              };
+              /**
+               * @default {
+               *   "categories": [
+               *     {
+               *       "code": "duda",
+               *       "name": "Duda",
+               *       "requestTypes": [
+               *         "duda"
+               *       ]
+               *     },
+               *     {
+               *       "code": "consulta",
+               *       "name": "Consulta",
+               *       "requestTypes": [
+               *         "consulta"
+               *       ]
+               *     },
+               *     {
+               *       "code": "aclaracion",
+               *       "name": "Aclaración",
+               *       "requestTypes": [
+               *         "aclaracion"
+               *       ]
+               *     },
+               *     {
+               *       "code": "queja",
+               *       "name": "Queja",
+               *       "requestTypes": [
+               *         "queja"
+               *       ]
+               *     },
+               *     {
+               *       "code": "falla",
+               *       "name": "Reporte de falla",
+               *       "requestTypes": [
+               *         "falla"
+               *       ]
+               *     },
+               *     {
+               *       "code": "sugerencia",
+               *       "name": "Sugerencia",
+               *       "requestTypes": [
+               *         "sugerencia"
+               *       ]
+               *     },
+               *     {
+               *       "code": "contratacion",
+               *       "name": "Contratación",
+               *       "requestTypes": [
+               *         "contratacion"
+               *       ]
+               *     },
+               *     {
+               *       "code": "saldo",
+               *       "name": "Consulta de saldo",
+               *       "requestTypes": [
+               *         "saldo"
+               *       ]
+               *     },
+               *     {
+               *       "code": "cancelacion",
+               *       "name": "Cancelación",
+               *       "requestTypes": [
+               *         "cancelacion"
+               *       ]
+               *     },
+               *     {
+               *       "code": "suspension",
+               *       "name": "Suspensión",
+               *       "requestTypes": [
+               *         "suspension"
+               *       ]
+               *     },
+               *     {
+               *       "code": "arco",
+               *       "name": "Derechos ARCO",
+               *       "requestTypes": [
+               *         "arco"
+               *       ]
+               *     }
+               *   ],
+               *   "generationHour": 6
+               * }
+               */
+              regulatorReport: {
+                categories: ({
+                    code: string;
+                    name: string;
+                    requestTypes: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco")[];
+                    subtypes?: string[];
+                  })[];
+                generationHour: number;
+              };
+              /**
+               * @default {
+               *   "enabled": true,
+               *   "periodDays": 30,
+               *   "expiresAfterHours": 72,
+               *   "texts": {
+               *     "es": {
+               *       "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+               *       "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+               *       "button": "Calificar",
+               *       "scores": [
+               *         "1 · Muy mala",
+               *         "2 · Mala",
+               *         "3 · Regular",
+               *         "4 · Buena",
+               *         "5 · Excelente"
+               *       ],
+               *       "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+               *     },
+               *     "en": {
+               *       "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+               *       "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+               *       "button": "Rate",
+               *       "scores": [
+               *         "1 · Very poor",
+               *         "2 · Poor",
+               *         "3 · Fair",
+               *         "4 · Good",
+               *         "5 · Excellent"
+               *       ],
+               *       "thanks": "Thank you for your answer. It helps us improve."
+               *     }
+               *   }
+               * }
+               */
+              csat: {
+                /** @default true */
+                enabled: boolean;
+                /** @default 30 */
+                periodDays: number;
+                /** @default 72 */
+                expiresAfterHours: number;
+                whatsappTemplate?: string;
+                /**
+                 * @default {
+                 *   "es": {
+                 *     "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                 *     "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                 *     "button": "Calificar",
+                 *     "scores": [
+                 *       "1 · Muy mala",
+                 *       "2 · Mala",
+                 *       "3 · Regular",
+                 *       "4 · Buena",
+                 *       "5 · Excelente"
+                 *     ],
+                 *     "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                 *   },
+                 *   "en": {
+                 *     "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                 *     "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                 *     "button": "Rate",
+                 *     "scores": [
+                 *       "1 · Very poor",
+                 *       "2 · Poor",
+                 *       "3 · Fair",
+                 *       "4 · Good",
+                 *       "5 · Excellent"
+                 *     ],
+                 *     "thanks": "Thank you for your answer. It helps us improve."
+                 *   }
+                 * }
+                 */
+                texts: {
+                  /**
+                   * @default {
+                   *   "question": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Elige de 1 (muy mala) a 5 (excelente).",
+                   *   "questionWithLink": "¿Cómo calificas la atención que recibiste en tu folio {folio}? Cuéntanos en un minuto: {enlace}",
+                   *   "button": "Calificar",
+                   *   "scores": [
+                   *     "1 · Muy mala",
+                   *     "2 · Mala",
+                   *     "3 · Regular",
+                   *     "4 · Buena",
+                   *     "5 · Excelente"
+                   *   ],
+                   *   "thanks": "Gracias por tu respuesta. Nos ayuda a mejorar."
+                   * }
+                   */
+                  es: {
+                    question: string;
+                    questionWithLink: string;
+                    button: string;
+                    scores: [string, string, string, string, string];
+                    thanks: string;
+                  };
+                  /**
+                   * @default {
+                   *   "question": "How would you rate the service you got on folio {folio}? Pick from 1 (very poor) to 5 (excellent).",
+                   *   "questionWithLink": "How would you rate the service you got on folio {folio}? Tell us in a minute: {enlace}",
+                   *   "button": "Rate",
+                   *   "scores": [
+                   *     "1 · Very poor",
+                   *     "2 · Poor",
+                   *     "3 · Fair",
+                   *     "4 · Good",
+                   *     "5 · Excellent"
+                   *   ],
+                   *   "thanks": "Thank you for your answer. It helps us improve."
+                   * }
+                   */
+                  en: {
+                    question: string;
+                    questionWithLink: string;
+                    button: string;
+                    scores: [string, string, string, string, string];
+                    thanks: string;
+                  };
+                };
+              };
+              /**
+               * @default [
+               *   {
+               *     "id": "reinicio",
+               *     "area": "soporte_tecnico",
+               *     "title": {
+               *       "es": "Reiniciar el equipo"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, mientras revisamos tu folio {folio}, ¿puedes desconectar tu antena y módem 30 segundos y volver a conectarlos? Cuéntanos si mejora."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: mientras revisamos su folio {folio}, le pedimos desconectar su antena y módem 30 segundos y volver a conectarlos, e indicarnos si el servicio mejora."
+               *     }
+               *   },
+               *   {
+               *     "id": "visita",
+               *     "area": "soporte_tecnico",
+               *     "title": {
+               *       "es": "Programar visita técnica"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, programamos una visita técnica para tu folio {folio}. La reparación debe quedar a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: programamos una visita técnica para su folio {folio}. La reparación quedará a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "aclaracion",
+               *     "area": "facturacion_cobranza",
+               *     "title": {
+               *       "es": "Aclaración de cargo en revisión"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, revisamos el cargo de tu folio {folio}. Si procede, la bonificación se verá en tu siguiente fecha de corte."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: revisamos el cargo de su folio {folio}. De proceder, la bonificación se reflejará en su siguiente fecha de corte."
+               *     }
+               *   },
+               *   {
+               *     "id": "baja",
+               *     "area": "cancelaciones",
+               *     "title": {
+               *       "es": "Confirmar la cancelación"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, registramos tu cancelación con el folio {folio}. Queda aplicada a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: registramos su cancelación con el folio {folio}, que quedará aplicada a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "queja",
+               *     "area": "atencion_quejas",
+               *     "title": {
+               *       "es": "Queja recibida"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, recibimos tu queja con el folio {folio} y ya la revisa nuestra área de quejas. Te respondemos a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: recibimos su queja con el folio {folio}; el área de atención a quejas le responderá a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "recibido",
+               *     "title": {
+               *       "es": "Acuse: ya lo estamos atendiendo"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, ya estamos revisando tu folio {folio}. Te respondemos a más tardar el {plazo}."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: ya revisamos su folio {folio}. Le daremos respuesta a más tardar el {plazo}."
+               *     }
+               *   },
+               *   {
+               *     "id": "datos",
+               *     "title": {
+               *       "es": "Pedir datos que faltan"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, para avanzar con tu folio {folio} necesitamos tu número de cuenta y el domicilio del servicio. ¿Nos los compartes?"
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: para continuar con su folio {folio} le pedimos su número de cuenta y el domicilio del servicio."
+               *     }
+               *   },
+               *   {
+               *     "id": "resuelto",
+               *     "title": {
+               *       "es": "Avisar que quedó resuelto"
+               *     },
+               *     "tu": {
+               *       "es": "Hola{nombre}, tu folio {folio} quedó resuelto. Si algo no quedó bien, respóndenos aquí y lo retomamos."
+               *     },
+               *     "usted": {
+               *       "es": "Estimado(a) cliente{nombre}: le informamos que su folio {folio} quedó resuelto. Si requiere algo más, responda a este mensaje."
+               *     }
+               *   }
+               * ]
+               */
+              cannedReplies: {
+                  id: string;
+                  area?: string;
+                  title: {
+                    es: string;
+                    en?: string;
+                  };
+                  tu: {
+                    es: string;
+                    en?: string;
+                  };
+                  usted: {
+                    es: string;
+                    en?: string;
+                  };
+                }[];
             };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/settings/holidays": {
+    /**
+     * The Mexican mandatory rest days of a year, as business calendars observe them
+     * @description Ley Federal del Trabajo art. 74, with the change of federal executive on 1 October from 2024 on. Election days are not included: providers add them as closures of their calendar.
+     */
+    get: {
+      parameters: {
+        query: {
+          year: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              year: number;
+              days: string[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/settings/deadline-defaults": {
+    /**
+     * Atiende's default deadline policies, each with where its figure comes from
+     * @description What a provider starts with, so the console can tell which policies the provider changed.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** @enum {string} */
+                requestType: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+                subtype?: string;
+                firstResponse: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                resolution: {
+                  amount: number;
+                  /** @enum {string} */
+                  unit: "minutes" | "hours" | "days";
+                  /** @enum {string} */
+                  clock: "business" | "calendar";
+                };
+                source: string;
+              })[];
           };
         };
       };
@@ -9756,7 +13384,7 @@ export interface paths {
                 /** Format: uuid */
                 id: string;
                 /** @enum {string} */
-                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation" | "conversation" | "breach_notice";
+                subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation" | "conversation" | "breach_notice" | "regulator_report" | "webhook_subscription";
                 /** Format: uuid */
                 subjectId: string;
                 caseId: string | null;
@@ -9793,7 +13421,7 @@ export interface paths {
               /** Format: uuid */
               id: string;
               /** @enum {string} */
-              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation" | "conversation" | "breach_notice";
+              subjectKind: "case" | "customer" | "account" | "service" | "incident" | "incident_proposal" | "service_order" | "agent" | "api_token" | "settings" | "payment" | "payment_promise" | "customer_import" | "arco_request" | "plan" | "zone" | "conciliation" | "compensation" | "cancellation" | "conversation" | "breach_notice" | "regulator_report" | "webhook_subscription";
               /** Format: uuid */
               subjectId: string;
               deadlineKind: string;
@@ -10339,6 +13967,84 @@ export interface paths {
               revokedAt: string | null;
               active: boolean;
               createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/portal/surveys/{token}": {
+    /** A satisfaction survey's question, folio and status, by its link's token */
+    get: {
+      parameters: {
+        path: {
+          token: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              folio: string;
+              provider: string;
+              /** @enum {string} */
+              status: "enviada" | "respondida" | "expirada";
+              score: number | null;
+              texts: {
+                es: {
+                  question: string;
+                  scores: string[];
+                  thanks: string;
+                };
+                en: {
+                  question: string;
+                  scores: string[];
+                  thanks: string;
+                };
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Answer a satisfaction survey once: a score from 1 to 5 and an optional comment */
+    post: {
+      parameters: {
+        path: {
+          token: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            score: number;
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              folio: string;
+              provider: string;
+              /** @enum {string} */
+              status: "enviada" | "respondida" | "expirada";
+              score: number | null;
+              texts: {
+                es: {
+                  question: string;
+                  scores: string[];
+                  thanks: string;
+                };
+                en: {
+                  question: string;
+                  scores: string[];
+                  thanks: string;
+                };
+              };
             };
           };
         };
@@ -13400,6 +17106,60 @@ export interface paths {
       };
     };
   };
+  "/api/v1/cases/{folio}/evidence.json": {
+    /** The case’s file for a PROFECO conciliation: customer, case, incident, timeline, messages (no internal notes), attachments, deadlines, compensations; each item hashed, with a manifest hash */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              folio: string;
+              provider: {
+                name: string;
+                legalName: string;
+              };
+              generatedAt: string;
+              /** @enum {boolean} */
+              internalNotesExcluded: true;
+              items: ({
+                  /** @enum {string} */
+                  kind: "cliente" | "caso" | "incidente" | "evento" | "mensaje" | "adjunto" | "plazo" | "compensacion";
+                  id: string;
+                  at: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                  sha256: string;
+                })[];
+              manifestSha256: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cases/{folio}/evidence.pdf": {
+    /** The same file as a PDF in Spanish, each item’s hash printed and the manifest hash on its first page */
+    get: {
+      parameters: {
+        path: {
+          folio: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
   "/api/v1/arco-requests": {
     /** ARCO requests of the agent’s areas, newest first */
     get: {
@@ -14314,6 +18074,428 @@ export interface paths {
       };
     };
   };
+  "/api/v1/stats/volume": {
+    /** Cases created in each period, by channel, request type, area or in total */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+          groupBy?: "channel" | "requestType" | "area" | "none";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: {
+                  period: string;
+                  key: string;
+                  count: number;
+                }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/backlog": {
+    /** Cases open now by area: status, unassigned, age (the date range is ignored) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: ({
+                  area: string;
+                  areaName: string;
+                  open: number;
+                  unassigned: number;
+                  byStatus: {
+                    nuevo: number;
+                    asignado: number;
+                    en_proceso: number;
+                    en_espera_cliente: number;
+                  };
+                  age: {
+                    under1d: number;
+                    d1to3: number;
+                    d3to7: number;
+                    over7d: number;
+                  };
+                  oldestCreatedAt: string | null;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/compliance": {
+    /** Case deadlines falling due in each period: met on time, met late, overdue, pending */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: ({
+                  period: string;
+                  /** @enum {string} */
+                  deadlineKind: "primera_respuesta" | "resolucion";
+                  metOnTime: number;
+                  metLate: number;
+                  breachedOpen: number;
+                  pendingOnTime: number;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/response-times": {
+    /** Business minutes to first response and to resolution of the cases created in each period */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: ({
+                  period: string;
+                  firstResponse: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                  };
+                  resolution: {
+                    count: number;
+                    medianMinutes: number | null;
+                    p90Minutes: number | null;
+                  };
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/compensations": {
+    /** Compensations applied and refunds paid back in each period, by kind, in centavos */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: {
+                  period: string;
+                  kind: string;
+                  count: number;
+                  amountCentavos: number;
+                }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/incidents": {
+    /** Incidents started in each period, customers of their linked cases, how long they lasted */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: ({
+                  period: string;
+                  count: number;
+                  customersAffected: number;
+                  durationMinutes: {
+                    median: number | null;
+                    max: number | null;
+                  };
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/satisfaction": {
+    /** Satisfaction surveys answered in each period: average and spread, by area, agent or in total */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+          groupBy?: "area" | "agent" | "none";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: ({
+                  period: string;
+                  key: string;
+                  keyName: string;
+                  answered: number;
+                  average: number | null;
+                  distribution: number[];
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/stats/live-queue": {
+    /** Each active area now: cases waiting, cases being worked, agents on line */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day, inclusive; default: 29 days before `to` */
+          from?: string;
+          /** @description Last day, inclusive; default: today */
+          to?: string;
+          /** @description Buckets: day, ISO week (Monday), month */
+          period?: "dia" | "semana" | "mes";
+          /** @description An area code; a supervisor sees only the areas they supervise */
+          area?: string;
+          channel?: "telefono" | "whatsapp" | "email" | "portal" | "facebook";
+          requestType?: "duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco";
+          subtype?: string;
+          /** @description A zone id: cases whose service is in it or in a zone below it */
+          zone?: number;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              filters: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                period: "dia" | "semana" | "mes";
+                timeZone: string;
+                area: string | null;
+                channel: ("telefono" | "whatsapp" | "email" | "portal" | "facebook") | null;
+                requestType: ("duda" | "consulta" | "aclaracion" | "queja" | "falla" | "sugerencia" | "contratacion" | "saldo" | "cancelacion" | "suspension" | "arco") | null;
+                subtype: string | null;
+                zone: number | null;
+              };
+              rows: {
+                  area: string;
+                  areaName: string;
+                  waiting: number;
+                  inProgress: number;
+                  agentsOnline: number;
+                }[];
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/promotions": {
     /** Send a promotional message to every customer with consent in force (by a paced job) */
     post: {
@@ -14335,6 +18517,267 @@ export interface paths {
               /** Format: uuid */
               promotionId: string;
               audience: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/regulator-reports": {
+    /** The archived monthly reports for the regulators, newest month first, with their hashes */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                period: string;
+                generatedAt: string;
+                generatedBy: string | null;
+                csvSha256: string;
+                csvBytes: number;
+                xlsxSha256: string;
+                xlsxBytes: number;
+              })[];
+          };
+        };
+      };
+    };
+    /** Generate and archive the report of a finished month (provider’s time zone); once stored it never changes */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            period: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              period: string;
+              generatedAt: string;
+              generatedBy: string | null;
+              csvSha256: string;
+              csvBytes: number;
+              xlsxSha256: string;
+              xlsxBytes: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/regulator-reports/{period}/csv": {
+    /** A month's report as archived (CSV), its SHA-256 in X-Content-SHA256 */
+    get: {
+      parameters: {
+        path: {
+          period: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/regulator-reports/{period}/xlsx": {
+    /** A month's report as archived (XLSX), its SHA-256 in X-Content-SHA256 */
+    get: {
+      parameters: {
+        path: {
+          period: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks": {
+    /** Webhook subscriptions, newest first, and the event kinds one may choose */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  url: string;
+                  description: string;
+                  eventKinds: string[];
+                  active: boolean;
+                  consecutiveFailures: number;
+                  disabledAt: string | null;
+                  createdAt: string;
+                })[];
+              availableKinds: ("created" | "status_changed" | "assigned" | "transferred" | "priority_changed" | "type_changed" | "deadline_warning" | "deadline_breached" | "incident_declared" | "incident_updated" | "case_incident_linked" | "incident_restoration_applied" | "compensation_posted" | "compensation_decided" | "refund_made" | "payment_confirmed" | "service_status_changed" | "service_suspended" | "service_reactivated" | "cancellation_effected" | "installation_recorded" | "service_order_created" | "service_order_scheduled" | "service_order_visited" | "service_order_closed" | "csat_answered")[];
+            };
+          };
+        };
+      };
+    };
+    /** Subscribe a URL to event kinds; the answer carries the signing secret, shown only here */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            url: string;
+            /** @default */
+            description?: string;
+            eventKinds: ("created" | "status_changed" | "assigned" | "transferred" | "priority_changed" | "type_changed" | "deadline_warning" | "deadline_breached" | "incident_declared" | "incident_updated" | "case_incident_linked" | "incident_restoration_applied" | "compensation_posted" | "compensation_decided" | "refund_made" | "payment_confirmed" | "service_status_changed" | "service_suspended" | "service_reactivated" | "cancellation_effected" | "installation_recorded" | "service_order_created" | "service_order_scheduled" | "service_order_visited" | "service_order_closed" | "csat_answered")[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              eventKinds: string[];
+              active: boolean;
+              consecutiveFailures: number;
+              disabledAt: string | null;
+              createdAt: string;
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}": {
+    /** Change the URL, kinds or description, or switch a subscription off or back on */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            url?: string;
+            description?: string;
+            eventKinds?: ("created" | "status_changed" | "assigned" | "transferred" | "priority_changed" | "type_changed" | "deadline_warning" | "deadline_breached" | "incident_declared" | "incident_updated" | "case_incident_linked" | "incident_restoration_applied" | "compensation_posted" | "compensation_decided" | "refund_made" | "payment_confirmed" | "service_status_changed" | "service_suspended" | "service_reactivated" | "cancellation_effected" | "installation_recorded" | "service_order_created" | "service_order_scheduled" | "service_order_visited" | "service_order_closed" | "csat_answered")[];
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              eventKinds: string[];
+              active: boolean;
+              consecutiveFailures: number;
+              disabledAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/rotate-secret": {
+    /** Replace the signing secret; the new one is shown only in this answer */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              eventKinds: string[];
+              active: boolean;
+              consecutiveFailures: number;
+              disabledAt: string | null;
+              createdAt: string;
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/deliveries": {
+    /** A subscription's deliveries, newest first, with attempts and the last status code */
+    get: {
+      parameters: {
+        query?: {
+          status?: "pendiente" | "entregada" | "fallida";
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                /** Format: uuid */
+                id: string;
+                eventId: number;
+                eventKind: string;
+                /** @enum {string} */
+                status: "pendiente" | "entregada" | "fallida";
+                attempts: number;
+                lastStatusCode: number | null;
+                lastError: string | null;
+                nextAttemptAt: string | null;
+                deliveredAt: string | null;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/test": {
+    /** Send a signed `ping` to the URL now and tell what it answered */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              delivered: boolean;
+              statusCode: number | null;
+              error: string | null;
             };
           };
         };

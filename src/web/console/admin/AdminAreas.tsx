@@ -6,8 +6,12 @@ import { Field } from '../../shared/Field.tsx';
 import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
+import { AreaSettings } from './forms/AreaSettings.tsx';
 
-/** The areas cases are routed to: list, (de)activate, create. Routing rules live in the provider profile. */
+/**
+ * The areas cases are routed to: list, (de)activate, create; each one's supervisors and calendar. Routing
+ * rules live in the provider profile.
+ */
 export function AdminAreas() {
   const { t } = useTranslation(['console', 'common']);
   const { areas, reloadDirectory } = useSession();
@@ -15,6 +19,8 @@ export function AdminAreas() {
   const [name, setName] = useState('');
   const [failure, setFailure] = useState<ApiError>();
   const [notice, setNotice] = useState('');
+  // Creating or (de)activating an area changes the profile's list: the calendars below start again from it.
+  const [directoryVersion, setDirectoryVersion] = useState(0);
 
   const run = async (action: () => Promise<unknown>, message: string) => {
     setFailure(undefined);
@@ -22,6 +28,7 @@ export function AdminAreas() {
     try {
       await action();
       await reloadDirectory();
+      setDirectoryVersion((v) => v + 1);
       setNotice(message);
       return true;
     } catch (caught) {
@@ -113,6 +120,7 @@ export function AdminAreas() {
           {t('admin.areas.create')}
         </button>
       </form>
+      <AreaSettings key={directoryVersion} />
     </>
   );
 }

@@ -20,6 +20,7 @@ import { type ActionsHandle, CaseActions } from './CaseActions.tsx';
 import { CaseCancellation } from './CaseCancellation.tsx';
 import { CaseCompensations } from './CaseCompensations.tsx';
 import { CaseDeadline } from './CaseDeadline.tsx';
+import { CaseEvidence } from './CaseEvidence.tsx';
 import { CaseIncident } from './CaseIncident.tsx';
 import { CasePayments } from './CasePayments.tsx';
 import { CaseServiceOrders } from './CaseServiceOrders.tsx';
@@ -217,6 +218,7 @@ export function CasePage({ folio }: { folio: string }) {
           <CasePayments kase={c} mayChange={mayChange} />
           <CaseCompensations kase={c} mayChange={mayChange} />
           <CaseServiceOrders kase={c} mayChange={mayChange} />
+          <CaseEvidence kase={c} mayChange={mayChange} />
           {c.requestType === 'cancelacion' && <CaseCancellation kase={c} mayChange={mayChange} />}
           {c.requestType === 'suspension' && <CaseSuspension kase={c} mayChange={mayChange} />}
           {c.requestType === 'arco' && <CaseArco kase={c} mayChange={mayChange} onChanged={kase.reload} />}

@@ -6,7 +6,7 @@ import { fillPlaceholders, formatDateTime, formatPhone } from '../../shared/form
 import { useAsync } from '../../shared/hooks.ts';
 import type { CaseDetail, CustomerDetail } from '../../shared/types.ts';
 import { api } from '../api.ts';
-import { cannedRepliesFor, toneOf } from '../canned.ts';
+import { cannedTitle, toneOf, useCannedReplies } from '../canned.ts';
 import { useSession } from '../session.tsx';
 import { type ReplyOption, replyOptions } from './reply-route.ts';
 
@@ -37,7 +37,7 @@ export function Composer({
   onSent: () => Promise<void>;
   ref: Ref<ComposerHandle>;
 }) {
-  const { t } = useTranslation(['console', 'common']);
+  const { t, i18n } = useTranslation(['console', 'common']);
   const { timeZone } = useSession();
   const [mode, setMode] = useState<ComposerMode>('saliente');
   const [body, setBody] = useState('');
@@ -88,14 +88,14 @@ export function Composer({
     return t('reply.option', { channel, address: kind === 'whatsapp' ? formatPhone(address) : address });
   };
 
-  const canned = cannedRepliesFor(kase.area.code);
+  const canned = useCannedReplies(kase.area.code);
   const applyCanned = (id: string) => {
     const reply = canned.find((c) => c.id === id);
     if (!reply) return;
     const due = kase.deadline?.dueAt;
     const firstName = kase.customer.name?.trim().split(/\s+/)[0];
     setBody(
-      fillPlaceholders(reply[toneOf(kase.channel)], {
+      fillPlaceholders(reply[toneOf(kase.channel)].es, {
         folio: kase.folio,
         // Like the provider's own templates: the first name, with its leading space ("Hola{nombre}").
         nombre: firstName ? ` ${firstName}` : '',
@@ -213,7 +213,7 @@ export function Composer({
             <option value="">{t('composer.cannedNone')}</option>
             {canned.map((reply) => (
               <option key={reply.id} value={reply.id}>
-                {reply.title}
+                {cannedTitle(reply, i18n.language)}
               </option>
             ))}
           </select>

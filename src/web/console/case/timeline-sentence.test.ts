@@ -1083,6 +1083,72 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     { es: 'El plazo de instalación venció', en: 'The installation deadline expired' },
   ],
   [
+    'webhook_subscription_changed',
+    event('webhook_subscription_changed', luis, {
+      after: { host: 'crm.example.com', eventKinds: ['created'], active: true },
+      reason: 'created',
+    }),
+    {
+      es: 'Luis suscribió crm.example.com a los eventos de la integración',
+      en: 'Luis subscribed crm.example.com to integration events',
+    },
+  ],
+  [
+    'webhook_subscription_changed',
+    event('webhook_subscription_changed', luis, {
+      after: { host: 'crm.example.com', eventKinds: ['created'], active: true },
+      reason: 'updated',
+    }),
+    {
+      es: 'Luis cambió la suscripción de crm.example.com',
+      en: 'Luis changed the subscription of crm.example.com',
+    },
+  ],
+  [
+    'webhook_subscription_changed',
+    event('webhook_subscription_changed', luis, {
+      after: { host: 'crm.example.com', eventKinds: ['created'], active: false },
+      reason: 'disabled',
+    }),
+    {
+      es: 'Luis desactivó la suscripción de crm.example.com',
+      en: 'Luis switched off the subscription of crm.example.com',
+    },
+  ],
+  [
+    'webhook_subscription_changed',
+    event('webhook_subscription_changed', luis, {
+      after: { host: 'crm.example.com', eventKinds: ['created'], active: true },
+      reason: 'reenabled',
+    }),
+    {
+      es: 'Luis volvió a activar la suscripción de crm.example.com',
+      en: 'Luis switched the subscription of crm.example.com back on',
+    },
+  ],
+  [
+    'webhook_subscription_changed',
+    event('webhook_subscription_changed', luis, {
+      after: { host: 'crm.example.com', eventKinds: ['created'], active: true },
+      reason: 'secret_rotated',
+    }),
+    {
+      es: 'Luis reemplazó el secreto de firma de la suscripción de crm.example.com',
+      en: 'Luis replaced the signing secret of the subscription of crm.example.com',
+    },
+  ],
+  [
+    'webhook_subscription_disabled',
+    event('webhook_subscription_disabled', system, {
+      after: { host: 'crm.example.com', consecutiveFailures: 10, lastStatusCode: 503 },
+      reason: 'consecutive_failures',
+    }),
+    {
+      es: 'Se desactivó la suscripción de crm.example.com tras 10 entregas fallidas seguidas',
+      en: 'The subscription of crm.example.com was switched off after 10 failed deliveries in a row',
+    },
+  ],
+  [
     'incident_declared',
     event('incident_declared', ana, { after: { number: 12, status: 'abierto' } }),
     { es: 'Ana declaró el incidente 12', en: 'Ana declared incident 12' },
@@ -1186,6 +1252,22 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     },
   ],
   [
+    'regulator_report_generated',
+    event('regulator_report_generated', ana, { after: { period: '2026-10' } }),
+    {
+      es: 'Ana generó el reporte al regulador de 2026-10',
+      en: 'Ana generated the regulator report for 2026-10',
+    },
+  ],
+  [
+    'evidence_exported',
+    event('evidence_exported', ana, { after: { format: 'pdf', manifestSha256: 'ab12' } }),
+    {
+      es: 'Ana exportó el expediente para conciliación (PDF)',
+      en: 'Ana exported the conciliation file (PDF)',
+    },
+  ],
+  [
     'service_order_scheduled',
     event('service_order_scheduled', luis, { after: { number: 57 } }),
     { es: 'Luis agendó la visita de la orden 57', en: 'Luis scheduled the visit of order 57' },
@@ -1204,6 +1286,27 @@ const TABLE: Array<[string, CaseEvent, { es: string; en: string }]> = [
     {
       es: 'El cliente confirmó por mensaje la visita de la orden 57',
       en: 'The customer confirmed the visit of order 57 by message',
+    },
+  ],
+  [
+    'csat_sent',
+    event('csat_sent', system, { after: { surveyId: 'x', channel: 'whatsapp' } }),
+    {
+      es: 'Se envió la encuesta de satisfacción por WhatsApp',
+      en: 'The satisfaction survey was sent by WhatsApp',
+    },
+  ],
+  [
+    'csat_answered',
+    event('csat_answered', customer, { after: { surveyId: 'x', score: 4, comment: false, via: 'whatsapp' } }),
+    { es: 'El cliente calificó la atención con 4 de 5', en: 'The customer rated the service 4 out of 5' },
+  ],
+  [
+    'csat_answered',
+    event('csat_answered', customer, { after: { surveyId: 'x', score: 2, comment: true, via: 'portal' } }),
+    {
+      es: 'El cliente calificó la atención con 2 de 5 y dejó un comentario',
+      en: 'The customer rated the service 2 out of 5 and left a comment',
     },
   ],
   [

@@ -321,17 +321,32 @@ export function eventSentence(event: CaseEvent, ctx: SentenceContext): string | 
     }
     case 'service_order_created':
       return s(by, { number: after.number, kind: t(`field.kind.${text(after.kind) ?? 'reparacion'}`) });
+    case 'regulator_report_generated':
+      return s(by, { period: after.period });
+    case 'evidence_exported':
+      return s('agent', { format: (text(after.format) ?? 'pdf').toUpperCase() });
     case 'service_order_scheduled':
       if (event.reason !== 'confirmada_por_cliente') return s(by, { number: after.number });
       // The customer's own answer to the notice, or an agent recording one they read.
       return s(event.actorKind === 'cliente' ? 'confirmedByCustomer' : 'confirmed', { number: after.number });
     case 'service_order_reschedule_requested':
       return s('customer', { number: after.number });
+    case 'csat_sent':
+      return s('system', { channel: t(`common:channel.${text(after.channel) ?? 'email'}`) });
+    case 'csat_answered':
+      return s(after.comment === true ? 'customerWithComment' : 'customer', { score: after.score });
     case 'service_order_visited':
       return s(by, {
         number: after.number,
         outcome: t(`field.outcome.${text(after.outcome) ?? 'realizada'}`),
       });
+    case 'webhook_subscription_changed': {
+      const reason = text(event.reason);
+      const known = ['created', 'disabled', 'reenabled', 'secret_rotated'];
+      return s(reason && known.includes(reason) ? reason : 'updated', { host: after.host });
+    }
+    case 'webhook_subscription_disabled':
+      return s('system', { host: after.host, count: after.consecutiveFailures });
     // Closed without a visit: its service was cancelled (the one reason an order is closed so).
     case 'service_order_closed':
       return s(by, { number: after.number });
