@@ -232,8 +232,9 @@ export function DashboardPage() {
   const backlog = useStat<BacklogRow>('backlog', query);
   const queue = useStat<LiveQueueRow>('live-queue', query);
   const satisfaction = useStat<SatisfactionRow>('satisfaction', { ...query, groupBy: 'area' });
+  const satisfactionByAgent = useStat<SatisfactionRow>('satisfaction', { ...query, groupBy: 'agent' });
   const times = useStat<ResponseTimesRow>('response-times', query);
-  const all = [byChannel, byType, compliance, backlog, queue, satisfaction, times];
+  const all = [byChannel, byType, compliance, backlog, queue, satisfaction, satisfactionByAgent, times];
   const reloadAll = () => {
     for (const stat of all) void stat.reload();
   };
@@ -384,47 +385,46 @@ export function DashboardPage() {
     rows: queueRows.map((r) => [r.areaName, ...QUEUE_MEASURES.map((m) => r[m])]),
   };
 
-  const satisfactionRows = satisfaction.data?.rows ?? [];
-  // The period's average per area weighs each bucket by its answers, as one long survey would.
-  const satisfactionByArea = unique(satisfactionRows.map((r) => r.key)).map((key) => {
-    const rows = satisfactionRows.filter((r) => r.key === key);
-    const answered = sum(rows.map((r) => r.answered));
-    const weighted = sum(rows.map((r) => (r.average ?? 0) * r.answered));
-    return {
-      name: rows[0]?.keyName ?? key,
-      answered,
-      average: answered > 0 ? Math.round((weighted / answered) * 100) / 100 : null,
+  // The period's average per area or agent weighs each bucket by its answers, as one long survey would.
+  const satisfactionView = (rows: SatisfactionRow[], keyHeader: string) => {
+    const byKey = unique(rows.map((r) => r.key)).map((key) => {
+      const mine = rows.filter((r) => r.key === key);
+      const answered = sum(mine.map((r) => r.answered));
+      const weighted = sum(mine.map((r) => (r.average ?? 0) * r.answered));
+      return {
+        name: mine[0]?.keyName ?? key,
+        answered,
+        average: answered > 0 ? Math.round((weighted / answered) * 100) / 100 : null,
+      };
+    });
+    const option: ChartOption = {
+      ...base(),
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter },
+      xAxis: { type: 'value', min: 0, max: 5 },
+      yAxis: { type: 'category', data: byKey.map((a) => a.name) },
+      series: [{ type: 'bar', name: t('dashboard.satisfaction.average'), data: byKey.map((a) => a.average) }],
     };
-  });
-  const satisfactionOption: ChartOption = {
-    ...base(),
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter },
-    xAxis: { type: 'value', min: 0, max: 5 },
-    yAxis: { type: 'category', data: satisfactionByArea.map((a) => a.name) },
-    series: [
-      {
-        type: 'bar',
-        name: t('dashboard.satisfaction.average'),
-        data: satisfactionByArea.map((a) => a.average),
-      },
-    ],
+    const table: ChartTable = {
+      header: [
+        t('dashboard.columns.period'),
+        keyHeader,
+        t('dashboard.satisfaction.answered'),
+        t('dashboard.satisfaction.average'),
+        ...SCORES.map((score) => t('dashboard.satisfaction.score', { score })),
+      ],
+      rows: rows.map((r) => [
+        r.period,
+        r.keyName,
+        r.answered,
+        r.average,
+        ...SCORES.map((_, i) => r.distribution[i] ?? 0),
+      ]),
+    };
+    const points = byKey.map((a): [string, number | null] => [a.name, a.average]);
+    return { option, table, points };
   };
-  const satisfactionTable: ChartTable = {
-    header: [
-      t('dashboard.columns.period'),
-      t('dashboard.area'),
-      t('dashboard.satisfaction.answered'),
-      t('dashboard.satisfaction.average'),
-      ...SCORES.map((score) => t('dashboard.satisfaction.score', { score })),
-    ],
-    rows: satisfactionRows.map((r) => [
-      r.period,
-      r.keyName,
-      r.answered,
-      r.average,
-      ...SCORES.map((_, i) => r.distribution[i] ?? 0),
-    ]),
-  };
+  const byArea = satisfactionView(satisfaction.data?.rows ?? [], t('dashboard.area'));
+  const byAgent = satisfactionView(satisfactionByAgent.data?.rows ?? [], t('dashboard.agent'));
 
   const timeRows = times.data?.rows ?? [];
   const timeMeasures = [
@@ -474,6 +474,7 @@ export function DashboardPage() {
     backlog: t('dashboard.charts.backlog'),
     queue: t('dashboard.charts.liveQueue'),
     satisfaction: t('dashboard.charts.satisfaction'),
+    satisfactionByAgent: t('dashboard.charts.satisfactionByAgent'),
     times: t('dashboard.charts.responseTimes'),
   };
 
@@ -550,13 +551,18 @@ export function DashboardPage() {
         <Chart
           id="dashboard-satisfaction"
           title={title.satisfaction}
-          summary={summary(
-            title.satisfaction,
-            satisfactionByArea.map((a): [string, number | null] => [a.name, a.average]),
-          )}
-          option={satisfactionOption}
-          table={satisfactionTable}
+          summary={summary(title.satisfaction, byArea.points)}
+          option={byArea.option}
+          table={byArea.table}
           fileStem={stem('satisfaccion')}
+        />
+        <Chart
+          id="dashboard-satisfaction-agents"
+          title={title.satisfactionByAgent}
+          summary={summary(title.satisfactionByAgent, byAgent.points)}
+          option={byAgent.option}
+          table={byAgent.table}
+          fileStem={stem('satisfaccion-por-agente')}
         />
         <Chart
           id="dashboard-response-times"
