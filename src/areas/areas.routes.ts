@@ -82,6 +82,7 @@ export function areasRoutes(app: HttpApp, ctx: AppContext) {
         await tx.insert(settingsChanges).values({
           source: 'api',
           actorAgentId: actorOf(request).agentId,
+          createdAt: ctx.clock.now(),
           diff: diffJson({}, { areas: { [created.code]: present(created) } }),
         });
         return created;
@@ -112,6 +113,7 @@ export function areasRoutes(app: HttpApp, ctx: AppContext) {
         await tx.insert(settingsChanges).values({
           source: 'api',
           actorAgentId: actorOf(request).agentId,
+          createdAt: ctx.clock.now(),
           diff: diffJson(
             { areas: { [before.code]: present(before) } },
             { areas: { [after.code]: present(after) } },

@@ -8,7 +8,11 @@ export const CsatTextsSchema = z.object({
   /** The question sent on WhatsApp and Messenger, answered by tapping a score. */
   question: z.string().min(1).max(900),
   /** The same question with the survey page's address, for e-mail, the portal and a closed chat window. */
-  questionWithLink: z.string().min(1).max(900),
+  questionWithLink: z
+    .string()
+    .min(1)
+    .max(900)
+    .refine((text) => text.includes('{enlace}'), 'must contain {enlace}, the survey page’s address'),
   /** WhatsApp's list button. */
   button: z.string().min(1).max(20),
   /** The five scores' titles, worst first (list rows and quick replies show at most 20 characters). */

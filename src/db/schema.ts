@@ -474,6 +474,10 @@ export const deadlines = pgTable(
     index('deadlines_case_due_idx')
       .on(t.dueAt, t.kind, t.metAt, t.breachedAt, t.pausedAt, t.subjectId)
       .where(sql`${t.subjectKind} = 'case' and ${t.cancelledAt} is null`),
+    // Clocks met before their minutes were stored, for the back-fill job; empty once it has run.
+    index('deadlines_case_unmeasured_idx')
+      .on(t.id)
+      .where(sql`${t.subjectKind} = 'case' and ${t.metAt} is not null and ${t.businessMinutes} is null`),
   ],
 );
 
@@ -1469,12 +1473,17 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
-/** How far the webhook dispatcher has read the event log (one row). */
+/** How far the webhook dispatcher has read the event log (one row), and the ids it skipped over. */
 export const webhookCursor = pgTable(
   'webhook_cursor',
   {
     id: smallint('id').primaryKey().default(1),
     lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+    /**
+     * Ids below the cursor not seen yet: taken from the sequence by a transaction still running (its
+     * events will appear) or rolled back (never). Each is looked for on every run until it appears or ages out.
+     */
+    gaps: jsonb('gaps').$type<Array<{ id: number; since: string }>>().notNull().default([]),
   },
   (t) => [check('webhook_cursor_single_row', sql`${t.id} = 1`)],
 );

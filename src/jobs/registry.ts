@@ -47,6 +47,7 @@ import {
 } from '../rights/suspension-jobs.ts';
 import { checkDeadline, DEADLINE_CHECK_JOB } from '../sla/deadlines.service.ts';
 import type { DeadlineCheckJob } from '../sla/subject-deadlines.ts';
+import { fillResponseMinutes, RESPONSE_MINUTES_CRON, RESPONSE_MINUTES_JOB } from '../stats/backfill.ts';
 import {
   dispatchWebhooks,
   sendWebhookDelivery,
@@ -128,6 +129,13 @@ export function jobDefinitions(ctx: AppContext): AnyJobDefinition[] {
       cron: CLEANUP_CRON,
       handler: async () => {
         await cleanUp(ctx);
+      },
+    },
+    {
+      name: RESPONSE_MINUTES_JOB,
+      cron: RESPONSE_MINUTES_CRON,
+      handler: async () => {
+        await fillResponseMinutes(ctx);
       },
     },
     {

@@ -14,6 +14,8 @@ describe('loggableUrl', () => {
       '/webhooks/whatsapp?hub.mode=…&hub.verify_token=…&hub.challenge=…',
     ],
     ['/portal?', '/portal'],
+    ['/api/v1/portal/surveys/tok_abc123', '/api/v1/portal/surveys/…'],
+    ['/portal/encuesta/tok_abc123?lang=en', '/portal/encuesta/…?lang=…'],
   ])('%s → %s', (url, expected) => {
     expect(loggableUrl(url)).toBe(expected);
   });

@@ -8,15 +8,19 @@ import { databaseErrorFields } from '../db/errors.ts';
  */
 const LOGGED_QUERY_VALUES = new Set(['limit', 'sort', 'status', 'format', 'kind', 'view']);
 
-/** A URL fit for a log line: the path, and the query's parameter names with only harmless values. */
+/** Paths whose last segment is a credential (a survey link's token): logged as `…`. */
+const SECRET_PATH_SEGMENT = /^((?:\/api\/v1)?\/portal\/(?:surveys|encuesta)\/)[^/?#]+/;
+
+/** A URL fit for a log line: the path without credentials, and the query's parameter names with only harmless values. */
 export function loggableUrl(url: string): string {
   const mark = url.indexOf('?');
-  if (mark < 0) return url;
+  const path = (mark < 0 ? url : url.slice(0, mark)).replace(SECRET_PATH_SEGMENT, '$1…');
+  if (mark < 0) return path;
   const params = new URLSearchParams(url.slice(mark + 1));
   const shown = [...params.keys()].map((key) =>
     LOGGED_QUERY_VALUES.has(key) ? `${key}=${encodeURIComponent(params.get(key) ?? '')}` : `${key}=…`,
   );
-  return shown.length > 0 ? `${url.slice(0, mark)}?${shown.join('&')}` : url.slice(0, mark);
+  return shown.length > 0 ? `${path}?${shown.join('&')}` : path;
 }
 
 interface LoggedRequest {

@@ -284,7 +284,14 @@ export async function anonymiseCustomer(
     .update(arcoRequests)
     .set({ details: null, updatedAt: now })
     .where(inArray(arcoRequests.customerId, customerIds));
-  await tx.update(csatSurveys).set({ comment: null }).where(inArray(csatSurveys.customerId, customerIds));
+  // An erased person's open survey link must not take new words or show the folio.
+  await tx
+    .update(csatSurveys)
+    .set({
+      comment: null,
+      status: sql`case when ${csatSurveys.status} = 'enviada' then 'expirada' else ${csatSurveys.status} end`,
+    })
+    .where(inArray(csatSurveys.customerId, customerIds));
 
   if (t.addresses.length > 0) {
     // Raw bytes as they arrived: a processed delivery has nothing left to replay; a pending one is kept.

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { PlainDate } from '../accounts/accounts.schema.ts';
 import { CHANNELS, DEADLINE_KINDS, REQUEST_TYPES } from '../domain/vocabulary.ts';
 import { IntIdParam } from '../http/int-id.ts';
 
 export const STATS_PERIODS = ['dia', 'semana', 'mes'] as const;
 export type StatsPeriod = (typeof STATS_PERIODS)[number];
 
-const PlainDay = z.iso.date().describe('A date (YYYY-MM-DD) in the provider’s time zone, inclusive');
+const PlainDay = PlainDate.describe('A date (YYYY-MM-DD) in the provider’s time zone, inclusive');
 const Code = z.string().trim().min(1).max(60);
 
 /** What every statistic is filtered by; the range is checked (order, span) once normalised. */

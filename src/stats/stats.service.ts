@@ -231,7 +231,9 @@ export async function responseTimeStats(deps: StatsDeps, f: StatsFilter) {
               pausedMs: Number(r.paused_ms),
             });
       const key = `${r.period}|${r.kind}`;
-      minutes.set(key, [...(minutes.get(key) ?? []), value]);
+      const values = minutes.get(key);
+      if (values) values.push(value);
+      else minutes.set(key, [value]);
     }
     for (const [key, values] of [...minutes].sort(([a], [b]) => a.localeCompare(b))) {
       const [period, kind] = key.split('|') as [string, DeadlineKind];

@@ -22,17 +22,18 @@ export const WEBHOOK_SEND_JOB = 'webhook-send';
 type Deps = Pick<AppContext, 'db' | 'clock' | 'settings' | 'jobs'>;
 
 /**
- * Event ids come from a sequence taken before commit, so a slow transaction's event can appear below
- * the cursor after a faster one's was read: each run reads this many ids behind the cursor again, and the
- * unique (subscription, event) turns what was already delivered into nothing.
+ * Event ids come from a sequence taken before commit, so a slow transaction's events (a restoration's
+ * thousands) can appear below the cursor after faster ones were read. The ids skipped over are kept as
+ * gaps and looked for on every run; a gap that stays empty this long was rolled back, not slow.
  */
-const REREAD_WINDOW = 500;
+const GAP_TTL_MS = 60 * 60 * 1000;
 const BATCH = 1000;
 
 /**
  * Turns new events into deliveries: for each active subscription naming the event's kind (and created
- * before it), one `pendiente` row and its send job; then moves the cursor. The cursor's row lock lets one
- * run at a time through; running twice, or on the same events again, adds nothing.
+ * before it), one `pendiente` row and its send job; then moves the cursor and keeps the ids it skipped.
+ * The cursor's row lock lets one run at a time through; running twice, or on the same events again, adds
+ * nothing (one delivery per subscription and event).
  */
 export async function dispatchWebhooks(deps: Deps): Promise<{ deliveries: number }> {
   let deliveries = 0;
@@ -40,13 +41,49 @@ export async function dispatchWebhooks(deps: Deps): Promise<{ deliveries: number
     const { created, full } = await deps.db.transaction(async (tx) => {
       const [cursor] = await tx.select().from(webhookCursor).where(eq(webhookCursor.id, 1)).for('update');
       const last = cursor?.lastEventId ?? 0;
+      const now = deps.clock.now();
+      const [anyActive] = await tx
+        .select({ id: webhookSubscriptions.id })
+        .from(webhookSubscriptions)
+        .where(eq(webhookSubscriptions.active, true))
+        .limit(1);
+      if (!anyActive) {
+        // Nobody listens: nothing to deliver later either, so the cursor skips to the newest event.
+        const [newest] = await queryRows<{ high: string | null }>(
+          tx,
+          sql`select max(id) as high from events`,
+        );
+        const high = Math.max(last, Number(newest?.high ?? 0));
+        await tx
+          .insert(webhookCursor)
+          .values({ id: 1, lastEventId: high, gaps: [] })
+          .onConflictDoUpdate({ target: webhookCursor.id, set: { lastEventId: high, gaps: [] } });
+        return { created: 0, full: false };
+      }
       const [top] = await queryRows<{ high: string | null; count: string }>(
         tx,
         sql`select max(id) as high, count(*) as count
             from (select id from events where id > ${last} order by id limit ${BATCH}) as batch`,
       );
       const high = top?.high === null || top?.high === undefined ? last : Number(top.high);
-      const now = deps.clock.now();
+      const missing = await queryRows<{ id: string }>(
+        tx,
+        sql`select g.id from generate_series(${last + 1}::bigint, ${high}::bigint) as g(id)
+            where not exists (select 1 from events e where e.id = g.id)`,
+      );
+      const oldGaps = cursor?.gaps ?? [];
+      const gapIds = oldGaps.map((g) => g.id);
+      const found = new Set(
+        gapIds.length === 0
+          ? []
+          : (await queryRows<{ id: string }>(tx, sql`select id from events where id in ${gapIds}`)).map((r) =>
+              Number(r.id),
+            ),
+      );
+      const gaps = [
+        ...oldGaps.filter((g) => !found.has(g.id) && now.getTime() - Date.parse(g.since) < GAP_TTL_MS),
+        ...missing.map((r) => ({ id: Number(r.id), since: now.toISOString() })),
+      ];
       const inserted = await queryRows<{ id: string }>(
         tx,
         sql`insert into webhook_deliveries (subscription_id, event_id, event_kind, status, next_attempt_at, created_at)
@@ -54,15 +91,15 @@ export async function dispatchWebhooks(deps: Deps): Promise<{ deliveries: number
             from events e
             join webhook_subscriptions s
               on s.active and e.kind = any(s.event_kinds) and e.created_at >= s.created_at
-            where e.id > ${Math.max(0, last - REREAD_WINDOW)} and e.id <= ${high}
+            where ((e.id > ${last} and e.id <= ${high})${found.size > 0 ? sql` or e.id in ${[...found]}` : sql``})
+              and (e.kind <> 'created' or e.case_id is not null)
             on conflict (subscription_id, event_id) do nothing
             returning id`,
       );
-      if (high !== last)
-        await tx
-          .insert(webhookCursor)
-          .values({ id: 1, lastEventId: high })
-          .onConflictDoUpdate({ target: webhookCursor.id, set: { lastEventId: high } });
+      await tx
+        .insert(webhookCursor)
+        .values({ id: 1, lastEventId: high, gaps })
+        .onConflictDoUpdate({ target: webhookCursor.id, set: { lastEventId: high, gaps } });
       await deps.jobs.enqueueMany(
         tx,
         WEBHOOK_SEND_JOB,
@@ -163,7 +200,13 @@ export async function sendWebhookDelivery(deps: Deps, data: { deliveryId: string
   const { settings } = await deps.settings.current(deps.db);
   const config = webhookSettings(settings);
   const payload = await webhookPayload(deps, delivery.eventId);
-  if (!payload) return;
+  if (!payload) {
+    await deps.db
+      .update(webhookDeliveries)
+      .set({ status: 'fallida', lastError: 'event_missing', nextAttemptAt: null })
+      .where(stillPending);
+    return;
+  }
   const body = JSON.stringify(payload);
   const sentAt = deps.clock.now();
   const outcome = await postWebhook(

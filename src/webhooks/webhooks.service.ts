@@ -109,8 +109,8 @@ export async function createWebhook(deps: Deps, input: z.infer<typeof CreateWebh
       const lastEventId = Math.max(Number(newest?.id ?? 0), cursor?.lastEventId ?? 0);
       await tx
         .insert(webhookCursor)
-        .values({ id: 1, lastEventId })
-        .onConflictDoUpdate({ target: webhookCursor.id, set: { lastEventId } });
+        .values({ id: 1, lastEventId, gaps: [] })
+        .onConflictDoUpdate({ target: webhookCursor.id, set: { lastEventId, gaps: [] } });
     }
     const [row] = await tx
       .insert(webhookSubscriptions)

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemActor } from '../auth/system-rules.ts';
-import { events, webhookCursor, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
+import { queryRows } from '../db/database.ts';
+import { cases, events, webhookCursor, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 import { appendEvent } from '../events/events.service.ts';
 import { applyProfile, currentProfile } from '../settings/settings.service.ts';
 import { type Session, startTestApp, type TestApp } from '../test/app.ts';
@@ -183,6 +184,41 @@ describeEachDatabase('outbound webhooks', (kind) => {
     expect(new Set(rows.map((d) => d.eventId)).size).toBe(rows.length);
     const [after] = await db.select().from(webhookCursor);
     expect(after?.lastEventId).toBeGreaterThanOrEqual(cursor?.lastEventId ?? 0);
+  });
+
+  it('delivers an event whose transaction committed after the cursor passed its id', async () => {
+    const { db } = app.atiende.ctx;
+    // A slow transaction took this id from the sequence and has not committed yet.
+    const [{ id: reserved } = { id: 0 }] = await queryRows<{ id: string }>(
+      db,
+      sql`select nextval(pg_get_serial_sequence('events', 'id')) as id`,
+    );
+    const opened = await admin.request('POST', '/api/v1/cases', {
+      requestType: 'duda',
+      channel: 'telefono',
+      contact: { kind: 'phone', address: '81 3000 0009' },
+      description: 'Pregunta tardía',
+    });
+    const { folio } = opened.json() as { folio: string };
+    const [kase] = await db.select({ id: cases.id }).from(cases).where(eq(cases.folio, folio));
+    await dispatchWebhooks(app.atiende.ctx);
+    const [passed] = await db.select().from(webhookCursor);
+    expect(passed?.lastEventId).toBeGreaterThan(Number(reserved));
+    expect(passed?.gaps.map((g) => g.id)).toContain(Number(reserved));
+
+    await db.insert(events).values({
+      id: Number(reserved),
+      subjectKind: 'case',
+      subjectId: kase?.id ?? '',
+      caseId: kase?.id,
+      kind: 'created',
+      actorKind: 'sistema',
+      actorRule: 'cierre_por_ventana',
+    });
+    await dispatchWebhooks(app.atiende.ctx);
+    expect((await deliveriesOf(subscriptionId)).some((d) => d.eventId === Number(reserved))).toBe(true);
+    const [after] = await db.select().from(webhookCursor);
+    expect(after?.gaps.map((g) => g.id)).not.toContain(Number(reserved));
   });
 
   it('retries a failing receiver with back-off, then gives the delivery up', async () => {

@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_cursor" ADD COLUMN "gaps" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
+CREATE INDEX "deadlines_case_unmeasured_idx" ON "deadlines" USING btree ("id") WHERE "deadlines"."subject_kind" = 'case' and "deadlines"."met_at" is not null and "deadlines"."business_minutes" is null;
