@@ -1,24 +1,14 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { formatMxn } from '../accounts/money.ts';
 import { agentAreaIds } from '../agents/agents.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { parseFolio } from '../cases/folio.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
-import {
-  agents,
-  areas,
-  attachmentBlobs,
-  cases,
-  compensations,
-  customers,
-  deadlines,
-  incidents,
-  messageAttachments,
-  messages,
-} from '../db/schema.ts';
+import { agents, areas, cases, compensations, customers, deadlines, incidents } from '../db/schema.ts';
 import { agentActor, appendEvent, caseEvents, presentEvent } from '../events/events.service.ts';
 import { AppError } from '../http/errors.ts';
+import { exchangedMessages } from '../privacy/access-export.ts';
 import { businessMillisBetween } from '../sla/calendar.ts';
 import type { CalendarSpecInput } from '../sla/calendar-spec.ts';
 import { deadlineStatus } from '../sla/deadline-state.ts';
@@ -108,31 +98,7 @@ export async function buildEvidence(deps: EvidenceDeps, caseId: string): Promise
   const [incident] = kase.incidentId
     ? await db.select().from(incidents).where(eq(incidents.id, kase.incidentId))
     : [];
-  const messageRows = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.caseId, caseId), inArray(messages.kind, ['entrante', 'saliente'])))
-    .orderBy(asc(messages.createdAt), asc(messages.id));
-  const files = messageRows.length
-    ? await db
-        .select({
-          messageId: messageAttachments.messageId,
-          position: messageAttachments.position,
-          filename: messageAttachments.filename,
-          sha256: messageAttachments.sha256,
-          contentType: attachmentBlobs.contentType,
-          size: attachmentBlobs.size,
-        })
-        .from(messageAttachments)
-        .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, messageAttachments.sha256))
-        .where(
-          inArray(
-            messageAttachments.messageId,
-            messageRows.map((m) => m.id),
-          ),
-        )
-        .orderBy(asc(messageAttachments.messageId), asc(messageAttachments.position))
-    : [];
+  const { messageRows, files } = await exchangedMessages(db, [caseId]);
   const eventRows = (await caseEvents(db, caseId))
     .map(presentEvent)
     // An internal note's own event says no more than that a note was written: it goes with the note.

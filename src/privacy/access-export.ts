@@ -53,6 +53,33 @@ const iso = (at: Date | null) => (at ? at.toISOString() : null);
 const some = (ids: string[]) => (ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000']);
 
 /**
+ * The messages the person and the provider exchanged on these cases, oldest first, with their files.
+ * Internal notes (`nota_interna`) are the provider's working notes between agents, not data the person
+ * gave or was sent: the access export and the evidence for a dispute leave them out, as the portal does.
+ */
+export async function exchangedMessages(db: Tx, caseIds: string[]) {
+  const messageRows = await db
+    .select()
+    .from(messages)
+    .where(and(inArray(messages.caseId, some(caseIds)), inArray(messages.kind, ['entrante', 'saliente'])))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  const files = await db
+    .select({
+      messageId: messageAttachments.messageId,
+      position: messageAttachments.position,
+      filename: messageAttachments.filename,
+      sha256: messageAttachments.sha256,
+      contentType: attachmentBlobs.contentType,
+      size: attachmentBlobs.size,
+    })
+    .from(messageAttachments)
+    .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, messageAttachments.sha256))
+    .where(inArray(messageAttachments.messageId, some(messageRows.map((m) => m.id))))
+    .orderBy(asc(messageAttachments.messageId), asc(messageAttachments.position));
+  return { messageRows, files };
+}
+
+/**
  * Everything Atiende holds about one person, as the ARCO right of access gives it to them: the shape the
  * published schema (`access-export.schema.json`) describes. Ids of other people and the provider's own
  * work (agents, internal notes, rules' inputs) stay out.
@@ -99,27 +126,7 @@ export async function buildAccessExport(
   const folioOf = new Map(caseRows.map((c) => [c.id, c.folio]));
   const folio = (caseId: string | null) => (caseId ? (folioOf.get(caseId) ?? null) : null);
 
-  // Internal notes (`nota_interna`) are the provider's working notes between agents, not data the person
-  // gave or was sent; the access right covers the person's data, and the notes' own personal data (if
-  // any) reaches them through the case record itself. They are left out here as the portal leaves them out.
-  const messageRows = await db
-    .select()
-    .from(messages)
-    .where(and(inArray(messages.caseId, some(caseIds)), inArray(messages.kind, ['entrante', 'saliente'])))
-    .orderBy(asc(messages.createdAt), asc(messages.id));
-  const files = await db
-    .select({
-      messageId: messageAttachments.messageId,
-      position: messageAttachments.position,
-      filename: messageAttachments.filename,
-      sha256: messageAttachments.sha256,
-      contentType: attachmentBlobs.contentType,
-      size: attachmentBlobs.size,
-    })
-    .from(messageAttachments)
-    .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, messageAttachments.sha256))
-    .where(inArray(messageAttachments.messageId, some(messageRows.map((m) => m.id))))
-    .orderBy(asc(messageAttachments.messageId), asc(messageAttachments.position));
+  const { messageRows, files } = await exchangedMessages(db, caseIds);
 
   const arcoRows = await db
     .select()
