@@ -89,6 +89,31 @@ function dayLabel(date: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(day);
 }
 
+/** One filter that is either every value ("") or one of the given [value, label] pairs. */
+function ChoiceFilter(props: {
+  name: string;
+  label: string;
+  all: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: Array<[string, string]>;
+}) {
+  const id = `dashboard-${props.name}`;
+  return (
+    <div className="dashboard-filter">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{props.all}</option>
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function FilterBar({
   filters,
   onChange,
@@ -145,58 +170,38 @@ function FilterBar({
           onChange={(e) => set('to', e.target.value)}
         />
       </div>
-      <div className="dashboard-filter">
-        <label htmlFor="dashboard-area">{t('dashboard.area')}</label>
-        <select id="dashboard-area" value={filters.area} onChange={(e) => set('area', e.target.value)}>
-          <option value="">{t('dashboard.allAreas')}</option>
-          {choosable.map((a) => (
-            <option key={a.code} value={a.code}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="dashboard-filter">
-        <label htmlFor="dashboard-channel">{t('dashboard.channel')}</label>
-        <select
-          id="dashboard-channel"
-          value={filters.channel}
-          onChange={(e) => set('channel', e.target.value)}
-        >
-          <option value="">{t('dashboard.allChannels')}</option>
-          {CHANNELS.map((c) => (
-            <option key={c} value={c}>
-              {t(`common:channel.${c}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="dashboard-filter">
-        <label htmlFor="dashboard-requestType">{t('dashboard.requestType')}</label>
-        <select
-          id="dashboard-requestType"
-          value={filters.requestType}
-          onChange={(e) => set('requestType', e.target.value)}
-        >
-          <option value="">{t('dashboard.allTypes')}</option>
-          {REQUEST_TYPES.map((r) => (
-            <option key={r} value={r}>
-              {t(`common:requestType.${r}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="dashboard-filter">
-        <label htmlFor="dashboard-zone">{t('dashboard.zone')}</label>
-        <select id="dashboard-zone" value={filters.zone} onChange={(e) => set('zone', e.target.value)}>
-          <option value="">{t('dashboard.allZones')}</option>
-          {zones.map((z) => (
-            <option key={z.id} value={String(z.id)}>
-              {z.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChoiceFilter
+        name="area"
+        label={t('dashboard.area')}
+        all={t('dashboard.allAreas')}
+        value={filters.area}
+        onChange={(value) => set('area', value)}
+        options={choosable.map((a) => [a.code, a.name])}
+      />
+      <ChoiceFilter
+        name="channel"
+        label={t('dashboard.channel')}
+        all={t('dashboard.allChannels')}
+        value={filters.channel}
+        onChange={(value) => set('channel', value)}
+        options={CHANNELS.map((c) => [c, t(`common:channel.${c}`)])}
+      />
+      <ChoiceFilter
+        name="requestType"
+        label={t('dashboard.requestType')}
+        all={t('dashboard.allTypes')}
+        value={filters.requestType}
+        onChange={(value) => set('requestType', value)}
+        options={REQUEST_TYPES.map((r) => [r, t(`common:requestType.${r}`)])}
+      />
+      <ChoiceFilter
+        name="zone"
+        label={t('dashboard.zone')}
+        all={t('dashboard.allZones')}
+        value={filters.zone}
+        onChange={(value) => set('zone', value)}
+        options={zones.map((z) => [String(z.id), z.name])}
+      />
       <button
         type="button"
         className="button button--small"
